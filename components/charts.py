@@ -1,0 +1,70 @@
+"""Charts: each takes a DataFrame plus column names and returns a plotly Figure (no Streamlit calls),
+so plain pytest can test them. One palette and one look for the whole product."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+# Okabe-Ito: distinguishable with every common form of colour blindness, and on a projector.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+LEVEL_COLORS = {
+    "elementary": "#0072B2",
+    "middle": "#E69F00",
+    "high": "#009E73",
+    "k8": "#CC79A7",
+    "other": "#999999",
+}
+LEVEL_NAMES = {
+    "elementary": "Elementary",
+    "middle": "Middle",
+    "high": "High",
+    "k8": "K-8",
+    "other": "Other",
+}
+FONT_SIZE = 16  # readable from the back of a meeting room
+
+
+def base_layout(figure: go.Figure, *, title: str, height: int) -> go.Figure:
+    figure.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": FONT_SIZE + 4}},
+        font={"size": FONT_SIZE},
+        height=height,
+        margin={"l": 10, "r": 30, "t": 60, "b": 40},
+        plot_bgcolor="white",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+    )
+    figure.update_xaxes(gridcolor="#dddddd", zerolinecolor="#999999")
+    return figure
+
+
+def horizontal_bar_chart(
+    data: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    color: str,
+    title: str,
+    x_title: str,
+    color_map: dict[str, str],
+    color_names: dict[str, str] | None = None,
+) -> go.Figure:
+    """One bar per row, largest at the top, coloured by a category, with the value printed on the bar."""
+    ordered = data.sort_values(x, ascending=True)
+    figure = go.Figure()
+    for category, rows in ordered.groupby(color, sort=False, observed=True):
+        name = (color_names or {}).get(str(category), str(category))
+        figure.add_bar(
+            x=rows[x],
+            y=rows[y],
+            orientation="h",
+            name=name,
+            marker_color=color_map.get(str(category), PALETTE[-1]),
+            text=[f"{value:,.0f}" for value in rows[x]],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate=f"%{{y}}<br>{x_title}: %{{x:,.0f}}<extra>{name}</extra>",
+        )
+    figure.update_yaxes(categoryorder="array", categoryarray=list(ordered[y]))
+    figure.update_xaxes(title_text=x_title, rangemode="tozero")
+    return base_layout(figure, title=title, height=max(320, 34 * len(ordered) + 120))

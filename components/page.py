@@ -1,0 +1,79 @@
+"""What every page shares: a ready store (first run included), the demo-data banner, the page heading."""
+
+from __future__ import annotations
+
+import threading
+
+import streamlit as st
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from components.cache import load
+from data_access.db import StoreUnavailable, describe_url
+from data_access.settings import get_settings
+from data_access.store import StoreStatus, get_store_status, init_store, store_is_empty
+
+_first_run_lock = threading.Lock()
+
+
+@st.cache_resource(show_spinner="Preparing the store…")
+def _store_initialised(database_url: str) -> bool:
+    """Upgrade the schema once per server process and store."""
+    init_store(database_url)
+    return True
+
+
+def prepare_store() -> None:
+    """Make the store ready: schema at head and, on the very first run of the default store, the demo
+    district loaded with a progress bar. Stops the page with a clear message if the store is down."""
+    settings = get_settings()
+    url = settings.database_url
+    try:
+        _store_initialised(url)
+        if settings.loads_demo_on_first_run and store_is_empty(url):
+            with _first_run_lock:
+                if store_is_empty(url):
+                    _load_first_run_demo(url)
+    except (StoreUnavailable, SQLAlchemyError) as error:
+        st.error(
+            f"**The dashboard cannot reach its database** ({describe_url(url)}).\n\n{error}\n\n"
+            "Nothing was changed. Check that the database server is running and that DATABASE_URL "
+            "is right, then reload this page.",
+            icon=":material/database_off:",
+        )
+        st.stop()
+
+
+def _load_first_run_demo(url: str) -> None:
+    from data_access.demo import StoreNotEmpty, load_demo
+
+    with st.status(
+        "First run: setting up a demo district so you can try everything…", expanded=True
+    ):
+        bar = st.progress(0.0, text="Starting…")
+        try:
+            summary = load_demo(
+                database_url=url,
+                size="small",
+                progress=lambda fraction, message: bar.progress(min(fraction, 1.0), text=message),
+            )
+        except (StoreNotEmpty, IntegrityError):
+            return  # another server process loaded it first: same result
+        bar.progress(1.0, text=f"Demo district ready ({summary.seconds:.0f} s).")
+
+
+def page_setup(title: str, *, caption: str | None = None) -> StoreStatus:
+    """Every page starts here: the store is ready, the demo banner shows when it holds demo data."""
+    prepare_store()
+    status = load(get_store_status)
+    if status.demo:
+        as_of = f" The demo's data runs to {status.as_of:%-d %B %Y}." if status.as_of else ""
+        st.info(
+            f"**Demo data**: a made-up district, for trying the dashboard.{as_of} "
+            "To use your district's own data, point `DATABASE_URL` at an empty store and load your "
+            "files as the README's *Loading your own data* section explains.",
+            icon=":material/science:",
+        )
+    st.title(title)
+    if caption:
+        st.caption(caption)
+    return status

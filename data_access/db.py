@@ -1,0 +1,120 @@
+"""The engine (one per process and URL), sessions, and the bookkeeping every write goes through."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, func, select, update
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session, create_engine
+
+from data_access.models import AuditLog, DataVersion, StoreInfo, utc_now
+from data_access.settings import get_settings
+
+
+class StoreUnavailable(RuntimeError):
+    """The database cannot be reached or opened; the message says which and what to check."""
+
+
+@lru_cache(maxsize=8)
+def get_engine(database_url: str | None = None) -> Engine:
+    url = make_url(database_url or get_settings().database_url)
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _tune_sqlite)
+        return engine
+    # pool_pre_ping: a district database restarted overnight must not break the first page of the day.
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    # WAL lets several server processes read while one writes.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@contextmanager
+def session_scope(database_url: str | None = None) -> Iterator[Session]:
+    """A session that commits on success and rolls back on any error: nothing is half-written."""
+    with Session(get_engine(database_url), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def describe_url(database_url: str) -> str:
+    """The store's address without its password, for messages."""
+    return make_url(database_url).render_as_string(hide_password=True)
+
+
+def record_write(
+    session: Session,
+    *,
+    actor: str,
+    operation: str,
+    table_name: str,
+    row_key: str | None = None,
+    detail: dict[str, Any] | str = "",
+) -> int:
+    """Bump the store's data version and write the audit log, inside the caller's transaction.
+
+    Every write in the product calls this in the same transaction as its change, so the change, its
+    audit row and the version that invalidates caches commit or roll back together."""
+    session.execute(
+        update(DataVersion)
+        .where(DataVersion.id == 1)
+        .values(version=DataVersion.version + 1, changed_at=utc_now())
+    )
+    version = session.execute(select(DataVersion.version).where(DataVersion.id == 1)).scalar_one()
+    text = detail if isinstance(detail, str) else json.dumps(detail, default=str, sort_keys=True)
+    session.add(
+        AuditLog(
+            actor=actor,
+            operation=operation,
+            table_name=table_name,
+            row_key=row_key,
+            detail=text,
+            data_version=version,
+        )
+    )
+    session.flush()
+    return version
+
+
+def get_data_version(session: Session) -> int:
+    return session.execute(select(DataVersion.version).where(DataVersion.id == 1)).scalar_one()
+
+
+def get_store_info(session: Session) -> dict[str, str]:
+    return dict(session.execute(select(StoreInfo.key, StoreInfo.value)).tuples().all())
+
+
+def set_store_info(session: Session, *, values: dict[str, str | None]) -> None:
+    """Set or (with None) remove facts about the store; the caller records the write."""
+    for key, value in values.items():
+        existing = session.get(StoreInfo, key)
+        if value is None:
+            if existing is not None:
+                session.delete(existing)
+        elif existing is None:
+            session.add(StoreInfo(key=key, value=value))
+        else:
+            existing.value = value
+    session.flush()
+
+
+def count_rows(session: Session, model: type) -> int:
+    return session.execute(select(func.count()).select_from(model)).scalar_one()

@@ -1,0 +1,443 @@
+"""Every table of the store. Names follow the data contract (../shared/DATA_CONTRACT.md) exactly.
+
+Codes (levels, roles, race/ethnicity, ...) are also enforced by CHECK constraints, so no path into the
+store (an import, a form, a script) can leave a row that the pages would misread.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKeyConstraint, Index, Text
+from sqlmodel import Column, Field, SQLModel
+
+LEVELS = ("elementary", "middle", "high", "k8", "other")
+GRADES = ("PK", "K", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12")
+RACE_ETHNICITY = ("HI", "AM", "AS", "HP", "BL", "WH", "TR")
+SEXES = ("F", "M", "X")
+DISCIPLINE_ACTIONS = ("ODR", "ISS", "OSS", "EXP")
+SUPPORT_DOMAINS = ("reading", "math", "behavior", "sel", "attendance", "other")
+SCREENING_WINDOWS = ("fall", "winter", "spring")
+STAFF_ROLES = (
+    "counselor",
+    "psychologist",
+    "social_worker",
+    "nurse",
+    "intervention_specialist",
+    "behavior_specialist",
+    "safeguarding_lead",
+    "coach",
+    "administrator",
+    "other",
+)
+SUPERVISION_FORMATS = ("individual", "group")
+SUPERVISION_STATUSES = ("scheduled", "held", "cancelled")
+USER_ROLES = ("district_admin", "district_leader", "principal", "coach", "viewer")
+ACTION_STATUSES = ("open", "in_progress", "done", "dropped")
+FIDELITY_CHECKS = ("not_started", "partial", "implemented", "stopped")
+OUTCOME_CHECKS = ("worse", "no_change", "improved_not_to_goal", "goal_met")
+ACTION_SOURCES = ("fidelity_item", "equity_cell", "staff_support_gap", "meeting", "other")
+TEAM_CATEGORIES = (
+    "administrator",
+    "educator",
+    "family_learner",
+    "community",
+    "pupil_services",
+    "school_board",
+)
+
+
+def utc_now() -> datetime:
+    """Timestamps are timezone-aware UTC; SQLModel stores and returns them as UTC on every database."""
+    return datetime.now(UTC)
+
+
+def one_of(column: str, values: tuple[str, ...], name: str) -> CheckConstraint:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return CheckConstraint(f"{column} IN ({quoted})", name=name)
+
+
+def student_year_fk(table: str) -> ForeignKeyConstraint:
+    # A student's rows for a year count toward the building on their students row for that year.
+    return ForeignKeyConstraint(
+        ["student_id", "school_year"],
+        ["students.student_id", "students.school_year"],
+        name=f"fk_{table}_student_year",
+        ondelete="CASCADE",
+    )
+
+
+# --- District structure ---------------------------------------------------------------------------
+
+
+class Building(SQLModel, table=True):
+    __tablename__ = "buildings"
+    __table_args__ = (one_of("level", LEVELS, "ck_buildings_level"),)
+
+    building_id: str = Field(primary_key=True, max_length=40)
+    name: str = Field(max_length=200)
+    level: str = Field(max_length=20)
+    principal_email: str | None = Field(default=None, max_length=254)
+
+
+class Student(SQLModel, table=True):
+    """One row per student and school year: pseudonymous ID and the groups equity reporting needs.
+    Names, birth dates and addresses are never stored."""
+
+    __tablename__ = "students"
+    __table_args__ = (
+        one_of("grade", GRADES, "ck_students_grade"),
+        one_of("race_ethnicity", RACE_ETHNICITY, "ck_students_race_ethnicity"),
+        one_of("sex", SEXES, "ck_students_sex"),
+        Index("ix_students_year_building", "school_year", "building_id"),
+    )
+
+    student_id: str = Field(primary_key=True, max_length=40)
+    school_year: str = Field(primary_key=True, max_length=7)
+    building_id: str = Field(foreign_key="buildings.building_id", max_length=40)
+    grade: str = Field(max_length=2)
+    race_ethnicity: str = Field(max_length=2)
+    sex: str = Field(max_length=1)
+    iep: bool
+    el: bool
+    econ_disadv: bool
+    section_504: bool = False
+
+
+class Attendance(SQLModel, table=True):
+    __tablename__ = "attendance"
+    __table_args__ = (
+        student_year_fk("attendance"),
+        CheckConstraint(
+            "days_absent >= 0 AND days_absent <= days_enrolled", name="ck_attendance_days"
+        ),
+        Index("ix_attendance_year", "school_year"),
+    )
+
+    student_id: str = Field(primary_key=True, max_length=40)
+    school_year: str = Field(primary_key=True, max_length=7)
+    days_enrolled: int = Field(ge=0)
+    days_absent: int = Field(ge=0)
+
+
+class Discipline(SQLModel, table=True):
+    __tablename__ = "discipline"
+    __table_args__ = (
+        student_year_fk("discipline"),
+        one_of("action", DISCIPLINE_ACTIONS, "ck_discipline_action"),
+        Index("ix_discipline_year_student", "school_year", "student_id"),
+    )
+
+    incident_id: str = Field(primary_key=True, max_length=40)
+    student_id: str = Field(max_length=40)
+    school_year: str = Field(max_length=7)
+    incident_date: date
+    action: str = Field(max_length=3)
+
+
+class Support(SQLModel, table=True):
+    """A Tier 2 or Tier 3 intervention a student received."""
+
+    __tablename__ = "supports"
+    __table_args__ = (
+        student_year_fk("supports"),
+        one_of("domain", SUPPORT_DOMAINS, "ck_supports_domain"),
+        CheckConstraint("tier IN (2, 3)", name="ck_supports_tier"),
+        Index("ix_supports_year_student", "school_year", "student_id"),
+    )
+
+    support_id: str = Field(primary_key=True, max_length=40)
+    student_id: str = Field(max_length=40)
+    school_year: str = Field(max_length=7)
+    domain: str = Field(max_length=20)
+    tier: int
+    intervention: str = Field(max_length=200)
+    start_date: date
+    end_date: date | None = None
+    champion_staff_id: str | None = Field(default=None, foreign_key="staff.staff_id", max_length=40)
+
+
+class Screening(SQLModel, table=True):
+    __tablename__ = "screening"
+    __table_args__ = (
+        student_year_fk("screening"),
+        one_of('"window"', SCREENING_WINDOWS, "ck_screening_window"),
+        Index("ix_screening_year", "school_year"),
+    )
+
+    student_id: str = Field(primary_key=True, max_length=40)
+    school_year: str = Field(primary_key=True, max_length=7)
+    window: str = Field(primary_key=True, max_length=10)
+    measure: str = Field(primary_key=True, max_length=80)
+    at_benchmark: bool
+
+
+# --- Implementation fidelity ----------------------------------------------------------------------
+
+
+class InstrumentItem(SQLModel, table=True):
+    """An instrument is data: its items, scales, subscales, maximum scores and criteria."""
+
+    __tablename__ = "instruments"
+    __table_args__ = (
+        CheckConstraint("max_score >= 1", name="ck_instruments_max_score"),
+        CheckConstraint(
+            "criterion_pct >= 0 AND criterion_pct <= 100", name="ck_instruments_criterion"
+        ),
+    )
+
+    instrument: str = Field(primary_key=True, max_length=60)
+    item_id: str = Field(primary_key=True, max_length=20)
+    scale: str = Field(max_length=80)
+    item_title: str = Field(max_length=300)
+    max_score: int
+    criterion_pct: float
+    subscale: str | None = Field(default=None, max_length=80)
+    # Order of the item within the instrument, so "1.10" follows "1.9" on every page.
+    position: int = 0
+
+
+class FidelityScore(SQLModel, table=True):
+    __tablename__ = "fidelity"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["instrument", "item_id"],
+            ["instruments.instrument", "instruments.item_id"],
+            name="fk_fidelity_item",
+        ),
+        CheckConstraint("score >= 0", name="ck_fidelity_score"),
+        Index("ix_fidelity_instrument_date", "instrument", "administered_on"),
+    )
+
+    building_id: str = Field(primary_key=True, foreign_key="buildings.building_id", max_length=40)
+    instrument: str = Field(primary_key=True, max_length=60)
+    administered_on: date = Field(primary_key=True)
+    item_id: str = Field(primary_key=True, max_length=20)
+    score: int
+
+
+# --- Staff support --------------------------------------------------------------------------------
+
+
+class Staff(SQLModel, table=True):
+    __tablename__ = "staff"
+    __table_args__ = (one_of("role", STAFF_ROLES, "ck_staff_role"),)
+
+    staff_id: str = Field(primary_key=True, max_length=40)
+    name: str = Field(max_length=200)
+    role: str = Field(max_length=30)
+    email: str | None = Field(default=None, max_length=254)
+
+
+class StaffAssignment(SQLModel, table=True):
+    __tablename__ = "staff_assignments"
+    __table_args__ = (
+        CheckConstraint("fte > 0 AND fte <= 1", name="ck_staff_assignments_fte"),
+        Index("ix_staff_assignments_year_building", "school_year", "building_id"),
+    )
+
+    staff_id: str = Field(primary_key=True, foreign_key="staff.staff_id", max_length=40)
+    building_id: str = Field(primary_key=True, foreign_key="buildings.building_id", max_length=40)
+    school_year: str = Field(primary_key=True, max_length=7)
+    fte: float
+
+
+class SupervisionSession(SQLModel, table=True):
+    """When a supervisee met their supervisor. Supervision is confidential: no case content, ever."""
+
+    __tablename__ = "supervision"
+    __table_args__ = (
+        one_of("format", SUPERVISION_FORMATS, "ck_supervision_format"),
+        one_of("status", SUPERVISION_STATUSES, "ck_supervision_status"),
+        CheckConstraint("minutes IS NULL OR minutes > 0", name="ck_supervision_minutes"),
+        Index("ix_supervision_staff_date", "staff_id", "session_date"),
+    )
+
+    session_id: str = Field(primary_key=True, max_length=40)
+    staff_id: str = Field(foreign_key="staff.staff_id", max_length=40)
+    session_date: date
+    format: str = Field(max_length=12)
+    status: str = Field(max_length=12)
+    supervisor_id: str | None = Field(default=None, foreign_key="staff.staff_id", max_length=40)
+    minutes: int | None = None
+
+
+class Caseload(SQLModel, table=True):
+    __tablename__ = "caseloads"
+    __table_args__ = (
+        CheckConstraint("active_cases >= 0", name="ck_caseloads_active_cases"),
+        Index("ix_caseloads_as_of", "as_of"),
+    )
+
+    staff_id: str = Field(primary_key=True, foreign_key="staff.staff_id", max_length=40)
+    building_id: str = Field(primary_key=True, foreign_key="buildings.building_id", max_length=40)
+    as_of: date = Field(primary_key=True)
+    active_cases: int
+
+
+# --- People who use the dashboard -----------------------------------------------------------------
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+    __table_args__ = (one_of("role", USER_ROLES, "ck_users_role"),)
+
+    email: str = Field(primary_key=True, max_length=254)
+    role: str = Field(max_length=20)
+    name: str | None = Field(default=None, max_length=200)
+
+
+class UserBuilding(SQLModel, table=True):
+    """The buildings a principal or coach works in (the contract's `;`-separated building_ids)."""
+
+    __tablename__ = "user_buildings"
+
+    email: str = Field(
+        primary_key=True, foreign_key="users.email", ondelete="CASCADE", max_length=254
+    )
+    building_id: str = Field(primary_key=True, foreign_key="buildings.building_id", max_length=40)
+
+
+# --- Follow-up actions (TIPS) ---------------------------------------------------------------------
+
+
+class Action(SQLModel, table=True):
+    """A follow-up action a meeting decided. `version` guards against two people overwriting each
+    other: a save names the version it started from and is refused if the row has moved on."""
+
+    __tablename__ = "actions"
+    __table_args__ = (
+        one_of("status", ACTION_STATUSES, "ck_actions_status"),
+        one_of("fidelity_check", FIDELITY_CHECKS, "ck_actions_fidelity_check"),
+        CheckConstraint(
+            "outcome_check IS NULL OR outcome_check IN "
+            + "("
+            + ", ".join(f"'{v}'" for v in OUTCOME_CHECKS)
+            + ")",
+            name="ck_actions_outcome_check",
+        ),
+        CheckConstraint(
+            "source_type IS NULL OR source_type IN "
+            + "("
+            + ", ".join(f"'{v}'" for v in ACTION_SOURCES)
+            + ")",
+            name="ck_actions_source_type",
+        ),
+        Index("ix_actions_building_status", "building_id", "status"),
+        Index("ix_actions_owner_due", "owner_email", "due_date"),
+    )
+
+    action_id: int | None = Field(default=None, primary_key=True)
+    building_id: str | None = Field(
+        default=None, foreign_key="buildings.building_id", max_length=40
+    )
+    title: str = Field(max_length=200)
+    problem_statement: str = Field(default="", sa_column=Column(Text, nullable=False))
+    goal: str = Field(default="", sa_column=Column(Text, nullable=False))
+    solution_actions: str = Field(default="", sa_column=Column(Text, nullable=False))
+    owner_email: str = Field(foreign_key="users.email", max_length=254)
+    due_date: date
+    status: str = Field(default="open", max_length=20)
+    fidelity_check: str = Field(default="not_started", max_length=20)
+    outcome_check: str | None = Field(default=None, max_length=30)
+    source_type: str | None = Field(default=None, max_length=30)
+    source_ref: str | None = Field(default=None, max_length=200)
+    meeting_id: int | None = Field(default=None, foreign_key="meetings.meeting_id")
+    created_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)
+    version: int = 1
+
+
+class ActionUpdate(SQLModel, table=True):
+    """One changed field of one action: the history shown on the action."""
+
+    __tablename__ = "action_updates"
+    __table_args__ = (Index("ix_action_updates_action", "action_id", "changed_at"),)
+
+    update_id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="actions.action_id", ondelete="CASCADE")
+    changed_at: datetime = Field(default_factory=utc_now)
+    changed_by: str = Field(max_length=254)
+    field: str = Field(max_length=40)
+    old_value: str | None = Field(default=None, sa_column=Column(Text))
+    new_value: str | None = Field(default=None, sa_column=Column(Text))
+
+
+# --- The leadership team --------------------------------------------------------------------------
+
+
+class TeamMember(SQLModel, table=True):
+    __tablename__ = "team_members"
+    __table_args__ = (one_of("category", TEAM_CATEGORIES, "ck_team_members_category"),)
+
+    member_id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    category: str = Field(max_length=30)
+    role_title: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=254)
+    # Self-reported and optional: None means the member chose not to say.
+    from_marginalized_group: bool | None = None
+    joined_on: date | None = None
+    left_on: date | None = None
+
+
+class Meeting(SQLModel, table=True):
+    __tablename__ = "meetings"
+    __table_args__ = (Index("ix_meetings_held_on", "held_on"),)
+
+    meeting_id: int | None = Field(default=None, primary_key=True)
+    held_on: date
+    building_id: str | None = Field(
+        default=None, foreign_key="buildings.building_id", max_length=40
+    )
+    facilitator_id: int | None = Field(default=None, foreign_key="team_members.member_id")
+    minute_taker_id: int | None = Field(default=None, foreign_key="team_members.member_id")
+    decisions: str = Field(default="", sa_column=Column(Text, nullable=False))
+
+
+class MeetingAttendance(SQLModel, table=True):
+    __tablename__ = "meeting_attendance"
+
+    meeting_id: int = Field(primary_key=True, foreign_key="meetings.meeting_id", ondelete="CASCADE")
+    member_id: int = Field(primary_key=True, foreign_key="team_members.member_id")
+    attended: bool
+
+
+# --- Bookkeeping ----------------------------------------------------------------------------------
+
+
+class AuditLog(SQLModel, table=True):
+    """Every write: who, when, what changed. Written in the same transaction as the write."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_at", "at"),)
+
+    audit_id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utc_now)
+    actor: str = Field(max_length=254)
+    operation: str = Field(max_length=40)
+    table_name: str = Field(max_length=60)
+    row_key: str | None = Field(default=None, max_length=300)
+    detail: str = Field(default="", sa_column=Column(Text, nullable=False))
+    data_version: int
+
+
+class DataVersion(SQLModel, table=True):
+    """A single row whose number every write increments; caches key on it, so a write made by any
+    server process is seen by every other on its next rerun."""
+
+    __tablename__ = "data_version"
+    __table_args__ = (CheckConstraint("id = 1", name="ck_data_version_single_row"),)
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = 0
+    changed_at: datetime = Field(default_factory=utc_now)
+
+
+class StoreInfo(SQLModel, table=True):
+    """Facts about the store as a whole, such as whether it holds the demo district."""
+
+    __tablename__ = "store_info"
+
+    key: str = Field(primary_key=True, max_length=60)
+    value: str = Field(max_length=500)

@@ -1,0 +1,120 @@
+"""The real thing: `streamlit run dashboard.py` on an empty store, opened in headless Chromium.
+
+Uses Debian's Chromium at /usr/bin/chromium (browsers cannot be downloaded here). Skips locally when
+Chromium or Playwright is missing; under CI it must run."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import requirement_missing
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.browser
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def first_run_server(tmp_path):
+    """The app started as the README says, on an empty store that loads the demo on first run."""
+    if not Path(CHROMIUM).exists():
+        requirement_missing(f"browser tests need Chromium at {CHROMIUM}")
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        requirement_missing("browser tests need the playwright package")
+    port = free_port()
+    env = dict(
+        os.environ,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'first-run.db'}",
+        MTSS_DEMO_ON_FIRST_RUN="true",
+    )
+    started = time.monotonic()
+    log = (tmp_path / "server.log").open("w")  # closed with the server below
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard.py",
+            "--server.port",
+            str(port),
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://localhost:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail(
+                "the server did not answer: " + (tmp_path / "server.log").read_text()[-2000:]
+            )
+        yield base, started
+    finally:
+        server.terminate()
+        server.wait(10)
+        log.close()
+
+
+def test_first_run_serves_the_demo_overview_within_30_seconds(first_run_server, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    base, started = first_run_server
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(base)
+        expect(page.get_by_role("heading", name="District overview")).to_be_visible(timeout=30_000)
+        expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
+        elapsed = time.monotonic() - started
+        assert elapsed < 30, f"the Overview took {elapsed:.1f} s from server start"
+
+        expect(page.get_by_text("Demo data", exact=False).first).to_be_visible()
+        # The figure on screen is the store's own count.
+        from data_access.db import count_rows, session_scope
+        from data_access.models import Building
+
+        with session_scope(f"sqlite:///{tmp_path / 'first-run.db'}") as session:
+            in_store = count_rows(session, Building)
+        assert in_store >= 10
+        buildings = page.locator("[data-testid='stMetric']").filter(has_text="Buildings")
+        expect(buildings).to_contain_text(str(in_store))
+        expect(page.locator("[data-testid='stException']")).to_have_count(0)
+        page.screenshot(path=str(tmp_path / "overview.png"), full_page=True)
+        browser.close()

@@ -1,0 +1,79 @@
+"""Every page runs without an exception (Streamlit's AppTest), and shows what the store holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data_access.db import session_scope
+from data_access.overview import get_district_summary
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "pages").glob("*.py"))
+
+
+def open_app(
+    monkeypatch: pytest.MonkeyPatch, database_url: str, page: str | None = None
+) -> AppTest:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.chdir(ROOT)
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    app.run()
+    if page is not None:
+        app.switch_page(page)
+        app.run()
+    return app
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_without_an_exception(monkeypatch, demo_store_url, page):
+    app = open_app(monkeypatch, demo_store_url, page)
+    assert not app.exception, [error.value for error in app.exception]
+    assert not app.error, [error.value for error in app.error]
+    assert app.title, f"{page} shows no title"
+    assert any("Demo data" in info.value for info in app.info), "the demo banner is missing"
+
+
+def test_overview_shows_the_district_in_the_store(monkeypatch, demo_store_url):
+    app = open_app(monkeypatch, demo_store_url)
+    with session_scope(demo_store_url) as session:
+        summary = get_district_summary(session)
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Buildings"] == f"{summary.buildings:,}"
+    assert metrics[f"Students enrolled, {summary.school_years[0]}"] == f"{summary.students:,}"
+    assert app.selectbox(key="overview_school_year").value == summary.school_years[0]
+
+    # Choosing an earlier school year recounts enrollment for that year.
+    earlier = summary.school_years[-1]
+    app.selectbox(key="overview_school_year").select(earlier).run()
+    assert any(metric.label == f"Students enrolled, {earlier}" for metric in app.metric)
+
+
+def test_an_empty_store_says_how_to_load_data(monkeypatch, sqlite_url):
+    monkeypatch.setenv("MTSS_DEMO_ON_FIRST_RUN", "false")
+    app = open_app(monkeypatch, sqlite_url)
+    assert not app.exception
+    assert any("holds no students yet" in warning.value for warning in app.warning)
+    assert not app.metric
+
+
+def test_a_database_that_is_down_gets_a_clear_message(monkeypatch, unused_tcp_port):
+    app = open_app(
+        monkeypatch, f"postgresql+psycopg://nobody:secret@127.0.0.1:{unused_tcp_port}/mtss"
+    )
+    assert not app.exception
+    assert len(app.error) == 1
+    message = app.error[0].value
+    assert "cannot reach its database" in message and "Nothing was changed" in message
+    assert "secret" not in message  # the password never reaches the screen
+
+
+@pytest.fixture
+def unused_tcp_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -1,0 +1,201 @@
+"""The store: migrations, idempotent init, the write bookkeeping, and integrity rules, on both backends."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import SQLModel
+
+from data_access.db import count_rows, get_data_version, get_engine, record_write, session_scope
+from data_access.models import AuditLog, Building, InstrumentItem, Student
+from data_access.store import current_revision, head_revision, init_store, upgrade_store
+from tests.utils.factories import add_building, add_students
+
+
+def test_init_twice_changes_nothing(store_url):
+    with session_scope(store_url) as session:
+        version_before = get_data_version(session)
+    tables_before = set(inspect(get_engine(store_url)).get_table_names())
+
+    assert init_store(store_url) == []
+
+    with session_scope(store_url) as session:
+        assert get_data_version(session) == version_before
+    assert set(inspect(get_engine(store_url)).get_table_names()) == tables_before
+    assert current_revision(store_url) == head_revision()
+
+
+def test_init_adds_the_built_in_instruments(store_url):
+    with session_scope(store_url) as session:
+        items = session.execute(
+            select(InstrumentItem.instrument, InstrumentItem.scale, InstrumentItem.item_id)
+        ).all()
+    tfi = [row for row in items if row.instrument == "TFI-2.1"]
+    assert len(tfi) == 45
+    assert {
+        scale: sum(1 for row in tfi if row.scale == scale)
+        for scale in ("Tier 1", "Tier 2", "Tier 3")
+    } == {
+        "Tier 1": 15,
+        "Tier 2": 13,
+        "Tier 3": 17,
+    }
+    assert sum(1 for row in items if row.instrument == "SHARED-LEADERSHIP") == 8
+
+
+def test_migrations_build_exactly_the_models(store_url):
+    """A model changed without a migration would make the store differ from the code."""
+    with get_engine(store_url).connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    assert differences == []
+
+
+def test_upgrading_an_existing_store_keeps_its_data(tmp_path):
+    """Data written under the first schema survives every later migration."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade_store(url, revision="0001")
+    with get_engine(url).begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO buildings (building_id, name, level) VALUES ('B1', 'Lincoln Elementary', 'elementary')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO students (student_id, school_year, building_id, grade, race_ethnicity, sex, iep, el,"
+                " econ_disadv, section_504) VALUES ('S1', '2025-26', 'B1', 'K', 'HI', 'F', 1, 0, 1, 0)"
+            )
+        )
+    init_store(url)
+    with session_scope(url) as session:
+        assert session.get(Building, "B1").name == "Lincoln Elementary"
+        student = session.get(Student, ("S1", "2025-26"))
+        assert (student.building_id, student.grade, student.iep, student.econ_disadv) == (
+            "B1",
+            "K",
+            True,
+            True,
+        )
+
+
+def test_a_write_bumps_the_data_version_and_is_audited(store_url):
+    with session_scope(store_url) as session:
+        before = get_data_version(session)
+        add_building(session, "B1")
+        version = record_write(
+            session,
+            actor="coach@example.org",
+            operation="insert",
+            table_name="buildings",
+            row_key="B1",
+            detail={"name": "Building B1"},
+        )
+    assert version == before + 1
+    with session_scope(store_url) as session:
+        assert get_data_version(session) == before + 1
+        audit = (
+            session.execute(select(AuditLog).order_by(AuditLog.audit_id.desc())).scalars().first()
+        )
+        assert (audit.actor, audit.table_name, audit.row_key, audit.data_version) == (
+            "coach@example.org",
+            "buildings",
+            "B1",
+            before + 1,
+        )
+        assert '"name": "Building B1"' in audit.detail
+
+
+def test_a_failed_write_leaves_nothing_behind(store_url):
+    with session_scope(store_url) as session:
+        version_before = get_data_version(session)
+        audits_before = count_rows(session, AuditLog)
+    with pytest.raises(IntegrityError), session_scope(store_url) as session:
+        add_building(session, "B1")
+        record_write(
+            session, actor="someone", operation="insert", table_name="buildings", row_key="B1"
+        )
+        add_students(session, "B-UNKNOWN", "2025-26", 1)  # unknown building: refused
+    with session_scope(store_url) as session:
+        assert get_data_version(session) == version_before
+        assert count_rows(session, AuditLog) == audits_before
+        assert session.get(Building, "B1") is None
+
+
+@pytest.mark.parametrize(
+    ("model", "values"),
+    [
+        (Building, {"building_id": "B9", "name": "X", "level": "university"}),
+        (
+            Student,
+            {
+                "student_id": "S1",
+                "school_year": "2025-26",
+                "building_id": "B1",
+                "grade": "13",
+                "race_ethnicity": "WH",
+                "sex": "F",
+                "iep": False,
+                "el": False,
+                "econ_disadv": False,
+            },
+        ),
+        (
+            Student,
+            {
+                "student_id": "S1",
+                "school_year": "2025-26",
+                "building_id": "B1",
+                "grade": "3",
+                "race_ethnicity": "Latino",
+                "sex": "F",
+                "iep": False,
+                "el": False,
+                "econ_disadv": False,
+            },
+        ),
+    ],
+    ids=["unknown level", "grade 13", "race code not federal"],
+)
+def test_unknown_codes_are_refused_by_the_store(sqlite_url, model, values):
+    with session_scope(sqlite_url) as session:
+        add_building(session, "B1")
+    with pytest.raises(IntegrityError), session_scope(sqlite_url) as session:
+        session.add(model(**values))
+        session.flush()
+
+
+def test_attendance_cannot_exceed_days_enrolled(store_url):
+    with session_scope(store_url) as session:
+        add_building(session, "B1")
+        add_students(session, "B1", "2025-26", 1)
+    with pytest.raises(IntegrityError), session_scope(store_url) as session:
+        session.execute(
+            text(
+                "INSERT INTO attendance (student_id, school_year, days_enrolled, days_absent)"
+                " VALUES ('SB1-00000', '2025-26', 170, 171)"
+            )
+        )
+
+
+def test_dates_and_times_round_trip(store_url):
+    from data_access.models import Action, User
+
+    with session_scope(store_url) as session:
+        session.add(User(email="coach@example.org", role="coach"))
+        session.flush()
+        session.add(
+            Action(
+                title="Teach expectations",
+                owner_email="coach@example.org",
+                due_date=date(2026, 1, 15),
+            )
+        )
+    with session_scope(store_url) as session:
+        action = session.execute(select(Action)).scalars().one()
+        assert action.due_date == date(2026, 1, 15)
+        assert action.created_at.tzinfo is not None and action.version == 1
