@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import streamlit as st
-from sqlmodel import Session
 
 from data_access.db import get_data_version, session_scope
 from data_access.settings import get_settings
@@ -36,9 +35,3 @@ def _cached(
     # is not hashed, its name stands for it.
     with session_scope(url) as session:
         return _query(session, **arguments)
-
-
-def run_query(query: Callable[[Session], T]) -> T:
-    """Run a query once, uncached (for the store's own status on every page)."""
-    with session_scope() as session:
-        return query(session)

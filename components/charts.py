@@ -34,7 +34,8 @@ def base_layout(figure: go.Figure, *, title: str, height: int) -> go.Figure:
         plot_bgcolor="white",
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
     )
-    figure.update_xaxes(gridcolor="#dddddd", zerolinecolor="#999999")
+    figure.update_xaxes(gridcolor="#dddddd", zerolinecolor="#999999", automargin=True)
+    figure.update_yaxes(automargin=True)  # long building names push the plot right, never get cut
     return figure
 
 

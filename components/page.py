@@ -8,7 +8,7 @@ import streamlit as st
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from components.cache import load
-from data_access.db import StoreUnavailable, describe_url
+from data_access.db import StoreUnavailable, describe_error, describe_url
 from data_access.settings import get_settings
 from data_access.store import StoreStatus, get_store_status, init_store, store_is_empty
 
@@ -35,7 +35,8 @@ def prepare_store() -> None:
                     _load_first_run_demo(url)
     except (StoreUnavailable, SQLAlchemyError) as error:
         st.error(
-            f"**The dashboard cannot reach its database** ({describe_url(url)}).\n\n{error}\n\n"
+            f"**The dashboard cannot reach its database** ({describe_url(url)}).\n\n"
+            f"{describe_error(error)}\n\n"
             "Nothing was changed. Check that the database server is running and that DATABASE_URL "
             "is right, then reload this page.",
             icon=":material/database_off:",

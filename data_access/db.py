@@ -21,9 +21,14 @@ class StoreUnavailable(RuntimeError):
     """The database cannot be reached or opened; the message says which and what to check."""
 
 
-@lru_cache(maxsize=8)
 def get_engine(database_url: str | None = None) -> Engine:
-    url = make_url(database_url or get_settings().database_url)
+    """The process's engine for a store (default: the one settings name)."""
+    return _engine_for(database_url or get_settings().database_url)
+
+
+@lru_cache(maxsize=8)
+def _engine_for(database_url: str) -> Engine:
+    url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
@@ -58,6 +63,14 @@ def session_scope(database_url: str | None = None) -> Iterator[Session]:
 def describe_url(database_url: str) -> str:
     """The store's address without its password, for messages."""
     return make_url(database_url).render_as_string(hide_password=True)
+
+
+def describe_error(error: Exception) -> str:
+    """A database error in one line a data manager can act on, without SQL or driver internals."""
+    if isinstance(error, StoreUnavailable):
+        return str(error)
+    original = getattr(error, "orig", None) or error
+    return str(original).strip().splitlines()[0]
 
 
 def record_write(
@@ -99,7 +112,7 @@ def get_data_version(session: Session) -> int:
 
 
 def get_store_info(session: Session) -> dict[str, str]:
-    return dict(session.execute(select(StoreInfo.key, StoreInfo.value)).tuples().all())
+    return {key: value for key, value in session.execute(select(StoreInfo.key, StoreInfo.value))}
 
 
 def set_store_info(session: Session, *, values: dict[str, str | None]) -> None:

@@ -52,11 +52,7 @@ def get_district_summary(session: Session) -> DistrictSummary:
     students = session.execute(
         select(func.count()).select_from(Student).where(Student.school_year == latest)
     ).scalar_one()
-    staff = session.execute(
-        select(func.count(distinct(StaffAssignment.staff_id))).where(
-            StaffAssignment.school_year == latest
-        )
-    ).scalar_one()
+    staff = get_staff_count(session, school_year=latest) if latest else 0
     support_fte = session.execute(
         select(func.coalesce(func.sum(StaffAssignment.fte), 0.0))
         .join(Staff, Staff.staff_id == StaffAssignment.staff_id)
@@ -69,6 +65,15 @@ def get_district_summary(session: Session) -> DistrictSummary:
         staff=staff,
         support_staff_fte=round(float(support_fte), 2),
     )
+
+
+def get_staff_count(session: Session, *, school_year: str) -> int:
+    """How many people hold a staff assignment in the school year (each counted once)."""
+    return session.execute(
+        select(func.count(distinct(StaffAssignment.staff_id))).where(
+            StaffAssignment.school_year == school_year
+        )
+    ).scalar_one()
 
 
 def get_building_overview(session: Session, *, school_year: str) -> pd.DataFrame:

@@ -56,7 +56,7 @@ def upgrade_store(database_url: str | None = None, revision: str = "head") -> bo
         return True
     except OperationalError as error:
         raise StoreUnavailable(
-            f"Cannot open the store at {describe_url(url)}: {error.orig}. "
+            f"Cannot open the store at {describe_url(url)}: {str(error.orig).strip()}\n"
             "Check DATABASE_URL and that the database server is running."
         ) from error
 

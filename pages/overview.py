@@ -4,8 +4,16 @@ import streamlit as st
 
 from components.cache import load
 from components.charts import LEVEL_COLORS, LEVEL_NAMES, horizontal_bar_chart
+from components.display import show_chart, show_table
 from components.page import page_setup
-from data_access.overview import get_building_overview, get_data_freshness, get_district_summary
+from data_access.overview import (
+    get_building_overview,
+    get_data_freshness,
+    get_district_summary,
+    get_staff_count,
+)
+
+MAX_BARS = 40  # more buildings than this and the chart shows school levels instead
 
 status = page_setup("District overview")
 summary = load(get_district_summary)
@@ -38,25 +46,34 @@ third.metric(
     "and safeguarding leads, in full-time equivalents.",
 )
 fourth.metric(
-    "Students per support-staff FTE",
-    f"{enrolled / buildings['support_staff_fte'].sum():,.0f}"
-    if buildings["support_staff_fte"].sum()
-    else "none assigned",
+    f"Staff assigned, {school_year}",
+    f"{load(get_staff_count, school_year=school_year):,}",
+    help="Everyone with a staff assignment to a building this school year, support staff included.",
 )
 
-chart_column, table_column = st.columns([3, 2], gap="large")
+chart_column, table_column = st.columns([1, 1], gap="large")
 with chart_column:
+    if len(buildings) <= MAX_BARS:
+        chart_data, label, title = (
+            buildings,
+            "name",
+            f"Students enrolled by building, {school_year}",
+        )
+    else:  # one bar per building stops being readable; show the levels instead
+        chart_data = buildings.groupby("level", as_index=False)["enrollment"].sum()
+        chart_data["label"] = chart_data["level"].map(LEVEL_NAMES)
+        label, title = "label", f"Students enrolled by school level, {school_year}"
     figure = horizontal_bar_chart(
-        buildings,
+        chart_data,
         x="enrollment",
-        y="name",
+        y=label,
         color="level",
-        title=f"Students enrolled by building, {school_year}",
+        title=title,
         x_title="Students enrolled",
         color_map=LEVEL_COLORS,
         color_names=LEVEL_NAMES,
     )
-    st.plotly_chart(figure, width="stretch", config={"displaylogo": False})
+    show_chart(figure)
 with table_column:
     st.subheader("Buildings")
     table = buildings.assign(level=buildings["level"].map(LEVEL_NAMES)).rename(
@@ -68,22 +85,21 @@ with table_column:
             "building_id": "ID",
         }
     )
-    st.dataframe(
-        table[["Building", "Level", "Students", "Support staff (FTE)", "ID"]],
-        hide_index=True,
-        width="stretch",
+    show_table(
+        table[["ID", "Building", "Level", "Students", "Support staff (FTE)"]],
         column_config={
+            "ID": st.column_config.TextColumn(width="small"),
             "Students": st.column_config.NumberColumn(format="localized"),
             "Support staff (FTE)": st.column_config.NumberColumn(format="%.1f"),
         },
     )
 
-st.subheader("How current is the data?")
-st.caption("The latest school year or date each source covers, and how many records it holds.")
-freshness = load(get_data_freshness, as_of=status.as_of)
-st.dataframe(
-    freshness.rename(columns={"source": "Source", "latest": "Latest", "rows": "Records"}),
-    hide_index=True,
-    width="content",
-    column_config={"Records": st.column_config.NumberColumn(format="localized")},
-)
+freshness_column, _ = st.columns([1, 1], gap="large")
+with freshness_column:
+    st.subheader("How current is the data?")
+    st.caption("The latest school year or date each source covers, and how many records it holds.")
+    freshness = load(get_data_freshness, as_of=status.as_of)
+    show_table(
+        freshness.rename(columns={"source": "Source", "latest": "Latest", "rows": "Records"}),
+        column_config={"Records": st.column_config.NumberColumn(format="localized")},
+    )

@@ -8,6 +8,7 @@ under CI (`CI=true`) a missing PostgreSQL is a failure, never a skip.
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -70,10 +71,22 @@ def postgres_url() -> Iterator[str]:
         yield url
     finally:
         get_engine(url).dispose()
-        get_engine.cache_clear()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        drop_database(admin, name)
         admin.dispose()
+
+
+def drop_database(admin, name: str, attempts: int = 20) -> None:
+    """Drop a test database. An autovacuum worker may still be in it after a bulk load, and a
+    non-superuser cannot end that worker; it finishes within moments, so try again."""
+    for attempt in range(attempts):
+        try:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            return
+        except Exception:  # noqa: BLE001 - retried, then raised
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.5)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -1,0 +1,27 @@
+"""Thin `show_*` functions that put figures and tables on screen the same way on every page."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+ROW_HEIGHT = 35  # Streamlit's data-frame row height in pixels
+
+
+def show_chart(figure: go.Figure, *, key: str | None = None) -> None:
+    # theme=None keeps the product's own fonts and colours (components/charts.py) instead of
+    # Streamlit's, which shrink axis labels below what a projector can show.
+    st.plotly_chart(
+        figure,
+        width="stretch",
+        theme=None,
+        key=key,
+        config={"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]},
+    )
+
+
+def show_table(table: pd.DataFrame, *, max_rows: int = 25, **options) -> None:
+    """A table tall enough to show up to `max_rows` rows without scrolling."""
+    height = ROW_HEIGHT * (min(len(table), max_rows) + 1) + 3
+    st.dataframe(table, hide_index=True, height=height, **({"width": "stretch"} | options))
