@@ -8,11 +8,16 @@ st.set_page_config(
     layout="wide",
 )
 
-# Sections appear as their pages are built: District, Areas, Buildings, Follow-up, Team, Data.
+# Sections of the navigation; a section shows once it has a page.
 PAGES = {
     "District": [
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
     ],
+    "Areas": [],
+    "Buildings": [],
+    "Follow-up": [],
+    "Team": [],
+    "Data": [],
 }
 
-st.navigation(PAGES).run()
+st.navigation({section: pages for section, pages in PAGES.items() if pages}).run()

@@ -1,4 +1,4 @@
-"""The command line: `python -m data_access init | demo` (see the README and the data contract).
+"""The command line: `python -m data_access init | demo | export` (see the README and the data contract).
 
 Exit status 0 on success; non-zero on any error, with the problem on stderr. On error the store is
 exactly as it was before the command.
@@ -33,12 +33,21 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument(
         "--replace", action="store_true", help="delete the district data already in the store first"
     )
+    export = commands.add_parser("export", help="write a computed table as CSV")
+    export.add_argument("kind", help="which table: " + ", ".join(_export_kinds()))
+    export.add_argument("--out", required=True, help="the file to write, or - for standard output")
+    export.add_argument(
+        "--year", help="school year, e.g. 2025-26 (default: the newest in the store)"
+    )
+    export.add_argument("--as-of", help="the date to compute as of, YYYY-MM-DD (default: today)")
     args = parser.parse_args(argv)
 
     url = get_settings().database_url
     try:
         if args.command == "init":
             return run_init(url)
+        if args.command == "export":
+            return run_export(url, kind=args.kind, out=args.out, year=args.year, as_of=args.as_of)
         return run_demo(url, size=args.size, seed=args.seed, replace=args.replace)
     except StoreUnavailable as error:
         print(f"error: {error}", file=sys.stderr)
@@ -74,6 +83,47 @@ def run_demo(url: str, *, size: str, seed: int, replace: bool) -> int:
     )
     for table, count in summary.rows.items():
         print(f"  {table:<20} {count:>10,}")
+    return 0
+
+
+def _export_kinds() -> list[str]:
+    from data_access.exports import registered_exports
+
+    return sorted(registered_exports())
+
+
+def run_export(url: str, *, kind: str, out: str, year: str | None, as_of: str | None) -> int:
+    from datetime import date
+
+    from data_access.db import session_scope
+    from data_access.export_format import write_csv
+    from data_access.exports import ExportOptions, registered_exports
+    from data_access.imports_common import normalise_school_year
+
+    exports = registered_exports()
+    problems = []
+    if kind not in exports:
+        problems.append(f"export: KIND: '{kind}' is not one of {', '.join(sorted(exports))}")
+    school_year = None
+    if year is not None:
+        school_year = normalise_school_year(year)
+        if school_year is None:
+            problems.append(f"export: --year: '{year}' is not a school year like 2025-26")
+    day = None
+    if as_of is not None:
+        try:
+            day = date.fromisoformat(as_of)
+        except ValueError:
+            problems.append(f"export: --as-of: '{as_of}' is not a date like 2026-03-15")
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return 1
+    with session_scope(url) as session:
+        table = exports[kind].build(session, ExportOptions(school_year=school_year, as_of=day))
+    write_csv(table, out)
+    if out != "-":
+        print(f"Wrote {len(table):,} rows of {kind} to {out}.")
     return 0
 
 

@@ -1,0 +1,59 @@
+"""Writing computed tables as the data contract says: rates with at least 4 decimals, percents with
+1, booleans as true/false, withheld or undefined values as empty cells, and no cell a spreadsheet
+would run as a formula."""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def neutralise_formula(value: object) -> object:
+    """Text starting with = + - or @ gets a leading apostrophe, so Excel shows it and never runs it.
+    Numbers are left alone: -0.5 is a number, not a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def format_export(
+    frame: pd.DataFrame,
+    *,
+    rates: Iterable[str] = (),
+    percents: Iterable[str] = (),
+    booleans: Iterable[str] = (),
+) -> pd.DataFrame:
+    """Every column as the text the contract prescribes (empty for missing)."""
+    out = pd.DataFrame(index=frame.index)
+    rates, percents, booleans = set(rates), set(percents), set(booleans)
+    for column in frame.columns:
+        values = frame[column]
+        if column in rates:
+            text = values.map(lambda v: "" if pd.isna(v) else f"{float(v):.4f}")
+        elif column in percents:
+            text = values.map(lambda v: "" if pd.isna(v) else f"{float(v):.1f}")
+        elif column in booleans:
+            text = values.map(lambda v: "" if pd.isna(v) else ("true" if bool(v) else "false"))
+        else:
+            text = values.map(
+                lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else v
+            )
+            text = text.map(neutralise_formula)
+        out[column] = text.astype(object)
+    return out
+
+
+def write_csv(frame: pd.DataFrame, out: str | Path) -> None:
+    """Write a formatted table to a file, or to stdout for `--out -`."""
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, lineterminator="\n")
+    if str(out) == "-":
+        sys.stdout.write(buffer.getvalue())
+    else:
+        Path(out).write_text(buffer.getvalue(), encoding="utf-8")

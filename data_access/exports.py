@@ -1,0 +1,34 @@
+"""The computed tables `python -m data_access export KIND` writes (see the data contract).
+
+Each area registers its table here: a function taking a session and the export options and returning
+a DataFrame already formatted by `export_format.format_export`, in the contract's column order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlmodel import Session
+
+from data_access.scope import DISTRICT, Scope
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    school_year: str | None = None  # --year, e.g. "2025-26"; None: the newest in the store
+    as_of: date | None = None  # --as-of; None: today
+    scope: Scope = DISTRICT
+
+
+@dataclass(frozen=True)
+class Export:
+    description: str
+    build: Callable[[Session, ExportOptions], pd.DataFrame]
+
+
+def registered_exports() -> dict[str, Export]:
+    """Every export kind, imported lazily so the command line starts fast."""
+    exports: dict[str, Export] = {}
+    return exports
