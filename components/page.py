@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from components.cache import load
 from data_access.db import StoreUnavailable, describe_error, describe_url
+from data_access.scope import DISTRICT, Scope
 from data_access.settings import get_settings
 from data_access.store import StoreStatus, get_store_status, init_store, store_is_empty
 
@@ -78,3 +79,10 @@ def page_setup(title: str, *, caption: str | None = None) -> StoreStatus:
     if caption:
         st.caption(caption)
     return status
+
+
+def current_scope() -> Scope:
+    """The buildings the person using the app may see. Every page passes it to its queries.
+
+    Until sign-in exists (local mode: one person on their own machine) that is the whole district."""
+    return DISTRICT
