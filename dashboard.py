@@ -1,23 +1,60 @@
-"""The app's entry point: page config, then the pages the user may open. No queries here."""
+"""The app's entry point: page config, who the user is, and the pages their role may open. No queries."""
 
 import streamlit as st
+
+from components.access import (
+    auth_configured,
+    identify_user,
+    may_open,
+    show_local_mode_switch,
+    show_signed_in,
+    sign_in_page,
+    signed_in_email,
+    unknown_user_page,
+)
+from components.page import prepare_store
 
 st.set_page_config(
     page_title="MTSS leadership dashboard",
     page_icon=":material/school:",
     layout="wide",
 )
+prepare_store()
+user = identify_user()
+if user is None:  # not signed in yet, or signed in with an account nobody has set up
+    page = unknown_user_page if signed_in_email() else sign_in_page
+    st.navigation([st.Page(page, title="MTSS dashboard", icon=":material/school:")]).run()
+    st.stop()
+if auth_configured():
+    show_signed_in(user)
+else:
+    show_local_mode_switch()
+    user = identify_user()  # the role the preview switch now shows
 
-# Sections of the navigation; a section shows once it has a page.
+# Sections of the navigation; a section shows once it has a page the user may open.
 PAGES = {
     "District": [
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
     ],
-    "Areas": [],
+    "Areas": [
+        st.Page("pages/fidelity.py", title="Fidelity", icon=":material/fact_check:"),
+        st.Page("pages/equity.py", title="Equity", icon=":material/balance:"),
+        st.Page("pages/staff_support.py", title="Staff support", icon=":material/diversity_3:"),
+    ],
     "Buildings": [],
-    "Follow-up": [],
+    "Follow-up": [
+        st.Page("pages/follow_up.py", title="Follow-up actions", icon=":material/task_alt:"),
+    ],
     "Team": [],
-    "Data": [],
+    "Data": [
+    ],
+    "Admin": [
+        st.Page("pages/users.py", title="Users", icon=":material/manage_accounts:"),
+    ],
 }
 
-st.navigation({section: pages for section, pages in PAGES.items() if pages}).run()
+allowed = {
+    section: [page for page in pages if may_open(user, page.url_path)]
+    for section, pages in PAGES.items()
+}
+st.navigation({section: pages for section, pages in allowed.items() if pages}).run()

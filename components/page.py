@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import runpy
 import threading
 
 import streamlit as st
@@ -9,9 +10,10 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from components.cache import load
 from data_access.db import StoreUnavailable, describe_error, describe_url
-from data_access.scope import DISTRICT, Scope
-from data_access.settings import get_settings
+from data_access.scope import Scope
+from data_access.settings import PROJECT_ROOT, get_settings
 from data_access.store import StoreStatus, get_store_status, init_store, store_is_empty
+from data_access.users import UserAccess
 
 _first_run_lock = threading.Lock()
 
@@ -63,8 +65,26 @@ def _load_first_run_demo(url: str) -> None:
         bar.progress(1.0, text=f"Demo district ready ({summary.seconds:.0f} s).")
 
 
+def _insist_on_the_router() -> None:
+    """Run every page through dashboard.py, never on its own.
+
+    Streamlit serves a `pages/` folder beside the entry script as separate scripts until some session
+    has called st.navigation in this server process. So the first request after a restart, if it is
+    for a page's URL, would run that page without dashboard.py: no navigation and, once sign-in
+    exists, no check of who is asking. Here the router runs in place (it runs this page again,
+    properly) and this bare run stops. Running it in the same script run, rather than rerunning,
+    keeps a button click that started the run."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        runpy.run_path(str(PROJECT_ROOT / "dashboard.py"), run_name="__main__")
+        st.stop()
+
+
 def page_setup(title: str, *, caption: str | None = None) -> StoreStatus:
     """Every page starts here: the store is ready, the demo banner shows when it holds demo data."""
+    _insist_on_the_router()
     prepare_store()
     status = load(get_store_status)
     if status.demo:
@@ -81,8 +101,22 @@ def page_setup(title: str, *, caption: str | None = None) -> StoreStatus:
     return status
 
 
-def current_scope() -> Scope:
-    """The buildings the person using the app may see. Every page passes it to its queries.
+def current_user() -> UserAccess | None:
+    """The person using the app (in local mode: the local user, or the role they preview)."""
+    from components.access import identify_user
 
-    Until sign-in exists (local mode: one person on their own machine) that is the whole district."""
-    return DISTRICT
+    return identify_user()
+
+
+def current_scope() -> Scope:
+    """The buildings whose rows the person may see. Every page passes it to its queries; someone
+    the dashboard does not know sees no building's rows."""
+    user = current_user()
+    return user.scope if user is not None else Scope(building_ids=frozenset(), label="nothing")
+
+
+def current_user_email() -> str | None:
+    """The signed-in person's email, or None in local mode (nobody signs in on a laptop install)."""
+    from components.access import signed_in_email
+
+    return signed_in_email()

@@ -31,4 +31,27 @@ class Export:
 def registered_exports() -> dict[str, Export]:
     """Every export kind, imported lazily so the command line starts fast."""
     exports: dict[str, Export] = {}
+    from data_access.fidelity import build_fidelity_export
+
+    exports["fidelity"] = Export(
+        "one row per building, instrument, administration date and scale", build_fidelity_export
+    )
+    from data_access.actions import export_actions
+
+    exports["actions"] = Export("one row per follow-up action", export_actions)
+    from data_access.equity import build_equity_export
+
+    exports["equity"] = Export(
+        "one row per school year, building (and DISTRICT), indicator and student group",
+        build_equity_export,
+    )
+    from data_access.staff_support import build_staffing_export, build_supervision_export
+
+    exports["staffing"] = Export(
+        "one row per school year, building (and DISTRICT) and role", build_staffing_export
+    )
+    exports["supervision"] = Export(
+        "one row per support staff member active in the school year of --as-of",
+        build_supervision_export,
+    )
     return exports

@@ -56,3 +56,19 @@ def parse_bool(text: object) -> bool | None:
     if value in ("n", "no", "false", "0"):
         return False
     return None
+
+
+def parse_datetime(text: str) -> datetime | None:
+    """A date (`YYYY-MM-DD` or `M/D/YYYY`, taken as midnight UTC) or an ISO date and time
+    (`2025-09-02T14:30:00Z`; without a zone it is UTC); None when it is neither."""
+    from datetime import UTC
+
+    value = str(text).strip()
+    day = parse_date(value)
+    if day is not None:
+        return datetime(day.year, day.month, day.day, tzinfo=UTC)
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "T", 1))
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

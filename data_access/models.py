@@ -260,6 +260,11 @@ class SupervisionSession(SQLModel, table=True):
     status: str = Field(max_length=12)
     supervisor_id: str | None = Field(default=None, foreign_key="staff.staff_id", max_length=40)
     minutes: int | None = None
+    # Set when the app schedules sessions: every date of one recurring series shares a series_id,
+    # and the rows of one group session (one per supervisee) share a group_id. Imported rows have
+    # neither.
+    series_id: str | None = Field(default=None, max_length=40)
+    group_id: str | None = Field(default=None, max_length=40)
 
 
 class Caseload(SQLModel, table=True):
@@ -361,6 +366,9 @@ class ActionUpdate(SQLModel, table=True):
     field: str = Field(max_length=40)
     old_value: str | None = Field(default=None, sa_column=Column(Text))
     new_value: str | None = Field(default=None, sa_column=Column(Text))
+    # The action's version this change produced; "what changed since you opened it" reads these.
+    # 0 for history recorded before versions were kept.
+    version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 # --- The leadership team --------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from data_access.models import (
     SupervisionSession,
     Support,
 )
+from data_access.scope import DISTRICT, Scope
 from data_access.settings import get_settings
 
 
@@ -76,8 +77,10 @@ def get_staff_count(session: Session, *, school_year: str) -> int:
     ).scalar_one()
 
 
-def get_building_overview(session: Session, *, school_year: str) -> pd.DataFrame:
-    """One row per building: level, enrollment and support-staff FTE in the school year."""
+def get_building_overview(
+    session: Session, *, school_year: str, scope: Scope = DISTRICT
+) -> pd.DataFrame:
+    """One row per building in scope: level, enrollment and support-staff FTE in the school year."""
     enrollment = (
         select(Student.building_id, func.count().label("enrollment"))
         .where(Student.school_year == school_year)
@@ -107,6 +110,7 @@ def get_building_overview(session: Session, *, school_year: str) -> pd.DataFrame
         )
         .outerjoin(enrollment, enrollment.c.building_id == Building.building_id)
         .outerjoin(support, support.c.building_id == Building.building_id)
+        .where(scope.where(Building.building_id))
         .order_by(Building.name)
     ).all()
     frame = pd.DataFrame(

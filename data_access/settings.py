@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     # Load the small demo district when the app starts on an empty store. Unset means "only for the
     # default SQLite store", so a district's empty PostgreSQL database never fills with made-up data.
     demo_on_first_run: bool | None = None
+    # Local mode (no sign-in) shows everything to whoever connects: only on localhost unless this is set.
+    allow_local_mode_on_network: bool = False
 
     # Privacy: no count below the cell size, no rate over fewer students than the n-size.
     min_cell_size: int = Field(default=10, ge=1)

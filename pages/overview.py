@@ -5,13 +5,14 @@ import streamlit as st
 from components.cache import load
 from components.charts import LEVEL_COLORS, LEVEL_NAMES, horizontal_bar_chart
 from components.display import show_chart, show_table
-from components.page import page_setup
+from components.page import current_scope, page_setup
 from data_access.overview import (
     get_building_overview,
     get_data_freshness,
     get_district_summary,
     get_staff_count,
 )
+from data_access.scope import DISTRICT
 
 MAX_BARS = 40  # more buildings than this and the chart shows school levels instead
 
@@ -33,15 +34,18 @@ school_year = st.selectbox(
     key="overview_school_year",
     help="Enrollment and staffing are counted for this school year.",
 )
-buildings = load(get_building_overview, school_year=school_year)
-enrolled = int(buildings["enrollment"].sum())
+# Headline figures are district roll-ups, for everyone; building rows only for the buildings in scope.
+district = load(get_building_overview, school_year=school_year, scope=DISTRICT)
+scope = current_scope()
+buildings = load(get_building_overview, school_year=school_year, scope=scope)
+enrolled = int(district["enrollment"].sum())
 
 first, second, third, fourth = st.columns(4)
-first.metric("Buildings", f"{len(buildings):,}")
+first.metric("Buildings", f"{len(district):,}")
 second.metric(f"Students enrolled, {school_year}", f"{enrolled:,}")
 third.metric(
     f"Support staff, {school_year}",
-    f"{buildings['support_staff_fte'].sum():,.1f} FTE",
+    f"{district['support_staff_fte'].sum():,.1f} FTE",
     help="Counselors, psychologists, social workers, nurses, intervention and behavior specialists "
     "and safeguarding leads, in full-time equivalents.",
 )
@@ -51,6 +55,13 @@ fourth.metric(
     help="Everyone with a staff assignment to a building this school year, support staff included.",
 )
 
+if buildings.empty:
+    st.info(
+        "Building-by-building figures are for district leaders and each building's principal and "
+        "coaches; your view shows the district as a whole.",
+        icon=":material/visibility_off:",
+    )
+    st.stop()
 chart_column, table_column = st.columns([1, 1], gap="large")
 with chart_column:
     if len(buildings) <= MAX_BARS:

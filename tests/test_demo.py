@@ -524,13 +524,20 @@ def test_actions_tell_the_stories_some_are_overdue_and_history_matches_version(s
     owners = actions.merge(stored["users"], left_on="owner_email", right_on="email")
     assert set(owners["role"]) <= {"coach", "district_leader", "district_admin"}
     assert len(owners) == len(actions)
+    # As the app records history: one "created" entry at version 1, then one version per save.
+    created = updates[updates["field"] == "created"]
+    assert sorted(created["action_id"]) == sorted(actions["action_id"])
+    assert (created["version"] == 1).all()
     saves = updates.groupby("action_id")["changed_at"].nunique()
-    assert (actions["version"] == 1 + actions["action_id"].map(saves).fillna(0)).all()
+    assert (actions["version"] == actions["action_id"].map(saves)).all()
+    assert (
+        actions["version"]
+        == actions["action_id"].map(updates.groupby("action_id")["version"].max())
+    ).all()
     last_change = updates.groupby("action_id")["changed_at"].max()
-    expected_updated = actions["action_id"].map(last_change).fillna(actions["created_at"])
-    assert (actions["updated_at"] == expected_updated).all()
+    assert (actions["updated_at"] == actions["action_id"].map(last_change)).all()
     assert (actions["created_at"] <= actions["updated_at"]).all()
-    assert set(updates["field"]) <= {"status", "fidelity_check", "outcome_check"}
+    assert set(updates["field"]) <= {"created", "status", "fidelity_check", "outcome_check"}
     assert actions["meeting_id"].isin(stored["meetings"]["meeting_id"]).all()
 
 

@@ -481,12 +481,14 @@ def _action_frames(
         # A finished action's last save (done or dropped, with its outcome) is on its due date.
         steps = len(saves) if a.status in ("done", "dropped") else len(saves) + 1
         updated = created
+        # As the app records it: a "created" entry (version 1), then each save's fields.
+        update_rows.append((action_id, created, a.owner_email, "created", None, a.title, 1))
         for i, changes in enumerate(saves, start=1):
             day = weekday_on_or_before(a.created_on + timedelta(days=span * i // steps))
             day = max(day, a.created_on + timedelta(days=i))
             updated = at_utc(day, 16, 30 + i)
             for field, old, new in changes:
-                update_rows.append((action_id, updated, a.owner_email, field, old, new))
+                update_rows.append((action_id, updated, a.owner_email, field, old, new, i + 1))
         action_rows.append(
             (
                 action_id,
@@ -532,7 +534,15 @@ def _action_frames(
     )
     updates = pd.DataFrame(
         update_rows,
-        columns=["action_id", "changed_at", "changed_by", "field", "old_value", "new_value"],
+        columns=[
+            "action_id",
+            "changed_at",
+            "changed_by",
+            "field",
+            "old_value",
+            "new_value",
+            "version",
+        ],
     )
     updates.insert(0, "update_id", np.arange(1, len(updates) + 1))
     for column in ("building_id", "outcome_check", "source_ref"):

@@ -131,7 +131,11 @@ def generate_district(*, size: str = "small", seed: int = 2026) -> DemoDistrict:
     ordered = {}
     for name, model in TABLE_MODELS.items():
         columns = list(model.__table__.columns.keys())
-        ordered[name] = tables[name][columns].reset_index(drop=True)
+        # A nullable column the demo does not fill (one a later feature added) stays empty; a
+        # required one that is missing still fails, at insert, loudly.
+        ordered[name] = tables[name].reindex(columns=columns).reset_index(drop=True)
+        for column in set(columns) - set(tables[name].columns):
+            ordered[name][column] = pd.Series([None] * len(ordered[name]), dtype=object)
     return DemoDistrict(as_of=DEMO_AS_OF, tables=ordered)
 
 

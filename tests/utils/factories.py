@@ -64,3 +64,189 @@ def add_staff(
 
 def school_day(year: int, month: int, day: int) -> date:
     return date(year, month, day)
+
+
+def add_user(session: Session, email: str, role: str = "coach", name: str | None = None) -> None:
+    from data_access.models import User
+
+    session.add(User(email=email, role=role, name=name))
+    session.flush()
+
+
+def add_instrument(
+    session: Session,
+    instrument: str,
+    scales: dict[str, list[str]],
+    *,
+    max_score: int = 2,
+    criterion_pct: float = 70.0,
+) -> None:
+    """A custom instrument: scale → item ids, every item scored 0..max_score (fidelity tests)."""
+    from data_access.models import InstrumentItem
+
+    position = 0
+    for scale, item_ids in scales.items():
+        for item_id in item_ids:
+            session.add(
+                InstrumentItem(
+                    instrument=instrument,
+                    item_id=item_id,
+                    scale=scale,
+                    item_title=f"Item {item_id}",
+                    max_score=max_score,
+                    criterion_pct=criterion_pct,
+                    position=position,
+                )
+            )
+            position += 1
+    session.flush()
+
+
+def add_administration(
+    session: Session, building_id: str, instrument: str, day: date, scores: dict[str, int]
+) -> None:
+    """One administration of an instrument: item_id → score (items left out are not scored)."""
+    from data_access.models import FidelityScore
+
+    for item_id, score in scores.items():
+        session.add(
+            FidelityScore(
+                building_id=building_id,
+                instrument=instrument,
+                administered_on=day,
+                item_id=item_id,
+                score=score,
+            )
+        )
+    session.flush()
+
+
+def add_supervision(
+    session: Session,
+    session_id: str,
+    staff_id: str,
+    day: date,
+    status: str,
+    *,
+    session_format: str = "individual",
+    minutes: int | None = None,
+    supervisor_id: str | None = None,
+) -> None:
+    """One supervisee's supervision session; a held one gets 60 minutes unless told otherwise."""
+    from data_access.models import SupervisionSession
+
+    session.add(
+        SupervisionSession(
+            session_id=session_id,
+            staff_id=staff_id,
+            session_date=day,
+            format=session_format,
+            status=status,
+            supervisor_id=supervisor_id,
+            minutes=minutes if minutes is not None or status != "held" else 60,
+        )
+    )
+    session.flush()
+
+
+def add_caseload(
+    session: Session, staff_id: str, building_id: str, day: date, active_cases: int
+) -> None:
+    """A staff member's active cases in one building, counted on a date."""
+    from data_access.models import Caseload
+
+    session.add(
+        Caseload(staff_id=staff_id, building_id=building_id, as_of=day, active_cases=active_cases)
+    )
+    session.flush()
+
+
+def add_incidents(
+    session: Session, student_ids: list[str], school_year: str, action: str, *, per_student: int = 1
+) -> None:
+    """`per_student` discipline incidents of one action (ODR, ISS, OSS, EXP) for each student."""
+    from data_access.models import Discipline
+
+    day = date(int(school_year[:4]), 10, 1)
+    for student_id in student_ids:
+        for number in range(per_student):
+            session.add(
+                Discipline(
+                    incident_id=f"{student_id}-{school_year}-{action}-{number}",
+                    student_id=student_id,
+                    school_year=school_year,
+                    incident_date=day,
+                    action=action,
+                )
+            )
+    session.flush()
+
+
+def add_attendance(
+    session: Session,
+    student_ids: list[str],
+    school_year: str,
+    *,
+    days_enrolled: int,
+    days_absent: int,
+) -> None:
+    """The same attendance record for each student."""
+    from data_access.models import Attendance
+
+    for student_id in student_ids:
+        session.add(
+            Attendance(
+                student_id=student_id,
+                school_year=school_year,
+                days_enrolled=days_enrolled,
+                days_absent=days_absent,
+            )
+        )
+    session.flush()
+
+
+def add_supports(
+    session: Session,
+    student_ids: list[str],
+    school_year: str,
+    *,
+    tier: int,
+    domain: str = "reading",
+) -> None:
+    """One Tier 2 or Tier 3 support for each student."""
+    from data_access.models import Support
+
+    start = date(int(school_year[:4]), 9, 15)
+    for student_id in student_ids:
+        session.add(
+            Support(
+                support_id=f"{student_id}-{school_year}-{domain}-{tier}",
+                student_id=student_id,
+                school_year=school_year,
+                domain=domain,
+                tier=tier,
+                intervention="Small-group intervention",
+                start_date=start,
+            )
+        )
+    session.flush()
+
+
+def write_import_file(folder, name: str, rows: list[list[object]]):
+    """An import file (CSV or, by its extension, XLSX) in `folder`: the header row, then rows."""
+    import csv
+    from pathlib import Path
+
+    path = Path(folder) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix == ".xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        for row in rows:
+            workbook.active.append(list(row))
+        workbook.save(path)
+    else:
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle, lineterminator="\n").writerows(rows)
+    return path

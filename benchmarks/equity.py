@@ -1,0 +1,156 @@
+"""How fast equity indicators compute on a large store, beside one raw SQL GROUP BY, and how fast the
+Equity page runs, cold (empty caches) and warm.
+
+    python -m benchmarks.equity [--runs 5] [--year 2025-26] [--no-page]
+
+Uses DATABASE_URL (default: the large demo district at /tmp/large.db, made with
+`DATABASE_URL=sqlite:////tmp/large.db python -m data_access demo --size large`). The target: one
+full school year (every building, indicator and group) computes cold in under 3 s.
+
+- *compute*: `data_access.equity.get_equity` for the whole district, as the page and the export run
+  it (the SQL count per building and demographic cell, then risks, ratios, suppression and flags in
+  pandas), each run on a fresh engine.
+- *raw GROUP BY*: one hand-written SQL statement producing the same counts, fetched and nothing else:
+  the floor any implementation of the counts starts from.
+- *page*: a fresh AppTest with Streamlit's data and resource caches cleared (cold), then a rerun of the
+  same page answering from the cache (warm). The page reads every school year (for runs of flags and
+  the trend), so its cold time grows with the number of years in the store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+from pathlib import Path
+
+from sqlalchemy import text
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = "pages/equity.py"
+DEFAULT_URL = "sqlite:////tmp/large.db"
+
+# The counts get_cell_counts builds with SQLAlchemy, written by hand.
+RAW_GROUP_BY = """
+SELECT s.building_id, s.race_ethnicity, s.sex, s.iep, s.el, s.econ_disadv,
+       COUNT(*) AS n_students,
+       SUM(CASE WHEN a.days_enrolled >= 10 THEN 1 ELSE 0 END) AS n_attendance,
+       SUM(COALESCE(d.odr, 0)) AS odr,
+       SUM(COALESCE(d.iss, 0)) AS iss,
+       SUM(COALESCE(d.oss, 0)) AS oss,
+       SUM(COALESCE(d.exclusion, 0)) AS exclusion,
+       SUM(CASE WHEN a.days_enrolled >= 10 AND 10 * a.days_absent >= a.days_enrolled
+                THEN 1 ELSE 0 END) AS chronic_absence,
+       SUM(COALESCE(p.tier2plus, 0)) AS tier2plus,
+       SUM(COALESCE(p.tier3, 0)) AS tier3
+FROM students s
+LEFT JOIN (
+    SELECT student_id,
+           MAX(CASE WHEN action = 'ODR' THEN 1 ELSE 0 END) AS odr,
+           MAX(CASE WHEN action = 'ISS' THEN 1 ELSE 0 END) AS iss,
+           MAX(CASE WHEN action = 'OSS' THEN 1 ELSE 0 END) AS oss,
+           MAX(CASE WHEN action IN ('OSS', 'EXP') THEN 1 ELSE 0 END) AS exclusion
+    FROM discipline WHERE school_year = :year GROUP BY student_id
+) d ON d.student_id = s.student_id
+LEFT JOIN (
+    SELECT student_id, 1 AS tier2plus, MAX(CASE WHEN tier = 3 THEN 1 ELSE 0 END) AS tier3
+    FROM supports WHERE school_year = :year GROUP BY student_id
+) p ON p.student_id = s.student_id
+LEFT JOIN attendance a ON a.student_id = s.student_id AND a.school_year = s.school_year
+WHERE s.school_year = :year
+GROUP BY s.building_id, s.race_ethnicity, s.sex, s.iep, s.el, s.econ_disadv
+"""
+
+
+def median_line(name: str, seconds: list[float]) -> str:
+    runs = ", ".join(f"{s:.2f}" for s in seconds)
+    return f"{name:<18} median {statistics.median(seconds):.2f} s  ({runs})"
+
+
+def time_compute(url: str, year: str, runs: int) -> dict[str, list[float]]:
+    """Wall-clock and this process's CPU seconds of the computation and of the raw GROUP BY. On a
+    busy machine the wall clock includes waiting for a core; on SQLite the CPU time is the work
+    itself (on PostgreSQL the server's work is not in it)."""
+    from data_access.db import get_engine, session_scope
+    from data_access.equity import get_cell_counts, get_equity
+
+    times: dict[str, list[float]] = {
+        key: [] for key in ("compute", "compute cpu", "raw", "raw cpu")
+    }
+    rows = cells = 0
+    for _ in range(runs):
+        get_engine(url).dispose()
+        started, cpu = time.perf_counter(), time.process_time()
+        with session_scope(url) as session:
+            rows = len(get_equity(session, school_year=year))
+        times["compute"].append(time.perf_counter() - started)
+        times["compute cpu"].append(time.process_time() - cpu)
+
+        get_engine(url).dispose()
+        started, cpu = time.perf_counter(), time.process_time()
+        with get_engine(url).connect() as connection:
+            cells = len(connection.execute(text(RAW_GROUP_BY), {"year": year}).all())
+        times["raw"].append(time.perf_counter() - started)
+        times["raw cpu"].append(time.process_time() - cpu)
+    # The two produce the same counts.
+    with session_scope(url) as session:
+        counts = get_cell_counts(session, school_year=year)
+    assert len(counts) == cells, (len(counts), cells)
+    print(f"school year {year}: {rows:,} equity rows from {cells:,} count cells")
+    return times
+
+
+def time_page(runs: int) -> tuple[list[float], list[float]]:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    cold, warm = [], []
+    for _ in range(runs):
+        app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
+        app.run()  # the entry page (Overview), so that switching pages runs only the Equity page
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        for seconds, switch in ((cold, True), (warm, False)):
+            started = time.perf_counter()
+            if switch:
+                app.switch_page(PAGE)
+            app.run()
+            seconds.append(time.perf_counter() - started)
+            if app.exception:
+                raise SystemExit(f"the page failed: {[error.value for error in app.exception]}")
+    return cold, warm
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--year", help="school year (default: the newest in the store)")
+    parser.add_argument("--no-page", action="store_true", help="time the computation only")
+    args = parser.parse_args()
+    os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
+    os.chdir(ROOT)
+    from data_access.db import describe_url, session_scope
+    from data_access.equity import list_equity_school_years
+
+    url = os.environ["DATABASE_URL"]
+    with session_scope(url) as session:
+        years = list_equity_school_years(session)
+    year = args.year or years[0]
+
+    print(f"store: {describe_url(url)}")
+    times = time_compute(url, year, args.runs)
+    for name, seconds in times.items():
+        print(median_line(name.replace("raw", "raw GROUP BY"), seconds))
+    for kind in ("", " cpu"):
+        ratio = statistics.median(times[f"compute{kind}"]) / statistics.median(times[f"raw{kind}"])
+        print(f"compute / raw GROUP BY{kind}: {ratio:.2f}x")
+    if not args.no_page:
+        cold, warm = time_page(args.runs)
+        print(f"page ({len(years)} school years in the store):")
+        print(median_line("  cold", cold))
+        print(median_line("  warm", warm))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,194 @@
+"""Follow-up actions on screen: the "create follow-up action" link other pages offer, and the action
+form shared by the new-action and edit views."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from data_access.actions import (
+    FIDELITY_CHECK_LABELS,
+    OUTCOME_CHECK_LABELS,
+    SOURCE_LABELS,
+    STATUS_LABELS,
+)
+
+FOLLOW_UP_PAGE = "pages/follow_up.py"
+
+
+def create_action_link(
+    *,
+    source_type: str,
+    source_ref: str,
+    building_id: str | None,
+    title: str,
+    problem_statement: str = "",
+) -> None:
+    """A link to the Follow-up page's new-action form, prefilled with where the problem was seen.
+
+    Pages call this beside a fidelity item, an equity flag or a staff-support gap."""
+    params = {"new": "1", "source_type": source_type, "source_ref": source_ref, "title": title}
+    if building_id:
+        params["building"] = building_id
+    if problem_statement:
+        params["problem"] = problem_statement
+    st.page_link(
+        FOLLOW_UP_PAGE,
+        label="Create follow-up action",
+        icon=":material/add_task:",
+        query_params=params,
+        help=f"Start an action about: {title}",
+    )
+
+
+def prefill_from_link(query_params: dict[str, str]) -> dict[str, Any]:
+    """The new-action values a "create follow-up action" link carries."""
+    values: dict[str, Any] = {}
+    if query_params.get("source_type") in SOURCE_LABELS:
+        values["source_type"] = query_params["source_type"]
+    for param, name in (
+        ("source_ref", "source_ref"),
+        ("title", "title"),
+        ("building", "building_id"),
+        ("problem", "problem_statement"),
+    ):
+        if query_params.get(param):
+            values[name] = query_params[param][:2000]
+    return values
+
+
+def action_fields(
+    *,
+    prefix: str,
+    values: dict[str, Any],
+    owners: pd.DataFrame,
+    buildings: pd.DataFrame,
+    problems: dict[str, str],
+    today: date,
+) -> dict[str, Any]:
+    """Every field of an action as widgets (inside the caller's form), each with its problem, if any,
+    right under it. Returns what is in the widgets."""
+
+    def problem(name: str) -> None:
+        if name in problems:
+            st.error(problems[name], icon=":material/error:")
+
+    building_options = [None, *buildings["building_id"]]
+    building_names = dict(zip(buildings["building_id"], buildings["name"], strict=True))
+    owner_options = [None, *owners["email"]]
+    owner_names = {
+        row.email: f"{row.name or row.email} ({row.role.replace('_', ' ')})"
+        for row in owners.itertuples()
+    }
+    entered: dict[str, Any] = {}
+    entered["title"] = st.text_input(
+        "Title",
+        value=values.get("title") or "",
+        max_chars=200,
+        key=f"{prefix}_title",
+        placeholder="e.g. Reteach hallway expectations at Franklin Middle",
+    )
+    problem("title")
+    left, right = st.columns(2)
+    with left:
+        entered["building_id"] = st.selectbox(
+            "Building",
+            building_options,
+            key=f"{prefix}_building_id",
+            index=_index(building_options, values.get("building_id")),
+            format_func=lambda b: "The whole district" if b is None else building_names.get(b, b),
+        )
+        problem("building_id")
+        entered["owner_email"] = st.selectbox(
+            "Owner",
+            owner_options,
+            key=f"{prefix}_owner_email",
+            index=_index(owner_options, values.get("owner_email")),
+            format_func=lambda e: "Choose an owner…" if e is None else owner_names.get(e, e),
+        )
+        problem("owner_email")
+    with right:
+        entered["due_date"] = st.date_input(
+            "Due date",
+            value=values.get("due_date") or today + timedelta(days=28),
+            key=f"{prefix}_due_date",
+            format="YYYY-MM-DD",
+        )
+        problem("due_date")
+        source_options = [None, *SOURCE_LABELS]
+        entered["source_type"] = st.selectbox(
+            "Came from",
+            source_options,
+            key=f"{prefix}_source_type",
+            index=_index(source_options, values.get("source_type")),
+            format_func=lambda s: "Not recorded" if s is None else SOURCE_LABELS[s],
+        )
+    entered["source_ref"] = st.text_input(
+        "Came from (detail)",
+        value=values.get("source_ref") or "",
+        key=f"{prefix}_source_ref",
+        help="Which fidelity item, equity flag, staff member or meeting this answers.",
+    )
+    entered["problem_statement"] = st.text_area(
+        "Precise problem statement",
+        value=values.get("problem_statement") or "",
+        key=f"{prefix}_problem_statement",
+        height=90,
+        help="What, who, where, when, why and how often, from the data (TIPS).",
+    )
+    entered["goal"] = st.text_area(
+        "Goal with timeline",
+        value=values.get("goal") or "",
+        key=f"{prefix}_goal",
+        height=70,
+    )
+    entered["solution_actions"] = st.text_area(
+        "Solution actions",
+        value=values.get("solution_actions") or "",
+        key=f"{prefix}_solution_actions",
+        height=90,
+        help="Prevent, teach, reward, correct, extinguish, safety: who does what, by when.",
+    )
+    return entered
+
+
+def check_fields(*, prefix: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Status, fidelity check and outcome check: the quick update."""
+    status_col, fidelity_col, outcome_col = st.columns(3)
+    outcome_options = [None, *OUTCOME_CHECK_LABELS]
+    return {
+        "status": status_col.selectbox(
+            "Status",
+            list(STATUS_LABELS),
+            key=f"{prefix}_status",
+            index=_index(list(STATUS_LABELS), values.get("status")),
+            format_func=STATUS_LABELS.get,
+        ),
+        "fidelity_check": fidelity_col.selectbox(
+            "Done as planned? (fidelity)",
+            list(FIDELITY_CHECK_LABELS),
+            key=f"{prefix}_fidelity_check",
+            index=_index(list(FIDELITY_CHECK_LABELS), values.get("fidelity_check")),
+            format_func=FIDELITY_CHECK_LABELS.get,
+        ),
+        "outcome_check": outcome_col.selectbox(
+            "Did it work? (outcome)",
+            outcome_options,
+            key=f"{prefix}_outcome_check",
+            index=_index(outcome_options, values.get("outcome_check")),
+            format_func=lambda o: "Not checked yet" if o is None else OUTCOME_CHECK_LABELS[o],
+        ),
+    }
+
+
+def forget_widgets(prefix: str) -> None:
+    """Drop the widgets' remembered values so they show what is stored now."""
+    for key in [k for k in st.session_state if str(k).startswith(prefix + "_")]:
+        del st.session_state[key]
+
+
+def _index(options: list, value: Any) -> int:
+    return options.index(value) if value in options else 0

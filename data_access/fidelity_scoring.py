@@ -1,0 +1,208 @@
+"""Fidelity arithmetic as pure functions over DataFrames: scale scores, each building's latest status,
+sustaining streaks, the share of buildings at criterion, the items to plan on.
+
+No database here: `data_access.fidelity` aggregates in SQL and hands the sums to these functions, and
+tests feed them hand-computed numbers. Scores of different instruments (TFI-2.1 and TFI-3.0 included)
+are never combined: every function keeps `instrument` apart or works on one instrument at a time.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+# The data contract's `fidelity` table, in its column order.
+SCALE_SCORE_COLUMNS = [
+    "building_id",
+    "instrument",
+    "administered_on",
+    "scale",
+    "items_scored",
+    "items_total",
+    "points",
+    "possible",
+    "percent",
+    "criterion_pct",
+    "meets_criterion",
+    "complete",
+]
+SUSTAINING_RUN = 3  # at criterion this many administrations in a row: the team is sustaining
+
+AT_CRITERION = "at criterion"
+BELOW_CRITERION = "below criterion"
+INCOMPLETE = "incomplete"
+NOT_SCORED = "not scored"
+STATUSES = (AT_CRITERION, BELOW_CRITERION, INCOMPLETE, NOT_SCORED)
+
+# Terms of a school year (1 July to 30 June), for the share of buildings at criterion over time.
+TERMS = ((7, "Fall"), (12, "Winter"), (3, "Spring"))
+
+
+def score_scales(scored: pd.DataFrame, scales: pd.DataFrame) -> pd.DataFrame:
+    """The contract's `fidelity` rows: one per building, instrument, administration date and scale.
+
+    `scored` holds one row per building, instrument, administration date and scale that has at least
+    one scored item: `items_scored` and `points` (the sum of those items' scores). `scales` holds the
+    instrument definitions: instrument, scale, items_total, possible (the sum of max_score),
+    criterion_pct and position (the scale's order in the instrument).
+
+    Every scale of an administration's instrument gets a row, a scale nobody scored included (0 items
+    scored, incomplete). A scale is complete only when all its items are scored; otherwise percent and
+    meets_criterion are missing (never a low score)."""
+    administrations = scored[["building_id", "instrument", "administered_on"]].drop_duplicates()
+    rows = administrations.merge(scales, on="instrument", how="inner").merge(
+        scored[["building_id", "instrument", "administered_on", "scale", "items_scored", "points"]],
+        on=["building_id", "instrument", "administered_on", "scale"],
+        how="left",
+    )
+    rows["items_scored"] = rows["items_scored"].fillna(0).astype(int)
+    rows["points"] = rows["points"].fillna(0).astype(int)
+    rows["items_total"] = rows["items_total"].astype(int)
+    rows["possible"] = rows["possible"].astype(int)
+    rows["criterion_pct"] = rows["criterion_pct"].astype(float)
+    complete = rows["items_scored"] >= rows["items_total"]
+    rows["complete"] = complete
+    percent = rows["points"] * 100.0 / rows["possible"]
+    rows["percent"] = percent.where(complete).astype("Float64")
+    # Compared in whole numbers (points x 100 against criterion x possible) so a scale exactly at the
+    # criterion meets it, whatever floating point makes of the division.
+    meets = rows["points"] * 100.0 >= rows["criterion_pct"] * rows["possible"] - 1e-9
+    rows["meets_criterion"] = meets.astype("boolean").where(complete, pd.NA)
+    rows = rows.sort_values(
+        ["building_id", "instrument", "administered_on", "position"], ignore_index=True
+    )
+    return rows[SCALE_SCORE_COLUMNS]
+
+
+def scale_status(scores: pd.DataFrame) -> pd.Series:
+    """In words, for each scale score: at criterion, below criterion, incomplete or not scored."""
+    status = pd.Series(INCOMPLETE, index=scores.index, dtype=object)
+    status[scores["items_scored"] == 0] = NOT_SCORED
+    complete = scores["complete"].astype(bool)
+    meets = scores["meets_criterion"].fillna(False).astype(bool)
+    status[complete & meets] = AT_CRITERION
+    status[complete & ~meets] = BELOW_CRITERION
+    return status
+
+
+def assessed(scores: pd.DataFrame) -> pd.DataFrame:
+    """Scale scores of administrations in which the team scored at least one of the scale's items."""
+    return scores[scores["items_scored"] > 0]
+
+
+def latest_scale_scores(scores: pd.DataFrame) -> pd.DataFrame:
+    """Each building's latest score on each scale (of one instrument), with its status and date.
+
+    The latest administration that scored any item of the scale counts, complete or not: an incomplete
+    latest administration shows as incomplete rather than falling back to an older percent."""
+    rows = assessed(scores).sort_values(["building_id", "scale", "administered_on"])
+    latest = rows.groupby(["building_id", "scale"], sort=False).tail(1).copy()
+    latest["status"] = scale_status(latest)
+    return latest.reset_index(drop=True)
+
+
+def sustaining_runs(scores: pd.DataFrame, *, run: int = SUSTAINING_RUN) -> pd.DataFrame:
+    """For each building and scale: how many of its latest administrations in a row were at criterion
+    (`streak`), and whether that makes it `sustaining` (at least `run`).
+
+    Only administrations that scored the scale count; an incomplete one breaks the run, because it does
+    not show the building at criterion."""
+    rows = assessed(scores).sort_values(["building_id", "scale", "administered_on"])
+    columns = ["building_id", "scale", "streak", "sustaining"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    met = rows["meets_criterion"].fillna(False).astype(bool)
+    # Count the trailing run of True per group: a miss starts a new block, and the last block's length
+    # (when it is a run of hits) is the streak.
+    keys = [rows["building_id"], rows["scale"]]
+    block = (~met).groupby(keys).cumsum()
+    trailing = met.groupby([*keys, block]).cumsum()
+    last = trailing.groupby(keys).last().rename("streak").reset_index()
+    last["streak"] = last["streak"].astype(int)
+    last["sustaining"] = last["streak"] >= run
+    return last[columns]
+
+
+def latest_with_runs(scores: pd.DataFrame) -> pd.DataFrame:
+    """`latest_scale_scores` with each building and scale's `streak` and `sustaining` flag."""
+    latest = latest_scale_scores(scores).merge(
+        sustaining_runs(scores), on=["building_id", "scale"], how="left"
+    )
+    latest["streak"] = latest["streak"].fillna(0).astype(int)
+    latest["sustaining"] = latest["sustaining"].astype(object).fillna(False).astype(bool)
+    return latest
+
+
+def term_of(day: date) -> tuple[date, str]:
+    """The term an administration falls in (fall: July-November, winter: December-February,
+    spring: March-June) as (first day of the term, label such as "Fall 2025")."""
+    if day.month >= 7 and day.month <= 11:
+        return date(day.year, 7, 1), f"Fall {day.year}"
+    if day.month == 12:
+        return date(day.year, 12, 1), f"Winter {day.year + 1}"
+    if day.month <= 2:
+        return date(day.year - 1, 12, 1), f"Winter {day.year}"
+    return date(day.year, 3, 1), f"Spring {day.year}"
+
+
+def share_at_criterion(scores: pd.DataFrame) -> pd.DataFrame:
+    """Per term and scale: how many buildings completed the scale, how many of those were at
+    criterion, and the share (percent). A building assessed twice in a term counts once, with its
+    latest complete score. Incomplete scales are left out of both counts."""
+    columns = [
+        "term_start",
+        "term",
+        "scale",
+        "buildings_complete",
+        "buildings_at_criterion",
+        "share",
+    ]
+    complete = scores[scores["complete"].astype(bool)].copy()
+    if complete.empty:
+        return pd.DataFrame(columns=columns)
+    terms = {day: term_of(day) for day in complete["administered_on"].unique()}  # few dates
+    complete["term_start"] = complete["administered_on"].map(lambda day: terms[day][0])
+    complete["term"] = complete["administered_on"].map(lambda day: terms[day][1])
+    latest = (
+        complete.sort_values("administered_on")
+        .groupby(["term_start", "scale", "building_id"], sort=False)
+        .tail(1)
+    )
+    latest = latest.assign(met=latest["meets_criterion"].astype(bool).astype(int))
+    share = (
+        latest.groupby(["term_start", "term", "scale"], sort=False)
+        .agg(buildings_complete=("building_id", "size"), buildings_at_criterion=("met", "sum"))
+        .reset_index()
+    )
+    share["share"] = share["buildings_at_criterion"] * 100.0 / share["buildings_complete"]
+    order = scores.drop_duplicates("scale")["scale"].tolist()  # the instrument's scale order
+    share["scale_order"] = share["scale"].map({scale: i for i, scale in enumerate(order)})
+    share = share.sort_values(["term_start", "scale_order"], ignore_index=True)
+    return share[columns]
+
+
+def buildings_without_administration(
+    buildings: pd.DataFrame, scores: pd.DataFrame, *, start: date, end: date
+) -> pd.DataFrame:
+    """Buildings with no administration dated `start`..`end` (a school year), with the date of their
+    last administration before it (missing when they never had one), never-assessed first."""
+    in_period = scores[(scores["administered_on"] >= start) & (scores["administered_on"] <= end)]
+    missing = buildings[~buildings["building_id"].isin(in_period["building_id"])]
+    last = scores.groupby("building_id")["administered_on"].max().rename("last_administered_on")
+    missing = missing.merge(last, left_on="building_id", right_index=True, how="left")
+    missing = missing.assign(_never=missing["last_administered_on"].isna())
+    missing = missing.sort_values(
+        ["_never", "last_administered_on", "name"], ascending=[False, True, True]
+    )
+    return missing.drop(columns="_never").reset_index(drop=True)
+
+
+def rank_items(items: pd.DataFrame) -> pd.DataFrame:
+    """One administration's items, lowest first: by the share of the item's points earned, then the
+    instrument's order. Unscored items go last (unknown is not low) with share missing."""
+    ranked = items.copy()
+    ranked["share"] = (ranked["score"] / ranked["max_score"]).astype("Float64")
+    ranked["_unscored"] = ranked["score"].isna()
+    ranked = ranked.sort_values(["_unscored", "share", "position"], ignore_index=True)
+    return ranked.drop(columns="_unscored")

@@ -1,0 +1,109 @@
+"""Users (district admins): who may use the dashboard, with which role and buildings."""
+
+import streamlit as st
+
+from components.cache import load
+from components.display import show_table
+from components.page import current_user, page_setup
+from data_access.actions import list_buildings
+from data_access.db import session_scope
+from data_access.scope import DISTRICT
+from data_access.users import ROLE_LABELS, UserInvalid, list_users, remove_user, save_user
+
+page_setup(
+    "Users",
+    caption="Who may use the dashboard. Principals and coaches see only their buildings' rows; "
+    "viewers see district roll-ups only; district leaders and admins see every building.",
+)
+me = current_user()
+if me is None or not me.is_admin:
+    st.warning("Only district admins manage users.", icon=":material/lock:")
+    st.stop()
+
+users = load(list_users)
+buildings = load(list_buildings, scope=DISTRICT)
+names = dict(zip(buildings["building_id"], buildings["name"], strict=True))
+
+if flash := st.session_state.pop("users_flash", None):
+    st.success(flash, icon=":material/check_circle:")
+
+
+def sees(row) -> str:
+    """What the user sees, in words: their buildings, every building, or the roll-ups."""
+    if row.role in ("district_admin", "district_leader"):
+        return "Every building"
+    if row.role == "viewer":
+        return "District roll-ups only"
+    return ", ".join(names.get(b, b) for b in row.building_ids.split(";") if b) or "No building yet"
+
+
+show_table(
+    users.assign(
+        sees=[sees(row) for row in users.itertuples()], role=users["role"].map(ROLE_LABELS)
+    )
+    .drop(columns=["building_ids"])
+    .rename(columns={"email": "Email", "name": "Name", "role": "Role", "sees": "Sees"}),
+    max_rows=20,
+)
+
+add_column, remove_column = st.columns(2, gap="large")
+with add_column:
+    st.subheader("Add or change a user")
+    problems = st.session_state.get("users_problems", {})
+    with st.form("user_form"):
+        email = st.text_input("Email (their district sign-in)", key="user_email")
+        if "email" in problems:
+            st.error(problems["email"])
+        name = st.text_input("Name", key="user_name")
+        role = st.selectbox("Role", list(ROLE_LABELS), format_func=ROLE_LABELS.get, key="user_role")
+        if "role" in problems:
+            st.error(problems["role"])
+        chosen = st.multiselect(
+            "Buildings (for principals and coaches)",
+            list(names),
+            format_func=names.get,
+            key="user_buildings",
+        )
+        if "building_ids" in problems:
+            st.error(problems["building_ids"])
+        if st.form_submit_button("Save user", type="primary"):
+            try:
+                with session_scope() as session:
+                    is_new = save_user(
+                        session,
+                        email=email,
+                        role=role,
+                        name=name,
+                        building_ids=chosen,
+                        actor=me.email,
+                    )
+            except UserInvalid as invalid:
+                st.session_state["users_problems"] = invalid.problems
+                st.rerun()
+            st.session_state.pop("users_problems", None)
+            st.session_state["users_flash"] = (
+                f"{'Added' if is_new else 'Changed'} {email.strip().lower()}."
+            )
+            st.rerun()
+with remove_column:
+    st.subheader("Remove a user")
+    with st.form("remove_user_form"):
+        gone = st.selectbox(
+            "User",
+            list(users["email"]),
+            key="remove_email",
+            index=None,
+            placeholder="Choose a user…",
+        )
+        sure = st.checkbox("Yes, remove their access", key="remove_sure")
+        if st.form_submit_button("Remove user"):
+            if gone is None or not sure:
+                st.error("Choose a user and tick the box to confirm.")
+            else:
+                try:
+                    with session_scope() as session:
+                        remove_user(session, email=gone, actor=me.email)
+                    st.session_state["users_flash"] = f"Removed {gone}."
+                    st.rerun()
+                except UserInvalid as invalid:
+                    st.error(invalid.problems["email"])

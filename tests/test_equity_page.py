@@ -1,0 +1,355 @@
+"""The Equity page and its charts: the demo's story shows, and no withheld number reaches the screen."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components.equity_charts import (
+    group_risk_bars,
+    label_equity_rows,
+    ratio_trend_chart,
+    risk_ratio_heatmap,
+)
+from data_access.db import session_scope
+from data_access.equity import get_cell_counts, get_equity
+from data_access.equity_metrics import GROUP_LABELS, Minimums, count_groups, district_cells
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = Minimums()
+NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?%?")
+
+
+def equity_page(monkeypatch, url: str, indicator: str | None = None) -> AppTest:
+    """The app opened as in tests/test_pages.py, switched to the Equity page."""
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.chdir(ROOT)
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    app.run()
+    app.switch_page("pages/equity.py")
+    app.run()
+    if indicator:
+        app.selectbox(key="equity_indicator").select(indicator).run()
+    assert not app.exception, [error.value for error in app.exception]
+    return app
+
+
+def chart_specs(app) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+
+
+def true_counts(url: str, school_year: str) -> pd.DataFrame:
+    """The unsuppressed counts of every building and the district, straight from the store: what
+    must never be shown when small."""
+    with session_scope(url) as session:
+        cells = get_cell_counts(session, school_year=school_year)
+    return pd.concat([count_groups(cells), count_groups(district_cells(cells))])
+
+
+def withheld_numbers(n: int, events: int) -> set[str]:
+    """The numbers that would give a withheld group away: its count and its risk as shown."""
+    numbers = {f"{events:,}"}
+    if n:
+        numbers.add(f"{events / n:.1%}")
+    return numbers
+
+
+def test_the_middle_schools_oss_over_flags_for_black_students_and_students_with_ieps_show(
+    monkeypatch, demo_store_url
+):
+    app = equity_page(monkeypatch, demo_store_url, "oss")
+    year = app.selectbox(key="equity_school_year").value
+    flags = app.dataframe[0].value
+    franklin_oss = flags[
+        (flags["Building"] == "Franklin Middle School")
+        & (flags["Indicator"] == "Out-of-school suspension")
+    ].set_index("Group")
+    assert franklin_oss.loc["Black", "Flag"] == "Over ▲"
+    assert franklin_oss.loc["Students with IEPs", "Flag"] == "Over ▲"
+    # The story holds every demo year, so both flags have lasted all three.
+    assert franklin_oss.loc["Black", "Years in a row"] == 3
+    assert franklin_oss.loc["Students with IEPs", "Years in a row"] == 3
+    # The export's own ratio, to two decimals.
+    with session_scope(demo_store_url) as session:
+        rows = get_equity(session, school_year=year)
+    expected = rows[
+        (rows["building_id"] == "B09") & (rows["indicator"] == "oss") & (rows["group"] == "BL")
+    ].iloc[0]["ratio"]
+    assert franklin_oss.loc["Black", "Risk ratio"] == pytest.approx(expected)
+    assert expected > 2
+
+    # The heatmap marks both cells, and the page opens Franklin up close.
+    heatmap = next(t for t in chart_specs(app)[0]["data"] if t["type"] == "heatmap")
+    texts = next(
+        t["text"] for t in chart_specs(app)[0]["data"] if t.get("mode") == "text" and t["text"]
+    )
+    rows_shown = chart_specs(app)[0]["layout"]["yaxis"]["ticktext"]
+    columns_shown = chart_specs(app)[0]["layout"]["xaxis"]["ticktext"]
+    franklin = rows_shown.index("Franklin Middle School")
+    width = len(columns_shown)
+    assert texts[franklin * width + columns_shown.index("Black")].endswith("<br>▲")
+    assert texts[franklin * width + columns_shown.index("With IEPs")].endswith("<br>▲")
+    assert rows_shown[0] == "District (all buildings)"
+    assert heatmap["z"]["shape"] == "13, 13"  # the district and 12 buildings, 13 groups
+    assert len(rows_shown) == 13
+    assert app.selectbox(key="equity_building").value == "B09"
+    assert "Franklin Middle School" in chart_specs(app)[2]["layout"]["title"]["text"]
+
+
+@pytest.mark.parametrize("indicator", ["oss", "chronic_absence"])
+def test_no_withheld_count_or_risk_appears_in_any_chart_or_table(
+    monkeypatch, demo_store_url, indicator
+):
+    app = equity_page(monkeypatch, demo_store_url, indicator)
+    year = app.selectbox(key="equity_school_year").value
+    truth = true_counts(demo_store_url, year)
+    truth = truth[truth["indicator"] == indicator]
+    small = truth[
+        (truth["events_group"] < RULES.min_cell_size) | (truth["n_group"] < RULES.min_n_size)
+    ]
+    assert len(small) > 20  # the demo has plenty of small groups to hide
+    heatmap_spec = chart_specs(app)[0]
+    heatmap = next(t for t in heatmap_spec["data"] if t["type"] == "heatmap")
+    rows_shown = heatmap_spec["layout"]["yaxis"]["ticktext"]
+    names = dict(zip(*_building_names(demo_store_url), strict=True))
+    checked = 0
+    for row in small.itertuples():
+        label = GROUP_LABELS[(row.group_type, row.group)]
+        r = rows_shown.index(names[row.building_id])
+        hover = next(h for h in heatmap["customdata"][r] if f"<br>{label}<br>" in h)
+        group_line = next(line for line in hover.split("<br>") if line.startswith("Group:"))
+        shown = set(NUMBER.findall(group_line))
+        assert not shown & withheld_numbers(row.n_group, row.events_group), group_line
+        # Nothing below the minimum group size either: a small group says "fewer than 30".
+        if row.n_group < RULES.min_n_size:
+            assert shown == {str(RULES.min_n_size)}, group_line
+        checked += 1
+    assert checked == len(small)
+    # The building bars and tables say "withheld", never a small count.
+    bars = chart_specs(app)[1]
+    for trace in bars["data"]:
+        for text in trace.get("text") or []:
+            for number in NUMBER.findall(text):
+                if "%" not in number:
+                    value = int(number.replace(",", ""))
+                    assert value >= RULES.min_cell_size, text
+
+
+def _building_names(url: str) -> tuple[list[str], list[str]]:
+    with session_scope(url) as session:
+        rows = get_equity(session, school_year="2025-26")
+    pairs = rows[["building_id", "building_name"]].drop_duplicates()
+    return list(pairs["building_id"]), list(pairs["building_name"])
+
+
+def test_choosing_a_building_and_group_redraws_the_bars_and_the_trend(monkeypatch, demo_store_url):
+    app = equity_page(monkeypatch, demo_store_url, "oss")
+    app.selectbox(key="equity_building").select("B11").run()
+    app.selectbox(key="equity_trend_group").select(("sex", "M")).run()
+    assert not app.exception
+    bars, trend = chart_specs(app)[1], chart_specs(app)[2]
+    assert "Eastside High School" in bars["layout"]["title"]["text"]
+    assert "Male<br>Eastside High School" in trend["layout"]["title"]["text"]
+    years = [x for trace in trend["data"] for x in (trace.get("x") or []) if isinstance(x, str)]
+    assert set(years) == {"2023-24", "2024-25", "2025-26"}
+
+
+def test_the_suppression_rule_and_thresholds_are_stated_on_the_page(monkeypatch, demo_store_url):
+    monkeypatch.setenv("MTSS_RISK_RATIO_THRESHOLD", "3")
+    app = equity_page(monkeypatch, demo_store_url)
+    text = " ".join(caption.value for caption in app.caption)
+    assert "fewer than 10 students with an outcome" in text
+    assert "fewer than 30 students in a group" in text
+    assert "above 3 ▲ or below 1/3 ▼" in text
+
+
+# --- The charts on their own ---------------------------------------------------------------------
+
+
+def equity_rows(*rows: dict) -> pd.DataFrame:
+    defaults = {
+        "building_id": "B1",
+        "building_name": "Lincoln",
+        "indicator": "oss",
+        "group_type": "race_ethnicity",
+        "events_comparison": 20,
+        "n_comparison": 200,
+        "risk_comparison": 0.1,
+        "flag": None,
+    }
+    frame = pd.DataFrame([defaults | row for row in rows])
+    return frame
+
+
+def test_labels_describe_withheld_groups_without_their_numbers():
+    rows = equity_rows(
+        {"group": "BL", "n_group": 40, "events_group": 20, "risk_group": 0.5, "ratio": 5.0,
+         "ratio_type": "risk_ratio", "flag": "over"},
+        {"group": "WH", "n_group": 45, "events_group": np.nan, "risk_group": np.nan,
+         "ratio": np.nan, "ratio_type": "not_calculated"},
+        {"group": "AS", "n_group": 7, "events_group": np.nan, "risk_group": np.nan,
+         "ratio": np.nan, "ratio_type": "not_calculated"},
+        {"group": "HI", "n_group": 60, "events_group": 12, "risk_group": 0.2, "ratio": 1.5,
+         "ratio_type": "alternate_risk_ratio", "n_comparison": 4000, "events_comparison": 400},
+    )  # fmt: skip
+    labelled = label_equity_rows(rows, RULES).set_index("group")
+    assert labelled.loc["BL", "cell_text"] == "5.00<br>▲"
+    assert labelled.loc["BL", "group_text"] == "50.0% (20 of 40 students)"
+    assert labelled.loc["WH", "cell_text"] == ""
+    assert labelled.loc["WH", "group_text"] == "withheld (fewer than 10 of 45 students had it)"
+    assert labelled.loc["AS", "group_text"] == "withheld (fewer than 30 students)"
+    assert "7" not in labelled.loc["AS", "hover"]
+    assert labelled.loc["HI", "cell_text"] == "1.50<br>alt"
+    assert (
+        "Everyone else in the district: 10.0% (400 of 4,000 students)"
+        in (labelled.loc["HI", "hover"])
+    )
+    assert labelled.loc["HI", "ratio_label"] == "1.50 (alternate)"
+
+
+def test_heatmap_colours_ratios_on_a_log_scale_and_hatches_what_is_not_calculated():
+    rows = label_equity_rows(
+        equity_rows(
+            {
+                "group": "BL",
+                "n_group": 40,
+                "events_group": 20,
+                "risk_group": 0.5,
+                "ratio": 4.0,
+                "ratio_type": "risk_ratio",
+                "flag": "over",
+            },
+            {
+                "group": "WH",
+                "n_group": 45,
+                "events_group": 10,
+                "risk_group": 0.2,
+                "ratio": 0.5,
+                "ratio_type": "risk_ratio",
+            },
+            {
+                "group": "AS",
+                "n_group": 7,
+                "events_group": np.nan,
+                "risk_group": np.nan,
+                "ratio": np.nan,
+                "ratio_type": "not_calculated",
+            },
+        ),  # fmt: skip
+        RULES,
+    )
+    figure = risk_ratio_heatmap(
+        rows,
+        x="heatmap_label",
+        y="building_name",
+        ratio="ratio",
+        ratio_type="ratio_type",
+        text="cell_text",
+        hover="hover",
+        title="t",
+        threshold=2.0,
+    )
+    heatmap = next(trace for trace in figure.data if trace.type == "heatmap")
+    assert list(heatmap.z[0][:2]) == [2.0, -1.0]  # log2(4), log2(0.5): white (0) means a ratio of 1
+    assert np.isnan(heatmap.z[0][2])  # never 0
+    assert (heatmap.zmin, heatmap.zmid, heatmap.zmax) == (-2.0, 0, 2.0)
+    hatched = next(trace for trace in figure.data if trace.type == "scatter" and trace.fill)
+    assert hatched.fillpattern.shape == "/"
+    assert list(hatched.x[:5]) == [1.5, 2.5, 2.5, 1.5, 1.5]  # one square around the third cell
+    assert "withheld (fewer than 30 students)" in heatmap.customdata[0][2]
+
+
+def test_bars_draw_only_risks_that_are_shown():
+    rows = label_equity_rows(
+        equity_rows(
+            {
+                "group": "BL",
+                "n_group": 40,
+                "events_group": 20,
+                "risk_group": 0.5,
+                "ratio": 5.0,
+                "ratio_type": "risk_ratio",
+            },
+            {
+                "group": "AS",
+                "n_group": 7,
+                "events_group": np.nan,
+                "risk_group": np.nan,
+                "ratio": np.nan,
+                "ratio_type": "not_calculated",
+            },
+        ),  # fmt: skip
+        RULES,
+    )
+    figure = group_risk_bars(
+        rows,
+        y="group_label",
+        risk_group="risk_group",
+        risk_comparison="risk_comparison",
+        text_group="group_short",
+        text_comparison="comparison_short",
+        title="t",
+    )
+    group_bars = next(
+        trace for trace in figure.data if trace.type == "bar" and trace.name == "Group"
+    )
+    assert list(group_bars.y) == ["Black"] and list(group_bars.x) == [0.5]
+    note = next(trace for trace in figure.data if trace.type == "scatter")
+    assert list(note.text) == ["Group withheld (fewer than 30 students)"]
+
+
+def test_trend_marks_alternate_and_not_calculated_years_apart():
+    rows = label_equity_rows(
+        equity_rows(
+            {
+                "school_year": "2023-24",
+                "group": "BL",
+                "n_group": 40,
+                "events_group": 20,
+                "risk_group": 0.5,
+                "ratio": 2.5,
+                "ratio_type": "risk_ratio",
+                "flag": "over",
+            },
+            {
+                "school_year": "2024-25",
+                "group": "BL",
+                "n_group": 40,
+                "events_group": np.nan,
+                "risk_group": np.nan,
+                "ratio": np.nan,
+                "ratio_type": "not_calculated",
+            },
+            {
+                "school_year": "2025-26",
+                "group": "BL",
+                "n_group": 40,
+                "events_group": 12,
+                "risk_group": 0.3,
+                "ratio": 1.2,
+                "ratio_type": "alternate_risk_ratio",
+            },
+        ),  # fmt: skip
+        RULES,
+    )
+    figure = ratio_trend_chart(
+        rows,
+        x="school_year",
+        ratio="ratio",
+        ratio_type="ratio_type",
+        text="cell_text",
+        title="t",
+        threshold=2.0,
+    )
+    by_name = {trace.name: trace for trace in figure.data if trace.name}
+    assert list(by_name["Risk ratio"].x) == ["2023-24"]
+    assert by_name["Alternate risk ratio (against the district)"].marker.symbol == "circle-open"
+    assert list(by_name["Not calculated"].x) == ["2024-25"]
+    assert list(by_name["Not calculated"].y) == [1.0]  # drawn at 1 with a label, never at 0
+    assert figure.layout.yaxis.type == "log"

@@ -1,0 +1,128 @@
+"""The Staff support page (AppTest) on the small demo district: its figures are the queries' own,
+a building shows its team, a building scope hides other buildings' staff, and a malformed
+scheduling entry is refused next to its fields with nothing stored."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import components.page
+from data_access.db import count_rows, get_data_version, session_scope
+from data_access.models import SupervisionSession
+from data_access.scope import DISTRICT, Scope, building_scope
+from data_access.staff_support import get_supervision_coverage
+from data_access.supervision_schedule import list_schedulable_staff
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_AS_OF = date(2026, 5, 29)
+LAPSED = "B10"  # the demo building whose support team has had no supervision for ten weeks
+
+
+def open_page(monkeypatch: pytest.MonkeyPatch, url: str) -> AppTest:
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.chdir(ROOT)
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    app.run()
+    app.switch_page("pages/staff_support.py")
+    app.run()
+    assert not app.exception, [error.value for error in app.exception]
+    return app
+
+
+def metrics(app: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def test_the_page_opens_on_the_demo_date_with_the_districts_coverage(monkeypatch, demo_store_url):
+    app = open_page(monkeypatch, demo_store_url)
+    with session_scope(demo_store_url) as session:
+        coverage = get_supervision_coverage(session, as_of=DEMO_AS_OF, scope=DISTRICT)
+    assert app.date_input(key="staff_support_as_of").value == DEMO_AS_OF
+    shown = metrics(app)
+    share = coverage.district_covered / coverage.district_staff
+    assert shown["Supervised in the last 42 days"] == f"{share:.0%}"
+    assert shown["Nothing scheduled ahead"] == f"{coverage.district_nothing_ahead:,} staff"
+    # The demo's stories: one building has no social worker at all.
+    assert shown["Buildings missing a role"] == "1"
+    assert any("No one in a recommended role" in w.value for w in app.warning)
+
+
+def test_choosing_the_lapsed_building_shows_its_whole_team_past_the_window(
+    monkeypatch, demo_store_url
+):
+    app = open_page(monkeypatch, demo_store_url)
+    app.selectbox(key="staff_support_building").select(LAPSED).run()
+    assert not app.exception
+    shown = metrics(app)
+    assert shown["Supervised in the last 42 days"] == "0%"
+    [team] = [frame.value for frame in app.dataframe if "Past window" in frame.value.columns]
+    assert len(team) == 10
+    assert set(team["Buildings"].str.contains(LAPSED)) == {True}
+    assert set(team["Past window"]) == {"Yes"}
+    assert team["Days since"].min() >= 70
+
+
+def test_a_building_scope_sees_its_own_staff_and_only_district_aggregates_of_the_rest(
+    monkeypatch, demo_store_url
+):
+    monkeypatch.setattr(components.page, "current_scope", lambda: building_scope({"B01"}))
+    app = open_page(monkeypatch, demo_store_url)
+    assert any("your buildings only" in info.value for info in app.info)
+    assert app.selectbox(key="staff_support_building").options == [
+        "Whole district",
+        "Lincoln Elementary (B01)",
+    ]
+    staff_tables = [frame.value for frame in app.dataframe if "Buildings" in frame.value.columns]
+    assert staff_tables and all(
+        table["Buildings"].str.contains("B01").all() for table in staff_tables
+    )
+    # The district figure still counts everyone.
+    with session_scope(demo_store_url) as session:
+        coverage = get_supervision_coverage(session, as_of=DEMO_AS_OF, scope=DISTRICT)
+    share = coverage.district_covered / coverage.district_staff
+    assert metrics(app)["Supervised in the last 42 days"] == f"{share:.0%}"
+
+
+def test_a_malformed_schedule_is_refused_next_to_its_fields_and_stores_nothing(
+    monkeypatch, demo_store_url
+):
+    with session_scope(demo_store_url) as session:
+        before = (count_rows(session, SupervisionSession), get_data_version(session))
+    app = open_page(monkeypatch, demo_store_url)
+    app.selectbox(key="schedule_team").select("B01").run()
+    with session_scope(demo_store_url) as session:
+        team = list_schedulable_staff(
+            session, school_year="2025-26", scope=DISTRICT, building_id="B01"
+        )
+    app.multiselect(key="schedule_staff").select(team["staff_id"].iloc[0])
+    app.radio(key="schedule_repeat").set_value("series")
+    app.number_input(key="schedule_every").set_value(0)
+    app.date_input(key="schedule_until").set_value(date(2026, 5, 1))
+    app.date_input(key="schedule_start").set_value(date(2026, 6, 1))
+    app.button(key="schedule_submit").click().run()
+    assert not app.exception
+    errors = [error.value for error in app.error]
+    assert "Choose who supervises." in errors
+    assert any("at least every 1 week" in error for error in errors)
+    assert any("before it starts (1 Jun 2026)" in error for error in errors)
+    assert any("Nothing was scheduled" in error for error in errors)
+    with session_scope(demo_store_url) as session:
+        after = (count_rows(session, SupervisionSession), get_data_version(session))
+    assert after == before
+
+
+def test_someone_who_sees_no_buildings_gets_district_figures_and_no_names(
+    monkeypatch, demo_store_url
+):
+    monkeypatch.setattr(
+        components.page, "current_scope", lambda: Scope(building_ids=frozenset(), label="nothing")
+    )
+    app = open_page(monkeypatch, demo_store_url)
+    assert not app.error
+    assert not [frame for frame in app.dataframe if "Name" in frame.value.columns]
+    assert metrics(app)["Your buildings missing a role"] == "0"
+    assert any("your own buildings" in caption.value for caption in app.caption)
