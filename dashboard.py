@@ -41,7 +41,9 @@ PAGES = {
         st.Page("pages/equity.py", title="Equity", icon=":material/balance:"),
         st.Page("pages/staff_support.py", title="Staff support", icon=":material/diversity_3:"),
     ],
-    "Buildings": [],
+    "Buildings": [
+        st.Page("pages/building.py", title="Building", icon=":material/domain:"),
+    ],
     "Follow-up": [
         st.Page("pages/follow_up.py", title="Follow-up actions", icon=":material/task_alt:"),
     ],

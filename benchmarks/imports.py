@@ -10,6 +10,11 @@
    SQLAlchemy Core executemany INSERT of them, in chunks, in one transaction, into another fresh
    store through the same driver and engine settings.
 Prints both times, their ratio (the target: the import within 3x of the bare insert) and peak RSS.
+
+    python -m benchmarks.imports --page [--runs 5]
+
+times the Data page instead, with AppTest against DATABASE_URL (default the large store), cold
+(Streamlit's caches cleared, a fresh AppTest) and warm (the same page rerun), and prints the medians.
 """
 
 from __future__ import annotations
@@ -143,13 +148,49 @@ def bare_insert(folder: str, url: str) -> None:
     print(f"BARE_SECONDS={seconds:.3f} ROWS={total}")
 
 
+def time_page(runs: int) -> None:
+    import statistics
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{DEFAULT_SOURCE}")
+    os.chdir(ROOT)
+    cold, warm = [], []
+    for _ in range(runs):
+        app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+        app.run()
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        for timings, switch in ((cold, True), (warm, False)):
+            started = time.perf_counter()
+            if switch:
+                app.switch_page("pages/data.py")
+            app.run()
+            timings.append(time.perf_counter() - started)
+            if app.exception:
+                raise SystemExit(f"the page failed: {[e.value for e in app.exception]}")
+    print(f"store: {os.environ['DATABASE_URL']}")
+    print(
+        f"Data page cold: median {statistics.median(cold):.2f} s ({', '.join(f'{s:.2f}' for s in cold)})"
+    )
+    print(
+        f"Data page warm: median {statistics.median(warm):.2f} s ({', '.join(f'{s:.2f}' for s in warm)})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", default=DEFAULT_SOURCE, help="a SQLite store file to export")
     parser.add_argument("--work", default=DEFAULT_WORK, help="a folder for the files and stores")
+    parser.add_argument("--page", action="store_true", help="time the Data page instead")
+    parser.add_argument("--runs", type=int, default=5, help="runs of the page (with --page)")
     parser.add_argument("--bare-only", metavar="FOLDER", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.page:
+        time_page(args.runs)
+        return
     if args.bare_only:
         bare_insert(args.bare_only, args.url)
         return

@@ -25,3 +25,15 @@ def show_table(table: pd.DataFrame, *, max_rows: int = 25, **options) -> None:
     """A table tall enough to show up to `max_rows` rows without scrolling."""
     height = ROW_HEIGHT * (min(len(table), max_rows) + 1) + 3
     st.dataframe(table, hide_index=True, height=height, **({"width": "stretch"} | options))
+
+
+def print_friendly() -> None:
+    """When the page is printed, leave out the sidebar, the toolbar and links: only the content."""
+    st.html(
+        "<style>@media print {"
+        "[data-testid='stSidebar'], [data-testid='stHeader'], [data-testid='stToolbar'],"
+        "[data-testid='stPageLink'], [data-testid='stSelectbox'] {display: none !important;}"
+        "[data-testid='stMain'] {margin-left: 0 !important;}"
+        ".js-plotly-plot, [data-testid='stDataFrame'] {break-inside: avoid;}"
+        "}</style>"
+    )

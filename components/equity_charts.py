@@ -55,6 +55,7 @@ INDICATOR_SHORT_NAMES = {
     "tier3": "Tier 3 support",
     "sped_identification": "Special-ed identification",
 }
+FLAG_NAMES = {"over": "Over ▲", "under": "Under ▼"}
 RATIO_TYPE_NAMES = {
     "risk_ratio": "Risk ratio",
     "alternate_risk_ratio": "Alternate (district)",

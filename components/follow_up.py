@@ -29,7 +29,13 @@ def create_action_link(
 ) -> None:
     """A link to the Follow-up page's new-action form, prefilled with where the problem was seen.
 
-    Pages call this beside a fidelity item, an equity flag or a staff-support gap."""
+    Pages call this beside a fidelity item, an equity flag or a staff-support gap. Shown only to
+    someone who may create an action for that building."""
+    from components.page import current_user
+
+    user = current_user()
+    if user is None or not user.may_edit_actions_of(building_id):
+        return
     params = {"new": "1", "source_type": source_type, "source_ref": source_ref, "title": title}
     if building_id:
         params["building"] = building_id

@@ -120,3 +120,13 @@ def current_user_email() -> str | None:
     from components.access import signed_in_email
 
     return signed_in_email()
+
+
+def building_from_link(key: str, allowed: list[str]) -> None:
+    """Start a building picker (widget `key`) at the building a link names (`?building=ID`), once,
+    and only if that building is one the person may see."""
+    wanted = st.query_params.get("building")
+    marker = f"{key}_linked"
+    if wanted and wanted in allowed and st.session_state.get(marker) != wanted:
+        st.session_state[key] = wanted
+        st.session_state[marker] = wanted

@@ -7,6 +7,7 @@ import streamlit as st
 from components.cache import load
 from components.display import show_chart, show_table
 from components.equity_charts import (
+    FLAG_NAMES,
     INDICATOR_SHORT_NAMES,
     RATIO_TYPE_NAMES,
     group_risk_bars,
@@ -26,7 +27,6 @@ from data_access.equity_metrics import (
 )
 
 MAX_HEATMAP_ROWS = 30  # more buildings than this and the heatmap starts with flagged buildings only
-FLAG_NAMES = {"over": "Over ▲", "under": "Under ▼"}
 
 status = page_setup(
     "Equity indicators",

@@ -36,7 +36,7 @@ from components.fidelity_tables import (
     sustaining_table,
 )
 from components.follow_up import create_action_link
-from components.page import current_scope, current_user_email, page_setup
+from components.page import building_from_link, current_scope, current_user_email, page_setup
 from data_access.fidelity import (
     get_administration_items,
     get_fidelity_buildings,
@@ -244,6 +244,7 @@ def show_sustaining_and_missing(view: View, latest: pd.DataFrame, missing: pd.Da
 
 def show_building(view: View, scores: pd.DataFrame) -> None:
     keep_choice("fidelity_building", view.building_ids)
+    building_from_link("fidelity_building", list(view.building_ids))
     building_id = st.selectbox(
         "Building",
         view.building_ids,

@@ -11,7 +11,7 @@ import streamlit as st
 from components.cache import load
 from components.display import show_chart, show_table
 from components.follow_up import create_action_link
-from components.page import current_scope, current_user_email, page_setup
+from components.page import building_from_link, current_scope, current_user_email, page_setup
 from components.staff_support_charts import (
     caseload_chart,
     coverage_chart,
@@ -70,6 +70,7 @@ as_of = as_of_column.date_input(
     help="Coverage, gaps and caseloads are worked out as of this date, in its school year "
     "(1 July to 30 June). For the demo district it starts at the demo's own date.",
 )
+building_from_link("staff_support_building", list(buildings["building_id"]))
 chosen = building_column.selectbox(
     "Building",
     [None, *buildings["building_id"]],

@@ -132,8 +132,9 @@ def test_a_bad_file_imports_nothing_and_a_good_one_shows_on_the_overview(demo_se
             timeout=30_000
         )
         expect(page.get_by_role("button", name="Import these files")).to_have_count(0)
-        problems = page.locator("[data-testid='stDataFrame']").filter(has_text="Kindergarten")
-        expect(problems).to_have_count(1)
+        problems = page.locator("[data-testid='stTable']").filter(has_text="Kindergarten")
+        expect(problems).to_contain_text("grade 'Kindergarten' is not one of PK, K, 1-12")
+        expect(problems).to_contain_text("students.csv")
         page.screenshot(path=str(tmp_path / "problems.png"), full_page=True)
         with session_scope(url) as session:
             assert count_rows(session, Building) == demo_buildings

@@ -44,7 +44,7 @@ def test_after_the_demo_is_replaced_no_table_claims_demo_data(demo_store_url, tm
         "2 added, 0 updated, 0 unchanged",
     ]
     assert after.loc["staff", ["rows", "change"]].tolist() == [0, "never imported"]
-    assert after.loc["instruments", "change"] == "not imported (built in, or entered in the app)"
+    assert after.loc["instruments", "change"] == "built in or entered in the app"
 
 
 def test_the_data_page_offers_templates_and_the_demo_switch(monkeypatch, demo_store_url):

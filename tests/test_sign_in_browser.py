@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from data_access.db import session_scope
 from data_access.demo import load_demo
-from data_access.models import Action, User, UserBuilding
+from data_access.models import Action, Building, User, UserBuilding
 from tests.conftest import requirement_missing
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,7 +76,12 @@ def district(tmp_path) -> dict:
             .scalars()
             .first()
         )
+        names = dict(session.execute(select(Building.building_id, Building.name)).tuples().all())
+    other = next(b for b in sorted(names) if b != own)
     return {
+        "own_name": names[own],
+        "other": other,
+        "other_name": names[other],
         "url": url,
         "principal": principal,
         "own": own,
@@ -165,6 +170,17 @@ def test_a_principal_signs_in_and_sees_nothing_of_another_building(signed_in_app
         nav = page.locator("[data-testid='stSidebarNav']")
         expect(nav).not_to_contain_text("Users")  # admin pages are not offered to a principal
         expect(nav).not_to_contain_text("Data")
+
+        # Their building's page opens; editing its address to another building shows nothing of it.
+        page.goto(f"{base}/building?building={district['own']}")
+        expect(page.get_by_role("heading", name=district["own_name"])).to_be_visible(timeout=30_000)
+        page.goto(f"{base}/building?building={district['other']}")
+        expect(
+            page.get_by_text(
+                f"Building '{district['other']}' is not among the buildings you can see"
+            )
+        ).to_be_visible(timeout=30_000)
+        expect(page.locator("[data-testid='stMain']")).not_to_contain_text(district["other_name"])
 
         # Their own building's action opens; another building's, by editing the link, does not.
         page.goto(f"{base}/follow_up?action={district['own_action']}")

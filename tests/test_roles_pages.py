@@ -1,0 +1,125 @@
+"""Every page, for every role: what each role is shown and what it is not (Streamlit AppTest).
+
+Local mode's role preview builds the same UserAccess and scope that sign-in does, so these runs take
+the path a signed-in principal, coach or viewer takes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+from data_access.db import session_scope
+from data_access.models import Building
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
+ROLES = {
+    "district_admin": None,
+    "district_leader": None,
+    "principal": ["B09"],
+    "coach": ["B01", "B02"],
+    "viewer": [],
+}
+ADMIN_ONLY = {"users", "data"}
+NOT_FOR_VIEWERS = {"building", "follow_up"}
+
+
+@pytest.fixture(scope="module")
+def building_names(demo_store_url) -> dict[str, str]:
+    with session_scope(demo_store_url) as session:
+        return dict(session.execute(select(Building.building_id, Building.name)).tuples().all())
+
+
+def open_as(monkeypatch, url: str, role: str, buildings: list[str] | None, page: str) -> AppTest:
+    monkeypatch.setenv("DATABASE_URL", url)
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    app.session_state["preview_role"] = role
+    if buildings is not None:
+        app.session_state["preview_buildings"] = buildings
+    app.run()
+    app.switch_page(f"pages/{page}.py")
+    return app.run()
+
+
+def shown_text(app: AppTest) -> str:
+    """Everything the main area shows: text, tables, chart data and the options of every picker."""
+    main = app.main
+    parts = [
+        element.value
+        for kind in (
+            "title",
+            "header",
+            "subheader",
+            "markdown",
+            "caption",
+            "info",
+            "warning",
+            "success",
+            "error",
+        )
+        for element in getattr(main, kind)
+    ]
+    parts += [f"{m.label} {m.value}" for m in main.metric]
+    parts += [frame.value.to_csv() for frame in main.dataframe]
+    parts += [json.dumps(list(map(str, box.options))) for box in main.selectbox]
+    parts += [json.dumps(list(map(str, box.options))) for box in main.multiselect]
+    parts += [chart.proto.spec for chart in main.get("plotly_chart")]
+    return "\n".join(map(str, parts))
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("role", list(ROLES))
+def test_each_role_sees_its_own_buildings_and_nothing_of_others(
+    monkeypatch, demo_store_url, building_names, role, page
+):
+    buildings = ROLES[role]
+    may_open = not (
+        (page in ADMIN_ONLY and role != "district_admin")
+        or (page in NOT_FOR_VIEWERS and role == "viewer")
+    )
+    if not may_open:
+        # The role's navigation does not hold the page, so it cannot be opened at all.
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            open_as(monkeypatch, demo_store_url, role, buildings, page)
+        return
+    app = open_as(monkeypatch, demo_store_url, role, buildings, page)
+    assert not app.exception, [e.value for e in app.exception]
+    text = shown_text(app)
+    if buildings is None:
+        return  # district roles see every building; nothing to hide
+    hidden = {bid: name for bid, name in building_names.items() if bid not in buildings}
+    leaked = sorted(name for name in hidden.values() if name in text)
+    assert not leaked, f"{role} on {page} is shown other buildings: {leaked}"
+    if page in ("overview", "building") and buildings:
+        assert building_names[buildings[0]] in text, f"{role} does not see their own building"
+
+
+@pytest.fixture
+def network_address():
+    from streamlit import config
+
+    before = config.get_option("server.address")
+    config.set_option("server.address", "0.0.0.0")
+    yield
+    config.set_option("server.address", before)
+
+
+def test_local_mode_refuses_to_serve_a_network_address(
+    monkeypatch, demo_store_url, network_address
+):
+    monkeypatch.setenv("DATABASE_URL", demo_store_url)
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
+    assert not app.exception
+    assert any("only serves this computer" in e.value for e in app.error)
+    assert not app.metric and not app.dataframe
+
+    monkeypatch.setenv("MTSS_ALLOW_LOCAL_MODE_ON_NETWORK", "true")
+    from data_access.settings import get_settings
+
+    get_settings.cache_clear()
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
+    assert not app.error and app.metric  # deliberately allowed: the Overview is served
