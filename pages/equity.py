@@ -201,17 +201,24 @@ else:
     )
     flag = choices[chosen]
     what = INDICATOR_SHORT_NAMES[flag.indicator].lower()
+    # "Black students", but "Students with IEPs" as it is; the reference names the group, not "Y".
+    who = (
+        flag.group_label
+        if flag.group_label.startswith("Students")
+        else f"{flag.group_label} students"
+    )
+    who_code = flag.group if flag.group_type in ("race_ethnicity", "sex") else flag.group_type
     with link_column:
         create_action_link(
             source_type="equity_cell",
-            source_ref=f"{flag.indicator} {flag.group} {school_year}",
+            source_ref=f"{flag.indicator} {who_code} {school_year}",
             building_id=None if flag.building_id == DISTRICT_ID else flag.building_id,
             title=(
-                f"{'Reduce' if flag.flag == 'over' else 'Widen access to'} {what} for "
-                f"{flag.group_label} students at {flag.building_name}"
+                f"{'Reduce' if flag.flag == 'over' else 'Widen access to'} {what} for {who} "
+                f"at {flag.building_name}"
             )[:200],
             problem_statement=(
-                f"In {school_year}, the {what} risk for {flag.group_label} students at "
+                f"In {school_year}, the {what} risk for {who} at "
                 f"{flag.building_name} was {flag.group_short}, against {flag.comparison_short} for "
                 f"everyone else ({RATIO_TYPE_NAMES[flag.ratio_type].lower()} "
                 f"{float(flag.ratio):.2f}); flagged {flag.years_flagged} school year(s) in a row."

@@ -127,6 +127,8 @@ else:
     )
 
 st.divider()
+if next_view := st.session_state.pop("follow_up_next_view", None):
+    st.session_state["follow_up_view"] = next_view
 view = st.radio(
     "Show",
     VIEWS if can_create else VIEWS[:2],
@@ -365,7 +367,8 @@ if view == "New action":
                 st.session_state.pop(key, None)
             forget_widgets("new")
             st.session_state["follow_up_flash"] = f"Created action {new_id}."
-            st.session_state["follow_up_view"] = "All actions"
+            # The view selector is already drawn in this run: switch it on the next one.
+            st.session_state["follow_up_next_view"] = "All actions"
             st.session_state["follow_up_open"] = new_id
             st.rerun()
     if problems:

@@ -109,3 +109,27 @@ def test_a_new_action_with_bad_input_shows_messages_and_stores_nothing(store_wit
     assert any("is before the action was created" in m for m in messages)
     with session_scope(url) as session:
         assert get_action(session, action_id=existing + 1, scope=DISTRICT) is None
+
+
+def test_a_new_action_from_a_link_is_created_and_opened(store_with_action):
+    url, existing = store_with_action
+    app = open_follow_up(
+        new="1",
+        title="Reteach bus expectations",
+        building="B1",
+        source_type="meeting",
+        source_ref="October meeting",
+    )
+    app.selectbox(key="new_owner_email").select("coach@example.org")
+    button(app, "Create action").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any(f"Created action {existing + 1}." in s.value for s in app.success)
+    assert app.radio(key="follow_up_view").value == "All actions"
+    assert any(f"Action {existing + 1}: Reteach bus expectations" in h.value for h in app.subheader)
+    with session_scope(url) as session:
+        record = get_action(session, action_id=existing + 1, scope=DISTRICT)
+    assert (
+        record.values["owner_email"],
+        record.values["source_type"],
+        record.values["building_id"],
+    ) == ("coach@example.org", "meeting", "B1")
