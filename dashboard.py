@@ -49,6 +49,7 @@ PAGES = {
     ],
     "Team": [],
     "Data": [
+        st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
     ],
     "Admin": [
         st.Page("pages/users.py", title="Users", icon=":material/manage_accounts:"),

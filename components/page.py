@@ -12,7 +12,7 @@ from components.cache import load
 from data_access.db import StoreUnavailable, describe_error, describe_url
 from data_access.scope import Scope
 from data_access.settings import PROJECT_ROOT, get_settings
-from data_access.store import StoreStatus, get_store_status, init_store, store_is_empty
+from data_access.store import StoreStatus, get_store_status, init_store, store_never_held_data
 from data_access.users import UserAccess
 
 _first_run_lock = threading.Lock()
@@ -32,9 +32,9 @@ def prepare_store() -> None:
     url = settings.database_url
     try:
         _store_initialised(url)
-        if settings.loads_demo_on_first_run and store_is_empty(url):
+        if settings.loads_demo_on_first_run and store_never_held_data(url):
             with _first_run_lock:
-                if store_is_empty(url):
+                if store_never_held_data(url):
                     _load_first_run_demo(url)
     except (StoreUnavailable, SQLAlchemyError) as error:
         st.error(

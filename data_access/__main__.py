@@ -1,4 +1,5 @@
-"""The command line: `python -m data_access init | demo | export` (see the README and the data contract).
+"""The command line: `python -m data_access init | demo | export | import` (see the README and the data
+contract).
 
 Exit status 0 on success; non-zero on any error, with the problem on stderr. On error the store is
 exactly as it was before the command.
@@ -40,6 +41,11 @@ def main(argv: list[str] | None = None) -> int:
         "--year", help="school year, e.g. 2025-26 (default: the newest in the store)"
     )
     export.add_argument("--as-of", help="the date to compute as of, YYYY-MM-DD (default: today)")
+    from data_access.imports.cli import add_import_arguments
+
+    add_import_arguments(
+        commands.add_parser("import", help="import CSV or XLSX files or folders, all or nothing")
+    )
     args = parser.parse_args(argv)
 
     url = get_settings().database_url
@@ -48,6 +54,16 @@ def main(argv: list[str] | None = None) -> int:
             return run_init(url)
         if args.command == "export":
             return run_export(url, kind=args.kind, out=args.out, year=args.year, as_of=args.as_of)
+        if args.command == "import":
+            from data_access.imports.cli import run_import_command
+
+            return run_import_command(
+                url,
+                paths=args.paths,
+                replace_demo=args.replace_demo,
+                school_year=args.school_year,
+                dry_run=args.dry_run,
+            )
         return run_demo(url, size=args.size, seed=args.seed, replace=args.replace)
     except StoreUnavailable as error:
         print(f"error: {error}", file=sys.stderr)

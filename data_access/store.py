@@ -61,6 +61,20 @@ def upgrade_store(database_url: str | None = None, revision: str = "head") -> bo
         ) from error
 
 
+def store_never_held_data(database_url: str | None = None) -> bool:
+    """True on a store's very first run: it holds no district data and never has (no demo load and
+    no import in its audit log). A store emptied on purpose, e.g. to leave the demo, is not refilled."""
+    from data_access.models import AuditLog
+
+    if not store_is_empty(database_url):
+        return False
+    with session_scope(database_url) as session:
+        history = session.execute(
+            select(AuditLog.audit_id).where(AuditLog.operation.in_(("load_demo", "import"))).limit(1)
+        ).first()
+    return history is None
+
+
 def store_is_empty(database_url: str | None = None) -> bool:
     """True when the store holds no district data (no buildings, no students)."""
     try:

@@ -646,7 +646,8 @@ def test_an_instrument_with_scores_cannot_change_but_one_without_can(sqlite_url,
     assert items == [("SL1", 75.0)]
 
 
-def test_actions_are_upserted_by_id_with_history_and_the_follow_up_rules(sqlite_url, tmp_path):
+def test_actions_are_upserted_by_id_with_history_and_the_follow_up_rules(store_url, tmp_path):
+    sqlite_url = store_url  # both backends: PostgreSQL's id sequence must move past imported ids
     assert run_import(sqlite_url, district_files(tmp_path / "first")).ok
     with session_scope(sqlite_url) as session:
         action = session.get(Action, 102)
@@ -712,6 +713,12 @@ def test_actions_are_upserted_by_id_with_history_and_the_follow_up_rules(sqlite_
         "status: done; outcome_check: goal_met",
         2,
     )
+    # An action saved afterwards (as the app saves one: no id given) gets the next free id.
+    with session_scope(sqlite_url) as session:
+        action = Action(title="Follow up", owner_email="admin@d.org", due_date=date(2030, 1, 1))
+        session.add(action)
+        session.flush()
+        assert action.action_id == 103
 
 
 def test_the_demo_district_is_refused_unless_it_is_replaced(demo_store_url, tmp_path):

@@ -77,3 +77,22 @@ def unused_tcp_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def test_a_store_emptied_on_purpose_is_not_refilled_with_the_demo(monkeypatch, tmp_path):
+    from data_access.db import record_write, set_store_info
+    from data_access.demo import clear_district_data, load_demo
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    load_demo(database_url=url, size="small")
+    with session_scope(url) as session:  # what "remove the demo district" does
+        clear_district_data(session)
+        set_store_info(
+            session, values={"demo": None, "demo_size": None, "demo_seed": None, "as_of": None}
+        )
+        record_write(session, actor="admin", operation="clear_demo", table_name="*")
+    monkeypatch.setenv("MTSS_DEMO_ON_FIRST_RUN", "true")
+    app = open_app(monkeypatch, url)
+    assert not app.exception
+    assert any("holds no students yet" in warning.value for warning in app.warning)
+    assert not any("Demo data" in info.value for info in app.info)

@@ -250,3 +250,89 @@ def write_import_file(folder, name: str, rows: list[list[object]]):
         with path.open("w", newline="", encoding="utf-8") as handle:
             csv.writer(handle, lineterminator="\n").writerows(rows)
     return path
+
+
+def add_team_member(
+    session: Session,
+    member_id: int,
+    category: str,
+    *,
+    name: str | None = None,
+    joined_on: date | None = None,
+    left_on: date | None = None,
+    from_marginalized_group: bool | None = None,
+) -> None:
+    """A leadership team member (categories as in models.TEAM_CATEGORIES)."""
+    from data_access.models import TeamMember
+
+    session.add(
+        TeamMember(
+            member_id=member_id,
+            name=name or f"Member {member_id}",
+            category=category,
+            joined_on=joined_on,
+            left_on=left_on,
+            from_marginalized_group=from_marginalized_group,
+        )
+    )
+    session.flush()
+
+
+def add_meeting(
+    session: Session, meeting_id: int, day: date, attendance: dict[int, bool]
+) -> None:
+    """A district leadership meeting with member_id → attended."""
+    from data_access.models import Meeting, MeetingAttendance
+
+    session.add(Meeting(meeting_id=meeting_id, held_on=day))
+    session.flush()
+    for member_id, attended in attendance.items():
+        session.add(MeetingAttendance(meeting_id=meeting_id, member_id=member_id, attended=attended))
+    session.flush()
+
+
+def add_action(
+    session: Session,
+    action_id: int,
+    *,
+    owner_email: str,
+    due_date: date,
+    created_on: date,
+    status: str = "open",
+    building_id: str | None = None,
+    meeting_id: int | None = None,
+    status_changes: list[tuple[date, str, str]] = (),
+) -> None:
+    """A follow-up action created on a day, with its status history: (day, from, to) per change."""
+    from datetime import UTC, datetime
+
+    from data_access.models import Action, ActionUpdate
+
+    created = datetime(created_on.year, created_on.month, created_on.day, 15, tzinfo=UTC)
+    session.add(
+        Action(
+            action_id=action_id,
+            building_id=building_id,
+            title=f"Action {action_id}",
+            owner_email=owner_email,
+            due_date=due_date,
+            status=status,
+            meeting_id=meeting_id,
+            created_at=created,
+            updated_at=created,
+        )
+    )
+    session.flush()
+    for number, (day, old, new) in enumerate(status_changes, start=2):
+        session.add(
+            ActionUpdate(
+                action_id=action_id,
+                changed_at=datetime(day.year, day.month, day.day, 16, tzinfo=UTC),
+                changed_by=owner_email,
+                field="status",
+                old_value=old,
+                new_value=new,
+                version=number,
+            )
+        )
+    session.flush()

@@ -1,0 +1,209 @@
+"""OneRoster 1.1 and 1.2 CSV exports, with the quirks real ones have (tests/fixtures/oneroster_*):
+vendor columns, a byte-order mark, CRLF lines, M/D/YYYY dates, tobedeleted rows, students in many
+classes and in two schools, teachers and guardians in users.csv, race flags to map, classes.csv and
+courses.csv the dashboard does not need; the 1.2 export has roles.csv and no enrollments.csv."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from data_access.db import session_scope
+from data_access.imports.oneroster import infer_level
+from data_access.models import Building, Student
+from tests.test_import_rules import messages, run_import, store_rows
+from tests.utils.factories import write_import_file
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ONEROSTER_1_1 = FIXTURES / "oneroster_1_1"
+ONEROSTER_1_2 = FIXTURES / "oneroster_1_2"
+AUTUMN_2025 = date(2025, 10, 1)
+
+
+def test_a_oneroster_1_1_export_becomes_buildings_and_students(store_url):
+    result = run_import(store_url, ONEROSTER_1_1, today=AUTUMN_2025)
+    assert result.ok, messages(result)
+    rows = store_rows(store_url, ("buildings", "students"))
+    # The tobedeleted school is skipped; Adams has no identifier, so its sourcedId stands in.
+    assert rows["buildings"] == [
+        ("LIN-ES", "Lincoln Elementary School", "elementary", None),
+        ("RIV", "Riverside Academy", "high", None),  # no level in its name: grades 9 and 10
+        ("org-ms-2", "Adams Middle School", "middle", None),
+    ]
+    assert rows["students"] == [
+        # Hispanic and white: Hispanic first. KG is K. 3 classes at Lincoln.
+        ("1001", "2025-26", "LIN-ES", "K", "HI", "F", False, False, False, False),
+        # Asian and white: two or more races. 2 classes at Adams beat 1 at Lincoln.
+        ("1002", "2025-26", "org-ms-2", "7", "TR", "M", False, False, False, False),
+        # Black only (TRUE in capitals); sex unspecified is X; M/D/YYYY enrollment dates.
+        ("1004", "2025-26", "RIV", "10", "BL", "X", False, False, False, False),
+        # No enrollments: the school comes from orgSourcedIds. American Indian: AM.
+        ("1006", "2025-26", "LIN-ES", "1", "AM", "F", False, False, False, False),
+        # No identifier: the sourcedId stands in. Black plus the explicit flag: two or more.
+        ("u-s3", "2025-26", "RIV", "9", "TR", "X", False, False, False, False),
+    ]
+    notes = [str(note).removeprefix(f"{ONEROSTER_1_1}/") for note in result.warnings]
+    assert "users.csv:6: status: note: 1 row marked tobedeleted or inactive skipped" in notes
+    assert (
+        "users.csv:1: role: note: 3 teachers, guardians and other people who are not students "
+        "were not imported" in notes
+    )
+    assert (
+        "classes.csv:1: -: note: the dashboard needs no classes, courses or results; not read: "
+        "classes.csv, courses.csv" in notes
+    )
+    assert {(f.table, f.rows) for f in result.files if f.file.endswith("users.csv")} == {
+        ("OneRoster 1.1", 8)
+    }
+    dump = repr(store_rows(store_url))
+    assert "Rivera" not in dump and "2020-03-14" not in dump and "555-0100" not in dump
+
+
+def test_a_oneroster_1_2_export_with_roles_and_no_enrollments(sqlite_url):
+    result = run_import(sqlite_url, ONEROSTER_1_2, today=AUTUMN_2025)
+    assert result.ok, messages(result)
+    rows = store_rows(sqlite_url, ("buildings", "students"))
+    assert rows["buildings"] == [
+        ("OAK-K8", "Oak Grove K-8", "k8", None),
+        ("sch-2", "Summit Learning Center", "high", None),
+    ]
+    assert [row[:6] for row in rows["students"]] == [
+        ("2001", "2025-26", "OAK-K8", "PK", "HP", "F"),
+        ("2002", "2025-26", "OAK-K8", "8", "WH", "M"),
+        ("2003", "2025-26", "sch-2", "12", "AS", "X"),
+    ]
+    assert {f.table for f in result.files} == {"OneRoster 1.2"}
+
+
+def test_flags_oneroster_lacks_and_levels_set_earlier_are_kept(store_url, tmp_path):
+    folder = tmp_path / "earlier"
+    write_import_file(
+        folder,
+        "buildings.csv",
+        [["building_id", "name", "level"], ["LIN-ES", "Lincoln", "k8"]],
+    )
+    write_import_file(
+        folder,
+        "students.csv",
+        [
+            ["student_id", "school_year", "building_id", "grade", "race_ethnicity", "sex"]
+            + ["iep", "el", "econ_disadv", "section_504"],
+            ["1001", "2025-26", "LIN-ES", "1", "WH", "M", "Y", "Y", "Y", "Y"],
+        ],
+    )
+    assert run_import(store_url, folder).ok
+
+    result = run_import(store_url, ONEROSTER_1_1, today=AUTUMN_2025)
+    assert result.ok, messages(result)
+    assert (result.counts["students"].added, result.counts["students"].updated) == (4, 1)
+    with session_scope(store_url) as session:
+        student = session.get(Student, ("1001", "2025-26"))
+        assert (student.grade, student.race_ethnicity, student.sex) == ("K", "HI", "F")
+        assert (student.iep, student.el, student.econ_disadv, student.section_504) == (
+            True,
+            True,
+            True,
+            True,
+        )
+        building = session.get(Building, "LIN-ES")
+        assert (building.name, building.level) == ("Lincoln Elementary School", "k8")
+
+
+@pytest.mark.parametrize(
+    ("today", "asked", "expected"),
+    [
+        (date(2024, 10, 1), None, "2024-25"),  # the session running today
+        (AUTUMN_2025, None, "2025-26"),
+        (date(2027, 1, 1), None, "2025-26"),  # none running: the newest
+        (AUTUMN_2025, "2024-25", "2024-25"),  # --school-year
+    ],
+)
+def test_students_are_imported_for_the_active_school_year(sqlite_url, today, asked, expected):
+    result = run_import(sqlite_url, ONEROSTER_1_1, today=today, school_year=asked)
+    assert result.ok, messages(result)
+    assert {row[1] for row in store_rows(sqlite_url, ("students",))["students"]} == {expected}
+
+
+def test_enrollments_outside_the_school_year_do_not_decide_the_school(sqlite_url):
+    # u-s1's Adams enrollment ran 2024-25 only; its Lincoln classes all begin in August 2025.
+    assert run_import(sqlite_url, ONEROSTER_1_1, today=date(2024, 10, 1)).ok
+    with session_scope(sqlite_url) as session:
+        assert session.get(Student, ("1001", "2024-25")).building_id == "org-ms-2"
+
+
+def test_problems_in_an_export_name_the_oneroster_file_line_and_column(sqlite_url, tmp_path):
+    folder = tmp_path / "export"
+    shutil.copytree(ONEROSTER_1_1, folder)
+    users = (folder / "users.csv").read_text().replace(",KG,,free", ",TK,,free")
+    (folder / "users.csv").write_text(users)
+    with (folder / "enrollments.csv").open("a") as handle:
+        handle.write("e99,active,2025-08-15T09:00:00Z,c-x,org-gone,u-s4,student,false,,,\n")
+    demographics = (folder / "demographics.csv").read_text()
+    demographics = demographics.replace(
+        "u-s2,active,2025-08-15T09:00:00Z,2013-01-02,male,false,true",
+        "u-s2,active,2025-08-15T09:00:00Z,2013-01-02,male,false,maybe",
+    )
+    demographics = "\n".join(
+        line for line in demographics.splitlines() if not line.startswith("u-s6")
+    )
+    (folder / "demographics.csv").write_text(demographics + "\n")
+
+    result = run_import(sqlite_url, folder, today=AUTUMN_2025)
+    assert [str(p).removeprefix(f"{folder}/") for p in result.problems] == [
+        "demographics.csv:3: asian: asian 'maybe' is not true or false",
+        "enrollments.csv:15: schoolSourcedId: school 'org-gone' is not an active school in "
+        "orgs.csv",
+        "users.csv:2: grade: grade 'TK' is not one of PK, K, 1-12",
+        "users.csv:7: sourcedId: student '1006' has no row in demographics.csv, so their "
+        "race/ethnicity and sex are unknown",
+    ]
+    assert store_rows(sqlite_url, ("buildings", "students")) == {"buildings": [], "students": []}
+
+
+def test_an_export_without_its_optional_files_still_imports(sqlite_url, tmp_path):
+    folder = tmp_path / "minimal"
+    folder.mkdir()
+    for name in ("orgs.csv", "users.csv", "demographics.csv"):
+        shutil.copy(ONEROSTER_1_1 / name, folder / name)
+    result = run_import(sqlite_url, folder, today=date(2026, 3, 1))
+    assert result.ok, messages(result)
+    students = store_rows(sqlite_url, ("students",))["students"]
+    # Without enrollments, each student's school is the school among their orgSourcedIds.
+    assert [(row[0], row[1], row[2]) for row in students] == [
+        ("1001", "2025-26", "LIN-ES"),
+        ("1002", "2025-26", "org-ms-2"),
+        ("1004", "2025-26", "RIV"),
+        ("1006", "2025-26", "LIN-ES"),
+        ("u-s3", "2025-26", "RIV"),
+    ]
+    assert any("no academic sessions" in str(note) for note in result.warnings)
+
+
+def test_oneroster_files_without_orgs_csv_are_refused_clearly(sqlite_url):
+    result = run_import(sqlite_url, ONEROSTER_1_1 / "demographics.csv")
+    assert messages(result) == [
+        f"{ONEROSTER_1_1 / 'demographics.csv'}:1: -: demographics.csv is a OneRoster file; import "
+        "the whole OneRoster export together (it needs orgs.csv and users.csv)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "grades", "level"),
+    [
+        ("Lincoln Elementary School", [], "elementary"),
+        ("Jefferson Junior High", ["7"], "middle"),
+        ("Oak Grove K-8", ["K", "8"], "k8"),
+        ("North High School", ["9"], "high"),
+        ("Summit Academy", ["K", "1", "5"], "elementary"),
+        ("Summit Academy", ["6", "7", "8"], "middle"),
+        ("Summit Academy", ["PK", "3", "8"], "k8"),
+        ("Summit Academy", ["11", "12"], "high"),
+        ("Summit Academy", ["3", "10"], "other"),
+        ("Summit Academy", [], "other"),
+    ],
+)
+def test_a_school_level_comes_from_its_name_else_its_students_grades(name, grades, level):
+    assert infer_level(name, grades) == level
