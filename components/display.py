@@ -21,10 +21,17 @@ def show_chart(figure: go.Figure, *, key: str | None = None) -> None:
     )
 
 
-def show_table(table: pd.DataFrame, *, max_rows: int = 25, **options) -> None:
-    """A table tall enough to show up to `max_rows` rows without scrolling."""
+def show_table(
+    table: pd.DataFrame, *, max_rows: int = 25, download: str | None = None, **options
+) -> None:
+    """A table tall enough to show up to `max_rows` rows without scrolling; with `download` (a file
+    name), CSV and Excel downloads of exactly these rows under it."""
     height = ROW_HEIGHT * (min(len(table), max_rows) + 1) + 3
     st.dataframe(table, hide_index=True, height=height, **({"width": "stretch"} | options))
+    if download:
+        from components.downloads import download_menu
+
+        download_menu(table, download, key=f"download_{download}")
 
 
 def print_friendly() -> None:

@@ -61,7 +61,7 @@ def download_menu(
     first, second = st.columns(2)
     first.download_button(
         f"{label} (CSV)",
-        data=to_csv_bytes(frame),
+        data=lambda: to_csv_bytes(frame),  # built when clicked, not on every rerun
         file_name=f"{file_stem}.csv",
         mime="text/csv",
         key=f"{key}_csv",
@@ -71,7 +71,7 @@ def download_menu(
     )
     second.download_button(
         f"{label} (Excel)",
-        data=to_xlsx_bytes(frame, sheet_name=file_stem),
+        data=lambda: to_xlsx_bytes(frame, sheet_name=file_stem),
         file_name=f"{file_stem}.xlsx",
         mime=XLSX_MIME,
         key=f"{key}_xlsx",

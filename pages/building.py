@@ -100,7 +100,8 @@ with fidelity_column:
                     "Criterion": [f"{c:g}%" for c in latest["criterion_pct"]],
                     "Taken": [f"{d:%-d %b %Y}" for d in latest["administered_on"]],
                 }
-            ).sort_values("Scale")
+            ).sort_values("Scale"),
+            download=f"building-fidelity-{instrument}",
         )
         criteria = dict(zip(latest["scale"], latest["criterion_pct"], strict=True))
         show_chart(
@@ -141,7 +142,8 @@ with staff_column:
                     "last_held_on": "Last held",
                     "days_since_last_held": "Days since",
                 }
-            )
+            ),
+            download="building-supervision-gaps",
         )
     staffing = load(get_staffing, school_year=school_year, scope=only_here)
     ratios = staffing[(staffing["building_id"] == building_id) & staffing["role"].isin(ROLE_NAMES)]
@@ -156,7 +158,8 @@ with staff_column:
                 ],
                 "Recommended": [f"{r:,.0f}" for r in ratios["recommended_ratio"]],
             }
-        )
+        ),
+        download="building-staffing",
     )
     st.page_link(
         "pages/staff_support.py",
@@ -183,7 +186,8 @@ else:
                 "Group's risk": described["group_short"],
                 "Everyone else's risk": described["comparison_short"],
             }
-        )
+        ),
+        download="building-equity-flags",
     )
 st.page_link(
     "pages/equity.py",
@@ -205,6 +209,7 @@ else:
                 "Overdue": actions["overdue"].map({True: "Overdue", False: ""}),
                 "Status": actions["status"].map(STATUS_LABELS),
             }
-        )
+        ),
+        download="building-open-actions",
     )
 st.page_link("pages/follow_up.py", label="Open follow-up actions", icon=":material/task_alt:")

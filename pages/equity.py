@@ -186,6 +186,7 @@ else:
             "Years in a row": st.column_config.NumberColumn(format="%d"),
         },
         key="equity_flags",
+        download="equity-flags",
     )
     choices = list(described.itertuples())
     pick_column, link_column = st.columns([3, 1], vertical_alignment="bottom")
@@ -275,6 +276,7 @@ with table_column:
             }
         ),
         max_rows=13,
+        download="equity-building-groups",
     )
 
 # --- One ratio across school years ------------------------------------------------------------------
@@ -327,5 +329,6 @@ with table_column:
                 "Group's risk": trend["group_short"],
                 "Everyone else's risk": trend["comparison_short"],
             }
-        )
+        ),
+        download="equity-group-trend",
     )

@@ -158,7 +158,9 @@ def show_grid(view: View, latest: pd.DataFrame) -> None:
             )
             show_chart(figure, key="fidelity_grid_chart")
         with table_column:
-            show_table(status_count_table(counts, scales=view.scales))
+            show_table(
+                status_count_table(counts, scales=view.scales), download="fidelity-status-counts"
+            )
         st.caption(
             "Every building's latest percent (sort by a column: click its heading; search: hover "
             "the table and use the magnifier)."
@@ -201,7 +203,11 @@ def show_share(view: View, share: pd.DataFrame) -> None:
             "once, with its latest complete score). Terms: fall July to November, winter December "
             "to February, spring March to June."
         )
-        show_table(share_table(share, scales=view.scales), max_rows=12)
+        show_table(
+            share_table(share, scales=view.scales),
+            max_rows=12,
+            download="fidelity-share-at-criterion",
+        )
 
 
 def show_trends(view: View, scores: pd.DataFrame) -> None:
@@ -233,13 +239,17 @@ def show_sustaining_and_missing(view: View, latest: pd.DataFrame, missing: pd.Da
             st.write("No building is at criterion three administrations in a row yet.")
         else:
             st.caption("At criterion in each of its last three administrations, or more.")
-            show_table(sustaining_table(latest, building_names=view.building_names), max_rows=12)
+            show_table(
+                sustaining_table(latest, building_names=view.building_names),
+                max_rows=12,
+                download="fidelity-sustaining",
+            )
     with missing_column:
         st.subheader(f"No administration in {view.school_year}")
         if missing.empty:
             st.write(f"Every building has taken the {view.instrument} this school year.")
         else:
-            show_table(missing_table(missing), max_rows=12)
+            show_table(missing_table(missing), max_rows=12, download="fidelity-not-administered")
 
 
 def show_building(view: View, scores: pd.DataFrame) -> None:
@@ -265,7 +275,11 @@ def show_building(view: View, scores: pd.DataFrame) -> None:
         )
         show_chart(figure, key="fidelity_building_trend")
     with table_column:
-        show_table(history_table(history, scales=view.scales), max_rows=10)
+        show_table(
+            history_table(history, scales=view.scales),
+            max_rows=10,
+            download="fidelity-building-history",
+        )
 
     dates = sorted(set(history["administered_on"]), reverse=True)
     date_column, scale_column = st.columns(2)
@@ -330,7 +344,7 @@ def show_building(view: View, scores: pd.DataFrame) -> None:
         )
         show_chart(figure, key="fidelity_items_chart")
     with table_column:
-        show_table(item_table(ranked), max_rows=20)
+        show_table(item_table(ranked), max_rows=20, download="fidelity-item-scores")
 
 
 status = page_setup(

@@ -124,6 +124,7 @@ else:
         readable(attention).drop(columns=["Done as planned? / Did it work?"]),
         max_rows=12,
         column_config=COLUMN_WIDTHS,
+        download="actions-overdue-or-due",
     )
 
 st.divider()

@@ -203,6 +203,7 @@ with supervision_tab:
                 "Covered (%)": st.column_config.NumberColumn(format="%.0f%%"),
                 "District (%)": st.column_config.NumberColumn(format="%.0f%%"),
             },
+            download="supervision-by-role",
         )
 
     if chosen is None:
@@ -243,6 +244,7 @@ with supervision_tab:
                     "Covered": st.column_config.NumberColumn(width="small"),
                     "Covered (%)": st.column_config.NumberColumn(format="%.0f%%", width="small"),
                 },
+                download="supervision-by-building",
             )
 
     st.subheader(f"Time since the last held session: {place}")
@@ -310,6 +312,7 @@ with supervision_tab:
             ),
             max_rows=12,
             column_config={"Last held": st.column_config.DateColumn(format="YYYY-MM-DD")},
+            download="supervision-by-staff",
         )
         past_window = staff[~staff["covered"]]
         if not past_window.empty:
@@ -371,6 +374,7 @@ with supervision_tab:
                     format="%.0f%%", help="Cancelled, as a share of sessions held or cancelled"
                 )
             },
+            download="supervision-by-month",
         )
 
     mix_column, ahead_column = st.columns([1, 1], gap="large")
@@ -389,6 +393,7 @@ with supervision_tab:
                 columns={"format": "Format", "sessions": "Held sessions", "share": "Share (%)"}
             ),
             column_config={"Share (%)": st.column_config.NumberColumn(format="%.0f%%")},
+            download="supervision-formats",
         )
     with ahead_column:
         st.subheader("Nothing in the calendar")
@@ -415,6 +420,7 @@ with supervision_tab:
                 ),
                 max_rows=10,
                 column_config={"Last held": st.column_config.DateColumn(format="YYYY-MM-DD")},
+                download="supervision-nothing-scheduled",
             )
 
 # --- Caseloads ------------------------------------------------------------------------------------
@@ -461,6 +467,7 @@ with caseload_tab:
                 "Highest ÷ median": st.column_config.NumberColumn(format="%.2f"),
                 "Coefficient of variation": st.column_config.NumberColumn(format="%.2f"),
             },
+            download="caseload-parity-by-role",
         )
         st.caption(
             "Coefficient of variation: the spread of caseloads per FTE within the role "
@@ -507,6 +514,7 @@ with caseload_tab:
                         "x role median": st.column_config.NumberColumn(format="%.2f"),
                         "Counted on": st.column_config.DateColumn(format="YYYY-MM-DD"),
                     },
+                    download="caseloads-flagged",
                 )
 
 # --- Staffing ratios ------------------------------------------------------------------------------
@@ -574,6 +582,7 @@ with staffing_tab:
                     "Students per FTE": st.column_config.NumberColumn(format="%.0f"),
                     "Recommended": st.column_config.NumberColumn(format="%d"),
                 },
+                download="staffing-ratios",
             )
             st.caption("An empty *Students per FTE* means no one holds that role.")
         if chosen is None:
@@ -600,6 +609,7 @@ with staffing_tab:
                         for role in role_columns
                     },
                 },
+                download="staffing-every-building",
             )
             st.caption("Students per full-time staff member; empty where no one holds the role.")
 

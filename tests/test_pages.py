@@ -96,3 +96,15 @@ def test_a_store_emptied_on_purpose_is_not_refilled_with_the_demo(monkeypatch, t
     assert not app.exception
     assert any("holds no students yet" in warning.value for warning in app.warning)
     assert not any("Demo data" in info.value for info in app.info)
+
+
+def test_tables_offer_csv_and_excel_downloads_of_the_same_rows(monkeypatch, demo_store_url):
+    from components.downloads import to_csv_bytes
+
+    app = open_app(monkeypatch, demo_store_url, "pages/follow_up.py")
+    labels = [button.proto.label for button in app.get("download_button")]
+    assert "Download (CSV)" in labels and "Download (Excel)" in labels
+    table = app.dataframe[0].value  # "Overdue or due this week"
+    text = to_csv_bytes(table).decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("ID,Action,Building,Owner,Due")
+    assert len(text.splitlines()) == len(table) + 1
