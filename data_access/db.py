@@ -45,6 +45,10 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets several server processes read while one writes.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Reads through a memory map instead of read() calls into the page cache: 7% less CPU for the
+    # equity GROUP BY on the large district here (30% in another engineer's measurement). Touched
+    # pages count toward RSS but are shared between processes; the cap bounds what it adds.
+    cursor.execute("PRAGMA mmap_size=268435456")
     cursor.close()
 
 
