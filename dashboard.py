@@ -47,7 +47,9 @@ PAGES = {
     "Follow-up": [
         st.Page("pages/follow_up.py", title="Follow-up actions", icon=":material/task_alt:"),
     ],
-    "Team": [],
+    "Team": [
+        st.Page("pages/team.py", title="Leadership team", icon=":material/groups:"),
+    ],
     "Data": [
         st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
     ],

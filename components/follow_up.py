@@ -26,6 +26,7 @@ def create_action_link(
     building_id: str | None,
     title: str,
     problem_statement: str = "",
+    meeting_id: int | None = None,
 ) -> None:
     """A link to the Follow-up page's new-action form, prefilled with where the problem was seen.
 
@@ -41,6 +42,8 @@ def create_action_link(
         params["building"] = building_id
     if problem_statement:
         params["problem"] = problem_statement
+    if meeting_id is not None:  # decided at this meeting: the action links to it
+        params["meeting"] = str(meeting_id)
     st.page_link(
         FOLLOW_UP_PAGE,
         label="Create follow-up action",
@@ -63,6 +66,8 @@ def prefill_from_link(query_params: dict[str, str]) -> dict[str, Any]:
     ):
         if query_params.get(param):
             values[name] = query_params[param][:2000]
+    if str(query_params.get("meeting", "")).isdigit():  # create_action_link(meeting_id=...)
+        values["meeting_id"] = int(query_params["meeting"])
     return values
 
 
@@ -158,6 +163,9 @@ def action_fields(
         height=90,
         help="Prevent, teach, reward, correct, extinguish, safety: who does what, by when.",
     )
+    if values.get("meeting_id") is not None:  # decided at a leadership meeting: keep the link
+        entered["meeting_id"] = values["meeting_id"]
+        st.caption(f"Decided at leadership meeting {values['meeting_id']}.")
     return entered
 
 

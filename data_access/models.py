@@ -411,6 +411,26 @@ class MeetingAttendance(SQLModel, table=True):
     attended: bool
 
 
+class TeamSelfCheck(SQLModel, table=True):
+    """The leadership team rating itself on an instrument (SHARED-LEADERSHIP is built in): one row per
+    administration and item. The team is the district's, so there is no building."""
+
+    __tablename__ = "team_self_checks"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["instrument", "item_id"],
+            ["instruments.instrument", "instruments.item_id"],
+            name="fk_team_self_checks_item",
+        ),
+        CheckConstraint("score >= 0", name="ck_team_self_checks_score"),
+    )
+
+    instrument: str = Field(primary_key=True, max_length=60)
+    administered_on: date = Field(primary_key=True)
+    item_id: str = Field(primary_key=True, max_length=20)
+    score: int
+
+
 # --- Bookkeeping ----------------------------------------------------------------------------------
 
 

@@ -616,6 +616,42 @@ def test_excel_cells_typed_as_numbers_and_dates_read_as_their_text(sqlite_url, t
 # --- Tables with their own rules ------------------------------------------------------------------
 
 
+def test_the_teams_self_check_scores_also_keep_their_instrument_from_changing(sqlite_url, tmp_path):
+    from data_access.models import TeamSelfCheck
+
+    with session_scope(sqlite_url) as session:
+        session.add(
+            TeamSelfCheck(
+                instrument="SHARED-LEADERSHIP",
+                administered_on=date(2025, 10, 1),
+                item_id="SL.1",
+                score=1,
+            )
+        )
+    path = write_import_file(
+        tmp_path,
+        "instruments.csv",
+        [
+            [
+                "instrument",
+                "scale",
+                "item_id",
+                "item_title",
+                "max_score",
+                "criterion_pct",
+                "subscale",
+            ],
+            ["SHARED-LEADERSHIP", "Shared leadership", "SL1", "Team meets monthly", "2", "75", ""],
+        ],
+    )
+    result = run_import(sqlite_url, path)
+    assert [m for m in messages(result) if "SHARED-LEADERSHIP" in m] == [
+        f"{path}:2: instrument: instrument 'SHARED-LEADERSHIP' already has 1 scores in the store, so "
+        "its definition cannot be changed (this file's differs from the stored one); give the new "
+        "definition a new name, e.g. 'SHARED-LEADERSHIP-v2'"
+    ]
+
+
 def test_an_instrument_with_scores_cannot_change_but_one_without_can(sqlite_url, tmp_path):
     assert run_import(sqlite_url, district_files(tmp_path / "first")).ok
     changed = [row[:] for row in DISTRICT["instruments"]]
@@ -626,7 +662,7 @@ def test_an_instrument_with_scores_cannot_change_but_one_without_can(sqlite_url,
     path = write_import_file(tmp_path / "second", "instruments.csv", changed)
     result = run_import(sqlite_url, path)
     assert messages(result) == [
-        f"{path}:2: instrument: instrument 'SAM-lite' already has 2 fidelity scores in the store, "
+        f"{path}:2: instrument: instrument 'SAM-lite' already has 2 scores in the store, "
         "so its definition cannot be changed (this file's differs from the stored one); give the "
         "new definition a new name, e.g. 'SAM-lite-v2'"
     ]

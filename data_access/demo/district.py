@@ -38,6 +38,7 @@ TABLE_MODELS: dict[str, type[SQLModel]] = {
     "team_members": models.TeamMember,
     "meetings": models.Meeting,
     "meeting_attendance": models.MeetingAttendance,
+    "team_self_checks": models.TeamSelfCheck,
     "actions": models.Action,
     "action_updates": models.ActionUpdate,
 }
@@ -124,6 +125,7 @@ def generate_district(*, size: str = "small", seed: int = 2026) -> DemoDistrict:
             "team_members": members,
             "meetings": meetings,
             "meeting_attendance": attendance,
+            "team_self_checks": team.self_checks(school_years, rng["team"]),
             "actions": actions,
             "action_updates": updates,
         }

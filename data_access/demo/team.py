@@ -348,3 +348,39 @@ def _decisions(
             "supervision since March: the Director to arrange cover."
         )
     return text
+
+
+SELF_CHECK_INSTRUMENT = "SHARED-LEADERSHIP"
+SELF_CHECK_MONTHS = (10, 2, 5)  # at the October, February and May meetings
+# How each indicator sits against the team's overall level (in points of 0-2): the team models
+# equity talk and uses its coaches well, but with no family member or learner it cannot give voice
+# to every perspective (SL.3), and communication back to buildings lags (SL.8).
+SELF_CHECK_LEANING = {
+    "SL.1": 0.0,
+    "SL.2": 0.3,
+    "SL.3": -0.9,
+    "SL.4": 0.0,
+    "SL.5": 0.2,
+    "SL.6": 0.1,
+    "SL.7": 0.4,
+    "SL.8": -0.3,
+}
+
+
+def self_checks(school_years: list[str], rng: np.random.Generator) -> pd.DataFrame:
+    """The team's shared-leadership self-check three times a school year, up to DEMO_AS_OF: about
+    45% at first, rising towards the 80% criterion without reaching it, SL.3 (voice for underserved
+    learners) lowest throughout."""
+    days = [
+        _second_tuesday(start_year(school_year) + (month < 7), month)
+        for school_year in school_years
+        for month in SELF_CHECK_MONTHS
+    ]
+    days = [day for day in days if day <= DEMO_AS_OF]
+    rows = []
+    for number, day in enumerate(days):
+        level = 0.85 + 0.6 * number / max(len(days) - 1, 1)  # of 2 points: ~45% rising to ~72%
+        for item_id, leaning in SELF_CHECK_LEANING.items():
+            value = level + leaning + rng.normal(0, 0.1)
+            rows.append((SELF_CHECK_INSTRUMENT, day, item_id, int(np.clip(np.rint(value), 0, 2))))
+    return pd.DataFrame(rows, columns=["instrument", "administered_on", "item_id", "score"])

@@ -32,6 +32,7 @@ from data_access.models import (
     InstrumentItem,
     Staff,
     Student,
+    TeamSelfCheck,
     User,
 )
 
@@ -649,16 +650,18 @@ def _check_instrument_definitions(
         stored = read_definition(session, instrument=instrument)
         if not stored or stored == definition_rows(rows):
             continue
-        scores = session.execute(
-            select(func.count())
-            .select_from(FidelityScore)
-            .where(FidelityScore.instrument == instrument)
-        ).scalar_one()
+        # Scores of buildings and of the leadership team's own self-checks both rest on it.
+        scores = sum(
+            session.execute(
+                select(func.count()).select_from(model).where(model.instrument == instrument)
+            ).scalar_one()
+            for model in (FidelityScore, TeamSelfCheck)
+        )
         if scores:
             problems.add(
                 first_line,
                 "instrument",
-                f"instrument '{instrument}' already has {scores:,} fidelity scores in the store, so "
+                f"instrument '{instrument}' already has {scores:,} scores in the store, so "
                 "its definition cannot be changed (this file's differs from the stored one); give "
                 f"the new definition a new name, e.g. '{instrument}-v2'",
             )

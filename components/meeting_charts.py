@@ -1,0 +1,237 @@
+"""Charts and colours of the meeting screen, the Team page and the meeting brief. Each chart takes a
+DataFrame plus column names and returns a plotly Figure (no Streamlit calls); the matrix colours are
+a pandas Styler, so the screen's table and the brief's table share them.
+
+Okabe-Ito colours (colour-blind safe, and different in lightness so they survive a projector), always
+with a word beside them: vermillion to act on, orange to watch, light blue fine, grey nothing to say."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from pandas.io.formats.style import Styler
+
+from components.charts import FONT_SIZE, base_layout
+from data_access.meeting import ACT, AREAS, GOOD, NO_DATA, WATCH
+
+VERMILLION, ORANGE, BLUE, SKY, GREY = "#D55E00", "#E69F00", "#0072B2", "#56B4E9", "#999999"
+LEVEL_COLORS = {ACT: VERMILLION, WATCH: "#F7D794", GOOD: "#D6EAF8", NO_DATA: "#EEEEEE"}
+LEVEL_TEXT_COLORS = {ACT: "#FFFFFF", WATCH: "#3D2B00", GOOD: "#0B3D63", NO_DATA: "#444444"}
+LEVEL_NAMES = {
+    ACT: "Act on it",
+    WATCH: "Watch",
+    GOOD: "Fine",
+    NO_DATA: "Nothing to show",
+}
+AREA_HEADINGS = {
+    "fidelity": "Fidelity (TFI Tier 1)",
+    "supervision": "Supervision (42 days)",
+    "staffing": "Staffing ratios",
+    "equity": "Equity flags",
+    "actions": "Follow-up actions",
+}
+CRITERION_COLOR = "#555555"
+FIDELITY_COLORS = {"Slipped": VERMILLION, "Below": ORANGE, "At criterion": BLUE}
+
+
+def matrix_table(matrix: pd.DataFrame) -> pd.DataFrame:
+    """The matrix as the screen and the brief print it: Building, Needs attention, then one column
+    per area reading 'Word · number'."""
+    table = pd.DataFrame(
+        {"Building": matrix["building"], "Act on": matrix["attention"]}, index=matrix.index
+    )
+    for area in AREAS:
+        words, numbers = matrix[f"{area}_word"], matrix[f"{area}_number"]
+        table[AREA_HEADINGS[area]] = [
+            f"{word} · {number}" if number else word
+            for word, number in zip(words, numbers, strict=True)
+        ]
+    return table
+
+
+def style_matrix(table: pd.DataFrame, matrix: pd.DataFrame) -> Styler:
+    """`matrix_table` coloured by each cell's level (same index as `matrix`)."""
+
+    def colours(frame: pd.DataFrame) -> pd.DataFrame:
+        css = pd.DataFrame("", index=frame.index, columns=frame.columns)
+        for area in AREAS:
+            css[AREA_HEADINGS[area]] = matrix[f"{area}_level"].map(
+                lambda level: (
+                    f"background-color: {LEVEL_COLORS[level]}; color: {LEVEL_TEXT_COLORS[level]}"
+                )
+            )
+        css["Act on"] = ["font-weight: bold" if count else "" for count in matrix["act_count"]]
+        return css
+
+    return table.style.apply(colours, axis=None)
+
+
+def fidelity_chart(
+    data: pd.DataFrame,
+    *,
+    y: str,
+    percent: str,
+    word: str,
+    text: str,
+    criterion: float,
+    title: str,
+) -> go.Figure:
+    """Each building's latest percent as a bar, lowest at the top, coloured by its status word
+    (at criterion, below, slipped) and labelled, with the criterion as a dashed line."""
+    ordered = data.assign(_p=data[percent].astype(float)).sort_values(
+        ["_p", y], ascending=[True, True]
+    )
+    figure = go.Figure()
+    for name, colour in FIDELITY_COLORS.items():
+        rows = ordered[ordered[word] == name]
+        if rows.empty:
+            continue
+        figure.add_bar(
+            x=rows["_p"],
+            y=rows[y],
+            orientation="h",
+            name=name,
+            marker_color=colour,
+            text=rows[text],
+            textposition="inside",
+            insidetextanchor="end",
+            textfont={"color": "black" if colour == ORANGE else "white", "size": FONT_SIZE},
+            hovertemplate="%{y}: %{x:.0f}%<extra>" + name + "</extra>",
+        )
+    figure.add_vline(
+        x=criterion,
+        line={"dash": "dash", "color": CRITERION_COLOR, "width": 2},
+        annotation_text=f"criterion {criterion:g}%",
+        annotation_position="top",
+        annotation_font={"size": FONT_SIZE - 2, "color": CRITERION_COLOR},
+    )
+    figure.update_yaxes(categoryorder="array", categoryarray=list(ordered[y]), autorange="reversed")
+    figure.update_xaxes(
+        title_text="Points earned of points possible (%)",
+        range=[0, 102],
+        tickvals=[0, 25, 50, 75, 100],
+        ticktext=["0%", "25%", "50%", "75%", "100%"],
+    )
+    figure = base_layout(figure, title=title, height=max(320, 40 * len(ordered) + 200))
+    return _legend_below(figure)
+
+
+def flags_chart(
+    data: pd.DataFrame, *, y: str, new_or_worse: str, continuing: str, title: str
+) -> go.Figure:
+    """Equity flags per building this school year, split into new or worse since last year and the
+    rest, most flags at the top, the total printed at the end of each bar."""
+    ordered = data.assign(_total=data[new_or_worse] + data[continuing]).sort_values(
+        ["_total", y], ascending=[False, True]
+    )
+    figure = go.Figure()
+    for column, name, colour in (
+        (new_or_worse, "New or worse since last year", VERMILLION),
+        (continuing, "Same or better than last year", ORANGE),
+    ):
+        figure.add_bar(
+            x=ordered[column],
+            y=ordered[y],
+            orientation="h",
+            name=name,
+            marker_color=colour,
+            hovertemplate="%{y}: %{x}<extra>" + name + "</extra>",
+        )
+    figure.add_scatter(
+        x=ordered["_total"],
+        y=ordered[y],
+        mode="text",
+        text=[f"  {total}" for total in ordered["_total"]],
+        textposition="middle right",
+        textfont={"size": FONT_SIZE},
+        showlegend=False,
+        hoverinfo="skip",
+        cliponaxis=False,
+    )
+    figure.update_layout(barmode="stack")
+    figure.update_yaxes(categoryorder="array", categoryarray=list(ordered[y]), autorange="reversed")
+    top = int(ordered["_total"].max()) if len(ordered) else 1
+    figure.update_xaxes(
+        title_text="Flags (building, indicator and group)", range=[0, top * 1.2 + 1]
+    )
+    figure = base_layout(figure, title=title, height=max(320, 40 * len(ordered) + 200))
+    return _legend_below(figure)
+
+
+def attendance_chart(
+    data: pd.DataFrame, *, x: str, share: str, low: str, healthy: float, title: str
+) -> go.Figure:
+    """Each meeting's attendance (share of members present) as a bar, in date order, below the
+    healthy share in orange and labelled, with the healthy share as a dashed line."""
+    ordered = data.sort_values(x)
+    labels = [f"{day:%-d %b %Y}" for day in ordered[x]]
+    figure = go.Figure()
+    for is_low, name, colour in (
+        (False, "Healthy attendance", BLUE),
+        (True, f"Below {healthy:.0%}", ORANGE),
+    ):
+        rows = ordered[ordered[low] == is_low]
+        if rows.empty:
+            continue
+        figure.add_bar(
+            x=[f"{day:%-d %b %Y}" for day in rows[x]],
+            y=rows[share].astype(float) * 100,
+            name=name,
+            marker_color=colour,
+            # Only the meetings below the healthy share carry their figure: the table has the rest.
+            text=[f"{value:.0%}" if is_low else "" for value in rows[share].astype(float)],
+            textposition="outside",
+            textfont={"size": FONT_SIZE},
+            cliponaxis=False,
+            hovertemplate="%{x}: %{y:.0f}%<extra></extra>",
+        )
+    # The dashed line's meaning is in the title: an annotation would sit on the bars.
+    figure.add_hline(y=healthy * 100, line={"dash": "dash", "color": CRITERION_COLOR, "width": 2})
+    figure.update_yaxes(
+        title_text="Members attending (%)",
+        range=[0, 118],
+        tickvals=[0, 25, 50, 75, 100],
+        ticktext=["0%", "25%", "50%", "75%", "100%"],
+    )
+    figure.update_xaxes(
+        title_text="Meeting date",
+        type="category",
+        categoryorder="array",
+        categoryarray=labels,
+        tickangle=-45,
+    )
+    figure = base_layout(figure, title=title, height=460)
+    return _legend_below(figure)
+
+
+def _legend_below(figure: go.Figure) -> go.Figure:
+    """The legend under the plot, so it never runs over a long title."""
+    figure.update_layout(
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "y": 0,
+            "yanchor": "bottom",
+            "x": 0,
+            "xanchor": "left",
+        },
+        margin={"b": 110},
+    )
+    return figure
+
+
+def students_in(group_type: str, group: str) -> str:
+    """A student group as a sentence names it: 'Black students', 'students with IEPs',
+    'English learners', 'economically disadvantaged students'."""
+    from data_access.equity_metrics import GROUP_LABELS
+
+    label = GROUP_LABELS.get((group_type, group), group)
+    if group_type == "iep":
+        return "students with IEPs"
+    if group_type == "el":
+        return "English learners"
+    if group_type == "econ_disadv":
+        return "economically disadvantaged students"
+    if group_type == "sex":
+        return {"F": "female students", "M": "male students"}.get(group, f"{label} students")
+    return f"{label} students"

@@ -1,0 +1,441 @@
+"""The meeting screen's numbers: what changed since the last meeting, the buildings x areas matrix and
+the agenda, on hand-built districts and hand-computed frames."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pandas as pd
+import pytest
+
+from data_access.db import session_scope
+from data_access.meeting import (
+    ACT,
+    GOOD,
+    NO_DATA,
+    WATCH,
+    Headline,
+    building_matrix,
+    count_overdue_on,
+    equity_cell,
+    fidelity_standing,
+    flag_changes,
+    get_headlines,
+    get_meeting_picture,
+    month_before,
+    staffing_cell,
+    statuses_on,
+    supervision_cell,
+)
+from data_access.scope import building_scope
+from tests.utils.factories import (
+    add_action,
+    add_administration,
+    add_building,
+    add_meeting,
+    add_staff,
+    add_students,
+    add_supervision,
+    add_team_member,
+    add_user,
+)
+
+AS_OF = date(2026, 2, 1)
+LAST_MEETING = date(2026, 1, 13)
+TIER1 = [f"1.{n}" for n in range(1, 16)]  # TFI-2.1 Tier 1: 15 items, 0-2 each, 30 points
+
+
+def tier1(points: int) -> dict[str, int]:
+    """Tier 1 scores adding up to `points` (of 30): 2s first, then the rest."""
+    scores, left = {}, points
+    for item in TIER1:
+        scores[item] = min(2, left)
+        left -= scores[item]
+    return scores
+
+
+# --- Pure rules ----------------------------------------------------------------------------------
+
+
+def test_a_month_earlier_keeps_the_day_or_takes_the_last_day_of_a_shorter_month():
+    assert month_before(date(2026, 3, 31)) == date(2026, 2, 28)
+    assert month_before(date(2026, 1, 15)) == date(2025, 12, 15)
+    assert month_before(date(2024, 3, 30)) == date(2024, 2, 29)
+
+
+def test_a_headline_says_its_change_in_words_and_whether_it_is_better():
+    supervised = Headline(
+        key="supervision",
+        label="Staff supervised",
+        shown="73%",
+        value=73,
+        before=80,
+        higher_is_better=True,
+        unit="points",
+        since="since x",
+        detail="",
+    )
+    overdue = Headline(
+        key="actions",
+        label="Overdue actions",
+        shown="4",
+        value=4,
+        before=3,
+        higher_is_better=False,
+        unit="actions",
+        since="since x",
+        detail="",
+    )
+    fewer = Headline(
+        key="actions",
+        label="Overdue actions",
+        shown="1",
+        value=1,
+        before=3,
+        higher_is_better=False,
+        unit="actions",
+        since="since x",
+        detail="",
+    )
+    same = Headline(
+        key="staffing",
+        label="Missing a role",
+        shown="1",
+        value=1,
+        before=1,
+        higher_is_better=False,
+        unit="buildings",
+        since="since x",
+        detail="",
+    )
+    first = Headline(
+        key="equity",
+        label="Equity flags",
+        shown="5",
+        value=5,
+        before=None,
+        higher_is_better=False,
+        unit="flags",
+        since="since x",
+        detail="",
+    )
+    assert (supervised.change_shown, supervised.verdict) == ("-7 points", "worse")
+    assert (overdue.change_shown, overdue.verdict) == ("+1 action", "worse")  # singular
+    assert (fewer.change_shown, fewer.verdict) == ("-2 actions", "better")
+    assert (same.change_shown, same.verdict) == ("no change", "same")
+    assert (first.change_shown, first.verdict) == (None, None)
+
+
+def test_fidelity_standing_takes_the_latest_score_and_calls_a_drop_below_criterion_a_slip():
+    def row(building, day, percent, complete=True):
+        meets = None if not complete else percent >= 70
+        return {
+            "building_id": building,
+            "instrument": "TFI-2.1",
+            "administered_on": day,
+            "scale": "Tier 1",
+            "items_scored": 15 if complete else 9,
+            "items_total": 15,
+            "points": 0,
+            "possible": 30,
+            "percent": percent if complete else pd.NA,
+            "criterion_pct": 70.0,
+            "meets_criterion": meets,
+            "complete": complete,
+        }
+
+    scores = pd.DataFrame(
+        [
+            row("B1", date(2025, 10, 1), 76.7),
+            row("B1", date(2026, 1, 20), 56.7),  # slipped
+            row("B2", date(2025, 10, 1), 50.0),
+            row("B2", date(2026, 1, 20), 60.0),  # below, rising
+            row("B3", date(2025, 10, 1), 80.0),
+            row("B3", date(2026, 1, 20), 0, complete=False),
+            row("B4", date(2026, 4, 20), 30.0),  # after the date: no score yet
+        ]
+    )
+    scores["percent"] = scores["percent"].astype("Float64")
+    scores["meets_criterion"] = scores["meets_criterion"].astype("boolean")
+    standing = fidelity_standing(scores, on=AS_OF).set_index("building_id")
+    assert list(standing.index) == ["B1", "B2", "B3"]
+    assert standing["status"].tolist() == ["below criterion", "below criterion", "incomplete"]
+    assert standing["slipped"].tolist() == [True, False, False]
+    assert standing.loc["B1", "previous_percent"] == pytest.approx(76.7)
+    assert standing.loc["B1", "previous_on"] == date(2025, 10, 1)
+    # Seen from before B1's January administration, it was at criterion.
+    assert (
+        fidelity_standing(scores, on=LAST_MEETING).set_index("building_id").loc["B1", "status"]
+        == "at criterion"
+    )
+
+
+def test_status_on_a_day_is_rebuilt_from_the_status_history():
+    at = lambda y, m, d: datetime(y, m, d, 15, tzinfo=UTC)  # noqa: E731
+    actions = pd.DataFrame(
+        {
+            "action_id": [1, 2, 3, 4],
+            "status": ["done", "in_progress", "open", "done"],
+            "created_at": [at(2025, 12, 1), at(2025, 12, 1), at(2026, 1, 20), at(2025, 12, 1)],
+        }
+    )
+    changes = pd.DataFrame(
+        {
+            "action_id": [1, 2, 4, 4],
+            "changed_at": [at(2026, 1, 25), at(2026, 1, 5), at(2026, 1, 2), at(2026, 1, 10)],
+            "old_value": ["open", "open", "open", "in_progress"],
+            "new_value": ["done", "in_progress", "in_progress", "done"],
+        }
+    )
+    on = statuses_on(actions, changes, day=date(2026, 1, 13)).tolist()
+    # 1 was still open (done later); 2 had started; 3 did not exist; 4 was done by then.
+    assert on == ["open", "in_progress", None, "done"]
+
+
+def test_a_flag_is_new_when_last_year_had_none_and_worse_when_it_moved_further_from_one():
+    keys = {"indicator": "oss", "group_type": "race_ethnicity"}
+    history = pd.DataFrame(
+        [
+            {
+                "school_year": "2024-25",
+                "building_id": "B1",
+                "group": "BL",
+                "ratio": 3.1,
+                "flag": "over",
+            },
+            {
+                "school_year": "2025-26",
+                "building_id": "B1",
+                "group": "BL",
+                "ratio": 2.9,
+                "flag": "over",
+            },
+            {
+                "school_year": "2024-25",
+                "building_id": "B1",
+                "group": "HI",
+                "ratio": 2.2,
+                "flag": "over",
+            },
+            {
+                "school_year": "2025-26",
+                "building_id": "B1",
+                "group": "HI",
+                "ratio": 2.6,
+                "flag": "over",
+            },
+            {
+                "school_year": "2024-25",
+                "building_id": "B1",
+                "group": "AS",
+                "ratio": 0.6,
+                "flag": None,
+            },
+            {
+                "school_year": "2025-26",
+                "building_id": "B1",
+                "group": "AS",
+                "ratio": 0.4,
+                "flag": "under",
+            },
+            {
+                "school_year": "2024-25",
+                "building_id": "B1",
+                "group": "WH",
+                "ratio": 0.45,
+                "flag": "under",
+            },
+            {
+                "school_year": "2025-26",
+                "building_id": "B1",
+                "group": "WH",
+                "ratio": 0.3,
+                "flag": "under",
+            },
+        ]
+    ).assign(**keys)
+    rows = flag_changes(history, school_year="2025-26").set_index("group")
+    assert rows.loc[["BL", "HI", "AS", "WH"], "new"].tolist() == [False, False, True, False]
+    # BL fell (2.9 < 3.1), HI rose (over), WH fell further below 1 (under): worse is away from 1.
+    assert rows.loc[["BL", "HI", "AS", "WH"], "worse"].tolist() == [False, True, False, True]
+    assert rows.loc[["BL", "AS"], "years_flagged"].tolist() == [2, 1]
+
+
+def test_matrix_cells_say_act_watch_fine_or_nothing_to_show():
+    assert supervision_cell(10, 0) == {"level": ACT, "word": "Lapsed", "number": "0 of 10"}
+    assert supervision_cell(7, 4)["level"] == WATCH
+    assert supervision_cell(6, 6)["word"] == "All covered"
+    assert supervision_cell(0, 0)["level"] == NO_DATA
+    assert equity_cell(14, 12)["level"] == ACT
+    assert equity_cell(3, 2) == {
+        "level": WATCH,
+        "word": "Flagged",
+        "number": "3 flags, 2 new or worse",
+    }
+    assert equity_cell(0, 0)["level"] == GOOD
+    roles = pd.DataFrame({"role": ["counselor", "social_worker"], "band": ["above", "nobody"]})
+    assert staffing_cell(roles) == {
+        "level": ACT,
+        "word": "Role missing",
+        "number": "no social worker",
+    }
+    assert staffing_cell(roles.assign(band=["above", "meets"]))["number"] == "1 of 2 roles"
+
+
+def test_the_matrix_puts_the_building_with_most_to_act_on_first_and_says_why():
+    buildings = pd.DataFrame({"building_id": ["B1", "B2"], "building": ["Adams", "Brook"]})
+    fidelity = pd.DataFrame(
+        {
+            "building_id": ["B1", "B2"],
+            "status": ["at criterion", "below criterion"],
+            "percent": [80.0, 50.0],
+            "previous_percent": [70.0, 60.0],
+            "slipped": [False, True],
+        }
+    )
+    coverage = pd.DataFrame({"building_id": ["B1", "B2"], "staff": [4, 5], "covered": [4, 0]})
+    staffing = pd.DataFrame(
+        {
+            "building_id": ["B1", "B2"],
+            "role": ["counselor", "counselor"],
+            "band": ["meets", "meets"],
+        }
+    )
+    flags = pd.DataFrame({"building_id": [], "new": [], "worse": []}, dtype=bool)
+    actions = pd.DataFrame({"building_id": ["B2", "B2"], "overdue": [True, False]})
+    matrix = building_matrix(
+        buildings=buildings,
+        fidelity=fidelity,
+        coverage=coverage,
+        staffing=staffing,
+        flags=flags,
+        actions=actions,
+    )
+    assert matrix["building"].tolist() == ["Brook", "Adams"]
+    assert matrix.loc[0, "attention"] == "Fidelity, Supervision, Actions"
+    assert matrix.loc[0, "fidelity_number"] == "50% (was 60%)"
+    assert matrix.loc[0, "actions_number"] == "1 of 2 open"
+    assert matrix.loc[1, "attention"] == "Nothing urgent"
+
+
+# --- The district, by hand ------------------------------------------------------------------------
+
+
+def build_district(url: str) -> None:
+    """Two buildings seen on 1 February 2026, the team's last meeting on 13 January 2026.
+
+    Fidelity: B1 100% in October, 20/30 in January (after the meeting); B2 exactly 70% in October.
+    Supervision: C1 (B1) held 10 January; P1 (B2) held 5 December: covered on 13 January (window
+    from 3 December), not on 1 February (window from 22 December).
+    Actions: A1 due 5 January, open: overdue both days. A2 due 20 January: overdue now only. A3 due
+    2 January, done on 25 January: overdue then only. A4 created 20 January, due 25 January: now only.
+    """
+    with session_scope(url) as session:
+        add_building(session, "B1", name="Adams Elementary")
+        add_building(session, "B2", level="middle", name="Brook Middle")
+        add_students(session, "B1", "2025-26", 20)
+        add_students(session, "B2", "2025-26", 30)
+        add_staff(session, "C1", "counselor", {("B1", "2025-26"): 1.0})
+        add_staff(session, "P1", "psychologist", {("B2", "2025-26"): 0.5})
+        add_supervision(session, "S1", "C1", date(2026, 1, 10), "held")
+        add_supervision(session, "S2", "P1", date(2025, 12, 5), "held")
+        add_administration(session, "B1", "TFI-2.1", date(2025, 10, 1), tier1(30))
+        add_administration(session, "B1", "TFI-2.1", date(2026, 1, 20), tier1(20))
+        add_administration(session, "B2", "TFI-2.1", date(2025, 10, 2), tier1(21))
+        add_team_member(session, 1, "administrator")
+        add_meeting(session, 101, LAST_MEETING, {1: True})
+        add_user(session, "coach@district.org", "coach")
+        owner = "coach@district.org"
+        add_action(
+            session,
+            1,
+            owner_email=owner,
+            due_date=date(2026, 1, 5),
+            created_on=date(2025, 12, 1),
+            building_id="B1",
+        )
+        add_action(
+            session,
+            2,
+            owner_email=owner,
+            due_date=date(2026, 1, 20),
+            created_on=date(2025, 12, 1),
+            building_id="B2",
+            meeting_id=101,
+        )
+        add_action(
+            session,
+            3,
+            owner_email=owner,
+            due_date=date(2026, 1, 2),
+            created_on=date(2025, 12, 1),
+            building_id="B1",
+            status="done",
+            status_changes=[(date(2026, 1, 25), "open", "done")],
+        )
+        add_action(
+            session,
+            4,
+            owner_email=owner,
+            due_date=date(2026, 1, 25),
+            created_on=date(2026, 1, 20),
+            building_id="B2",
+        )
+
+
+def test_headlines_compare_each_figure_with_the_last_meeting(store_url):
+    build_district(store_url)
+    with session_scope(store_url) as session:
+        headlines = get_headlines(session, as_of=AS_OF)
+    assert headlines.comparison.compare_on == LAST_MEETING
+    values = {h.key: (h.shown, h.value, h.before, h.change_shown) for h in headlines.items}
+    assert values["fidelity"] == ("1 of 2", 1.0, 2.0, "-1 building")
+    assert values["supervision"] == ("50%", 50, 100, "-50 points")
+    # Both buildings lack three of the four recommended roles, the same school year on both dates.
+    assert values["staffing"] == ("2", 2.0, 2.0, "no change")
+    # No outcomes at all: no flags, and no earlier school year to compare with.
+    assert values["equity"] == ("0", 0.0, None, None)
+    assert values["actions"] == ("3", 3.0, 2.0, "+1 action")
+    assert headlines.get("actions").verdict == "worse"
+    assert headlines.get("supervision").since == "since the meeting of 13 Jan 2026"
+
+
+def test_one_buildings_headlines_count_only_that_building(store_url):
+    build_district(store_url)
+    with session_scope(store_url) as session:
+        headlines = get_headlines(session, as_of=AS_OF, building_id="B1")
+        overdue_then = count_overdue_on(session, day=LAST_MEETING, building_id="B1")
+    values = {h.key: (h.shown, h.before) for h in headlines.items}
+    assert headlines.place == "Adams Elementary"
+    assert values["fidelity"] == ("67%", 100.0)  # 20 of 30, against October's 30 of 30
+    assert values["supervision"] == ("100%", 100)
+    assert values["staffing"] == ("3", 3.0)  # psychologist, social worker and nurse
+    assert values["actions"] == ("1", 2.0)
+    assert overdue_then == 2  # A1 and A3
+
+
+def test_without_an_earlier_meeting_figures_compare_with_a_month_before(sqlite_url):
+    with session_scope(sqlite_url) as session:
+        add_building(session, "B1")
+        add_students(session, "B1", "2025-26", 5)
+        headlines = get_headlines(session, as_of=AS_OF)
+    assert headlines.comparison.previous_meeting is None
+    assert headlines.comparison.compare_on == date(2026, 1, 1)
+    assert headlines.get("fidelity").since == "since 1 Jan 2026 (a month earlier)"
+
+
+def test_the_picture_shows_a_principal_only_their_building_and_the_district_counts(store_url):
+    build_district(store_url)
+    with session_scope(store_url) as session:
+        picture = get_meeting_picture(session, as_of=AS_OF, scope=building_scope({"B2"}))
+        district = get_meeting_picture(session, as_of=AS_OF, scope=building_scope({"B1", "B2"}))
+    assert picture.matrix["building_id"].tolist() == ["B2"]
+    assert picture.supervision_gaps["building_id"].tolist() == ["B2"]
+    assert sorted(picture.overdue["action_id"]) == [2, 4]
+    assert picture.district_coverage == (1, 2)  # a roll-up: everyone's count
+    assert picture.missing_role_buildings == 2
+    # A2 was decided at the last meeting and is still open: the agenda starts from it.
+    assert picture.left_open["action_id"].tolist() == [2]
+    assert district.slipped["building_id"].tolist() == ["B1"]
+    row = district.matrix.set_index("building_id").loc["B1"]
+    assert (row["fidelity_word"], row["fidelity_number"]) == ("Slipped", "67% (was 100%)")

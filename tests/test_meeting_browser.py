@@ -1,0 +1,131 @@
+"""The meeting screen in a real browser: presentation mode (large type, no sidebar) from its address,
+and the one-click PDF brief downloaded as a person would.
+
+Uses Debian's Chromium at /usr/bin/chromium. Skips locally when Chromium or Playwright is missing;
+under CI it must run."""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import requirement_missing
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
+
+pytestmark = pytest.mark.browser
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def demo_server(demo_store_url, tmp_path):
+    """`streamlit run dashboard.py` on the small demo district."""
+    if not Path(CHROMIUM).exists():
+        requirement_missing(f"browser tests need Chromium at {CHROMIUM}")
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        requirement_missing("browser tests need the playwright package")
+    port = free_port()
+    env = dict(os.environ, DATABASE_URL=demo_store_url, MTSS_DEMO_ON_FIRST_RUN="false")
+    log = (tmp_path / "server.log").open("w")  # closed with the server below
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard.py",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://localhost:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail(
+                "the server did not answer: " + (tmp_path / "server.log").read_text()[-2000:]
+            )
+        yield base
+    finally:
+        server.terminate()
+        server.wait(10)
+        log.close()
+
+
+def test_presentation_mode_opens_from_its_address_with_large_type_and_no_sidebar(demo_server):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{demo_server}/?present=1")
+        expect(page.get_by_role("heading", name="District overview")).to_be_visible(timeout=30_000)
+        figure = page.locator("[data-testid='stMetric']").filter(has_text="TFI at criterion")
+        expect(figure).to_contain_text("7 of 12", timeout=30_000)
+        expect(page.locator("[data-testid='stSidebar']")).to_be_hidden()
+        # The size of the text itself: the innermost element holding the figure.
+        value = figure.locator("[data-testid='stMetricValue']").get_by_text("7 of 12").last
+        large = value.evaluate("element => parseFloat(getComputedStyle(element).fontSize)")
+        assert large >= 50, f"the figure is {large}px on the projector"
+
+        # Leaving presentation mode brings the sidebar back and the usual type size.
+        page.get_by_text("Presentation mode").click()
+        expect(page.locator("[data-testid='stSidebar']")).to_be_visible(timeout=15_000)
+        normal = value.evaluate("element => parseFloat(getComputedStyle(element).fontSize)")
+        assert normal < large
+        expect(page.locator("[data-testid='stException']")).to_have_count(0)
+        browser.close()
+
+
+def test_one_click_downloads_the_pdf_brief_with_the_screens_figures(demo_server, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+    from pypdf import PdfReader
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        page.goto(demo_server)
+        button = page.get_by_role("button", name="Download the brief (PDF)")
+        expect(button).to_be_visible(timeout=30_000)
+        with page.expect_download(timeout=90_000) as download:
+            button.click()
+        path = tmp_path / "brief.pdf"
+        download.value.save_as(path)
+        name = download.value.suggested_filename
+        browser.close()
+    assert name == "meeting-brief-district-2026-05-29.pdf"
+    reader = PdfReader(io.BytesIO(path.read_bytes()))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert "TFI at criterion 7 of 12" in text
+    assert sum(len(page.images) for page in reader.pages) == 3
