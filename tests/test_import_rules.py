@@ -646,7 +646,7 @@ def test_the_teams_self_check_scores_also_keep_their_instrument_from_changing(sq
     )
     result = run_import(sqlite_url, path)
     assert [m for m in messages(result) if "SHARED-LEADERSHIP" in m] == [
-        f"{path}:2: instrument: instrument 'SHARED-LEADERSHIP' already has 1 scores in the store, so "
+        f"{path}:2: instrument: instrument 'SHARED-LEADERSHIP' already has 1 score in the store, so "
         "its definition cannot be changed (this file's differs from the stored one); give the new "
         "definition a new name, e.g. 'SHARED-LEADERSHIP-v2'"
     ]

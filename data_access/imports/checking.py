@@ -661,7 +661,8 @@ def _check_instrument_definitions(
             problems.add(
                 first_line,
                 "instrument",
-                f"instrument '{instrument}' already has {scores:,} scores in the store, so "
+                f"instrument '{instrument}' already has {scores:,} score{'s' if scores != 1 else ''} "
+                "in the store, so "
                 "its definition cannot be changed (this file's differs from the stored one); give "
                 f"the new definition a new name, e.g. '{instrument}-v2'",
             )
