@@ -5,91 +5,29 @@ Chromium or Playwright is missing; under CI it must run."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import requirement_missing
+from tests.utils.browser import CHROMIUM, CHROMIUM_ARGS, require_browser, running_app
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = pytest.mark.browser
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
 def first_run_server(tmp_path):
     """The app started as the README says, on an empty store that loads the demo on first run."""
-    if not Path(CHROMIUM).exists():
-        requirement_missing(f"browser tests need Chromium at {CHROMIUM}")
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        requirement_missing("browser tests need the playwright package")
-    port = free_port()
-    env = dict(
-        os.environ,
-        DATABASE_URL=f"sqlite:///{tmp_path / 'first-run.db'}",
-        MTSS_DEMO_ON_FIRST_RUN="true",
-    )
+    require_browser()
     started = time.monotonic()
-    log = (tmp_path / "server.log").open("w")  # closed with the server below
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard.py",
-            "--server.port",
-            str(port),
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://localhost:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            pytest.fail(
-                "the server did not answer: " + (tmp_path / "server.log").read_text()[-2000:]
-            )
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'first-run.db'}",
+        "MTSS_DEMO_ON_FIRST_RUN": "true",
+    }
+    with running_app(tmp_path / "server.log", env=env) as base:
         yield base, started
-    finally:
-        server.terminate()
-        server.wait(10)
-        log.close()
 
 
 def test_first_run_serves_the_demo_overview_within_30_seconds(first_run_server, tmp_path):

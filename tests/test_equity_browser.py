@@ -5,11 +5,6 @@ Uses Debian's Chromium at /usr/bin/chromium; skips locally without it, fails und
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -18,9 +13,8 @@ from components.equity_charts import HEATMAP_GROUP_LABELS
 from data_access.db import session_scope
 from data_access.equity import get_equity
 from data_access.equity_metrics import GROUP_LABELS, Minimums
-from tests.conftest import requirement_missing
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port
 from tests.test_equity_page import NUMBER, true_counts, withheld_numbers
+from tests.utils.browser import CHROMIUM, CHROMIUM_ARGS, require_browser, running_app
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = Minimums()
@@ -47,52 +41,12 @@ HOVER_LINES = """() => Array.from(document.querySelectorAll('.hoverlayer .hovert
 @pytest.fixture
 def demo_server(demo_store_url, tmp_path):
     """`streamlit run dashboard.py` on the small demo district."""
-    if not Path(CHROMIUM).exists():
-        requirement_missing(f"browser tests need Chromium at {CHROMIUM}")
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        requirement_missing("browser tests need the playwright package")
-    port = free_port()
-    env = dict(os.environ, DATABASE_URL=demo_store_url, MTSS_DEMO_ON_FIRST_RUN="false")
-    log = (tmp_path / "server.log").open("w")  # closed with the server below
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard.py",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://localhost:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            pytest.fail(
-                "the server did not answer: " + (tmp_path / "server.log").read_text()[-2000:]
-            )
+    require_browser()
+    with running_app(
+        tmp_path / "server.log",
+        env=dict(DATABASE_URL=demo_store_url, MTSS_DEMO_ON_FIRST_RUN="false"),
+    ) as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(10)
-        log.close()
 
 
 def hover(page, cell: dict) -> list[str]:

@@ -5,17 +5,11 @@ under CI it must run."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import requirement_missing
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port
+from tests.utils.browser import CHROMIUM, CHROMIUM_ARGS, require_browser, running_app
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,52 +19,12 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def demo_server(demo_store_url, tmp_path):
     """The app on the shared small demo store (the page only reads it)."""
-    if not Path(CHROMIUM).exists():
-        requirement_missing(f"browser tests need Chromium at {CHROMIUM}")
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        requirement_missing("browser tests need the playwright package")
-    port = free_port()
-    env = dict(os.environ, DATABASE_URL=demo_store_url, MTSS_DEMO_ON_FIRST_RUN="false")
-    log = (tmp_path / "server.log").open("w")  # closed with the server below
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard.py",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://localhost:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            pytest.fail(
-                "the server did not answer: " + (tmp_path / "server.log").read_text()[-2000:]
-            )
+    require_browser()
+    with running_app(
+        tmp_path / "server.log",
+        env=dict(DATABASE_URL=demo_store_url, MTSS_DEMO_ON_FIRST_RUN="false"),
+    ) as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(10)
-        log.close()
 
 
 def test_fidelity_page_shows_the_grid_and_a_buildings_items_to_plan_on(demo_server, tmp_path):

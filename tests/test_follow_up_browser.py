@@ -3,13 +3,7 @@ updated → the history shows it all. Headless Chromium (/usr/bin/chromium) agai
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -18,54 +12,20 @@ from sqlalchemy import select
 from data_access.db import session_scope
 from data_access.demo import load_demo
 from data_access.models import Action, ActionUpdate, User
-from tests.conftest import requirement_missing
+from tests.utils.browser import CHROMIUM, CHROMIUM_ARGS, require_browser, running_app
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def app(tmp_path):
-    if not Path(CHROMIUM).exists():
-        requirement_missing(f"browser tests need Chromium at {CHROMIUM}")
+    require_browser()
     url = f"sqlite:///{tmp_path / 'store.db'}"
     load_demo(database_url=url, size="small")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    log_path = tmp_path / "server.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port)],
-            cwd=ROOT,
-            env=dict(os.environ, DATABASE_URL=url),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://localhost:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                try:
-                    if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
-                        break
-                except OSError:
-                    time.sleep(0.3)
-            yield base, url
-        finally:
-            server.terminate()
-            server.wait(10)
+    with running_app(tmp_path / "server.log", env={"DATABASE_URL": url}) as base:
+        yield base, url
 
 
 def settle(page) -> None:

@@ -6,12 +6,7 @@ Chromium (the pattern of tests/test_browser.py). Skips locally without Chromium;
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -19,8 +14,7 @@ import pytest
 from data_access.db import count_rows, session_scope
 from data_access.imports.reading import write_csv_text
 from data_access.models import Building, Student
-from tests.conftest import requirement_missing
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port
+from tests.utils.browser import CHROMIUM, CHROMIUM_ARGS, require_browser, running_app
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.browser
@@ -54,55 +48,14 @@ BAD_STUDENTS = write_csv_text(
 
 @pytest.fixture
 def demo_server(demo_store_url, tmp_path):
-    if not Path(CHROMIUM).exists():
-        requirement_missing(f"browser tests need Chromium at {CHROMIUM}")
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        requirement_missing("browser tests need the playwright package")
+    require_browser()
     store = tmp_path / "demo.db"
     shutil.copy(demo_store_url.removeprefix("sqlite:///"), store)
     url = f"sqlite:///{store}"
-    port = free_port()
-    env = dict(os.environ, DATABASE_URL=url, MTSS_DEMO_ON_FIRST_RUN="false")
-    log = (tmp_path / "server.log").open("w")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard.py",
-            "--server.port",
-            str(port),
-            "--server.fileWatcherType",
-            "none",
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://localhost:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            pytest.fail(
-                "the server did not answer: " + (tmp_path / "server.log").read_text()[-2000:]
-            )
+    with running_app(
+        tmp_path / "server.log", env=dict(DATABASE_URL=url, MTSS_DEMO_ON_FIRST_RUN="false")
+    ) as base:
         yield base, url
-    finally:
-        server.terminate()
-        server.wait(10)
-        log.close()
 
 
 def upload(page, files: dict[str, str]) -> None:

@@ -3,10 +3,6 @@ mock provider started by the test), then what a principal can and cannot open.""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -18,26 +14,11 @@ from data_access.db import session_scope
 from data_access.demo import load_demo
 from data_access.models import Action, Building, User, UserBuilding
 from tests.conftest import requirement_missing
+from tests.utils.browser import CHROMIUM, CHROMIUM_ARGS, free_port, require_browser, running_app
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = pytest.mark.browser
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_healthy(base: str, log: Path) -> None:
@@ -93,8 +74,7 @@ def district(tmp_path) -> dict:
 @pytest.fixture
 def signed_in_app(tmp_path, district):
     """The app with `[auth]` configured against a mock OpenID Connect provider."""
-    if not Path(CHROMIUM).exists():
-        requirement_missing(f"browser tests need Chromium at {CHROMIUM}")
+    require_browser()
     try:
         from oidc_provider_mock import User as ProviderUser
         from oidc_provider_mock import run_server_in_thread
@@ -118,33 +98,11 @@ def signed_in_app(tmp_path, district):
             'client_secret = "test-client-secret"\n'
             f'server_metadata_url = "http://localhost:{provider.server_port}/.well-known/openid-configuration"\n'
         )
-        log_path = tmp_path / "server.log"
-        env = dict(os.environ, DATABASE_URL=district["url"], MTSS_DEMO_ON_FIRST_RUN="false")
-        with log_path.open("w") as log:
-            server = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "streamlit",
-                    "run",
-                    "dashboard.py",
-                    "--server.port",
-                    str(port),
-                    "--secrets.files",
-                    str(secrets),
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-            base = f"http://localhost:{port}"
-            try:
-                wait_healthy(base, log_path)
-                yield base
-            finally:
-                server.terminate()
-                server.wait(10)
+        env = {"DATABASE_URL": district["url"], "MTSS_DEMO_ON_FIRST_RUN": "false"}
+        with running_app(
+            tmp_path / "server.log", env=env, port=port, args=("--secrets.files", str(secrets))
+        ) as base:
+            yield base
 
 
 def sign_in(page, base: str, subject: str) -> None:

@@ -7,13 +7,7 @@ must run."""
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from datetime import date
 from pathlib import Path
 
@@ -23,30 +17,14 @@ from sqlalchemy import select
 from data_access.db import record_write, session_scope, set_store_info
 from data_access.models import Staff, SupervisionSession
 from data_access.store import init_store
-from tests.conftest import requirement_missing
+from tests.utils.browser import CHROMIUM, CHROMIUM_ARGS, require_browser, running_app
 from tests.utils.factories import add_building, add_staff, add_students
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 YEAR = "2025-26"
 AS_OF = date(2025, 10, 1)  # the store's data runs to this date, so the page opens on it
 
 pytestmark = pytest.mark.browser
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def build_store(url: str) -> None:
@@ -76,54 +54,13 @@ def supervision_rows(url: str) -> list[SupervisionSession]:
 @pytest.fixture
 def server(tmp_path):
     """The app, started as the README says, on the hand-built store."""
-    if not Path(CHROMIUM).exists():
-        requirement_missing(f"browser tests need Chromium at {CHROMIUM}")
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        requirement_missing("browser tests need the playwright package")
+    require_browser()
     url = f"sqlite:///{tmp_path / 'staff-support.db'}"
     build_store(url)
-    port = free_port()
-    env = dict(os.environ, DATABASE_URL=url, MTSS_DEMO_ON_FIRST_RUN="false")
-    log = (tmp_path / "server.log").open("w")  # closed with the server below
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard.py",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://localhost:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            pytest.fail(
-                "the server did not answer: " + (tmp_path / "server.log").read_text()[-2000:]
-            )
+    with running_app(
+        tmp_path / "server.log", env=dict(DATABASE_URL=url, MTSS_DEMO_ON_FIRST_RUN="false")
+    ) as base:
         yield base, url
-    finally:
-        process.terminate()
-        process.wait(10)
-        log.close()
 
 
 def settled(page) -> None:

@@ -278,16 +278,16 @@ def add_team_member(
     session.flush()
 
 
-def add_meeting(
-    session: Session, meeting_id: int, day: date, attendance: dict[int, bool]
-) -> None:
+def add_meeting(session: Session, meeting_id: int, day: date, attendance: dict[int, bool]) -> None:
     """A district leadership meeting with member_id → attended."""
     from data_access.models import Meeting, MeetingAttendance
 
     session.add(Meeting(meeting_id=meeting_id, held_on=day))
     session.flush()
     for member_id, attended in attendance.items():
-        session.add(MeetingAttendance(meeting_id=meeting_id, member_id=member_id, attended=attended))
+        session.add(
+            MeetingAttendance(meeting_id=meeting_id, member_id=member_id, attended=attended)
+        )
     session.flush()
 
 
