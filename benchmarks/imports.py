@@ -1,14 +1,19 @@
 """How fast the importer loads the large demo district, against a bare bulk insert of the same rows.
 
-    python -m benchmarks.imports [--source sqlite:////tmp/large.db] [--work /tmp/imports-bench]
+    python -m benchmarks.imports [--source /tmp/large.db] [--work /tmp/imports-bench]
+                                 [--store sqlite|postgresql]
 
 1. Exports the source store's contract tables to one CSV file per table (a plain SELECT of the
    contract's columns; users get their `;`-separated building_ids).
-2. Imports that folder into a fresh SQLite store with `python -m data_access import`, in its own
-   process, timed, with its peak memory (RSS) measured by /usr/bin/time.
+2. Imports that folder into a fresh store with `python -m data_access import`, in its own process,
+   timed, with its peak memory (RSS) measured by /usr/bin/time. The import includes counting the
+   equity summary of every school year it wrote, as the product does.
 3. In another process, reads the same CSV files into typed Python rows (not timed), then times a bare
    SQLAlchemy Core executemany INSERT of them, in chunks, in one transaction, into another fresh
    store through the same driver and engine settings.
+
+The fresh stores are SQLite files in the work folder, or with `--store postgresql` two databases made
+(and dropped afterwards) on the server in MTSS_TEST_POSTGRES_URL.
 Prints both times, their ratio (the target: the import within 3x of the bare insert) and peak RSS.
 
     python -m benchmarks.imports --page [--runs 5]
@@ -27,12 +32,48 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = "/tmp/large.db"
 DEFAULT_WORK = "/tmp/imports-bench"
 CHUNK_ROWS = 5_000
+POSTGRES_ADMIN_URL = os.environ.get(
+    "MTSS_TEST_POSTGRES_URL", "postgresql+psycopg://mtss:mtss@127.0.0.1:5432/postgres"
+)
+
+
+@contextmanager
+def fresh_stores(store: str, work: Path) -> Iterator[tuple[str, str]]:
+    """Two empty stores (the import's and the bare insert's) of the kind asked for."""
+    if store == "sqlite":
+        yield f"sqlite:///{work / 'imported.db'}", f"sqlite:///{work / 'bare.db'}"
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin_url = make_url(POSTGRES_ADMIN_URL)
+    names = ("mtss_import_bench_imported", "mtss_import_bench_bare")
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            for name in names:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    drop()
+    with admin.connect() as connection:
+        for name in names:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield tuple(
+            admin_url.set(database=name).render_as_string(hide_password=False) for name in names
+        )
+    finally:
+        drop()
+        admin.dispose()
 
 
 def export_tables(source: Path, folder: Path) -> dict[str, int]:
@@ -183,6 +224,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", default=DEFAULT_SOURCE, help="a SQLite store file to export")
     parser.add_argument("--work", default=DEFAULT_WORK, help="a folder for the files and stores")
+    parser.add_argument("--store", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--page", action="store_true", help="time the Data page instead")
     parser.add_argument("--runs", type=int, default=5, help="runs of the page (with --page)")
     parser.add_argument("--bare-only", metavar="FOLDER", help=argparse.SUPPRESS)
@@ -205,29 +247,21 @@ def main() -> None:
         f"{time.perf_counter() - started:.1f} s to {files}"
     )
 
-    imported_db, bare_db = work / "imported.db", work / "bare.db"
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{imported_db}")
-    init = [sys.executable, "-m", "data_access", "init"]
-    subprocess.run(init, cwd=ROOT, env=env, check=True, capture_output=True)
-    import_seconds, import_rss, output = run_timed(
-        [sys.executable, "-m", "data_access", "import", str(files)], env
-    )
-    print(output.rstrip())
+    with fresh_stores(args.store, work) as (imported_url, bare_url):
+        env = dict(os.environ, DATABASE_URL=imported_url)
+        init = [sys.executable, "-m", "data_access", "init"]
+        subprocess.run(init, cwd=ROOT, env=env, check=True, capture_output=True)
+        import_seconds, import_rss, output = run_timed(
+            [sys.executable, "-m", "data_access", "import", str(files)], env
+        )
+        print(output.rstrip())
 
-    bare_env = dict(os.environ, DATABASE_URL=f"sqlite:///{bare_db}")
-    _, bare_rss, bare_output = run_timed(
-        [
-            sys.executable,
-            "-m",
-            "benchmarks.imports",
-            "--bare-only",
-            str(files),
-            "--url",
-            f"sqlite:///{bare_db}",
-        ],
-        bare_env,
-    )
+        bare_command = [sys.executable, "-m", "benchmarks.imports", "--bare-only", str(files)]
+        _, bare_rss, bare_output = run_timed(
+            [*bare_command, "--url", bare_url], dict(os.environ, DATABASE_URL=bare_url)
+        )
     bare_seconds = float(bare_output.split("BARE_SECONDS=")[1].split()[0])
+    print(f"store: {args.store}")
     print(
         f"import (whole command, reading and checking included): {import_seconds:.1f} s, "
         f"peak RSS {import_rss:,} MB"

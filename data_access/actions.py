@@ -264,7 +264,9 @@ def update_action(
     action = session.get(Action, action_id)
     if action is None:
         raise ActionInvalid({"action_id": f"There is no action {action_id}."})
-    _check_may_edit(editor, action.building_id, changes.get("building_id", action.building_id) or None)
+    _check_may_edit(
+        editor, action.building_id, changes.get("building_id", action.building_id) or None
+    )
     if action.version != base_version:
         raise ActionConflict(
             _record(action), get_changes_since(session, action_id=action_id, version=base_version)

@@ -1,18 +1,18 @@
-"""Equity queries: per-student indicator flags counted in SQL per building and demographic cell, then
-the contract's `equity` rows (risks, ratios, suppression, flags) from `equity_metrics`.
+"""Equity queries: the counts per building and demographic cell (from the summary that
+`equity_summary` keeps), then the contract's `equity` rows (risks, ratios, suppression, flags) from
+`equity_metrics`.
 
-No student row leaves the database: one GROUP BY returns at most a few hundred cells per building.
+No student row leaves the database: a year is at most a few hundred cells per building.
 """
 
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from data_access.equity_metrics import (
     CELL_COUNTS,
-    CHRONIC_ABSENCE_MIN_DAYS,
     DISTRICT_ID,
     EXPORT_COLUMNS,
     GROUP_COLUMNS,
@@ -21,13 +21,9 @@ from data_access.equity_metrics import (
 )
 from data_access.export_format import format_export
 from data_access.exports import ExportOptions
-from data_access.models import Attendance, Building, Discipline, Student, Support
+from data_access.models import Building, EquityCellCount
 from data_access.scope import DISTRICT, Scope
 from data_access.settings import get_settings
-
-
-def _yes(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return case((condition, 1), else_=0)
 
 
 def get_cell_counts(
@@ -36,67 +32,21 @@ def get_cell_counts(
     """One row per building (or, with `by_building=False`, for the whole district) and demographic
     cell of the school year: students, the chronic-absence population, and students with each outcome.
 
-    Each outcome is a yes/no per student: discipline and supports are first reduced to one row per
-    student (so a student with both OSS and EXP counts once for exclusion), then joined to the year's
-    students rows, so an outcome counts toward the building on the student's row for that year."""
-    discipline = (
-        select(
-            Discipline.student_id,
-            func.max(_yes(Discipline.action == "ODR")).label("odr"),
-            func.max(_yes(Discipline.action == "ISS")).label("iss"),
-            func.max(_yes(Discipline.action == "OSS")).label("oss"),
-            func.max(_yes(Discipline.action.in_(("OSS", "EXP")))).label("exclusion"),
-        )
-        .where(Discipline.school_year == school_year)
-        .group_by(Discipline.student_id)
-        .subquery("student_discipline")
-    )
-    supports = (
-        select(
-            Support.student_id,
-            func.max(_yes(Support.tier.in_((2, 3)))).label("tier2plus"),
-            func.max(_yes(Support.tier == 3)).label("tier3"),
-        )
-        .where(Support.school_year == school_year)
-        .group_by(Support.student_id)
-        .subquery("student_supports")
-    )
-    in_attendance_population = Attendance.days_enrolled >= CHRONIC_ABSENCE_MIN_DAYS
-    # days_absent / days_enrolled >= 0.10, in integers so exactly 10% is never lost to rounding.
-    chronic = and_(
-        in_attendance_population, 10 * Attendance.days_absent >= Attendance.days_enrolled
-    )
-    cell = [getattr(Student, column) for column in GROUP_COLUMNS]
-    keys = [Student.building_id, *cell] if by_building else cell
-    statement = (
-        select(
-            *keys,
-            func.count().label("n_students"),
-            func.sum(_yes(in_attendance_population)).label("n_attendance"),
-            *(
-                func.sum(func.coalesce(discipline.c[name], 0)).label(name)
-                for name in ("odr", "iss", "oss", "exclusion")
-            ),
-            func.sum(_yes(chronic)).label("chronic_absence"),
-            *(
-                func.sum(func.coalesce(supports.c[name], 0)).label(name)
-                for name in ("tier2plus", "tier3")
-            ),
-        )
-        .outerjoin(discipline, discipline.c.student_id == Student.student_id)
-        .outerjoin(supports, supports.c.student_id == Student.student_id)
-        .outerjoin(
-            Attendance,
-            and_(
-                Attendance.student_id == Student.student_id,
-                Attendance.school_year == Student.school_year,
-            ),
-        )
-        .where(Student.school_year == school_year)
-        .group_by(*keys)
-    )
+    Read from the summary (`equity_summary.cell_counts_query`'s result, rebuilt whenever student data
+    changes): a few thousand rows a year. The district's cells are its buildings' sum, since every
+    student attends exactly one building in a school year."""
+    summary = EquityCellCount
+    cell = [getattr(summary, column) for column in GROUP_COLUMNS]
+    counts = [getattr(summary, column) for column in CELL_COUNTS]
     if by_building:
-        statement = statement.where(scope.where(Student.building_id))
+        statement = select(summary.building_id, *cell, *counts).where(
+            scope.where(summary.building_id)
+        )
+    else:
+        statement = select(*cell, *(func.sum(count).label(count.key) for count in counts)).group_by(
+            *cell
+        )
+    statement = statement.where(summary.school_year == school_year)
     rows = [tuple(row) for row in session.execute(statement)]
     columns = [*(["building_id"] if by_building else []), *GROUP_COLUMNS, *CELL_COUNTS]
     cells = pd.DataFrame.from_records(rows, columns=columns)
@@ -143,7 +93,7 @@ def _empty_equity() -> pd.DataFrame:
 
 def list_equity_school_years(session: Session) -> list[str]:
     """School years with enrolled students, newest first."""
-    years = session.execute(select(Student.school_year).distinct()).scalars().all()
+    years = session.execute(select(EquityCellCount.school_year).distinct()).scalars().all()
     return sorted(years, reverse=True)
 
 

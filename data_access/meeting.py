@@ -13,7 +13,7 @@ see), for everyone. Matrix rows and agenda items of a building are only for a sc
 from __future__ import annotations
 
 import calendar
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -567,15 +567,15 @@ def supervision_cell(staff: int, covered: int) -> dict[str, str]:
     return _cell(WATCH, "Gaps", number)
 
 
-def staffing_cell(roles: pd.DataFrame) -> dict[str, str]:
-    """`roles`: the building's recommended-role rows of get_staffing (role, band)."""
-    if roles.empty:
+def staffing_cell(roles: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """`roles`: the building's recommended roles as (role, band) pairs (from get_staffing)."""
+    if not roles:
         return _cell(NO_DATA, "No data", "")
-    nobody = roles[roles["band"] == "nobody"]
-    if len(nobody):
-        names = ", ".join(RECOMMENDED_ROLE_NAMES.get(r, r) for r in nobody["role"])
+    nobody = [role for role, band in roles if band == "nobody"]
+    if nobody:
+        names = ", ".join(RECOMMENDED_ROLE_NAMES.get(r, r) for r in nobody)
         return _cell(ACT, "Role missing", f"no {names}")
-    above = int((roles["band"] == "above").sum())
+    above = sum(band == "above" for _, band in roles)
     if above:
         return _cell(WATCH, "Over ratio", f"{above} of {len(roles)} roles")
     return _cell(GOOD, "Meets", f"{len(roles)} roles")
@@ -617,30 +617,34 @@ def building_matrix(
     Inputs: buildings (building_id, building); fidelity (fidelity_standing); coverage (building_id,
     staff, covered); staffing (get_staffing rows); flags (flag_changes rows); actions (open actions:
     building_id, overdue)."""
-    fidelity_by = fidelity.set_index("building_id")
-    coverage_by = coverage.set_index("building_id")
+    # Each input grouped by building once: two hundred buildings must not mean a thousand filters.
+    fidelity_by = {row["building_id"]: row for _, row in fidelity.iterrows()}
+    coverage_by = coverage.set_index("building_id")[["staff", "covered"]].to_dict("index")
     recommended = staffing[staffing["band"].notna()]
+    roles_by: dict[str, list[tuple[str, str]]] = {}
+    for building_id, role, band in zip(
+        recommended["building_id"], recommended["role"], recommended["band"], strict=True
+    ):
+        roles_by.setdefault(building_id, []).append((role, band))
+    flag_counts = (
+        flags.assign(changed=flags["new"].astype(bool) | flags["worse"].astype(bool))
+        .groupby("building_id")["changed"]
+        .agg(["size", "sum"])
+        .to_dict("index")
+    )
+    action_counts = actions.groupby("building_id")["overdue"].agg(["size", "sum"]).to_dict("index")
+    none = {"size": 0, "sum": 0}
     records = []
     for building_id, name in zip(buildings["building_id"], buildings["building"], strict=True):
-        in_building = flags[flags["building_id"] == building_id]
-        own_actions = actions[actions["building_id"] == building_id]
+        building_flags = flag_counts.get(building_id, none)
+        building_actions = action_counts.get(building_id, none)
+        covered = coverage_by.get(building_id, {"staff": 0, "covered": 0})
         cells = {
-            "fidelity": fidelity_cell(
-                fidelity_by.loc[building_id] if building_id in fidelity_by.index else None
-            ),
-            "supervision": supervision_cell(
-                int(coverage_by.loc[building_id, "staff"])
-                if building_id in coverage_by.index
-                else 0,
-                int(coverage_by.loc[building_id, "covered"])
-                if building_id in coverage_by.index
-                else 0,
-            ),
-            "staffing": staffing_cell(recommended[recommended["building_id"] == building_id]),
-            "equity": equity_cell(
-                len(in_building), int((in_building["new"] | in_building["worse"]).sum())
-            ),
-            "actions": actions_cell(len(own_actions), int(own_actions["overdue"].sum())),
+            "fidelity": fidelity_cell(fidelity_by.get(building_id)),
+            "supervision": supervision_cell(int(covered["staff"]), int(covered["covered"])),
+            "staffing": staffing_cell(roles_by.get(building_id, [])),
+            "equity": equity_cell(int(building_flags["size"]), int(building_flags["sum"])),
+            "actions": actions_cell(int(building_actions["size"]), int(building_actions["sum"])),
         }
         record = {"building_id": building_id, "building": name}
         for area, cell in cells.items():

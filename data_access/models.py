@@ -431,6 +431,36 @@ class TeamSelfCheck(SQLModel, table=True):
     score: int
 
 
+# --- Derived counts -------------------------------------------------------------------------------
+
+
+class EquityCellCount(SQLModel, table=True):
+    """The equity counts of one school year, building and demographic cell (race and ethnicity x sex
+    x IEP x EL x economically disadvantaged): how many students, and how many of them had each
+    outcome. Never imported or edited: rebuilt from students, attendance, discipline and supports in
+    the same transaction as any write to them (data_access/equity_summary.py), so the Equity page
+    and the meeting screen read a year's few thousand cells instead of counting every student."""
+
+    __tablename__ = "equity_cell_counts"
+
+    school_year: str = Field(primary_key=True, max_length=7)
+    building_id: str = Field(primary_key=True, max_length=40)
+    race_ethnicity: str = Field(primary_key=True, max_length=2)
+    sex: str = Field(primary_key=True, max_length=1)
+    iep: bool = Field(primary_key=True)
+    el: bool = Field(primary_key=True)
+    econ_disadv: bool = Field(primary_key=True)
+    n_students: int
+    n_attendance: int  # students in the chronic-absence population (10 or more days enrolled)
+    odr: int
+    iss: int
+    oss: int
+    exclusion: int
+    chronic_absence: int
+    tier2plus: int
+    tier3: int
+
+
 # --- Bookkeeping ----------------------------------------------------------------------------------
 
 

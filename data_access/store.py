@@ -70,7 +70,9 @@ def store_never_held_data(database_url: str | None = None) -> bool:
         return False
     with session_scope(database_url) as session:
         history = session.execute(
-            select(AuditLog.audit_id).where(AuditLog.operation.in_(("load_demo", "import"))).limit(1)
+            select(AuditLog.audit_id)
+            .where(AuditLog.operation.in_(("load_demo", "import")))
+            .limit(1)
         ).first()
     return history is None
 

@@ -273,13 +273,16 @@ def test_matrix_cells_say_act_watch_fine_or_nothing_to_show():
         "number": "3 flags, 2 new or worse",
     }
     assert equity_cell(0, 0)["level"] == GOOD
-    roles = pd.DataFrame({"role": ["counselor", "social_worker"], "band": ["above", "nobody"]})
+    roles = [("counselor", "above"), ("social_worker", "nobody")]
     assert staffing_cell(roles) == {
         "level": ACT,
         "word": "Role missing",
         "number": "no social worker",
     }
-    assert staffing_cell(roles.assign(band=["above", "meets"]))["number"] == "1 of 2 roles"
+    assert staffing_cell([("counselor", "above"), ("social_worker", "meets")])["number"] == (
+        "1 of 2 roles"
+    )
+    assert staffing_cell([])["level"] == NO_DATA
 
 
 def test_the_matrix_puts_the_building_with_most_to_act_on_first_and_says_why():
@@ -301,7 +304,9 @@ def test_the_matrix_puts_the_building_with_most_to_act_on_first_and_says_why():
             "band": ["meets", "meets"],
         }
     )
-    flags = pd.DataFrame({"building_id": [], "new": [], "worse": []}, dtype=bool)
+    flags = pd.DataFrame(
+        {"building_id": ["B1", "B1"], "new": [True, False], "worse": [False, False]}
+    )
     actions = pd.DataFrame({"building_id": ["B2", "B2"], "overdue": [True, False]})
     matrix = building_matrix(
         buildings=buildings,
@@ -316,6 +321,10 @@ def test_the_matrix_puts_the_building_with_most_to_act_on_first_and_says_why():
     assert matrix.loc[0, "fidelity_number"] == "50% (was 60%)"
     assert matrix.loc[0, "actions_number"] == "1 of 2 open"
     assert matrix.loc[1, "attention"] == "Nothing urgent"
+    assert matrix.loc[1, "equity_number"] == "2 flags, 1 new or worse"
+    assert matrix.loc[0, "equity_word"] == "No flags"
+    assert matrix.loc[1, "supervision_number"] == "4 of 4"
+    assert matrix.loc[1, "staffing_word"] == "Meets"
 
 
 # --- The district, by hand ------------------------------------------------------------------------

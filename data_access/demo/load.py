@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from data_access.db import record_write, session_scope, set_store_info
 from data_access.demo.district import TABLE_MODELS, generate_district
+from data_access.equity_summary import EVERY_YEAR, years_changed
 from data_access.settings import get_settings
 from data_access.store import init_store, store_is_empty
 
@@ -84,6 +85,8 @@ def load_demo(
                 )
             rows[name] = len(frame)
         _move_sequences_past_explicit_ids(session)
+        report(1.0, "Counting the equity indicators of every school year")
+        years_changed(session, EVERY_YEAR)
         set_store_info(
             session,
             values={
@@ -121,6 +124,7 @@ def clear_district_data(session: Session) -> None:
     and the data version stay: they describe the store, not the district."""
     for model in reversed(list(TABLE_MODELS.values())):
         session.execute(delete(model))
+    years_changed(session, EVERY_YEAR)
 
 
 def _move_sequences_past_explicit_ids(session: Session) -> None:

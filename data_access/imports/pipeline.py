@@ -22,6 +22,7 @@ from data_access.db import (
     session_scope,
     set_store_info,
 )
+from data_access.equity_summary import EVERY_YEAR, years_changed
 from data_access.imports.checking import CheckedTable, KnownKeys, check_actions, check_table
 from data_access.imports.loading import TableCounts, load_table
 from data_access.imports.oneroster import ONEROSTER_FILES, is_oneroster_set, read_oneroster
@@ -277,10 +278,27 @@ def _run(
             result.warnings.extend(checked.warnings)
             if not result.problems:
                 counts = _load(session, checked, actor, now, report, done, share, total, label)
+                _note_student_data(session, name, checked, counts)
                 previous = result.counts.get(name)
                 result.counts[name] = counts if previous is None else previous + counts
             del checked  # one file's rows in memory at a time
             done += sizes[id(source)]
+
+
+def _note_student_data(
+    session: Session, name: str, checked: CheckedTable, counts: TableCounts
+) -> None:
+    """Tell the equity summary which school years this file wrote, to be recounted at commit.
+
+    Students and attendance rows are keyed by school year, so the file's years are all it can
+    change. An incident or support is keyed by its own id: an updated row may have moved from
+    another year, so any update recounts every year (a re-import of unchanged rows recounts none)."""
+    if name not in ("students", "attendance", "discipline", "supports"):
+        return
+    if name in ("discipline", "supports") and counts.updated:
+        years_changed(session, EVERY_YEAR)
+    elif counts.added or counts.updated:
+        years_changed(session, checked.frame["school_year"].unique().tolist())
 
 
 def _size(source: ImportFile | RawTable) -> int:

@@ -1,0 +1,181 @@
+"""The equity count summary (`equity_cell_counts`), kept equal to the student data it counts.
+
+Counting a school year of a large district (150,000 students with their attendance, discipline and
+supports) takes most of a second; the Equity page needs every year and the meeting screen three. So
+the counts per school year, building and demographic cell are stored, and rebuilt for the school
+years a transaction changed, inside that transaction, just before it commits:
+
+- ORM writes (`session.add(Student(...))`, edits, deletes) are noticed after each flush;
+- bulk Core writes (the importer, the demo loader) say which years they wrote with `years_changed`.
+
+Either way the summary and the rows it counts commit or roll back together: no reader ever sees
+one without the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import chain
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+)
+from sqlalchemy.orm import Session
+
+from data_access.equity_metrics import CELL_COUNTS, CHRONIC_ABSENCE_MIN_DAYS, GROUP_COLUMNS
+from data_access.models import Attendance, Discipline, EquityCellCount, Student, Support
+
+STUDENT_DATA = (Student, Attendance, Discipline, Support)
+EVERY_YEAR = "*"  # `years_changed(session, EVERY_YEAR)`: rebuild the whole summary
+_PENDING = "equity_years_changed"  # session.info key: years to rebuild at commit
+
+
+def _yes(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return case((condition, 1), else_=0)
+
+
+def cell_counts_query(school_years: Iterable[str] | None = None) -> Select:
+    """Students, the chronic-absence population and students with each outcome, per school year,
+    building and demographic cell, counted from the student rows (every year when `school_years`
+    is None). The one definition of the counts: the summary is this query's result.
+
+    Each outcome is a yes/no per student and year: discipline and supports are first reduced to one
+    row per student (so a student with both OSS and EXP counts once for exclusion), then joined to
+    the year's students row, so an outcome counts toward the building the student attended."""
+    years = None if school_years is None else sorted(set(school_years))
+
+    def in_years(column):
+        return True if years is None else column.in_(years)
+
+    discipline = (
+        select(
+            Discipline.student_id,
+            Discipline.school_year,
+            func.max(_yes(Discipline.action == "ODR")).label("odr"),
+            func.max(_yes(Discipline.action == "ISS")).label("iss"),
+            func.max(_yes(Discipline.action == "OSS")).label("oss"),
+            func.max(_yes(Discipline.action.in_(("OSS", "EXP")))).label("exclusion"),
+        )
+        .where(in_years(Discipline.school_year))
+        .group_by(Discipline.student_id, Discipline.school_year)
+        .subquery("student_discipline")
+    )
+    supports = (
+        select(
+            Support.student_id,
+            Support.school_year,
+            func.max(_yes(Support.tier.in_((2, 3)))).label("tier2plus"),
+            func.max(_yes(Support.tier == 3)).label("tier3"),
+        )
+        .where(in_years(Support.school_year))
+        .group_by(Support.student_id, Support.school_year)
+        .subquery("student_supports")
+    )
+    in_attendance_population = Attendance.days_enrolled >= CHRONIC_ABSENCE_MIN_DAYS
+    # days_absent / days_enrolled >= 0.10, in integers so exactly 10% is never lost to rounding.
+    chronic = and_(
+        in_attendance_population, 10 * Attendance.days_absent >= Attendance.days_enrolled
+    )
+    keys = [
+        Student.school_year,
+        Student.building_id,
+        *(getattr(Student, column) for column in GROUP_COLUMNS),
+    ]
+    return (
+        select(
+            *keys,
+            func.count().label("n_students"),
+            func.sum(_yes(in_attendance_population)).label("n_attendance"),
+            *(
+                func.sum(func.coalesce(discipline.c[name], 0)).label(name)
+                for name in ("odr", "iss", "oss", "exclusion")
+            ),
+            func.sum(_yes(chronic)).label("chronic_absence"),
+            *(
+                func.sum(func.coalesce(supports.c[name], 0)).label(name)
+                for name in ("tier2plus", "tier3")
+            ),
+        )
+        .outerjoin(
+            discipline,
+            and_(
+                discipline.c.student_id == Student.student_id,
+                discipline.c.school_year == Student.school_year,
+            ),
+        )
+        .outerjoin(
+            supports,
+            and_(
+                supports.c.student_id == Student.student_id,
+                supports.c.school_year == Student.school_year,
+            ),
+        )
+        .outerjoin(
+            Attendance,
+            and_(
+                Attendance.student_id == Student.student_id,
+                Attendance.school_year == Student.school_year,
+            ),
+        )
+        .where(in_years(Student.school_year))
+        .group_by(*keys)
+    )
+
+
+def rebuild_equity_summary(session: Session, school_years: Iterable[str] | None = None) -> None:
+    """Replace the summary's rows of `school_years` (every year when None) with fresh counts, in
+    the caller's transaction."""
+    years = None if school_years is None else sorted(set(school_years))
+    if years == []:
+        return
+    summary = EquityCellCount.__table__
+    clear = delete(summary)
+    if years is not None:
+        clear = clear.where(summary.c.school_year.in_(years))
+    session.execute(clear)
+    columns = ["school_year", "building_id", *GROUP_COLUMNS, *CELL_COUNTS]
+    session.execute(insert(summary).from_select(columns, cell_counts_query(years)))
+
+
+def years_changed(session: Session, school_years: Iterable[str] | str) -> None:
+    """Say that this transaction wrote student data of `school_years` (or `EVERY_YEAR`) other than
+    through ORM objects; their summary is rebuilt when the transaction commits."""
+    pending = session.info.setdefault(_PENDING, set())
+    if school_years == EVERY_YEAR:
+        pending.add(EVERY_YEAR)
+    else:
+        pending.update(school_years)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_orm_writes(session: Session, _flush_context) -> None:
+    years = set()
+    for row in chain(session.new, session.dirty, session.deleted):
+        if isinstance(row, STUDENT_DATA):
+            years.add(row.school_year)
+            years.update(inspect(row).attrs.school_year.history.deleted or ())
+    if years:
+        years_changed(session, years)
+
+
+@event.listens_for(Session, "before_commit")
+def _rebuild_before_commit(session: Session) -> None:
+    session.flush()  # commit would flush next anyway; rows added since the last flush count too
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    rebuild_equity_summary(session, None if EVERY_YEAR in pending else pending)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_on_rollback(session: Session) -> None:
+    session.info.pop(_PENDING, None)
