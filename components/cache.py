@@ -1,6 +1,7 @@
 """The one caching layer. A cached result is keyed by the query, its arguments, the store and the
 store's data version, so a write made through any server process is seen by every other on its next
-rerun, without timers or invalidation messages."""
+rerun, without timers or invalidation messages. `load` runs a data_access query; `derive` runs what a
+page computes from loaded data."""
 
 from __future__ import annotations
 
@@ -35,3 +36,35 @@ def _cached(
     # is not hashed, its name stands for it.
     with session_scope(url) as session:
         return _query(session, **arguments)
+
+
+def derive(compute: Callable[..., T], /, **arguments: Any) -> T:
+    """`compute(**arguments)` through the same cache: for work a page does on loaded data (labelling
+    rows, joining school years) that would otherwise be redone on every rerun. `compute` loads what it
+    needs itself, so the arguments stay small (they are hashed): say what to load, never pass frames."""
+    url = get_settings().database_url
+    name = f"{compute.__module__}.{compute.__qualname__}"
+    return _derived(compute, name, url, data_version(), arguments)
+
+
+@st.cache_data(show_spinner=False, max_entries=1000)
+def _derived(
+    _compute: Callable[..., Any], name: str, url: str, version: int, arguments: dict[str, Any]
+) -> Any:
+    return _compute(**arguments)
+
+
+def derive_figure(build: Callable[..., T], /, **arguments: Any) -> T:
+    """`derive` for a plotly figure: the figure object itself is kept (an unpickled figure is
+    validated again, which is the slow part of building one) and shared by every session, so whoever
+    draws it must not change it (`show_chart` does not)."""
+    url = get_settings().database_url
+    name = f"{build.__module__}.{build.__qualname__}"
+    return _figure(build, name, url, data_version(), arguments)
+
+
+@st.cache_resource(show_spinner=False, max_entries=100)
+def _figure(
+    _build: Callable[..., Any], name: str, url: str, version: int, arguments: dict[str, Any]
+) -> Any:
+    return _build(**arguments)

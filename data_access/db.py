@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event, func, select, update
 from sqlalchemy.engine import Engine, make_url
@@ -17,6 +17,8 @@ from sqlmodel import Session, create_engine
 from data_access import equity_summary  # noqa: F401
 from data_access.models import AuditLog, DataVersion, StoreInfo, utc_now
 from data_access.settings import get_settings
+
+T = TypeVar("T")
 
 
 class StoreUnavailable(RuntimeError):
@@ -64,6 +66,17 @@ def session_scope(database_url: str | None = None) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def once_per_session(session: Session, query: Callable[..., T], /, **arguments: Any) -> T:
+    """`query(session, **arguments)`, computed once in this session and then handed out again: the
+    meeting screen's headlines and matrix read the same scores, coverage and equity rows. For reading
+    sessions only, and the result must not be changed in place by whoever receives it."""
+    results = session.info.setdefault("once_per_session", {})
+    key = (query, tuple(sorted(arguments.items())))
+    if key not in results:
+        results[key] = query(session, **arguments)
+    return results[key]
 
 
 def describe_url(database_url: str) -> str:

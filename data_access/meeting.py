@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from data_access.actions import ActionFilters, list_actions
+from data_access.db import once_per_session
 from data_access.equity import get_equity, list_equity_school_years
 from data_access.equity_metrics import DISTRICT_ID, count_consecutive_flags, previous_school_year
 from data_access.fidelity import get_scale_scores
@@ -354,7 +355,9 @@ def _equity_rows(
     shared with the Equity page), the rest computed here."""
     given = given or {}
     return {
-        year: given[year] if year in given else get_equity(session, school_year=year, scope=scope)
+        year: given[year]
+        if year in given
+        else once_per_session(session, get_equity, school_year=year, scope=scope)
         for year in years
     }
 
@@ -368,17 +371,19 @@ def get_headlines(
 ) -> Headlines:
     """The five headline figures for the district (`building_id=None`: roll-ups everyone sees) or
     one building (the caller checks the person may see it), each now and at the comparison date."""
-    comparison = get_comparison(session, as_of=as_of)
+    comparison = once_per_session(session, get_comparison, as_of=as_of)
     then = comparison.compare_on
     since = comparison.since
     scope = DISTRICT if building_id is None else building_scope({building_id})
-    names = list_buildings(session, scope=scope)
+    names = once_per_session(session, list_buildings, scope=scope)
     place = "the district" if building_id is None else names["building"].iloc[0]
     window = get_settings().supervision_window_days
     items = []
 
     # Fidelity: buildings at criterion (district) or the building's percent, latest on each date.
-    scores = get_scale_scores(session, scope=scope, instrument=FIDELITY_INSTRUMENT)
+    scores = once_per_session(
+        session, get_scale_scores, scope=scope, instrument=FIDELITY_INSTRUMENT
+    )
     now_standing = fidelity_standing(scores, on=as_of)
     then_standing = fidelity_standing(scores, on=then)
     if building_id is None:
@@ -423,7 +428,7 @@ def get_headlines(
 
     # Supervision: support staff with a held session in the window ending on each date.
     covered, staff = _coverage_of(
-        get_supervision_coverage(session, as_of=as_of, scope=scope), building_id
+        once_per_session(session, get_supervision_coverage, as_of=as_of, scope=scope), building_id
     )
     covered_then, staff_then = _coverage_of(
         get_supervision_coverage(session, as_of=then, scope=scope), building_id
@@ -446,7 +451,9 @@ def get_headlines(
     )
 
     # Staffing: buildings with nobody in a recommended role (district) or the building's such roles.
-    now_gaps = missing_roles(get_staffing(session, school_year=school_year_of(as_of), scope=scope))
+    now_gaps = missing_roles(
+        once_per_session(session, get_staffing, school_year=school_year_of(as_of), scope=scope)
+    )
     then_gaps = missing_roles(get_staffing(session, school_year=school_year_of(then), scope=scope))
     if building_id is None:
         value, before_value = now_gaps["building_id"].nunique(), then_gaps["building_id"].nunique()
@@ -478,7 +485,7 @@ def get_headlines(
     )
 
     # Equity: flags this school year against last school year (equity figures are yearly).
-    years = get_equity_years(session, as_of=as_of)
+    years = once_per_session(session, get_equity_years, as_of=as_of)
     year = years[0] if years else None
     last_year = years[1] if len(years) > 1 and years[1] == previous_school_year(year) else None
     rows = _equity_rows(
@@ -700,19 +707,21 @@ def get_meeting_picture(
 ) -> MeetingPicture:
     """The matrix, the agenda and what the charts need, for the buildings in `scope`. `equity`: the
     get_equity rows of `get_equity_years` for this scope, when the caller already has them."""
-    comparison = get_comparison(session, as_of=as_of)
+    comparison = once_per_session(session, get_comparison, as_of=as_of)
     school_year = school_year_of(as_of)
-    buildings = list_buildings(session, scope=scope)
+    buildings = once_per_session(session, list_buildings, scope=scope)
     names = dict(zip(buildings["building_id"], buildings["building"], strict=True))
 
-    scores = get_scale_scores(session, scope=scope, instrument=FIDELITY_INSTRUMENT)
+    scores = once_per_session(
+        session, get_scale_scores, scope=scope, instrument=FIDELITY_INSTRUMENT
+    )
     fidelity = fidelity_standing(scores, on=as_of)
     fidelity = fidelity.assign(building=fidelity["building_id"].map(names))
 
-    coverage_now = get_supervision_coverage(session, as_of=as_of, scope=scope)
+    coverage_now = once_per_session(session, get_supervision_coverage, as_of=as_of, scope=scope)
     coverage = coverage_now.by_building[["building_id", "building", "staff", "covered", "share"]]
 
-    staffing = get_staffing(session, school_year=school_year, scope=scope)
+    staffing = once_per_session(session, get_staffing, school_year=school_year, scope=scope)
     gaps = missing_roles(staffing)
     district_gaps = (
         gaps
@@ -720,7 +729,7 @@ def get_meeting_picture(
         else missing_roles(get_staffing(session, school_year=school_year, scope=DISTRICT))
     )
 
-    years = get_equity_years(session, as_of=as_of)
+    years = once_per_session(session, get_equity_years, as_of=as_of)
     equity_year = years[0] if years else None
     if equity_year is None:
         all_flags = pd.DataFrame(
@@ -800,13 +809,39 @@ def get_meeting_picture(
     )
 
 
+@dataclass(frozen=True)
+class Meeting:
+    """What the meeting screen shows for one scope, computed in one session so the headlines and the
+    picture share their scores, coverage, staffing and equity rows."""
+
+    headlines: Headlines  # the district's
+    picture: MeetingPicture  # the scope's
+    district_equity: dict[str, pd.DataFrame]  # school year → the district's get_equity rows
+
+
+def get_meeting(session: Session, *, as_of: date, scope: Scope) -> Meeting:
+    district_equity = _equity_rows(
+        session,
+        years=once_per_session(session, get_equity_years, as_of=as_of),
+        scope=DISTRICT,
+        given=None,
+    )
+    return Meeting(
+        headlines=get_headlines(session, as_of=as_of, equity=district_equity),
+        picture=get_meeting_picture(session, as_of=as_of, scope=scope),
+        district_equity=district_equity,
+    )
+
+
 __all__ = [
     "HEALTHY_ATTENDANCE",
     "Comparison",
     "Headline",
     "Headlines",
+    "Meeting",
     "MeetingPicture",
     "get_comparison",
     "get_headlines",
+    "get_meeting",
     "get_meeting_picture",
 ]

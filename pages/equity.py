@@ -4,26 +4,29 @@ student group, with the federal significant-disproportionality rules and privacy
 import pandas as pd
 import streamlit as st
 
-from components.cache import load
+from components.cache import derive, derive_figure, load
 from components.display import show_chart, show_table
 from components.equity_charts import (
     FLAG_NAMES,
     INDICATOR_SHORT_NAMES,
     RATIO_TYPE_NAMES,
-    group_risk_bars,
-    label_equity_rows,
-    ratio_trend_chart,
-    risk_ratio_heatmap,
+)
+from components.equity_view import (
+    building_bars,
+    flags_with_years,
+    group_trend,
+    heatmap,
+    indicator_rows,
+    trend_chart,
 )
 from components.follow_up import create_action_link
 from components.page import current_scope, page_setup
-from data_access.equity import current_minimums, get_equity, list_equity_school_years
+from data_access.equity import current_minimums, list_equity_school_years
 from data_access.equity_metrics import (
     DISTRICT_ID,
     GROUP_LABELS,
     GROUPS,
     INDICATORS,
-    count_consecutive_flags,
 )
 
 MAX_HEATMAP_ROWS = 30  # more buildings than this and the heatmap starts with flagged buildings only
@@ -92,11 +95,10 @@ indicator_name = INDICATORS[indicator]
 in_sentence = indicator_name[0].lower() + indicator_name[1:]  # keeps "IEP" and "ODR" upper case
 short_name = INDICATOR_SHORT_NAMES[indicator]
 
-rows = load(get_equity, school_year=school_year, scope=scope)
-if rows.empty:
+labelled = derive(indicator_rows, school_year=school_year, scope=scope, indicator=indicator)
+if labelled.empty:
     st.info(f"No students are enrolled in {school_year} in the buildings you can see.")
     st.stop()
-labelled = label_equity_rows(rows[rows["indicator"] == indicator], minimums)
 
 # --- Buildings x groups -----------------------------------------------------------------------------
 
@@ -115,23 +117,9 @@ if building_count > MAX_HEATMAP_ROWS:
         help=f"{building_count:,} buildings make a very tall chart; start with the flagged ones.",
     )
     show_all = choice == "All buildings"
-heatmap_rows = labelled[
-    (labelled["building_id"] == DISTRICT_ID)
-    | show_all
-    | labelled["building_id"].isin(flagged_buildings)
-]
-heatmap_rows = heatmap_rows.assign(row_label=heatmap_rows["building_name"])
 show_chart(
-    risk_ratio_heatmap(
-        heatmap_rows,
-        x="heatmap_label",
-        y="row_label",
-        ratio="ratio",
-        ratio_type="ratio_type",
-        text="cell_text",
-        hover="hover",
-        title=f"Each group's risk compared with everyone else's in its building, {school_year}",
-        threshold=threshold,
+    derive_figure(
+        heatmap, school_year=school_year, scope=scope, indicator=indicator, show_all=show_all
     ),
     key="equity_heatmap",
 )
@@ -147,16 +135,14 @@ if not show_all and not flagged_buildings:
 # --- Every flag -------------------------------------------------------------------------------------
 
 
-# Every school year's rows (each year cached on its own): for runs of flags and for the trend.
-every_year = pd.concat([load(get_equity, school_year=y, scope=scope) for y in years])
-flags = count_consecutive_flags(every_year, school_year=school_year)
+# Runs of flags need every school year's rows (each year cached on its own).
+described = derive(flags_with_years, school_year=school_year, scope=scope)
 st.subheader(f"Every flag in {school_year}, all indicators")
-if flags.empty:
+if described.empty:
     st.info(
         f"Nothing is flagged in {school_year}: every calculated ratio is within the thresholds."
     )
 else:
-    described = label_equity_rows(flags, minimums)
     order = {name: i for i, name in enumerate(INDICATORS)}
     described = described.assign(indicator_order=described["indicator"].map(order)).sort_values(
         ["years_flagged", "indicator_order", "building_id", "ratio"],
@@ -253,14 +239,12 @@ in_building = labelled[labelled["building_id"] == building_id]
 chart_column, table_column = st.columns([3, 2], gap="large")
 with chart_column:
     show_chart(
-        group_risk_bars(
-            in_building,
-            y="heatmap_label",
-            risk_group="risk_group",
-            risk_comparison="risk_comparison",
-            text_group="group_short",
-            text_comparison="comparison_short",
-            title=f"{short_name}, {school_year}<br>{building_name}",
+        derive_figure(
+            building_bars,
+            school_year=school_year,
+            scope=scope,
+            indicator=indicator,
+            building_id=building_id,
         ),
         key="equity_building_bars",
     )
@@ -299,24 +283,24 @@ group_key = picker_column.selectbox(
     key="equity_trend_group",
 )
 group_label = GROUP_LABELS[group_key]
-trend = every_year[
-    (every_year["building_id"] == building_id)
-    & (every_year["indicator"] == indicator)
-    & (every_year["group_type"] == group_key[0])
-    & (every_year["group"] == group_key[1])
-].sort_values("school_year")
-trend = label_equity_rows(trend, minimums)
+trend = derive(
+    group_trend,
+    scope=scope,
+    building_id=building_id,
+    indicator=indicator,
+    group_type=group_key[0],
+    group=group_key[1],
+)
 chart_column, table_column = st.columns([1, 1], gap="large")
 with chart_column:
     show_chart(
-        ratio_trend_chart(
-            trend,
-            x="school_year",
-            ratio="ratio",
-            ratio_type="ratio_type",
-            text="ratio_label",
-            title=f"Risk ratio by school year<br>{group_label}<br>{building_name}<br>{short_name}",
-            threshold=threshold,
+        derive_figure(
+            trend_chart,
+            scope=scope,
+            building_id=building_id,
+            indicator=indicator,
+            group_type=group_key[0],
+            group=group_key[1],
         ),
         key="equity_trend",
     )

@@ -24,15 +24,11 @@ from components.meeting_charts import (
 from components.meeting_form import meeting_form
 from components.page import current_scope, current_user, page_setup
 from components.staff_support_charts import coverage_chart, legend_below
-from data_access.equity import get_equity
 from data_access.equity_metrics import DISTRICT_ID
 from data_access.meeting import (
     FIDELITY_INSTRUMENT,
     FIDELITY_SCALE,
-    MeetingPicture,
-    get_equity_years,
-    get_headlines,
-    get_meeting_picture,
+    get_meeting,
 )
 from data_access.overview import (
     get_building_overview,
@@ -103,18 +99,9 @@ if present:
 elif st.query_params.get("present"):
     del st.query_params["present"]
 
-# Equity rows through the shared cache (the Equity page reads the same), computed once per year.
-equity_years = load(get_equity_years, as_of=as_of)
-district_equity = {
-    year: load(get_equity, school_year=year, scope=DISTRICT) for year in equity_years
-}
-scoped_equity = (
-    district_equity
-    if scope.is_district
-    else {year: load(get_equity, school_year=year, scope=scope) for year in equity_years}
-)
-headlines = load(get_headlines, as_of=as_of, equity=district_equity)
-picture: MeetingPicture = load(get_meeting_picture, as_of=as_of, scope=scope, equity=scoped_equity)
+# Headlines, matrix and agenda in one cached call: they share their scores, coverage and equity rows.
+meeting = load(get_meeting, as_of=as_of, scope=scope)
+headlines, picture, district_equity = meeting.headlines, meeting.picture, meeting.district_equity
 comparison = headlines.comparison
 when_column.markdown(
     f"**As of {as_of:%-d %B %Y}** · changes {comparison.since}"

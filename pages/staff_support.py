@@ -320,26 +320,62 @@ with supervision_tab:
                 f"Follow up: {len(past_window):,} support staff past the {window}-day window",
                 icon=":material/add_task:",
             ):
-                by_building = past_window.assign(
-                    building=past_window["building_ids"].str.split(";").str[0]
-                ).groupby("building", sort=True)
-                for building_id, gap in by_building:
-                    text_column, link_column = st.columns([3, 1], vertical_alignment="center")
-                    text_column.markdown(
-                        f"**{building_id}**: {', '.join(gap['name'])} "
-                        f"({len(gap)} without a held session since {as_of - pd.Timedelta(days=window):%-d %b})"
+                since = as_of - pd.Timedelta(days=window)
+                gaps_by_building = (
+                    past_window.assign(building=past_window["building_ids"].str.split(";").str[0])
+                    .groupby("building", sort=True)
+                    .agg(
+                        staff=("staff_id", "size"),
+                        who=("name", ", ".join),
+                        ids=("staff_id", ";".join),
                     )
-                    with link_column:
-                        create_action_link(
-                            source_type="staff_support_gap",
-                            source_ref=";".join(gap["staff_id"]),
-                            building_id=building_id,
-                            title=f"Restore supervision for {len(gap)} support staff at {building_id}",
-                            problem_statement=(
-                                f"As of {as_of:%-d %B %Y}, {len(gap)} support staff at {building_id} "
-                                f"had no held supervision session in {window} days."
-                            ),
-                        )
+                    .reset_index()
+                )
+                gaps_by_building.insert(
+                    1,
+                    "name",
+                    gaps_by_building["building"]
+                    .map(building_names)
+                    .fillna(gaps_by_building["building"]),
+                )
+                show_table(
+                    gaps_by_building[["name", "staff", "who"]].rename(
+                        columns={
+                            "name": "Building",
+                            "staff": f"Staff without a held session since {since:%-d %b %Y}",
+                            "who": "Who",
+                        }
+                    ),
+                    max_rows=8,
+                )
+                # One picker and one link, as on the Equity page: a list of a link per building would
+                # be as long as the district.
+                labels = [
+                    f"{name}: {count} support staff"
+                    for name, count in zip(
+                        gaps_by_building["name"], gaps_by_building["staff"], strict=True
+                    )
+                ]
+                pick_column, link_column = st.columns([3, 1], vertical_alignment="bottom")
+                picked = pick_column.selectbox(
+                    "Start a follow-up action for a building",
+                    range(len(gaps_by_building)),
+                    key="supervision_follow_up_building",
+                    format_func=labels.__getitem__,
+                )
+                gap = gaps_by_building.iloc[picked]
+                with link_column:
+                    create_action_link(
+                        source_type="staff_support_gap",
+                        source_ref=gap["ids"],
+                        building_id=gap["building"],
+                        title=f"Restore supervision for {gap['staff']} support staff at "
+                        f"{gap['name']}",
+                        problem_statement=(
+                            f"As of {as_of:%-d %B %Y}, {gap['staff']} support staff at "
+                            f"{gap['name']} had no held supervision session in {window} days."
+                        ),
+                    )
 
     activity = load(
         get_supervision_activity, school_year=school_year, scope=scope, building_id=chosen

@@ -66,6 +66,37 @@ def test_choosing_the_lapsed_building_shows_its_whole_team_past_the_window(
     assert team["Days since"].min() >= 70
 
 
+def test_one_picker_and_one_link_start_the_follow_up_for_a_building_with_gaps(
+    monkeypatch, demo_store_url
+):
+    app = open_page(monkeypatch, demo_store_url)
+    with session_scope(demo_store_url) as session:
+        coverage = get_supervision_coverage(session, as_of=DEMO_AS_OF, scope=DISTRICT)
+    staff = coverage.staff
+    past = staff[~staff["covered"]]
+    first_building = past["building_ids"].str.split(";").str[0]
+    [gaps] = [frame.value for frame in app.dataframe if "Who" in frame.value.columns]
+    assert len(gaps) == first_building.nunique()
+    assert gaps.iloc[:, 1].sum() == len(past)
+
+    picker = app.selectbox(key="supervision_follow_up_building")
+    lapsed = sorted(first_building.unique()).index(LAPSED)
+    picker.select_index(lapsed).run()
+    assert not app.exception
+    links = [
+        link
+        for link in app.get("page_link")
+        if link.proto.label == "Create follow-up action"
+        and "staff_support_gap" in link.proto.query_string
+    ]
+    assert len(links) == 1
+    query = links[0].proto.query_string
+    assert f"building={LAPSED}" in query
+    lapsed_ids = past.loc[first_building == LAPSED, "staff_id"]
+    assert len(lapsed_ids) == 10
+    assert all(staff_id in query for staff_id in lapsed_ids)
+
+
 def test_a_building_scope_sees_its_own_staff_and_only_district_aggregates_of_the_rest(
     monkeypatch, demo_store_url
 ):
