@@ -83,9 +83,9 @@ def _insist_on_the_router() -> None:
 
 
 def page_setup(title: str, *, caption: str | None = None) -> StoreStatus:
-    """Every page starts here: the store is ready, the demo banner shows when it holds demo data."""
+    """Every page starts here (dashboard.py has already made the store ready): the demo banner shows
+    when the store holds demo data."""
     _insist_on_the_router()
-    prepare_store()
     status = load(get_store_status)
     if status.demo:
         as_of = f" The demo's data runs to {status.as_of:%-d %B %Y}." if status.as_of else ""

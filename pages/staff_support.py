@@ -338,6 +338,10 @@ with supervision_tab:
                     .map(building_names)
                     .fillna(gaps_by_building["building"]),
                 )
+                # Most staff without supervision first: the picker starts at the building to act on.
+                gaps_by_building = gaps_by_building.sort_values(
+                    ["staff", "name"], ascending=[False, True], ignore_index=True
+                )
                 show_table(
                     gaps_by_building[["name", "staff", "who"]].rename(
                         columns={

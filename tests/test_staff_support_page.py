@@ -80,8 +80,10 @@ def test_one_picker_and_one_link_start_the_follow_up_for_a_building_with_gaps(
     assert gaps.iloc[:, 1].sum() == len(past)
 
     picker = app.selectbox(key="supervision_follow_up_building")
-    lapsed = sorted(first_building.unique()).index(LAPSED)
-    picker.select_index(lapsed).run()
+    # Buildings with the most staff past the window come first: the lapsed one (its whole team).
+    assert picker.value == 0 and picker.options[0].endswith(": 10 support staff")
+    assert gaps.iloc[:, 1].tolist() == sorted(gaps.iloc[:, 1], reverse=True)
+    picker.select_index(0).run()
     assert not app.exception
     links = [
         link
