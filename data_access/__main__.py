@@ -1,5 +1,5 @@
-"""The command line: `python -m data_access init | demo | export | import` (see the README and the data
-contract).
+"""The command line: `python -m data_access init | demo | export | import | recount` (see the README
+and the data contract).
 
 Exit status 0 on success; non-zero on any error, with the problem on stderr. On error the store is
 exactly as it was before the command.
@@ -41,6 +41,11 @@ def main(argv: list[str] | None = None) -> int:
         "--year", help="school year, e.g. 2025-26 (default: the newest in the store)"
     )
     export.add_argument("--as-of", help="the date to compute as of, YYYY-MM-DD (default: today)")
+    commands.add_parser(
+        "recount",
+        help="recount the equity summary from the student rows (only needed after changing "
+        "students, attendance, discipline or supports with SQL, outside the dashboard)",
+    )
     from data_access.imports.cli import add_import_arguments
 
     add_import_arguments(
@@ -52,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "init":
             return run_init(url)
+        if args.command == "recount":
+            return run_recount(url)
         if args.command == "export":
             return run_export(url, kind=args.kind, out=args.out, year=args.year, as_of=args.as_of)
         if args.command == "import":
@@ -76,6 +83,30 @@ def run_init(url: str) -> int:
     done = init_store(url)
     store = describe_url(url)
     print(f"{store}: " + ("; ".join(done) if done else "already up to date, nothing changed"))
+    return 0
+
+
+def run_recount(url: str) -> int:
+    from data_access.db import record_write, session_scope
+    from data_access.equity_summary import recount_equity_summary
+    from data_access.store import init_store
+
+    init_store(url)
+    with session_scope(url) as session:
+        result = recount_equity_summary(session)
+        if result.changed_cells:  # the dashboard's caches must see the new counts
+            record_write(
+                session,
+                actor="command line",
+                operation="recount",
+                table_name="equity_cell_counts",
+                detail={"changed_cells": result.changed_cells},
+            )
+    print(
+        f"{describe_url(url)}: counted {result.cells:,} cells of {len(result.school_years)} school "
+        f"year(s); {result.changed_cells:,} differed from the stored counts"
+        + (" and were corrected." if result.changed_cells else ".")
+    )
     return 0
 
 

@@ -15,6 +15,7 @@ one without the other.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import chain
 
 from sqlalchemy import (
@@ -144,6 +145,32 @@ def rebuild_equity_summary(session: Session, school_years: Iterable[str] | None 
     session.execute(clear)
     columns = ["school_year", "building_id", *GROUP_COLUMNS, *CELL_COUNTS]
     session.execute(insert(summary).from_select(columns, cell_counts_query(years)))
+
+
+@dataclass(frozen=True)
+class Recount:
+    school_years: tuple[str, ...]
+    cells: int
+    changed_cells: int  # cells added, removed or with a different count
+
+
+def recount_equity_summary(session: Session) -> Recount:
+    """Rebuild the whole summary from the student rows, saying how much of it was out of date
+    (anything but 0 means student data was changed outside the dashboard)."""
+    summary = EquityCellCount.__table__
+    columns = [
+        summary.c[name] for name in ("school_year", "building_id", *GROUP_COLUMNS, *CELL_COUNTS)
+    ]
+    before = {tuple(row) for row in session.execute(select(*columns))}
+    rebuild_equity_summary(session)
+    after = {tuple(row) for row in session.execute(select(*columns))}
+    keys = len(GROUP_COLUMNS) + 2
+    changed = {row[:keys] for row in before ^ after}
+    return Recount(
+        school_years=tuple(sorted({row[0] for row in after})),
+        cells=len(after),
+        changed_cells=len(changed),
+    )
 
 
 def years_changed(session: Session, school_years: Iterable[str] | str) -> None:

@@ -193,3 +193,35 @@ def test_the_migration_counts_the_students_already_in_the_store(tmp_path):
     counts = dict(zip(CELL_COUNTS, black[2 + len(GROUP_COLUMNS) :], strict=True))
     assert (counts["n_students"], counts["oss"], counts["exclusion"]) == (2, 1, 1)
     assert (counts["n_attendance"], counts["chronic_absence"]) == (1, 1)
+
+
+def test_recount_corrects_a_summary_left_stale_by_a_change_made_with_sql(
+    sqlite_url, monkeypatch, capsys
+):
+    from data_access.__main__ import main
+    from data_access.db import get_data_version
+
+    with session_scope(sqlite_url) as session:
+        add_building(session, "B1")
+        add_students(session, "B1", "2025-26", 3, race_ethnicity="WH")
+    # A database administrator recodes one student in SQL, outside the dashboard: no session, no
+    # recount, so the summary still says three White students.
+    with get_engine(sqlite_url).begin() as connection:
+        connection.execute(
+            text("UPDATE students SET race_ethnicity = 'BL' WHERE student_id = 'SB1-00000'")
+        )
+    assert summary_rows(sqlite_url) != live_rows(sqlite_url)
+    with session_scope(sqlite_url) as session:
+        version = get_data_version(session)
+
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    assert main(["recount"]) == 0
+    assert "counted 2 cells of 1 school year(s); 2 differed" in capsys.readouterr().out
+    assert summary_rows(sqlite_url) == live_rows(sqlite_url)
+    with session_scope(sqlite_url) as session:
+        assert get_data_version(session) == version + 1  # open dashboards reload the counts
+
+    assert main(["recount"]) == 0
+    assert "0 differed from the stored counts." in capsys.readouterr().out
+    with session_scope(sqlite_url) as session:
+        assert get_data_version(session) == version + 1
