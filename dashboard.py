@@ -12,7 +12,7 @@ from components.access import (
     signed_in_email,
     unknown_user_page,
 )
-from components.page import prepare_store
+from components.page import freeze_startup_objects, prepare_store
 
 st.set_page_config(
     page_title="MTSS leadership dashboard",
@@ -63,3 +63,4 @@ allowed = {
     for section, pages in PAGES.items()
 }
 st.navigation({section: pages for section, pages in allowed.items() if pages}).run()
+freeze_startup_objects()

@@ -44,6 +44,14 @@ TABLE_ROWS = 25  # up to this many buildings the matrix is a plain table (large 
 CHART_BUILDINGS = 15  # the key charts show the buildings needing most attention, up to this many
 AGENDA_ITEMS = 6  # per agenda section; the rest are counted, with a link to the area page
 TEAM_PAGE = "pages/team.py"
+# Headline values wrap rather than end in "…": "145 of 200" must be read whole, even in five columns.
+WRAP_METRICS_CSS = """
+<style>
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
+</style>
+"""
 PRESENTATION_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
@@ -114,6 +122,7 @@ when_column.markdown(
 )
 
 # --- Headline figures ---------------------------------------------------------------------------
+st.html(WRAP_METRICS_CSS)
 VERDICT_COLORS = {"better": "blue", "worse": "orange"}
 for column, item in zip(st.columns(len(headlines.items)), headlines.items, strict=True):
     verdict = item.verdict
