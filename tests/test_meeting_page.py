@@ -134,7 +134,10 @@ def test_presentation_mode_hides_the_sidebar_and_opens_from_its_address(
     assert not any(m.label == "Buildings" for m in app.metric)
     app.toggle(key="meeting_present").set_value(False).run()
     assert "present" not in app.query_params
-    assert not app.get("html")
+    styles = [element.proto.body for element in app.get("html")]
+    assert not any('[data-testid="stSidebar"]' in css for css in styles)
+    # Headline values wrap in either mode: "145 of 200" is never cut to "145 of …".
+    assert any("stMetricValue" in css and "white-space: normal" in css for css in styles)
     assert any(m.label == "Buildings" for m in app.metric)
 
 
