@@ -31,7 +31,7 @@ NOT_FOR_VIEWERS = {"building", "follow_up"}
 @pytest.fixture(scope="module")
 def building_names(demo_store_url) -> dict[str, str]:
     with session_scope(demo_store_url) as session:
-        return dict(session.execute(select(Building.building_id, Building.name)).tuples().all())
+        return dict(session.execute(select(Building.building_id, Building.name)).all())
 
 
 def open_as(monkeypatch, url: str, role: str, buildings: list[str] | None, page: str) -> AppTest:

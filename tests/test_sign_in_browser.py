@@ -57,7 +57,7 @@ def district(tmp_path) -> dict:
             .scalars()
             .first()
         )
-        names = dict(session.execute(select(Building.building_id, Building.name)).tuples().all())
+        names = dict(session.execute(select(Building.building_id, Building.name)).all())
     other = next(b for b in sorted(names) if b != own)
     return {
         "own_name": names[own],
