@@ -21,19 +21,25 @@ def data_version() -> int:
         return get_data_version(session)
 
 
+def _key(function: Callable[..., Any]) -> tuple[str, str, int]:
+    """What every cached result is keyed by besides its arguments: the function's name (standing
+    for the function, which is not hashed), the store and the store's data version."""
+    return (
+        f"{function.__module__}.{function.__qualname__}",
+        get_settings().database_url,
+        data_version(),
+    )
+
+
 def load(query: Callable[..., T], /, **arguments: Any) -> T:
     """Run a `data_access` query (a function taking a session and keyword arguments) through the cache."""
-    url = get_settings().database_url
-    name = f"{query.__module__}.{query.__qualname__}"
-    return _cached(query, name, url, data_version(), arguments)
+    return _cached(query, *_key(query), arguments)
 
 
 @st.cache_data(show_spinner=False, max_entries=1000)
 def _cached(
     _query: Callable[..., Any], name: str, url: str, version: int, arguments: dict[str, Any]
 ) -> Any:
-    # `name`, `url`, `version` and `arguments` form the key; the query itself (leading underscore)
-    # is not hashed, its name stands for it.
     with session_scope(url) as session:
         return _query(session, **arguments)
 
@@ -42,9 +48,7 @@ def derive(compute: Callable[..., T], /, **arguments: Any) -> T:
     """`compute(**arguments)` through the same cache: for work a page does on loaded data (labelling
     rows, joining school years) that would otherwise be redone on every rerun. `compute` loads what it
     needs itself, so the arguments stay small (they are hashed): say what to load, never pass frames."""
-    url = get_settings().database_url
-    name = f"{compute.__module__}.{compute.__qualname__}"
-    return _derived(compute, name, url, data_version(), arguments)
+    return _derived(compute, *_key(compute), arguments)
 
 
 @st.cache_data(show_spinner=False, max_entries=1000)
@@ -58,9 +62,7 @@ def derive_figure(build: Callable[..., T], /, **arguments: Any) -> T:
     """`derive` for a plotly figure: the figure object itself is kept (an unpickled figure is
     validated again, which is the slow part of building one) and shared by every session, so whoever
     draws it must not change it (`show_chart` does not)."""
-    url = get_settings().database_url
-    name = f"{build.__module__}.{build.__qualname__}"
-    return _figure(build, name, url, data_version(), arguments)
+    return _figure(build, *_key(build), arguments)
 
 
 @st.cache_resource(show_spinner=False, max_entries=100)

@@ -283,25 +283,18 @@ group_key = picker_column.selectbox(
     key="equity_trend_group",
 )
 group_label = GROUP_LABELS[group_key]
-trend = derive(
-    group_trend,
-    scope=scope,
-    building_id=building_id,
-    indicator=indicator,
-    group_type=group_key[0],
-    group=group_key[1],
-)
+one_group = {
+    "scope": scope,
+    "building_id": building_id,
+    "indicator": indicator,
+    "group_type": group_key[0],
+    "group": group_key[1],
+}
+trend = derive(group_trend, **one_group)
 chart_column, table_column = st.columns([1, 1], gap="large")
 with chart_column:
     show_chart(
-        derive_figure(
-            trend_chart,
-            scope=scope,
-            building_id=building_id,
-            indicator=indicator,
-            group_type=group_key[0],
-            group=group_key[1],
-        ),
+        derive_figure(trend_chart, **one_group),
         key="equity_trend",
     )
 with table_column:
