@@ -34,6 +34,7 @@ from data_access.settings import get_settings
 Progress = Callable[[float, str], None]
 
 ACCEPTED_NAMES = ", ".join(TABLE_ORDER)
+STUDENT_DATA_TABLES = ("students", "attendance", "discipline", "supports")  # what equity counts
 DEMO_REFUSAL = (
     "the store holds the demo district; clear the demo data first (on the Data page, or with "
     "`python -m data_access import --replace-demo ...`), so your district's data is not mixed "
@@ -166,6 +167,9 @@ def import_files(
             _run(session, plan, result, actor, replace_demo, school_year, today, report)
             if result.problems or dry_run:
                 raise _Abandon
+            if any(name in result.counts for name in STUDENT_DATA_TABLES):
+                # Done when the transaction commits: a few seconds for a large district's years.
+                report(0.99, "Counting the equity indicators of the school years imported")
             result.data_version = record_write(
                 session,
                 actor=actor,
@@ -293,7 +297,7 @@ def _note_student_data(
     Students and attendance rows are keyed by school year, so the file's years are all it can
     change. An incident or support is keyed by its own id: an updated row may have moved from
     another year, so any update recounts every year (a re-import of unchanged rows recounts none)."""
-    if name not in ("students", "attendance", "discipline", "supports"):
+    if name not in STUDENT_DATA_TABLES:
         return
     if name in ("discipline", "supports") and counts.updated:
         years_changed(session, EVERY_YEAR)
