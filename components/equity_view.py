@@ -25,15 +25,19 @@ def indicator_rows(*, school_year: str, scope: Scope, indicator: str) -> pd.Data
     return label_equity_rows(rows[rows["indicator"] == indicator], current_minimums())
 
 
+def building_flags(rows: pd.DataFrame) -> pd.DataFrame:
+    """The flagged rows of buildings (the district's own rows left out)."""
+    return rows[rows["flag"].notna() & (rows["building_id"] != DISTRICT_ID)]
+
+
 def heatmap(*, school_year: str, scope: Scope, indicator: str, show_all: bool) -> go.Figure:
     """The buildings x groups heatmap of one indicator: every building, or (`show_all` False) the
     district's row and the buildings with a flag."""
     labelled = derive(indicator_rows, school_year=school_year, scope=scope, indicator=indicator)
-    flagged = labelled["flag"].notna() & (labelled["building_id"] != DISTRICT_ID)
     shown = labelled[
         (labelled["building_id"] == DISTRICT_ID)
         | show_all
-        | labelled["building_id"].isin(set(labelled.loc[flagged, "building_id"]))
+        | labelled["building_id"].isin(set(building_flags(labelled)["building_id"]))
     ]
     return risk_ratio_heatmap(
         shown.assign(row_label=shown["building_name"]),

@@ -36,6 +36,8 @@ from data_access.equity_metrics import CELL_COUNTS, CHRONIC_ABSENCE_MIN_DAYS, GR
 from data_access.models import Attendance, Discipline, EquityCellCount, Student, Support
 
 STUDENT_DATA = (Student, Attendance, Discipline, Support)
+STUDENT_DATA_TABLES = tuple(model.__tablename__ for model in STUDENT_DATA)
+SUMMARY_COLUMNS = ("school_year", "building_id", *GROUP_COLUMNS, *CELL_COUNTS)
 EVERY_YEAR = "*"  # `years_changed(session, EVERY_YEAR)`: rebuild the whole summary
 _PENDING = "equity_years_changed"  # session.info key: years to rebuild at commit
 
@@ -143,8 +145,7 @@ def rebuild_equity_summary(session: Session, school_years: Iterable[str] | None 
     if years is not None:
         clear = clear.where(summary.c.school_year.in_(years))
     session.execute(clear)
-    columns = ["school_year", "building_id", *GROUP_COLUMNS, *CELL_COUNTS]
-    session.execute(insert(summary).from_select(columns, cell_counts_query(years)))
+    session.execute(insert(summary).from_select(SUMMARY_COLUMNS, cell_counts_query(years)))
 
 
 @dataclass(frozen=True)
@@ -158,9 +159,7 @@ def recount_equity_summary(session: Session) -> Recount:
     """Rebuild the whole summary from the student rows, saying how much of it was out of date
     (anything but 0 means student data was changed outside the dashboard)."""
     summary = EquityCellCount.__table__
-    columns = [
-        summary.c[name] for name in ("school_year", "building_id", *GROUP_COLUMNS, *CELL_COUNTS)
-    ]
+    columns = [summary.c[name] for name in SUMMARY_COLUMNS]
     before = {tuple(row) for row in session.execute(select(*columns))}
     rebuild_equity_summary(session)
     after = {tuple(row) for row in session.execute(select(*columns))}

@@ -431,7 +431,7 @@ def get_headlines(
         once_per_session(session, get_supervision_coverage, as_of=as_of, scope=scope), building_id
     )
     covered_then, staff_then = _coverage_of(
-        get_supervision_coverage(session, as_of=then, scope=scope), building_id
+        once_per_session(session, get_supervision_coverage, as_of=then, scope=scope), building_id
     )
     share, share_then = _share(covered, staff), _share(covered_then, staff_then)
     items.append(
@@ -454,7 +454,10 @@ def get_headlines(
     now_gaps = missing_roles(
         once_per_session(session, get_staffing, school_year=school_year_of(as_of), scope=scope)
     )
-    then_gaps = missing_roles(get_staffing(session, school_year=school_year_of(then), scope=scope))
+    # Usually the same school year as now: asked the same way, it is read once.
+    then_gaps = missing_roles(
+        once_per_session(session, get_staffing, school_year=school_year_of(then), scope=scope)
+    )
     if building_id is None:
         value, before_value = now_gaps["building_id"].nunique(), then_gaps["building_id"].nunique()
         label, unit = "Missing a role", "buildings"
@@ -726,7 +729,9 @@ def get_meeting_picture(
     district_gaps = (
         gaps
         if scope.is_district
-        else missing_roles(get_staffing(session, school_year=school_year, scope=DISTRICT))
+        else missing_roles(
+            once_per_session(session, get_staffing, school_year=school_year, scope=DISTRICT)
+        )
     )
 
     years = once_per_session(session, get_equity_years, as_of=as_of)
@@ -827,7 +832,7 @@ def get_meeting(session: Session, *, as_of: date, scope: Scope) -> Meeting:
         given=None,
     )
     return Meeting(
-        headlines=get_headlines(session, as_of=as_of, equity=district_equity),
+        headlines=get_headlines(session, as_of=as_of),  # its equity rows: once_per_session's
         picture=get_meeting_picture(session, as_of=as_of, scope=scope),
         district_equity=district_equity,
     )

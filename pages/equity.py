@@ -13,6 +13,7 @@ from components.equity_charts import (
 )
 from components.equity_view import (
     building_bars,
+    building_flags,
     flags_with_years,
     group_trend,
     heatmap,
@@ -93,7 +94,6 @@ indicator = indicator_column.selectbox(
 )
 indicator_name = INDICATORS[indicator]
 in_sentence = indicator_name[0].lower() + indicator_name[1:]  # keeps "IEP" and "ODR" upper case
-short_name = INDICATOR_SHORT_NAMES[indicator]
 
 labelled = derive(indicator_rows, school_year=school_year, scope=scope, indicator=indicator)
 if labelled.empty:
@@ -103,9 +103,8 @@ if labelled.empty:
 # --- Buildings x groups -----------------------------------------------------------------------------
 
 st.subheader(f"Risk ratios by building and student group: {in_sentence}, {school_year}")
-flagged_buildings = set(
-    labelled.loc[labelled["flag"].notna() & (labelled["building_id"] != DISTRICT_ID), "building_id"]
-)
+indicator_flags = building_flags(labelled)
+flagged_buildings = set(indicator_flags["building_id"])
 building_count = labelled["building_id"].nunique() - 1
 show_all = True
 if building_count > MAX_HEATMAP_ROWS:
@@ -218,7 +217,6 @@ st.subheader(f"One building up close: {in_sentence}, {school_year}")
 buildings = (labelled[["building_id", "building_name"]].drop_duplicates().set_index("building_id"))[
     "building_name"
 ]
-indicator_flags = labelled[labelled["flag"].notna() & (labelled["building_id"] != DISTRICT_ID)]
 if params.get("building") in buildings.index:
     default_building = params["building"]
 elif not indicator_flags.empty:  # start where the flags are
@@ -282,7 +280,6 @@ group_key = picker_column.selectbox(
     format_func=GROUP_LABELS.get,
     key="equity_trend_group",
 )
-group_label = GROUP_LABELS[group_key]
 one_group = {
     "scope": scope,
     "building_id": building_id,

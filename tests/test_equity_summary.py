@@ -12,7 +12,7 @@ from sqlalchemy import delete, select, text
 
 from data_access.db import get_engine, session_scope
 from data_access.equity_metrics import CELL_COUNTS, GROUP_COLUMNS
-from data_access.equity_summary import cell_counts_query
+from data_access.equity_summary import SUMMARY_COLUMNS, cell_counts_query
 from data_access.imports.pipeline import import_files, remove_demo
 from data_access.imports.reading import collect_files
 from data_access.models import Discipline, EquityCellCount, Student
@@ -26,13 +26,11 @@ from tests.utils.factories import (
     write_import_file,
 )
 
-COLUMNS = ["school_year", "building_id", *GROUP_COLUMNS, *CELL_COUNTS]
-
 
 def summary_rows(url: str) -> list[tuple]:
     summary = EquityCellCount.__table__
     with session_scope(url) as session:
-        rows = session.execute(select(*(summary.c[name] for name in COLUMNS)))
+        rows = session.execute(select(*(summary.c[name] for name in SUMMARY_COLUMNS)))
         return sorted(tuple(row) for row in rows)
 
 
@@ -59,7 +57,7 @@ def test_the_demo_loads_with_its_summary(demo_store_url):
         years = set(session.execute(select(Student.school_year).distinct()).scalars())
         students = session.execute(select(Student.student_id)).all()
     assert {row[0] for row in summary} == years and len(years) >= 2
-    assert sum(row[COLUMNS.index("n_students")] for row in summary) == len(students)
+    assert sum(row[SUMMARY_COLUMNS.index("n_students")] for row in summary) == len(students)
 
 
 def test_orm_writes_recount_only_their_year_and_a_failed_write_changes_nothing(store_url):

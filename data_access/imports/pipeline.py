@@ -22,7 +22,7 @@ from data_access.db import (
     session_scope,
     set_store_info,
 )
-from data_access.equity_summary import EVERY_YEAR, years_changed
+from data_access.equity_summary import EVERY_YEAR, STUDENT_DATA_TABLES, years_changed
 from data_access.imports.checking import CheckedTable, KnownKeys, check_actions, check_table
 from data_access.imports.loading import TableCounts, load_table
 from data_access.imports.oneroster import ONEROSTER_FILES, is_oneroster_set, read_oneroster
@@ -34,7 +34,6 @@ from data_access.settings import get_settings
 Progress = Callable[[float, str], None]
 
 ACCEPTED_NAMES = ", ".join(TABLE_ORDER)
-STUDENT_DATA_TABLES = ("students", "attendance", "discipline", "supports")  # what equity counts
 DEMO_REFUSAL = (
     "the store holds the demo district; clear the demo data first (on the Data page, or with "
     "`python -m data_access import --replace-demo ...`), so your district's data is not mixed "
