@@ -67,26 +67,38 @@ RATIO_TYPE_NAMES = {
 
 
 def describe_side(
-    n: int, events: float, risk: float, minimums: Minimums, *, short: bool = False
+    n: int | None,
+    events: float,
+    risk: float,
+    minimums: Minimums,
+    *,
+    short: bool = False,
+    withheld: str | None = None,
 ) -> str:
     """'37.5% (45 of 120 students)', or why the numbers are withheld, never the withheld numbers.
-    `short` drops the word 'students' and the group size of a withheld risk, for bars and tables.
+    `short` drops the word 'students' and the group size, for bars and tables. `withheld` is the
+    disclosure layer's reason (data_access.equity_disclosure).
 
-    Group sizes below the minimum n-size are shown as 'fewer than N' on screen: a page is read by
-    more people than an export."""
+    A withheld count never says whether it is small or withheld to protect another group: telling
+    them apart would let anyone narrow the cells around it."""
     if not pd.isna(risk) and not pd.isna(events):
         unit = "" if short else " students"
         return f"{risk:.1%} ({int(events):,} of {int(n):,}{unit})"
-    if n < minimums.min_n_size:
+    if withheld == "too_few_students" or (withheld is None and (pd.isna(n) or n < minimums.min_n_size)):
         return f"withheld (fewer than {minimums.min_n_size} students)"
+    if withheld == "protects_another" or pd.isna(n):
+        return "withheld to protect another group"
     if short:
-        return f"withheld (fewer than {minimums.min_cell_size} had it)"
-    return f"withheld (fewer than {minimums.min_cell_size} of {int(n):,} students had it)"
+        return f"withheld (fewer than {minimums.min_cell_size} had it, or to protect another group)"
+    return (
+        f"withheld (fewer than {minimums.min_cell_size} of {int(n):,} students had it, or to "
+        "protect another group)"
+    )
 
 
 def describe_ratio(ratio: float, ratio_type: str, flag: str | None, threshold: float) -> str:
     if ratio_type == "not_calculated" or pd.isna(ratio):
-        return "Not calculated: too few students to compare fairly"
+        return "Not shown: too few students to compare, or withheld to protect a small group"
     name = "Alternate risk ratio" if ratio_type == "alternate_risk_ratio" else "Risk ratio"
     text = f"{name}: {ratio:.2f}"
     if flag == "over":
@@ -121,6 +133,9 @@ def label_equity_rows(rows: pd.DataFrame, minimums: Minimums) -> pd.DataFrame:
     """The rows with the words every view shows: group label, heatmap heading, cell text, the two
     sides described, and the hover text. Built only from values the rules let through."""
     keys = list(zip(rows["group_type"], rows["group"], strict=True))
+    for reason in ("withheld_group", "withheld_comparison"):
+        if reason not in rows:
+            rows = rows.assign(**{reason: None})
     labelled = rows.assign(
         group_label=[GROUP_LABELS[key] for key in keys],
         heatmap_label=[HEATMAP_GROUP_LABELS[key] for key in keys],
@@ -139,14 +154,26 @@ def label_equity_rows(rows: pd.DataFrame, minimums: Minimums) -> pd.DataFrame:
             "building_id",
             "building_name",
             "group_label",
+            "withheld_group",
+            "withheld_comparison",
         ]
     ].itertuples(index=False)
     texts, labels, groups, comparisons, ratios, hovers = [], [], [], [], [], []
     groups_short, comparisons_short = [], []
     for row in records:
-        group = describe_side(row.n_group, row.events_group, row.risk_group, minimums)
+        group_reason = row.withheld_group if isinstance(row.withheld_group, str) else None
+        comparison_reason = (
+            row.withheld_comparison if isinstance(row.withheld_comparison, str) else None
+        )
+        group = describe_side(
+            row.n_group, row.events_group, row.risk_group, minimums, withheld=group_reason
+        )
         comparison = describe_side(
-            row.n_comparison, row.events_comparison, row.risk_comparison, minimums
+            row.n_comparison,
+            row.events_comparison,
+            row.risk_comparison,
+            minimums,
+            withheld=comparison_reason,
         )
         flag = row.flag if isinstance(row.flag, str) else None
         ratio = describe_ratio(row.ratio, row.ratio_type, flag, minimums.threshold)
@@ -157,7 +184,14 @@ def label_equity_rows(rows: pd.DataFrame, minimums: Minimums) -> pd.DataFrame:
         )
         texts.append(cell_text(row.ratio, row.ratio_type, flag))
         groups_short.append(
-            describe_side(row.n_group, row.events_group, row.risk_group, minimums, short=True)
+            describe_side(
+                row.n_group,
+                row.events_group,
+                row.risk_group,
+                minimums,
+                short=True,
+                withheld=group_reason,
+            )
         )
         comparisons_short.append(
             describe_side(
@@ -166,6 +200,7 @@ def label_equity_rows(rows: pd.DataFrame, minimums: Minimums) -> pd.DataFrame:
                 row.risk_comparison,
                 minimums,
                 short=True,
+                withheld=comparison_reason,
             )
         )
         labels.append(ratio_label(row.ratio, row.ratio_type, flag))

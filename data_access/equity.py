@@ -17,7 +17,7 @@ from data_access.equity_metrics import (
     EXPORT_COLUMNS,
     GROUP_COLUMNS,
     Minimums,
-    compute_equity,
+    publish_equity,
 )
 from data_access.export_format import format_export
 from data_access.exports import ExportOptions
@@ -72,16 +72,15 @@ def current_minimums() -> Minimums:
 def get_equity(session: Session, *, school_year: str, scope: Scope = DISTRICT) -> pd.DataFrame:
     """The contract's `equity` rows for one school year: the district's rows (everyone may see them)
     and every building in `scope`, each with its name. Withheld values are NaN."""
-    cells = get_cell_counts(session, school_year=school_year, scope=scope)
-    if scope.is_district:
-        if cells.empty:
-            return _empty_equity()
-        district = None  # the district's totals are its buildings' sum
-    else:
-        district = get_cell_counts(session, school_year=school_year, by_building=False)
-        if district.empty:
-            return _empty_equity()
-    rows = compute_equity(cells, district, current_minimums())
+    # Every building is counted whatever the scope: what is withheld to protect a small group depends
+    # on the whole district's table, and must be the same for every viewer. Then only the district's
+    # rows and the scope's buildings leave this function.
+    cells = get_cell_counts(session, school_year=school_year, scope=DISTRICT)
+    if cells.empty:
+        return _empty_equity()
+    rows = publish_equity(cells, current_minimums())
+    rows = rows[(rows["building_id"] == DISTRICT_ID) | rows["building_id"].map(scope.allows)]
+    rows = rows.reset_index(drop=True)
     rows.insert(0, "school_year", school_year)
     names = dict(session.execute(select(Building.building_id, Building.name)).all())
     rows["building_name"] = rows["building_id"].map(names).fillna("District (all buildings)")

@@ -272,7 +272,21 @@ def compute_equity(
     `district` is the district-wide cell table; None means `cells` holds every building, so the
     district is their sum."""
     district = district_cells(cells) if district is None else district
-    return assess_groups(count_groups(cells), count_groups(district), minimums)
+    building_counts, district_counts = count_groups(cells), count_groups(district)
+    return assess_groups(building_counts, district_counts, minimums)
+
+
+def publish_equity(cells: pd.DataFrame, minimums: Minimums) -> pd.DataFrame:
+    """The rows as they may be published: `compute_equity` over every building of the district
+    (`cells` must hold them all), then the disclosure-avoidance layer (`equity_disclosure`), which
+    withholds further counts so that no withheld one can be worked out from what is shown."""
+    from data_access.equity_disclosure import protect_equity
+
+    district = district_cells(cells)
+    building_counts, district_counts = count_groups(cells), count_groups(district)
+    rows = assess_groups(building_counts, district_counts, minimums)
+    counts = pd.concat([building_counts, district_counts], ignore_index=True)
+    return protect_equity(rows, counts, minimums)
 
 
 def previous_school_year(school_year: str) -> str:

@@ -1,0 +1,247 @@
+"""An attacker for the equity rows: from everything published for one school year and indicator,
+how narrowly can each withheld count be worked out?
+
+It knows what anyone reading the page, its hover texts and the export knows: every published group
+size, count, risk and ratio of every building and the district; each building's enrolment (the
+staffing export publishes it); what each withheld cell's label says ("fewer than 30 students": a size
+of 0 to 29; "withheld to protect another group": a size of at least 30; a withheld count: at most its
+group's size); and how the numbers fit together: a group plus everyone else is the building, the race
+groups add up to it, so do the sexes, each yes/no group and its complement, the buildings add up to
+the district, a risk times its size is a count, and a ratio ties a group's count to everyone else's.
+For special-education identification it also knows that every student with an IEP counts and nobody
+else does.
+
+It solves those equations as a linear programme twice per withheld value (the smallest and the
+largest value it can take), then rounds inwards, as whole students come in whole numbers. A withheld
+value whose range holds fewer than `min_values` whole numbers is a disclosure.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import lil_matrix
+
+from data_access.equity_disclosure import PARTITIONS, SPLIT_BY_COMPARISON, TOO_FEW_STUDENTS
+from data_access.equity_disclosure import PROTECTS_ANOTHER as SIZE_PROTECTED
+from data_access.equity_metrics import DISTRICT_ID, NOT_REPORTED
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    building_id: str
+    indicator: str
+    group_type: str
+    group: str
+    what: str  # n_group, events_group, n_comparison or events_comparison
+    low: int
+    high: int
+
+    def __str__(self) -> str:
+        return (
+            f"{self.building_id} {self.indicator} {self.group_type}={self.group} {self.what}: "
+            f"between {self.low} and {self.high}"
+        )
+
+
+class _Programme:
+    """Variables and linear equalities/inequalities over them."""
+
+    def __init__(self) -> None:
+        self.index: dict[tuple, int] = {}
+        self.upper: list[float] = []
+        self.lower: list[float] = []
+        self.equalities: list[tuple[dict[int, float], float]] = []
+        self.inequalities: list[tuple[dict[int, float], float]] = []  # sum <= value
+
+    def var(self, *key) -> int:
+        if key not in self.index:
+            self.index[key] = len(self.index)
+            self.lower.append(0.0)
+            self.upper.append(math.inf)
+        return self.index[key]
+
+    def equal(self, terms: dict[int, float], value: float) -> None:
+        self.equalities.append((terms, value))
+
+    def at_most(self, terms: dict[int, float], value: float) -> None:
+        self.inequalities.append((terms, value))
+
+    def bound(self, variable: int, low: float | None = None, high: float | None = None) -> None:
+        if low is not None:
+            self.lower[variable] = max(self.lower[variable], low)
+        if high is not None:
+            self.upper[variable] = min(self.upper[variable], high)
+
+    def solver(self):
+        """HiGHS with the programme loaded once; each range is two re-solves with a new objective,
+        warm-started from the last basis."""
+        import highspy
+        from scipy.sparse import csc_matrix
+
+        rows = [*self.equalities, *self.inequalities]
+        matrix = lil_matrix((len(rows), len(self.index)))
+        row_lower, row_upper = [], []
+        for i, (terms, value) in enumerate(rows):
+            for variable, coefficient in terms.items():
+                matrix[i, variable] += coefficient
+            row_lower.append(value if i < len(self.equalities) else -highspy.kHighsInf)
+            row_upper.append(value)
+        matrix = csc_matrix(matrix)
+        model = highspy.HighsLp()
+        model.num_col_, model.num_row_ = len(self.index), len(rows)
+        model.col_cost_ = np.zeros(len(self.index))
+        model.col_lower_ = np.array(self.lower)
+        model.col_upper_ = np.array([highspy.kHighsInf if math.isinf(u) else u for u in self.upper])
+        model.row_lower_, model.row_upper_ = np.array(row_lower), np.array(row_upper)
+        model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        model.a_matrix_.start_ = matrix.indptr
+        model.a_matrix_.index_ = matrix.indices
+        model.a_matrix_.value_ = matrix.data
+        highs = highspy.Highs()
+        highs.setOptionValue("output_flag", False)
+        highs.passModel(model)
+        return highs
+
+    def range_of(self, objective: dict[int, float], highs) -> tuple[float, float]:
+        import highspy
+
+        columns = np.array(list(objective), dtype=np.int32)
+        highs.changeColsCost(len(columns), columns, np.array(list(objective.values()), float))
+        ends = []
+        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+            highs.changeObjectiveSense(sense)
+            highs.run()
+            status = highs.getModelStatus()
+            if status == highspy.HighsModelStatus.kUnbounded:
+                ends.append(-math.inf if sense == highspy.ObjSense.kMinimize else math.inf)
+            else:
+                assert status == highspy.HighsModelStatus.kOptimal, highs.modelStatusToString(status)
+                ends.append(highs.getInfo().objective_function_value)
+        highs.changeColsCost(len(columns), columns, np.zeros(len(columns)))
+        return ends[0], ends[1]
+
+
+def _shown(value) -> bool:
+    return value is not None and not pd.isna(value)
+
+
+def attack(
+    rows: pd.DataFrame, enrolment: dict[str, int], *, min_values: int
+) -> list[Disclosure]:
+    """Every withheld value of `rows` (one school year's published equity rows, every building and
+    the district) that the attacker narrows to fewer than `min_values` whole numbers."""
+    found = []
+    for indicator, part in rows.groupby("indicator", sort=False):
+        found += _attack_indicator(indicator, part, enrolment, min_values)
+    return found
+
+
+def _attack_indicator(indicator, rows, enrolment, min_values) -> list[Disclosure]:
+    lp = _Programme()
+    buildings = sorted(set(rows["building_id"]) - {DISTRICT_ID})
+    every_row = [*buildings, DISTRICT_ID]
+    partitions = [p for p in PARTITIONS if (indicator, p) not in NOT_REPORTED]
+
+    def e(r, p, m):
+        return lp.var("e", r, p, m)
+
+    def n(r, p, m):
+        return lp.var("n", r, p, m)
+
+    def total_e(r):
+        return lp.var("T", r)
+
+    def total_n(r):
+        return lp.var("N", r)
+
+    # How the numbers fit together.
+    for r in every_row:
+        for p in PARTITIONS:  # every partition exists, reported or not
+            lp.equal({e(r, p, m): 1 for m in PARTITIONS[p]} | {total_e(r): -1}, 0)
+            lp.equal({n(r, p, m): 1 for m in PARTITIONS[p]} | {total_n(r): -1}, 0)
+            for m in PARTITIONS[p]:
+                lp.at_most({e(r, p, m): 1, n(r, p, m): -1}, 0)  # a count is at most its group
+        if indicator != "chronic_absence" and r in enrolment:
+            lp.bound(total_n(r), enrolment[r], enrolment[r])
+        if indicator == "sped_identification":
+            # Every student with an IEP is identified, nobody else.
+            lp.equal({e(r, "iep", "Y"): 1, n(r, "iep", "Y"): -1}, 0)
+            lp.bound(e(r, "iep", "N"), 0, 0)
+    for p in PARTITIONS:
+        for m in PARTITIONS[p]:
+            for kind in (e, n):
+                lp.equal({kind(b, p, m): 1 for b in buildings} | {kind(DISTRICT_ID, p, m): -1}, 0)
+    lp.equal({total_e(b): 1 for b in buildings} | {total_e(DISTRICT_ID): -1}, 0)
+    lp.equal({total_n(b): 1 for b in buildings} | {total_n(DISTRICT_ID): -1}, 0)
+
+    # Each side of each published row, as a linear expression of the variables.
+    def sides(row) -> dict[str, dict[int, float]]:
+        r, p, g = row.building_id, row.group_type, row.group
+        if p in SPLIT_BY_COMPARISON:
+            return {
+                "n_group": {n(r, p, g): 1},
+                "events_group": {e(r, p, g): 1},
+                "n_comparison": {total_n(r): 1, n(r, p, g): -1},
+                "events_comparison": {total_e(r): 1, e(r, p, g): -1},
+            }
+        return {
+            "n_group": {n(r, p, g): 1},
+            "events_group": {e(r, p, g): 1},
+            "n_comparison": {n(r, p, "N"): 1},
+            "events_comparison": {e(r, p, "N"): 1},
+        }
+
+    withheld: list[tuple[object, str, dict[int, float]]] = []
+    for row in rows.itertuples(index=False):
+        if row.group_type not in partitions:
+            continue
+        expressions = sides(row)
+        if row.ratio_type == "alternate_risk_ratio":
+            raise AssertionError("an alternate ratio's comparison is the district's: not modelled")
+        for what, terms in expressions.items():
+            value = getattr(row, what)
+            if _shown(value):
+                lp.equal(terms, float(value))
+            else:
+                withheld.append((row, what, terms))
+        for side in ("group", "comparison"):
+            risk, size = getattr(row, f"risk_{side}"), getattr(row, f"n_{side}")
+            if _shown(risk):  # events - risk x size = 0
+                count = expressions[f"events_{side}"]
+                terms = dict(count)
+                for variable, coefficient in expressions[f"n_{side}"].items():
+                    terms[variable] = terms.get(variable, 0) - float(risk) * coefficient
+                lp.equal(terms, 0)
+        reason = row.withheld_group
+        if reason == TOO_FEW_STUDENTS:
+            lp.at_most(expressions["n_group"], 29)
+        elif reason == SIZE_PROTECTED:
+            lp.at_most({k: -v for k, v in expressions["n_group"].items()}, -30)
+        if _shown(row.ratio) and _shown(row.n_group) and _shown(row.n_comparison):
+            # ratio = (e_g / n_g) / (e_c / n_c):  e_g * n_c - ratio * n_g * e_c = 0
+            terms: dict[int, float] = {}
+            for variable, coefficient in expressions["events_group"].items():
+                terms[variable] = terms.get(variable, 0) + coefficient * float(row.n_comparison)
+            for variable, coefficient in expressions["events_comparison"].items():
+                factor = float(row.ratio) * float(row.n_group)
+                terms[variable] = terms.get(variable, 0) - coefficient * factor
+            lp.equal(terms, 0)
+
+    prepared = lp.solver()
+    found = []
+    for row, what, terms in withheld:
+        low, high = lp.range_of(terms, prepared)
+        low_whole = math.ceil(low - 1e-6)
+        high_whole = math.floor(high + 1e-6) if not math.isinf(high) else math.inf
+        if high_whole - low_whole + 1 < min_values:
+            found.append(
+                Disclosure(
+                    row.building_id, indicator, row.group_type, row.group, what,
+                    low_whole, high_whole,
+                )  # fmt: skip
+            )
+    return found
