@@ -209,7 +209,7 @@ def _attack_indicator(indicator, rows, enrolment, min_values) -> list[Disclosure
             else:
                 withheld.append((row, what, terms))
         for side in ("group", "comparison"):
-            risk, size = getattr(row, f"risk_{side}"), getattr(row, f"n_{side}")
+            risk = getattr(row, f"risk_{side}")
             if _shown(risk):  # events - risk x size = 0
                 count = expressions[f"events_{side}"]
                 terms = dict(count)

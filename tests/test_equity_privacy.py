@@ -1,0 +1,142 @@
+"""No withheld equity count can be worked out from what the dashboard publishes.
+
+An attacker (tests/utils/attacker.py) takes every number the Equity page, its hover texts, the
+building and district rows and the export publish for a school year, writes down the equations
+between them and solves them; it names any withheld count it can pin to fewer than
+MTSS_MIN_CELL_SIZE possible values. It runs on the demo district and on small districts built to be
+hard, and once against the layer switched off, to show it finds what primary suppression alone
+leaves open.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from data_access import disclosure
+from data_access.db import session_scope
+from data_access.equity import get_cell_counts, get_equity, list_equity_school_years
+from data_access.equity_metrics import CELL_COUNTS, DISTRICT_ID, Minimums, publish_equity
+from data_access.scope import DISTRICT, building_scope
+from tests.utils.attacker import attack
+
+RULES = Minimums(min_cell_size=10, min_n_size=30, threshold=2.0)
+
+
+def enrolment(cells: pd.DataFrame) -> dict[str, int]:
+    """Each building's students and the district's: public (the staffing export publishes them)."""
+    per_building = cells.groupby("building_id")["n_students"].sum().astype(int).to_dict()
+    return per_building | {DISTRICT_ID: int(cells["n_students"].sum())}
+
+
+def cell(building_id: str, race: str, sex: str, *, n: int, iep=False, el=False, econ=False,
+         **counts: int) -> dict:  # fmt: skip
+    row = {"building_id": building_id, "race_ethnicity": race, "sex": sex, "iep": iep, "el": el,
+           "econ_disadv": econ}  # fmt: skip
+    return row | dict.fromkeys(CELL_COUNTS, 0) | {"n_students": n, "n_attendance": n} | counts
+
+
+@pytest.fixture(scope="module")
+def demo_year(demo_store_url):
+    with session_scope(demo_store_url) as session:
+        year = list_equity_school_years(session)[0]
+        rows = get_equity(session, school_year=year, scope=DISTRICT)
+        cells = get_cell_counts(session, school_year=year, scope=DISTRICT)
+    return year, rows, cells
+
+
+def test_no_withheld_count_of_the_demo_district_can_be_worked_out(demo_year):
+    _, rows, cells = demo_year
+    found = attack(rows, enrolment(cells), min_values=RULES.min_cell_size)
+    assert not found, "\n".join(map(str, found[:20]))
+
+
+def test_the_attacker_finds_what_primary_suppression_alone_leaves_open(demo_year, monkeypatch):
+    """The layer broken on purpose (complementary suppression switched off): the issue's own example
+    comes back, the district's students of sex X with an out-of-school suspension, 251 - 249."""
+    _, _, cells = demo_year
+    monkeypatch.setattr(disclosure.Count, "settle", lambda self: None)
+    rows = publish_equity(cells, RULES)
+    found = attack(rows[rows["indicator"] == "oss"], enrolment(cells), min_values=10)
+    pinned = {(f.building_id, f.group_type, f.group, f.what): (f.low, f.high) for f in found}
+    assert pinned[(DISTRICT_ID, "sex", "X", "events_group")] == (2, 2)
+    assert len(found) > 50
+
+
+def test_the_planted_disproportionality_survives(demo_year):
+    """The middle school's out-of-school suspensions of Black students and students with IEPs."""
+    _, rows, _ = demo_year
+    oss = rows[(rows["indicator"] == "oss") & (rows["building_name"] == "Franklin Middle School")]
+    flagged = oss[oss["flag"] == "over"].set_index(["group_type", "group"])["ratio"]
+    assert flagged[("race_ethnicity", "BL")] > 2.0
+    assert flagged[("iep", "Y")] > 2.0
+
+
+def test_no_group_size_under_the_n_size_is_published(demo_year):
+    _, rows, _ = demo_year
+    for column in ("n_group", "n_comparison"):
+        shown = rows[column].dropna()
+        assert (shown >= RULES.min_n_size).all(), shown[shown < RULES.min_n_size]
+    for column in ("events_group", "events_comparison"):
+        shown = rows[column].dropna()
+        assert (shown >= RULES.min_cell_size).all()
+
+
+def test_a_principal_sees_the_same_numbers_for_their_building_as_the_district_view(
+    demo_store_url, demo_year
+):
+    """The layer decides over the whole district, whoever asks: two viewers' screens together give
+    nothing more than either alone."""
+    year, everything, _ = demo_year
+    with session_scope(demo_store_url) as session:
+        mine = get_equity(session, school_year=year, scope=building_scope({"B09"}))
+    assert set(mine["building_id"]) == {DISTRICT_ID, "B09"}
+    same = everything[everything["building_id"].isin({DISTRICT_ID, "B09"})].reset_index(drop=True)
+    pd.testing.assert_frame_equal(mine.reset_index(drop=True), same)
+
+
+def hard_district(case: str) -> pd.DataFrame:
+    """Small districts built to be hard for the layer."""
+    rows = []
+    if case == "one tiny group":
+        # One Pacific Islander student, suspended, in a building of 366.
+        rows += [cell("B1", "HP", "F", n=1, oss=1, chronic_absence=1)]
+        rows += [cell("B1", "WH", "F", n=150, oss=12, chronic_absence=20)]
+        rows += [cell("B1", "WH", "M", n=120, oss=15, chronic_absence=16, iep=True)]
+        rows += [cell("B1", "HI", "M", n=95, oss=11, chronic_absence=9, econ=True)]
+        rows += [cell("B2", "WH", "F", n=200, oss=14, chronic_absence=25)]
+        rows += [cell("B2", "BL", "M", n=180, oss=30, chronic_absence=22, iep=True)]
+    elif case == "a building of 31 students":
+        rows += [cell("B1", "WH", "F", n=16, oss=2), cell("B1", "BL", "M", n=15, oss=9)]
+        rows += [cell("B2", "WH", "F", n=300, oss=20), cell("B2", "BL", "M", n=250, oss=40)]
+        rows += [cell("B3", "HI", "F", n=220, oss=18, el=True), cell("B3", "WH", "M", n=200, oss=25)]
+    elif case == "a group that is the whole building but one":
+        rows += [cell("B1", "WH", "F", n=200, oss=30), cell("B1", "WH", "M", n=199, oss=28)]
+        rows += [cell("B1", "BL", "M", n=1, oss=1)]
+        rows += [cell("B2", "WH", "F", n=150, oss=12), cell("B2", "BL", "F", n=160, oss=35)]
+        rows += [cell("B2", "AS", "M", n=90, oss=10, econ=True)]
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize(
+    "case", ["one tiny group", "a building of 31 students", "a group that is the whole building but one"]
+)
+def test_no_withheld_count_of_a_hard_district_can_be_worked_out(case):
+    cells = hard_district(case)
+    rows = publish_equity(cells, RULES)
+    found = attack(rows, enrolment(cells), min_values=RULES.min_cell_size)
+    assert not found, "\n".join(map(str, found[:20]))
+    # And the layer was needed: without complementary suppression the attacker succeeds.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(disclosure.Count, "settle", lambda self: None)
+        naive = publish_equity(cells, RULES)
+    assert attack(naive, enrolment(cells), min_values=RULES.min_cell_size)
+
+
+def test_the_one_tiny_groups_student_cannot_be_found_in_any_published_number():
+    """The issue's Garfield example: one Pacific Islander student; 'everyone else in the building'
+    is not published beside a withheld group, so 46 - 45 cannot be done."""
+    rows = publish_equity(hard_district("one tiny group"), RULES)
+    pacific = rows[(rows["building_id"] == "B1") & (rows["group"] == "HP")]
+    assert pacific[["n_group", "events_group", "n_comparison", "events_comparison"]].isna().all().all()
+    assert set(pacific["withheld_group"]) == {"too_few_students"}
