@@ -84,7 +84,9 @@ def describe_side(
     if not pd.isna(risk) and not pd.isna(events):
         unit = "" if short else " students"
         return f"{risk:.1%} ({int(events):,} of {int(n):,}{unit})"
-    if withheld == "too_few_students" or (withheld is None and (pd.isna(n) or n < minimums.min_n_size)):
+    if withheld == "too_few_students" or (
+        withheld is None and (pd.isna(n) or n < minimums.min_n_size)
+    ):
         return f"withheld (fewer than {minimums.min_n_size} students)"
     if withheld == "protects_another" or pd.isna(n):
         return "withheld to protect another group"

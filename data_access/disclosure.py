@@ -182,7 +182,9 @@ class Count:
                 table.lower[:-1].T, table.upper[:-1].T, table.lower[-1], table.upper[-1]
             )
             failing = table.hidden[:-1].T & (possible_values(low, high) < self.min_size)
-            failing |= (table.hidden[-1] & (possible_values(d_low, d_high) < self.min_size))[:, None]
+            failing |= (table.hidden[-1] & (possible_values(d_low, d_high) < self.min_size))[
+                :, None
+            ]
             all_hidden = table.hidden[:-1].all(axis=0) & ~table.hidden[district]
             for column in np.flatnonzero(failing.any(axis=1) | all_hidden):
                 if all_hidden[column]:

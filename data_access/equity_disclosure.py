@@ -154,9 +154,7 @@ def _side_reason(size: int, events: int) -> str | None:
     return COUNT_WITHHELD if events != SHOWN else None
 
 
-def protect_equity(
-    rows: pd.DataFrame, counts: pd.DataFrame, minimums: Minimums
-) -> pd.DataFrame:
+def protect_equity(rows: pd.DataFrame, counts: pd.DataFrame, minimums: Minimums) -> pd.DataFrame:
     """`rows` (assess_groups' rows of every building and the district) with every value the layer
     withholds set missing, `ratio_type` not_calculated where the ratio is withheld, and two columns
     saying why each side is withheld (`withheld_group`, `withheld_comparison`: too_few_students,

@@ -109,7 +109,10 @@ def hard_district(case: str) -> pd.DataFrame:
     elif case == "a building of 31 students":
         rows += [cell("B1", "WH", "F", n=16, oss=2), cell("B1", "BL", "M", n=15, oss=9)]
         rows += [cell("B2", "WH", "F", n=300, oss=20), cell("B2", "BL", "M", n=250, oss=40)]
-        rows += [cell("B3", "HI", "F", n=220, oss=18, el=True), cell("B3", "WH", "M", n=200, oss=25)]
+        rows += [
+            cell("B3", "HI", "F", n=220, oss=18, el=True),
+            cell("B3", "WH", "M", n=200, oss=25),
+        ]
     elif case == "a group that is the whole building but one":
         rows += [cell("B1", "WH", "F", n=200, oss=30), cell("B1", "WH", "M", n=199, oss=28)]
         rows += [cell("B1", "BL", "M", n=1, oss=1)]
@@ -119,7 +122,8 @@ def hard_district(case: str) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize(
-    "case", ["one tiny group", "a building of 31 students", "a group that is the whole building but one"]
+    "case",
+    ["one tiny group", "a building of 31 students", "a group that is the whole building but one"],
 )
 def test_no_withheld_count_of_a_hard_district_can_be_worked_out(case):
     cells = hard_district(case)
@@ -138,5 +142,7 @@ def test_the_one_tiny_groups_student_cannot_be_found_in_any_published_number():
     is not published beside a withheld group, so 46 - 45 cannot be done."""
     rows = publish_equity(hard_district("one tiny group"), RULES)
     pacific = rows[(rows["building_id"] == "B1") & (rows["group"] == "HP")]
-    assert pacific[["n_group", "events_group", "n_comparison", "events_comparison"]].isna().all().all()
+    assert (
+        pacific[["n_group", "events_group", "n_comparison", "events_comparison"]].isna().all().all()
+    )
     assert set(pacific["withheld_group"]) == {"too_few_students"}

@@ -119,7 +119,9 @@ class _Programme:
             if status == highspy.HighsModelStatus.kUnbounded:
                 ends.append(-math.inf if sense == highspy.ObjSense.kMinimize else math.inf)
             else:
-                assert status == highspy.HighsModelStatus.kOptimal, highs.modelStatusToString(status)
+                assert status == highspy.HighsModelStatus.kOptimal, highs.modelStatusToString(
+                    status
+                )
                 ends.append(highs.getInfo().objective_function_value)
         highs.changeColsCost(len(columns), columns, np.zeros(len(columns)))
         return ends[0], ends[1]
@@ -129,9 +131,7 @@ def _shown(value) -> bool:
     return value is not None and not pd.isna(value)
 
 
-def attack(
-    rows: pd.DataFrame, enrolment: dict[str, int], *, min_values: int
-) -> list[Disclosure]:
+def attack(rows: pd.DataFrame, enrolment: dict[str, int], *, min_values: int) -> list[Disclosure]:
     """Every withheld value of `rows` (one school year's published equity rows, every building and
     the district) that the attacker narrows to fewer than `min_values` whole numbers."""
     found = []
@@ -240,8 +240,13 @@ def _attack_indicator(indicator, rows, enrolment, min_values) -> list[Disclosure
         if high_whole - low_whole + 1 < min_values:
             found.append(
                 Disclosure(
-                    row.building_id, indicator, row.group_type, row.group, what,
-                    low_whole, high_whole,
+                    row.building_id,
+                    indicator,
+                    row.group_type,
+                    row.group,
+                    what,
+                    low_whole,
+                    high_whole,
                 )  # fmt: skip
             )
     return found
