@@ -6,14 +6,22 @@ from __future__ import annotations
 import csv
 import io
 
+import pandas as pd
 import pytest
 
 from data_access.__main__ import main
 from data_access.db import session_scope
-from data_access.equity import build_equity_export, get_cell_counts, get_equity
+from data_access.equity import (
+    build_equity_export,
+    current_minimums,
+    get_cell_counts,
+    get_equity,
+)
+from data_access.equity_metrics import EXPORT_COLUMNS, compute_equity
+from data_access.export_format import format_export
 from data_access.exports import ExportOptions
 from data_access.models import Student
-from data_access.scope import building_scope
+from data_access.scope import DISTRICT, building_scope
 from data_access.settings import get_settings
 from tests.utils.factories import (
     add_attendance,
@@ -30,7 +38,7 @@ HEADER = (
 YEAR = "2025-26"
 
 
-def export(url: str, monkeypatch, capsys, *args: str) -> list[dict[str, str]]:
+def published(url: str, monkeypatch, capsys, *args: str) -> list[dict[str, str]]:
     """Run the command line as a district would and read its CSV back."""
     monkeypatch.setenv("DATABASE_URL", url)
     get_settings.cache_clear()
@@ -38,6 +46,39 @@ def export(url: str, monkeypatch, capsys, *args: str) -> list[dict[str, str]]:
     text = capsys.readouterr().out
     assert text.splitlines()[0] == HEADER
     return list(csv.DictReader(io.StringIO(text)))
+
+
+def arithmetic(url: str, school_year: str) -> list[dict[str, str]]:
+    """The contract's arithmetic with primary suppression only (`compute_equity`), as CSV cells: what
+    the disclosure-avoidance layer starts from, before it withholds more."""
+    with session_scope(url) as session:
+        cells_ = get_cell_counts(session, school_year=school_year, scope=DISTRICT)
+    if cells_.empty:
+        return []
+    rows = compute_equity(cells_, None, current_minimums())
+    rows.insert(0, "school_year", school_year)
+    frame = format_export(rows[EXPORT_COLUMNS], rates=("risk_group", "risk_comparison", "ratio"))
+    return [{key: str(value) for key, value in row.items()} for row in frame.to_dict("records")]
+
+
+def export(url: str, monkeypatch, capsys, *args: str) -> list[dict[str, str]]:
+    """The export's rows with the arithmetic's numbers: every cell the export publishes is the
+    arithmetic's own, and every other is empty (withheld by the layer; test_equity_privacy proves
+    what it withholds is enough). The tests below check the arithmetic on what it returns."""
+    export_rows = published(url, monkeypatch, capsys, *args)
+    year = export_rows[0]["school_year"] if export_rows else None
+    computed = arithmetic(url, year) if year else []
+    assert len(computed) == len(export_rows)
+    for shown, full in zip(export_rows, computed, strict=True):
+        for column in HEADER.split(","):
+            if column == "ratio_type" and shown["ratio"] == "":
+                assert shown[column] == "not_calculated"
+            elif column == "flag" and shown["ratio"] == "":
+                assert shown[column] == ""
+            else:
+                assert shown[column] in ("", full[column]), (column, shown, full)
+        assert shown["n_group"] == "" or int(shown["n_group"]) >= 30
+    return computed
 
 
 def pick(rows, building: str, indicator: str, group_type: str, group: str) -> dict[str, str]:
@@ -301,7 +342,14 @@ def test_a_building_scope_keeps_the_district_rows_and_the_district_comparison(st
     hispanic = rows[
         (rows["building_id"] == "B2") & (rows["indicator"] == "iss") & (rows["group"] == "HI")
     ].iloc[0]
-    assert (hispanic["ratio_type"], hispanic["n_comparison"]) == ("alternate_risk_ratio", 160)
+    # The arithmetic compares B2's Hispanic students with the district's 160 others (an alternate
+    # ratio, test_alternate_ratio_...); published, it would give B2's 20 others' count as B2's total
+    # minus the group's, so the layer withholds the group and the ratio, for every viewer.
+    assert (hispanic["ratio_type"], hispanic["withheld_group"]) == (
+        "not_calculated",
+        "protects_another",
+    )
+    assert pd.isna(hispanic["events_group"]) and pd.isna(hispanic["n_comparison"])
     assert set(frame["building_id"]) == {"DISTRICT", "B2"}
     # Someone who may see no building still sees the district roll-up everyone sees.
     with session_scope(store_url) as session:
@@ -320,8 +368,21 @@ def test_cell_counts_are_one_grouped_row_per_building_and_cell(store_url):
     assert by_race.loc["WH"].tolist() == [60, 10, 0]
 
 
+def test_the_export_writes_no_group_size_under_the_n_size_and_no_zero_group(
+    store_url, monkeypatch, capsys
+):
+    """A one-building district with no Asian students: the arithmetic's n of 0 (and the Black
+    students' 40, which with the building's published enrolment would pin it) are empty cells."""
+    build_suspensions(store_url)
+    rows = published(store_url, monkeypatch, capsys)
+    asian = pick(rows, "B1", "oss", "race_ethnicity", "AS")
+    assert cells(asian, "n_group", "events_group", "n_comparison") == ["", "", ""]
+    sizes = [int(row[c]) for row in rows for c in ("n_group", "n_comparison") if row[c]]
+    assert sizes and min(sizes) >= 30
+
+
 def test_an_empty_store_exports_only_the_header(store_url, monkeypatch, capsys):
-    assert export(store_url, monkeypatch, capsys) == []
+    assert published(store_url, monkeypatch, capsys) == []
 
 
 @pytest.mark.parametrize("year", ["2019-20"])
@@ -329,4 +390,4 @@ def test_a_school_year_without_students_exports_only_the_header(
     store_url, monkeypatch, capsys, year
 ):
     build_suspensions(store_url)
-    assert export(store_url, monkeypatch, capsys, "--year", year) == []
+    assert published(store_url, monkeypatch, capsys, "--year", year) == []

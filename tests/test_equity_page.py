@@ -202,9 +202,23 @@ def test_labels_describe_withheld_groups_without_their_numbers():
     assert labelled.loc["BL", "cell_text"] == "5.00<br>▲"
     assert labelled.loc["BL", "group_text"] == "50.0% (20 of 40 students)"
     assert labelled.loc["WH", "cell_text"] == ""
-    assert labelled.loc["WH", "group_text"] == "withheld (fewer than 10 of 45 students had it)"
+    # A withheld count never says which of the two reasons holds: telling them apart would narrow
+    # the counts around it (data_access/equity_disclosure.py).
+    assert labelled.loc["WH", "group_text"] == (
+        "withheld (fewer than 10 of 45 students had it, or to protect another group)"
+    )
     assert labelled.loc["AS", "group_text"] == "withheld (fewer than 30 students)"
     assert "7" not in labelled.loc["AS", "hover"]
+    protected = label_equity_rows(
+        equity_rows(
+            {"group": "TR", "n_group": pd.NA, "events_group": np.nan, "risk_group": np.nan,
+             "ratio": np.nan, "ratio_type": "not_calculated", "withheld_group": "protects_another",
+             "withheld_comparison": "protects_another"},
+        ),  # fmt: skip
+        RULES,
+    ).iloc[0]
+    assert protected["group_text"] == "withheld to protect another group"
+    assert "Group: withheld to protect another group" in protected["hover"]
     assert labelled.loc["HI", "cell_text"] == "1.50<br>alt"
     assert (
         "Everyone else in the district: 10.0% (400 of 4,000 students)"
