@@ -7,10 +7,13 @@ No student row leaves the database: a year is at most a few hundred cells per bu
 
 from __future__ import annotations
 
+import threading
+
 import pandas as pd
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from data_access.db import get_data_version
 from data_access.equity_metrics import (
     CELL_COUNTS,
     DISTRICT_ID,
@@ -72,19 +75,39 @@ def current_minimums() -> Minimums:
 def get_equity(session: Session, *, school_year: str, scope: Scope = DISTRICT) -> pd.DataFrame:
     """The contract's `equity` rows for one school year: the district's rows (everyone may see them)
     and every building in `scope`, each with its name. Withheld values are NaN."""
-    # Every building is counted whatever the scope: what is withheld to protect a small group depends
-    # on the whole district's table, and must be the same for every viewer. Then only the district's
-    # rows and the scope's buildings leave this function.
-    cells = get_cell_counts(session, school_year=school_year, scope=DISTRICT)
-    if cells.empty:
+    rows = _published_year(session, school_year=school_year)
+    if rows.empty:
         return _empty_equity()
-    rows = publish_equity(cells, current_minimums())
     rows = rows[(rows["building_id"] == DISTRICT_ID) | rows["building_id"].map(scope.allows)]
     rows = rows.reset_index(drop=True)
     rows.insert(0, "school_year", school_year)
     names = dict(session.execute(select(Building.building_id, Building.name)).all())
     rows["building_name"] = rows["building_id"].map(names).fillna("District (all buildings)")
     return rows
+
+
+def _published_year(session: Session, *, school_year: str) -> pd.DataFrame:
+    """Every building's and the district's rows of the year as they may be published. Every building
+    is counted whatever the viewer's scope: what is withheld to protect a small group depends on the
+    whole district's table, and must be the same for every viewer (two viewers' screens together
+    must show nothing either alone does not). So it is worked out once per store, data version, school
+    year and minimums in this process, whoever asks first; callers only ever get filtered copies."""
+    minimums = current_minimums()
+    key = (str(session.get_bind().url), get_data_version(session), school_year, minimums)
+    rows = _PUBLISHED.get(key)
+    if rows is None:
+        cells = get_cell_counts(session, school_year=school_year, scope=DISTRICT)
+        rows = publish_equity(cells, minimums) if not cells.empty else pd.DataFrame()
+        with _PUBLISHED_LOCK:  # server sessions run in threads
+            while len(_PUBLISHED) >= _PUBLISHED_YEARS:
+                _PUBLISHED.pop(next(iter(_PUBLISHED)))
+            _PUBLISHED[key] = rows
+    return rows
+
+
+_PUBLISHED: dict[tuple, pd.DataFrame] = {}
+_PUBLISHED_LOCK = threading.Lock()
+_PUBLISHED_YEARS = 16  # school years x stores x versions kept; a few megabytes each at most
 
 
 def _empty_equity() -> pd.DataFrame:

@@ -37,36 +37,59 @@ PROTECTS_ANOTHER = "protects_another"
 COUNT_WITHHELD = "count_withheld"
 
 
-def _matrix(frame: pd.DataFrame, rows: list[str], column: str, partition: str) -> np.ndarray:
-    """Rows x members of one partition: the member's `column` count, an "N" member the total's
-    count minus the "Y" member's."""
-    part = frame[frame["group_type"] == partition]
+COUNT_COLUMNS = ("n_group", "events_group", "n_population", "events_population")
+Grid = dict[
+    tuple[str, str, str], np.ndarray
+]  # (indicator, group_type, group) → rows x COUNT_COLUMNS
+
+
+def _grid(counts: pd.DataFrame, order: list[str]) -> Grid:
+    """count_groups' rows as one array per indicator and group, its rows in `order`."""
+    position = counts["building_id"].map({building: i for i, building in enumerate(order)})
+    position = position.to_numpy()
+    values = counts[list(COUNT_COLUMNS)].to_numpy(float)
+    grid = {}
+    keys = ["indicator", "group_type", "group"]
+    for key, index in counts.groupby(keys, sort=False).indices.items():
+        block = np.zeros((len(order), len(COUNT_COLUMNS)))
+        block[position[index]] = values[index]
+        grid[key] = block
+    return grid
+
+
+def _matrix(grid: Grid, indicator: str, column: str, partition: str) -> np.ndarray:
+    """Rows x members of one partition: the member's count, an "N" member the total's count minus
+    the "Y" member's."""
+    k = COUNT_COLUMNS.index(column)
     if partition in SPLIT_BY_COMPARISON:
-        table = part.pivot(index="building_id", columns="group", values=column)
-        return table.reindex(index=rows, columns=list(PARTITIONS[partition])).to_numpy(float)
-    part = part.set_index("building_id").reindex(rows)
-    yes = part[column].to_numpy(float)
-    total = part[column.replace("group", "population")].to_numpy(float)
-    return np.column_stack([yes, total - yes])
+        return np.column_stack(
+            [grid[(indicator, partition, m)][:, k] for m in PARTITIONS[partition]]
+        )
+    yes = grid[(indicator, partition, "Y")]
+    return np.column_stack([yes[:, k], yes[:, k + 2] - yes[:, k]])
 
 
-def _priority(flags: pd.DataFrame, rows: list[str], partition: str) -> np.ndarray:
-    """1 for the cell of a flagged group (kept shown whenever another cell will do), else 0."""
-    flagged = set(zip(flags["building_id"], flags["group"], strict=True))
-    members = PARTITIONS[partition]
-    return np.array([[float((r, m) in flagged) for m in members] for r in rows])
+def _priority(flags: Grid, indicators: list[str], partition: str, rows: int) -> np.ndarray:
+    """1 for the cell of a group flagged in any of `indicators` (kept shown whenever another cell
+    will do), else 0."""
+    priority = np.zeros((rows, len(PARTITIONS[partition])))
+    for c, member in enumerate(PARTITIONS[partition]):
+        for indicator in indicators:
+            flagged = flags.get((indicator, partition, member))
+            if flagged is not None:
+                priority[:, c] = np.maximum(priority[:, c], flagged[:, 0])
+    return priority
 
 
 def _size_reasons(
-    counts: pd.DataFrame, rows: list[str], flags: pd.DataFrame, minimums: Minimums
+    grid: Grid, indicator: str, flags: Grid, indicators: list[str], minimums: Minimums
 ) -> dict[str, Table]:
-    """The group sizes of one population, decided: primary (fewer than the n-size, or everyone else
-    fewer), then complementary."""
+    """The group sizes of one population (as counted for `indicator`), decided: primary (fewer than
+    the n-size, or everyone else fewer), then complementary."""
     tables = {}
-    totals = counts.drop_duplicates("building_id").set_index("building_id")["n_population"]
-    total = totals.reindex(rows).to_numpy(dtype=float)
+    total = grid[(indicator, "sex", "F")][:, 2]
     for partition in PARTITIONS:
-        values = _matrix(counts, rows, "n_group", partition)
+        values = _matrix(grid, indicator, "n_group", partition)
         small = values < minimums.min_n_size
         if partition in SPLIT_BY_COMPARISON:
             # Everyone else below the n-size: the building's size minus this group would show them.
@@ -81,7 +104,7 @@ def _size_reasons(
             small_upper=np.full(values.shape, minimums.min_n_size - 1.0),
             protect_lower=np.full(values.shape, float(minimums.min_n_size)),
             upper_limit=np.full(values.shape, np.inf),
-            priority=_priority(flags, rows, partition),
+            priority=_priority(flags, indicators, partition, len(total)),
         )
     Count(
         tables=list(tables.values()),
@@ -93,21 +116,19 @@ def _size_reasons(
 
 
 def _event_reasons(
-    counts: pd.DataFrame,
-    rows: list[str],
+    grid: Grid,
+    indicator: str,
     sizes: dict[str, Table],
-    flags: pd.DataFrame,
+    flags: Grid,
     minimums: Minimums,
 ) -> dict[str, Table]:
     """One indicator's counts of students with the outcome, decided after the group sizes."""
-    indicator = counts["indicator"].iloc[0]
     tables = {}
-    totals = counts.drop_duplicates("building_id").set_index("building_id")["events_population"]
-    total = totals.reindex(rows).to_numpy(dtype=float)
+    total = grid[(indicator, "sex", "F")][:, 3]
     for partition in PARTITIONS:
         if (indicator, partition) in NOT_REPORTED:
             continue
-        values = _matrix(counts, rows, "events_group", partition)
+        values = _matrix(grid, indicator, "events_group", partition)
         size = sizes[partition]
         size_small = size.reason == SMALL
         small = (values < minimums.min_cell_size) | size_small
@@ -129,7 +150,7 @@ def _event_reasons(
             small_upper=size_upper,
             protect_lower=np.zeros(values.shape),
             upper_limit=size_upper,
-            priority=_priority(flags, rows, partition),
+            priority=_priority(flags, [indicator], partition, len(total)),
         )
     count = Count(
         tables=list(tables.values()),
@@ -146,14 +167,6 @@ def _event_reasons(
     return tables
 
 
-def _side_reason(size: int, events: int) -> str | None:
-    if size == SMALL:
-        return TOO_FEW_STUDENTS
-    if size == PROTECT:
-        return PROTECTS_ANOTHER
-    return COUNT_WITHHELD if events != SHOWN else None
-
-
 def protect_equity(rows: pd.DataFrame, counts: pd.DataFrame, minimums: Minimums) -> pd.DataFrame:
     """`rows` (assess_groups' rows of every building and the district) with every value the layer
     withholds set missing, `ratio_type` not_calculated where the ratio is withheld, and two columns
@@ -165,18 +178,29 @@ def protect_equity(rows: pd.DataFrame, counts: pd.DataFrame, minimums: Minimums)
         return rows.assign(withheld_group=None, withheld_comparison=None)
     buildings = sorted(set(counts["building_id"]) - {DISTRICT_ID})
     order = [*buildings, DISTRICT_ID]
-    flags = rows[rows["flag"].notna()]
-    decided: dict[tuple[str, str], dict[str, tuple[Table, Table]]] = {}
+    grid = _grid(counts, order)
+    flagged = rows.assign(flagged=rows["flag"].notna().astype(float), n_population=0.0)
+    flags = _grid(
+        flagged.rename(columns={"n_group": "_n", "flagged": "n_group"}).assign(
+            events_group=0.0, events_population=0.0
+        ),
+        order,
+    )
+    indicators = list(dict.fromkeys(counts["indicator"]))
+    decided: dict[str, dict[str, tuple[Table, Table]]] = {}
     sizes_by_population: dict[str, dict[str, Table]] = {}
-    for indicator, part in counts.groupby("indicator", sort=False):
+    for indicator in indicators:
         population = "attendance" if indicator == "chronic_absence" else "students"
         if population not in sizes_by_population:
-            base = part if population == "attendance" else counts[counts["indicator"] == "odr"]
-            sizes_by_population[population] = _size_reasons(base, order, flags, minimums)
+            counted_over = [
+                i for i in indicators if (i == "chronic_absence") == (population == "attendance")
+            ]
+            base = "chronic_absence" if population == "attendance" else "odr"
+            sizes_by_population[population] = _size_reasons(
+                grid, base, flags, counted_over, minimums
+            )
         sizes = sizes_by_population[population]
-        events = _event_reasons(
-            part, order, sizes, flags[flags["indicator"] == indicator], minimums
-        )
+        events = _event_reasons(grid, indicator, sizes, flags, minimums)
         decided[indicator] = {p: (sizes[p], events[p]) for p in events}
 
     position = {building: i for i, building in enumerate(order)}
@@ -191,33 +215,47 @@ def protect_equity(rows: pd.DataFrame, counts: pd.DataFrame, minimums: Minimums)
         out.loc[alternate, "n_comparison"] = (
             building["n_population"] - building["n_group_y"]
         ).to_numpy()
-    group_side, comparison_side = [], []
-    for row in out[["building_id", "indicator", "group_type", "group"]].itertuples(index=False):
-        size, events = decided[row.indicator][row.group_type]
-        r = position[row.building_id]
-        members = PARTITIONS[row.group_type]
-        c = members.index(row.group)
-        group_side.append(_side_reason(size.reason[r, c], events.reason[r, c]))
-        if row.group_type in SPLIT_BY_COMPARISON:
-            # Everyone else is published exactly when the group is (the total is then known).
-            comparison_n = size.values[r].sum() - size.values[r, c]
-            if size.reason[r, c] == SHOWN and events.reason[r, c] == SHOWN:
-                comparison_side.append(None)
-            elif comparison_n < minimums.min_n_size:
-                comparison_side.append(TOO_FEW_STUDENTS)
-            elif size.reason[r, c] == SHOWN:
-                comparison_side.append(COUNT_WITHHELD)
-            else:
-                comparison_side.append(PROTECTS_ANOTHER)
+    # Each row's cell: its building's row, and its member's column in its partition's table.
+    r = out["building_id"].map(position).to_numpy()
+    c = np.zeros(len(out), dtype=int)
+    size_reason, event_reason = np.zeros(len(out), int), np.zeros(len(out), int)
+    other_size, other_event = np.zeros(len(out), int), np.zeros(len(out), int)
+    comparison_n = np.zeros(len(out))
+    for (indicator, partition), index in out.groupby(["indicator", "group_type"]).indices.items():
+        size, events = decided[indicator][partition]
+        members = {member: i for i, member in enumerate(PARTITIONS[partition])}
+        rows_, columns = r[index], out["group"].to_numpy()[index]
+        columns = np.array([members[m] for m in columns])
+        c[index] = columns
+        size_reason[index] = size.reason[rows_, columns]
+        event_reason[index] = events.reason[rows_, columns]
+        if partition in SPLIT_BY_COMPARISON:
+            comparison_n[index] = size.values[rows_].sum(axis=1) - size.values[rows_, columns]
+            other_size[index], other_event[index] = -1, -1  # everyone else: see below
         else:
-            comparison_side.append(_side_reason(size.reason[r, 1], events.reason[r, 1]))
-    out["withheld_group"] = group_side
-    out["withheld_comparison"] = comparison_side
+            comparison_n[index] = size.values[rows_, 1]
+            other_size[index], other_event[index] = size.reason[rows_, 1], events.reason[rows_, 1]
 
-    group_size_shown = ~out["withheld_group"].isin([TOO_FEW_STUDENTS]) & _size_shown(
-        out, decided, position, comparison=False
+    split = other_size == -1
+    group_reason = _side_reasons(size_reason, event_reason)
+    comparison_reason = _side_reasons(other_size, other_event)
+    # A race or sex group's everyone else is published exactly when the group is (the building's
+    # total is then known); otherwise it is too few, or withheld with the group.
+    group_published = (size_reason == SHOWN) & (event_reason == SHOWN)
+    comparison_reason[split] = np.select(
+        [
+            group_published[split],
+            comparison_n[split] < minimums.min_n_size,
+            size_reason[split] == SHOWN,
+        ],
+        [None, TOO_FEW_STUDENTS, COUNT_WITHHELD],
+        PROTECTS_ANOTHER,
     )
-    comparison_size_shown = _size_shown(out, decided, position, comparison=True)
+    out["withheld_group"] = group_reason
+    out["withheld_comparison"] = comparison_reason
+
+    group_size_shown = size_reason == SHOWN
+    comparison_size_shown = np.where(split, size_reason == SHOWN, other_size == SHOWN)
     group_shown = out["withheld_group"].isna()
     comparison_shown = out["withheld_comparison"].isna()
     plain = out["ratio_type"] == "risk_ratio"
@@ -234,22 +272,10 @@ def protect_equity(rows: pd.DataFrame, counts: pd.DataFrame, minimums: Minimums)
     return out
 
 
-def _size_shown(
-    out: pd.DataFrame,
-    decided: dict[str, dict[str, tuple[Table, Table]]],
-    position: dict[str, int],
-    *,
-    comparison: bool,
-) -> pd.Series:
-    """Whether each row's group size (or its comparison's) is published by the size layer."""
-    shown = []
-    for row in out[["building_id", "indicator", "group_type", "group"]].itertuples(index=False):
-        size, _ = decided[row.indicator][row.group_type]
-        r, c = position[row.building_id], PARTITIONS[row.group_type].index(row.group)
-        if not comparison:
-            shown.append(size.reason[r, c] == SHOWN)
-        elif row.group_type in SPLIT_BY_COMPARISON:
-            shown.append(size.reason[r, c] == SHOWN)  # total minus a published size
-        else:
-            shown.append(size.reason[r, 1] == SHOWN)
-    return pd.Series(shown, index=out.index, dtype=bool)
+def _side_reasons(size: np.ndarray, events: np.ndarray) -> np.ndarray:
+    """Why each side is withheld (None: published), from its size's and count's decisions."""
+    return np.select(
+        [size == SMALL, size == PROTECT, events != SHOWN],
+        [TOO_FEW_STUDENTS, PROTECTS_ANOTHER, COUNT_WITHHELD],
+        None,
+    ).astype(object)
