@@ -300,7 +300,7 @@ def risk_ratio_heatmap(
                 "solidity": 0.3,
             },
         },
-        name="Not calculated (too few students)",
+        name="No ratio (too few students, or withheld to protect another group)",
         hoverinfo="skip",
     )
     ticks = [-2, -1, 0, 1, 2]

@@ -57,23 +57,29 @@ with st.expander("How to read this page", expanded=False, icon=":material/help:"
   with an out-of-school suspension is a risk of 12%).
 - **Risk ratio** is the group's risk divided by the risk of everyone else in the same building.
   1 means the same as everyone else; 2 means twice as likely; 0.5 means half as likely.
-- **Alternate risk ratio**: when "everyone else" in a building is too small to compare with, the group
-  is compared with everyone not in the group across the whole district instead (the federal rule for
-  significant disproportionality uses the state; here the district is the next level up). The
-  district rows never use an alternate.
+- **Everyone else** in a building is the comparison. When they are too few to compare with (fewer
+  than {minimums.min_n_size} students, or fewer than {minimums.min_cell_size} with the outcome), the
+  group's own ratio is not shown either: the building's total minus the group would give their count.
 - **Flags** in force: a ratio above **{threshold:g}** is flagged *over* ▲; below **1/{threshold:g}**
   ({1 / threshold:.2f}) it is flagged *under* ▼. Under matters too: a group may be missing out on
   supports. States usually act on a flag that lasts three school years in a row.
-- **Privacy**: a count of students with an outcome below **{minimums.min_cell_size}** is never shown,
-  and no risk is shown for a group of fewer than **{minimums.min_n_size}** students. Such groups are
-  **not calculated** (hatched grey), which says nothing good or bad about them.
+- **Privacy**: a group of fewer than **{minimums.min_n_size}** students shows as "fewer than
+  {minimums.min_n_size}", never its size, and no count below **{minimums.min_cell_size}** is shown.
+  That alone is not enough: a group and everyone else add up to the building, the race groups add up
+  to it, and the buildings add up to the district, so a withheld count could be worked out by
+  subtraction. So further numbers are **withheld to protect another group**, until no withheld
+  count can be narrowed to fewer than {minimums.min_cell_size} possible values from everything this
+  page, its hover texts and the downloads show. A withheld count never says which of the two reasons
+  holds, since that too would narrow the counts around it. Cells without a ratio are hatched grey;
+  that says nothing good or bad about the group.
 """
     )
 
 st.caption(
-    f"**Suppression rule:** fewer than {minimums.min_cell_size} students with an outcome, or fewer "
-    f"than {minimums.min_n_size} students in a group, and the count and risk are withheld and no "
-    f"ratio is calculated. Flags: a ratio above {threshold:g} ▲ or below 1/{threshold:g} ▼."
+    f"**Privacy:** groups of fewer than {minimums.min_n_size} students and counts below "
+    f"{minimums.min_cell_size} are withheld, and so are any other numbers that would let someone "
+    "work them out by adding and subtracting (\"withheld to protect another group\"). "
+    f"Flags: a ratio above {threshold:g} ▲ or below 1/{threshold:g} ▼."
 )
 
 params = st.query_params
@@ -124,8 +130,8 @@ show_chart(
 )
 st.caption(
     f"Orange: more likely than everyone else; blue: less likely; white: about the same. "
-    f"▲ flagged over {threshold:g}; ▼ flagged under 1/{threshold:g}; *alt*: alternate risk ratio "
-    "(compared with the district). Hatched grey: not calculated, too few students to compare. "
+    f"▲ flagged over {threshold:g}; ▼ flagged under 1/{threshold:g}. Hatched grey: no ratio shown, "
+    "too few students to compare or withheld to protect another group (hover a cell to see which). "
     "Hover a cell for its counts."
 )
 if not show_all and not flagged_buildings:

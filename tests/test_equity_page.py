@@ -164,8 +164,8 @@ def test_the_suppression_rule_and_thresholds_are_stated_on_the_page(monkeypatch,
     monkeypatch.setenv("MTSS_RISK_RATIO_THRESHOLD", "3")
     app = equity_page(monkeypatch, demo_store_url)
     text = " ".join(caption.value for caption in app.caption)
-    assert "fewer than 10 students with an outcome" in text
-    assert "fewer than 30 students in a group" in text
+    assert "groups of fewer than 30 students and counts below 10 are withheld" in text
+    assert '"withheld to protect another group"' in text
     assert "above 3 ▲ or below 1/3 ▼" in text
 
 
