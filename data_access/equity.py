@@ -27,7 +27,7 @@ from data_access.settings import get_settings
 
 
 def get_cell_counts(
-    session: Session, *, school_year: str, scope: Scope = DISTRICT, by_building: bool = True
+    session: Session, *, school_year: str, scope: Scope, by_building: bool = True
 ) -> pd.DataFrame:
     """One row per building (or, with `by_building=False`, for the whole district) and demographic
     cell of the school year: students, the chronic-absence population, and students with each outcome.
@@ -69,7 +69,7 @@ def current_minimums() -> Minimums:
     )
 
 
-def get_equity(session: Session, *, school_year: str, scope: Scope = DISTRICT) -> pd.DataFrame:
+def get_equity(session: Session, *, school_year: str, scope: Scope) -> pd.DataFrame:
     """The contract's `equity` rows for one school year: the district's rows (everyone may see them)
     and every building in `scope`, each with its name. Withheld values are NaN."""
     cells = get_cell_counts(session, school_year=school_year, scope=scope)
@@ -78,7 +78,9 @@ def get_equity(session: Session, *, school_year: str, scope: Scope = DISTRICT) -
             return _empty_equity()
         district = None  # the district's totals are its buildings' sum
     else:
-        district = get_cell_counts(session, school_year=school_year, by_building=False)
+        district = get_cell_counts(
+            session, school_year=school_year, scope=DISTRICT, by_building=False
+        )
         if district.empty:
             return _empty_equity()
     rows = compute_equity(cells, district, current_minimums())

@@ -13,7 +13,7 @@ from data_access.db import session_scope
 from data_access.equity import build_equity_export, get_cell_counts, get_equity
 from data_access.exports import ExportOptions
 from data_access.models import Student
-from data_access.scope import building_scope
+from data_access.scope import DISTRICT, building_scope
 from data_access.settings import get_settings
 from tests.utils.factories import (
     add_attendance,
@@ -313,7 +313,7 @@ def test_a_building_scope_keeps_the_district_rows_and_the_district_comparison(st
 def test_cell_counts_are_one_grouped_row_per_building_and_cell(store_url):
     build_suspensions(store_url)
     with session_scope(store_url) as session:
-        counts = get_cell_counts(session, school_year=YEAR)
+        counts = get_cell_counts(session, school_year=YEAR, scope=DISTRICT)
     assert len(counts) == 3  # Black girls, White EL boys, White boys
     by_race = counts.groupby("race_ethnicity")[["n_students", "oss", "odr"]].sum()
     assert by_race.loc["BL"].tolist() == [40, 20, 12]
