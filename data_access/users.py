@@ -1,9 +1,9 @@
 """Who may use the dashboard and what each person may see: the users table, roles and scopes.
 
-Roles: district_admin (everything, users included), district_leader (every building; edits actions),
-principal (their buildings and the district roll-ups), coach (their buildings; edits actions there),
-viewer (district roll-ups only). A principal never sees another building's rows: their scope holds
-only their own buildings, and every query filters on it.
+Roles: district_admin and district_leader (every building), principal and coach (their buildings and
+the district roll-ups), viewer (district roll-ups only). A principal never sees another building's
+rows: their scope holds only their own buildings, and every query filters on it. What each role may
+change is `data_access.permissions`' table, checked by every write.
 """
 
 from __future__ import annotations

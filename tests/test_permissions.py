@@ -81,7 +81,7 @@ PEOPLE = {
 def data_access_functions() -> Iterator[tuple[str, Callable]]:
     """Every public function defined in a data_access module (migrations are Alembic's)."""
     for module_info in pkgutil.walk_packages(data_access.__path__, "data_access."):
-        if ".migrations" in module_info.name or module_info.name.endswith("__main__"):
+        if ".migrations" in module_info.name:
             continue
         module = importlib.import_module(module_info.name)
         for name, function in inspect.getmembers(module, inspect.isfunction):
