@@ -31,6 +31,8 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlmodel import Session
 
+from data_access.scope import DISTRICT
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/equity.py"
 DEFAULT_URL = "sqlite:////tmp/large.db"
@@ -93,7 +95,7 @@ def time_compute(url: str, year: str, runs: int) -> dict[str, list[float]]:
 
     def compute() -> int:
         with session_scope(url) as session:
-            return len(get_equity(session, school_year=year))
+            return len(get_equity(session, school_year=year, scope=DISTRICT))
 
     def recount() -> None:
         with get_engine(url).connect() as connection, Session(bind=connection) as session:
@@ -114,7 +116,7 @@ def time_compute(url: str, year: str, runs: int) -> dict[str, list[float]]:
         cells = _timed(times, "raw", raw)
     # The summary holds exactly the raw GROUP BY's counts.
     with session_scope(url) as session:
-        summary = get_cell_counts(session, school_year=year)
+        summary = get_cell_counts(session, school_year=year, scope=DISTRICT)
     normal = sorted(tuple(int(v) if isinstance(v, bool) else v for v in row) for row in cells)
     stored = sorted(
         tuple(int(v) if isinstance(v, bool) else v for v in row)

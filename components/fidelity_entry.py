@@ -21,7 +21,8 @@ from data_access.fidelity import (
     list_instruments,
     save_administration,
 )
-from data_access.scope import Scope
+from data_access.permissions import may_write
+from data_access.users import UserAccess
 
 SAVED_KEY = "fidelity_saved"  # the confirmation shown after the rerun that follows a save
 
@@ -35,10 +36,16 @@ def show_entry_form(
     buildings: pd.DataFrame,
     building_names: Mapping[str, str],
     default_instrument: str | None,
-    scope: Scope,
-    actor: str,
+    editor: UserAccess | None,
     today: date,
 ) -> None:
+    if editor is None or not may_write(editor, "save_administration"):
+        st.info(
+            "Entering an administration is for district leaders and district admins; ask one of "
+            "them to enter your building's scores.",
+            icon=":material/lock:",
+        )
+        return
     if saved := st.session_state.pop(SAVED_KEY, None):
         st.success(saved, icon=":material/check_circle:")
     instruments = load(list_instruments)
@@ -122,7 +129,7 @@ def show_entry_form(
     try:
         with session_scope() as session:
             saved = save_administration(
-                session, entry=entry, replace=replace, actor=actor, today=today, scope=scope
+                session, entry=entry, replace=replace, editor=editor, today=today
             )
     except AdministrationRejected as rejected:
         count = len(rejected.problems)

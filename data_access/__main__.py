@@ -146,6 +146,7 @@ def run_export(url: str, *, kind: str, out: str, year: str | None, as_of: str | 
     from data_access.export_format import write_csv
     from data_access.exports import ExportOptions, registered_exports
     from data_access.imports_common import normalise_school_year
+    from data_access.users import COMMAND_LINE
 
     exports = registered_exports()
     problems = []
@@ -167,7 +168,9 @@ def run_export(url: str, *, kind: str, out: str, year: str | None, as_of: str | 
             print(problem, file=sys.stderr)
         return 1
     with session_scope(url) as session:
-        table = exports[kind].build(session, ExportOptions(school_year=school_year, as_of=day))
+        table = exports[kind].build(
+            session, ExportOptions(school_year=school_year, as_of=day, scope=COMMAND_LINE.scope)
+        )
     write_csv(table, out)
     if out != "-":
         print(f"Wrote {len(table):,} rows of {kind} to {out}.")

@@ -28,6 +28,7 @@ from data_access.models import (
     User,
     utc_now,
 )
+from data_access.permissions import WriteForbidden, check_write
 from data_access.scope import Scope
 from data_access.users import UserAccess
 
@@ -88,17 +89,12 @@ SOURCE_LABELS = {
 }
 
 
-class ActionForbidden(PermissionError):
+class ActionForbidden(WriteForbidden):
     """The person's role does not let them change actions of that building."""
 
 
-def _check_may_edit(editor: UserAccess, *building_ids: str | None) -> None:
-    for building_id in building_ids:
-        if not editor.may_edit_actions_of(building_id):
-            where = f"building {building_id}" if building_id else "the whole district"
-            raise ActionForbidden(
-                f"{editor.email} ({editor.role.replace('_', ' ')}) may not change actions of {where}."
-            )
+def _check_may_edit(editor: UserAccess, write: str, *building_ids: str | None) -> None:
+    check_write(editor, write, building_ids=building_ids, refusal=ActionForbidden)
 
 
 class ActionInvalid(ValueError):
@@ -219,7 +215,7 @@ def create_action(session: Session, *, values: dict[str, Any], editor: UserAcces
     now = utc_now()
     actor = editor.email
     values = {"status": "open", "fidelity_check": "not_started"} | _clean(values)
-    _check_may_edit(editor, values.get("building_id"))
+    _check_may_edit(editor, "create_action", values.get("building_id"))
     problems = validate_action(session, values=values, created_on=now.date())
     if problems:
         raise ActionInvalid(problems)
@@ -265,7 +261,10 @@ def update_action(
     if action is None:
         raise ActionInvalid({"action_id": f"There is no action {action_id}."})
     _check_may_edit(
-        editor, action.building_id, changes.get("building_id", action.building_id) or None
+        editor,
+        "update_action",
+        action.building_id,
+        changes.get("building_id", action.building_id) or None,
     )
     if action.version != base_version:
         raise ActionConflict(

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import event, func, select, update
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, create_engine
 
 # Imported for its session events: every commit that changed student data rebuilds the equity summary.
@@ -19,6 +20,7 @@ from data_access.models import AuditLog, DataVersion, StoreInfo, utc_now
 from data_access.settings import get_settings
 
 T = TypeVar("T")
+NOTED_CHANGES = "audit_noted_changes"  # session.info key: row changes waiting for record_write
 
 
 class StoreUnavailable(RuntimeError):
@@ -104,26 +106,47 @@ def record_write(
     """Bump the store's data version and write the audit log, inside the caller's transaction.
 
     Every write in the product calls this in the same transaction as its change, so the change, its
-    audit row and the version that invalidates caches commit or roll back together."""
+    audit row and the version that invalidates caches commit or roll back together. Changes noted
+    with `note_change` earlier in the transaction get their own audit rows here too."""
     session.execute(
         update(DataVersion)
         .where(DataVersion.id == 1)
         .values(version=DataVersion.version + 1, changed_at=utc_now())
     )
     version = session.execute(select(DataVersion.version).where(DataVersion.id == 1)).scalar_one()
-    text = detail if isinstance(detail, str) else json.dumps(detail, default=str, sort_keys=True)
-    session.add(
-        AuditLog(
-            actor=actor,
-            operation=operation,
-            table_name=table_name,
-            row_key=row_key,
-            detail=text,
-            data_version=version,
+    noted = session.info.pop(NOTED_CHANGES, [])
+    for change in [(operation, table_name, row_key, detail), *noted]:
+        text = (
+            change[3]
+            if isinstance(change[3], str)
+            else json.dumps(change[3], default=str, sort_keys=True)
         )
-    )
+        session.add(
+            AuditLog(
+                actor=actor,
+                operation=change[0],
+                table_name=change[1],
+                row_key=change[2],
+                detail=text,
+                data_version=version,
+            )
+        )
     session.flush()
     return version
+
+
+@event.listens_for(OrmSession, "after_rollback")
+def _forget_noted_changes(session: OrmSession) -> None:
+    session.info.pop(NOTED_CHANGES, None)
+
+
+def note_change(
+    session: Session, *, operation: str, table_name: str, row_key: str, detail: dict[str, Any]
+) -> None:
+    """Remember one row's change (its before and after) for the audit log: the next `record_write`
+    in this transaction writes it, as its own audit row with the same actor and data version. For a
+    write of many rows (an import) that records itself once; rolled back, nothing is written."""
+    session.info.setdefault(NOTED_CHANGES, []).append((operation, table_name, row_key, detail))
 
 
 def get_data_version(session: Session) -> int:

@@ -30,7 +30,7 @@ from data_access.settings import get_settings
 
 
 def get_cell_counts(
-    session: Session, *, school_year: str, scope: Scope = DISTRICT, by_building: bool = True
+    session: Session, *, school_year: str, scope: Scope, by_building: bool = True
 ) -> pd.DataFrame:
     """One row per building (or, with `by_building=False`, for the whole district) and demographic
     cell of the school year: students, the chronic-absence population, and students with each outcome.
@@ -72,7 +72,7 @@ def current_minimums() -> Minimums:
     )
 
 
-def get_equity(session: Session, *, school_year: str, scope: Scope = DISTRICT) -> pd.DataFrame:
+def get_equity(session: Session, *, school_year: str, scope: Scope) -> pd.DataFrame:
     """The contract's `equity` rows for one school year: the district's rows (everyone may see them)
     and every building in `scope`, each with its name. Withheld values are NaN."""
     rows = _published_year(session, school_year=school_year)

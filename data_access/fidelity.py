@@ -27,7 +27,9 @@ from data_access.fidelity_scoring import (
 )
 from data_access.imports_common import school_year_end, school_year_start
 from data_access.models import Building, FidelityScore, InstrumentItem
-from data_access.scope import DISTRICT, Scope
+from data_access.permissions import WriteForbidden, check_write
+from data_access.scope import Scope
+from data_access.users import UserAccess
 
 ITEM_COLUMNS = [
     "item_id",
@@ -263,6 +265,10 @@ class AdministrationRejected(ValueError):
         self.problems = problems
 
 
+class AdministrationForbidden(WriteForbidden):
+    """The person's role may not enter administrations (for that building); nothing was stored."""
+
+
 def existing_administration_items(
     session: Session, *, building_id: str, instrument: str, administered_on: date
 ) -> int:
@@ -282,7 +288,7 @@ def check_administration(
     entry: AdministrationEntry,
     replace: bool,
     today: date,
-    scope: Scope = DISTRICT,
+    scope: Scope,
 ) -> dict[str, str]:
     """Every problem with an entry, by field; empty when it may be saved."""
     problems: dict[str, str] = {}
@@ -355,26 +361,37 @@ def save_administration(
     *,
     entry: AdministrationEntry,
     replace: bool,
-    actor: str,
+    editor: UserAccess,
     today: date | None = None,
-    scope: Scope = DISTRICT,
 ) -> SavedAdministration:
     """Validate and store an administration in the caller's transaction, with its audit record.
 
-    Raises AdministrationRejected (nothing stored) when anything is wrong. With `replace`, an existing
-    administration of the instrument on that date for the building is deleted first, all its items:
-    the new entry is the whole administration."""
+    Raises AdministrationForbidden when the editor's role may not enter administrations for the
+    building, AdministrationRejected (nothing stored) when anything is wrong. With `replace`, an
+    existing administration of the instrument on that date for the building is deleted first, all
+    its items: the new entry is the whole administration (the audit record keeps the old scores)."""
+    check_write(editor, "save_administration", refusal=AdministrationForbidden)
     problems = check_administration(
-        session, entry=entry, replace=replace, today=today or date.today(), scope=scope
+        session, entry=entry, replace=replace, today=today or date.today(), scope=editor.scope
     )
     if problems:
         raise AdministrationRejected(problems)
     building_id, instrument = str(entry.building_id), str(entry.instrument)
+    check_write(
+        editor, "save_administration", building_ids=[building_id], refusal=AdministrationForbidden
+    )
     administered_on: date = entry.administered_on  # type: ignore[assignment]  # checked above
     key = and_(
         FidelityScore.building_id == building_id,
         FidelityScore.instrument == instrument,
         FidelityScore.administered_on == administered_on,
+    )
+    before = dict(
+        session.execute(
+            select(FidelityScore.item_id, FidelityScore.score)
+            .where(key)
+            .order_by(FidelityScore.item_id)
+        ).all()
     )
     replaced = bool(session.execute(delete(FidelityScore).where(key)).rowcount)
     scores = {
@@ -396,11 +413,16 @@ def save_administration(
     items_total = len(get_instrument_items(session, instrument=instrument))
     record_write(
         session,
-        actor=actor,
+        actor=editor.email,
         operation="replace_administration" if replaced else "add_administration",
         table_name="fidelity",
         row_key=f"{building_id}|{instrument}|{administered_on.isoformat()}",
-        detail={"items_scored": len(scores), "items_total": items_total, "scores": scores},
+        detail={
+            "items_scored": len(scores),
+            "items_total": items_total,
+            "scores": scores,
+            "before": before or None,  # the scores of the administration replaced, item → score
+        },
     )
     return SavedAdministration(
         building_id=building_id,

@@ -27,7 +27,7 @@ from data_access.models import (
     SupervisionSession,
     Support,
 )
-from data_access.scope import DISTRICT, Scope
+from data_access.scope import Scope
 from data_access.settings import get_settings
 
 
@@ -77,9 +77,7 @@ def get_staff_count(session: Session, *, school_year: str) -> int:
     ).scalar_one()
 
 
-def get_building_overview(
-    session: Session, *, school_year: str, scope: Scope = DISTRICT
-) -> pd.DataFrame:
+def get_building_overview(session: Session, *, school_year: str, scope: Scope) -> pd.DataFrame:
     """One row per building in scope: level, enrollment and support-staff FTE in the school year."""
     enrollment = (
         select(Student.building_id, func.count().label("enrollment"))

@@ -23,13 +23,15 @@ from sqlmodel import Session
 from data_access.db import record_write
 from data_access.imports_common import school_year_end, school_year_of, school_year_start
 from data_access.models import SUPERVISION_FORMATS, Staff, StaffAssignment, SupervisionSession
-from data_access.scope import DISTRICT, Scope
+from data_access.permissions import WriteForbidden, check_write, may_write
+from data_access.scope import Scope
 from data_access.staff_support import (
     get_support_assignments,
     may_see_staff_member,
     one_row_per_staff,
     visible_staff,
 )
+from data_access.users import UserAccess
 
 MAX_MINUTES = 480  # a session longer than a working day is a typing mistake
 CALENDAR_PRODUCT = "-//MTSS leadership dashboard//Supervision//EN"
@@ -86,6 +88,23 @@ def _buildings_in_year(session: Session, staff_ids: Sequence[str], school_year: 
     return buildings
 
 
+class SupervisionForbidden(WriteForbidden):
+    """The person's role may not schedule or mark supervision (of those staff); nothing stored."""
+
+
+def _check_staff_buildings(
+    editor: UserAccess, write: str, buildings: dict[str, list[str]], staff_ids: Sequence[str]
+) -> None:
+    """A staff member counts as in the editor's buildings when any of their buildings is (as in
+    `may_see_staff_member`); one with no building that year counts as the whole district."""
+    touched = [
+        next((b for b in buildings.get(s, []) if may_write(editor, write, b)), None)
+        or next(iter(buildings.get(s, [])), None)
+        for s in staff_ids
+    ]
+    check_write(editor, write, building_ids=touched, refusal=SupervisionForbidden)
+
+
 def schedule_supervision(
     session: Session,
     *,
@@ -95,8 +114,7 @@ def schedule_supervision(
     start: date | None,
     until: date | None = None,
     every_weeks: int | None = None,
-    actor: str,
-    scope: Scope = DISTRICT,
+    editor: UserAccess,
 ) -> ScheduledSupervision:
     """Schedule one session (`until=None`) or a series from `start` every `every_weeks` weeks to
     `until` (inside the school year `start` falls in), for one or several supervisees.
@@ -104,7 +122,10 @@ def schedule_supervision(
     Raises SupervisionInputError, storing nothing, when: no staff or no start date; the end is before
     the start or past 30 June of that school year; the interval is under one week; a supervisee has
     no staff assignment in that school year or is outside the scope; the supervisor is unknown or is
-    one of the supervisees; several supervisees are booked as individual supervision."""
+    one of the supervisees; several supervisees are booked as individual supervision. Raises
+    SupervisionForbidden when the editor's role may not schedule supervision (for those staff)."""
+    check_write(editor, "schedule_supervision", refusal=SupervisionForbidden)
+    scope = editor.scope
     problems: dict[str, str] = {}
     staff_ids = list(dict.fromkeys(staff_ids))  # each person once, in the order chosen
     if not staff_ids:
@@ -167,6 +188,7 @@ def schedule_supervision(
         )
     if problems:
         raise SupervisionInputError(problems)
+    _check_staff_buildings(editor, "schedule_supervision", buildings, staff_ids)
 
     assert start is not None and school_year is not None  # checked above
     dates = [start] if until is None else series_dates(start, until, int(every_weeks or 1))
@@ -192,7 +214,7 @@ def schedule_supervision(
     session.flush()
     record_write(
         session,
-        actor=actor,
+        actor=editor.email,
         operation="schedule_supervision",
         table_name="supervision",
         row_key=series_id,
@@ -202,6 +224,8 @@ def schedule_supervision(
             "format": session_format,
             "dates": [day.isoformat() for day in dates],
             "sessions": len(session_ids),
+            "before": None,
+            "after": {"status": "scheduled", "session_ids": session_ids},
         },
     )
     return ScheduledSupervision(
@@ -218,11 +242,13 @@ def mark_supervision(
     session_id: str,
     status: str,
     minutes: int | None,
-    actor: str,
-    scope: Scope = DISTRICT,
+    editor: UserAccess,
 ) -> int:
     """Mark a session held (with its length in minutes) or cancelled. A group session is marked for
-    every supervisee in it. Returns how many rows changed; raises SupervisionInputError otherwise."""
+    every supervisee in it. Returns how many rows changed; raises SupervisionInputError otherwise,
+    and SupervisionForbidden when the editor's role may not mark sessions (of those staff)."""
+    check_write(editor, "mark_supervision", refusal=SupervisionForbidden)
+    scope = editor.scope
     problems: dict[str, str] = {}
     row = session.get(SupervisionSession, session_id)
     if row is None:
@@ -240,6 +266,18 @@ def mark_supervision(
         problems["session"] = "This session includes staff outside your buildings."
     if problems:
         raise SupervisionInputError(problems)
+    _check_staff_buildings(editor, "mark_supervision", buildings, staff_ids)
+    before = [
+        {
+            "session_id": r.session_id,
+            "staff_id": r.staff_id,
+            "status": r.status,
+            "minutes": r.minutes,
+        }
+        for r in session.execute(
+            select(SupervisionSession).where(together).order_by(SupervisionSession.session_id)
+        ).scalars()
+    ]
     kept_minutes = int(minutes) if status == "held" and minutes is not None else None
     changed = session.execute(
         update(SupervisionSession)
@@ -249,11 +287,17 @@ def mark_supervision(
     ).rowcount
     record_write(
         session,
-        actor=actor,
+        actor=editor.email,
         operation="mark_supervision",
         table_name="supervision",
         row_key=row.group_id or session_id,
-        detail={"status": status, "minutes": kept_minutes, "rows": changed},
+        detail={
+            "status": status,
+            "minutes": kept_minutes,
+            "rows": changed,
+            "before": before,
+            "after": {"status": status, "minutes": kept_minutes},
+        },
     )
     return changed
 

@@ -31,7 +31,8 @@ from data_access.models import (
     TeamMember,
     TeamSelfCheck,
 )
-from data_access.users import DISTRICT_ROLES, UserAccess
+from data_access.permissions import WriteForbidden, check_write
+from data_access.users import UserAccess
 
 # The six kinds of member seed 002 asks for, in its order, as the team says them.
 TEAM_CATEGORY_LABELS = {
@@ -282,8 +283,9 @@ class MeetingInvalid(ValueError):
         self.problems = problems
 
 
-class MeetingForbidden(PermissionError):
-    """Only district admins and district leaders record the district team's meetings."""
+class MeetingForbidden(WriteForbidden):
+    """Only district admins and district leaders record the district team's meetings, self-checks
+    and members (see `data_access.permissions`)."""
 
 
 def check_meeting(
@@ -325,6 +327,24 @@ def check_meeting(
     return problems
 
 
+def _meeting_record(session: Session, meeting_id: int) -> dict:
+    """A meeting as the audit log records it, before or after a change."""
+    meeting = session.get(Meeting, meeting_id)
+    attendance = session.execute(
+        select(MeetingAttendance.member_id, MeetingAttendance.attended)
+        .where(MeetingAttendance.meeting_id == meeting_id)
+        .order_by(MeetingAttendance.member_id)
+    ).all()
+    return {
+        "held_on": meeting.held_on.isoformat(),
+        "members": [member for member, _ in attendance],
+        "attended": [member for member, attended in attendance if attended],
+        "facilitator_id": meeting.facilitator_id,
+        "minute_taker_id": meeting.minute_taker_id,
+        "decisions": meeting.decisions,
+    }
+
+
 def record_meeting(
     session: Session,
     *,
@@ -336,11 +356,7 @@ def record_meeting(
     """Store a meeting with one attendance row per member on the team that day (attended or not),
     in the caller's transaction, with its audit record. Returns the meeting's id. With `replace`,
     a meeting already recorded for the date is updated instead (its actions stay linked to it)."""
-    if editor.role not in DISTRICT_ROLES:
-        raise MeetingForbidden(
-            f"{editor.email} ({editor.role.replace('_', ' ')}) may not record the district team's "
-            "meetings."
-        )
+    check_write(editor, "record_meeting", refusal=MeetingForbidden)
     problems = check_meeting(session, entry=entry, today=today, replace=replace)
     if problems:
         raise MeetingInvalid(problems)
@@ -349,6 +365,7 @@ def record_meeting(
         session.execute(select(TeamMember.member_id).where(_active_on(day))).scalars()
     )
     existing = get_meeting_on(session, day=day)
+    before = None if existing is None else _meeting_record(session, existing.meeting_id)
     decisions = (entry.decisions or "").strip()
     if existing is None:
         meeting = Meeting(
@@ -387,6 +404,8 @@ def record_meeting(
             "facilitator_id": entry.facilitator_id,
             "minute_taker_id": entry.minute_taker_id,
             "decisions_chars": len(decisions),
+            "before": before,  # the meeting as it was, when one on that date is updated
+            "after": _meeting_record(session, meeting_id),
         },
     )
     return meeting_id
@@ -515,14 +534,20 @@ def save_self_check(
 ) -> int:
     """Store one administration of the team's self-check (replacing that date's, when asked), in the
     caller's transaction with its audit record. Returns the number of items scored."""
-    if editor.role not in DISTRICT_ROLES:
-        raise MeetingForbidden(
-            f"{editor.email} ({editor.role.replace('_', ' ')}) may not record the team's self-check."
-        )
+    check_write(editor, "save_self_check", refusal=MeetingForbidden)
     problems = check_self_check(session, entry=entry, today=today, replace=replace)
     if problems:
         raise MeetingInvalid(problems)
     day: date = entry.administered_on  # type: ignore[assignment]  # checked above
+    before = dict(
+        session.execute(
+            select(TeamSelfCheck.item_id, TeamSelfCheck.score)
+            .where(
+                TeamSelfCheck.instrument == entry.instrument, TeamSelfCheck.administered_on == day
+            )
+            .order_by(TeamSelfCheck.item_id)
+        ).all()
+    )
     session.execute(
         delete(TeamSelfCheck).where(
             TeamSelfCheck.instrument == entry.instrument, TeamSelfCheck.administered_on == day
@@ -542,7 +567,12 @@ def save_self_check(
         operation="save_self_check",
         table_name="team_self_checks",
         row_key=f"{entry.instrument} {day.isoformat()}",
-        detail={"items_scored": len(scored), "replace": replace},
+        detail={
+            "items_scored": len(scored),
+            "replace": replace,
+            "before": before or None,  # the scores replaced, item → score
+            "after": dict(sorted(scored.items())),
+        },
     )
     return len(scored)
 
@@ -550,6 +580,7 @@ def save_self_check(
 # --- Keeping the member list ------------------------------------------------------------------------
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+SELF_REPORTED = "from_marginalized_group"  # never leaves this module next to a name, nor in the log
 
 
 @dataclass(frozen=True)
@@ -617,10 +648,7 @@ def check_member(session: Session, *, entry: MemberEntry) -> dict[str, str]:
 def save_team_member(session: Session, *, entry: MemberEntry, editor: UserAccess) -> int:
     """Add or change a member, in the caller's transaction with its audit record (which names the
     fields changed, never the self-reported answer). Returns the member's id."""
-    if editor.role not in DISTRICT_ROLES:
-        raise MeetingForbidden(
-            f"{editor.email} ({editor.role.replace('_', ' ')}) may not change the team's members."
-        )
+    check_write(editor, "save_team_member", refusal=MeetingForbidden)
     problems = check_member(session, entry=entry)
     if problems:
         raise MeetingInvalid(problems)
@@ -637,18 +665,22 @@ def save_team_member(session: Session, *, entry: MemberEntry, editor: UserAccess
         member = TeamMember(**values)
         session.add(member)
         changed = sorted(values)
+        before = None
     else:
         member = session.get(TeamMember, entry.member_id)
         changed = sorted(k for k, v in values.items() if getattr(member, k) != v)
+        before = {k: getattr(member, k) for k in changed if k != SELF_REPORTED}
         for key, value in values.items():
             setattr(member, key, value)
     session.flush()
+    # The self-reported answer is never written to the log: only that it changed (in "fields").
+    after = {k: values[k] for k in changed if k != SELF_REPORTED}
     record_write(
         session,
         actor=editor.email,
         operation="create" if entry.member_id is None else "update",
         table_name="team_members",
         row_key=str(member.member_id),
-        detail={"fields": changed},
+        detail={"fields": changed, "before": before, "after": after},
     )
     return int(member.member_id)  # type: ignore[arg-type]

@@ -1,9 +1,9 @@
 """Who may use the dashboard and what each person may see: the users table, roles and scopes.
 
-Roles: district_admin (everything, users included), district_leader (every building; edits actions),
-principal (their buildings and the district roll-ups), coach (their buildings; edits actions there),
-viewer (district roll-ups only). A principal never sees another building's rows: their scope holds
-only their own buildings, and every query filters on it.
+Roles: district_admin and district_leader (every building), principal and coach (their buildings and
+the district roll-ups), viewer (district roll-ups only). A principal never sees another building's
+rows: their scope holds only their own buildings, and every query filters on it. What each role may
+change is `data_access.permissions`' table, checked by every write.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from data_access.db import record_write
 from data_access.models import USER_ROLES, Action, Building, User, UserBuilding
+from data_access.permissions import check_write, may_write
 from data_access.scope import DISTRICT, Scope, building_scope
 
 ROLE_LABELS = {
@@ -52,14 +53,14 @@ class UserAccess:
         return self.role == "district_admin"
 
     def may_edit_actions_of(self, building_id: str | None) -> bool:
-        """Leaders and admins edit any action; coaches those of their buildings (and district-wide
-        ones they own are edited through the same rule by leaders). Principals and viewers read."""
-        if self.role in DISTRICT_ROLES:
-            return True
-        return self.role == "coach" and building_id is not None and building_id in self.building_ids
+        """Leaders and admins edit any action; coaches those of their buildings. Principals and
+        viewers read. (The permission table decides; this is what the pages ask to hide forms.)"""
+        return may_write(self, "update_action", building_id)
 
 
 LOCAL_USER = UserAccess(email="local user", role="district_admin", name="You (local mode)")
+# Whoever runs `python -m data_access` on the server is the district's administrator.
+COMMAND_LINE = UserAccess(email="command line", role="district_admin", name="Command line")
 
 
 def get_user_access(session: Session, *, email: str) -> UserAccess | None:
@@ -104,6 +105,17 @@ class UserInvalid(ValueError):
         self.problems = problems
 
 
+def _stored_user(session: Session, email: str) -> dict | None:
+    """A user as the audit log records it (before or after a change), or None when there is none."""
+    user = session.get(User, email)
+    if user is None:
+        return None
+    buildings = session.execute(
+        select(UserBuilding.building_id).where(UserBuilding.email == email)
+    ).scalars()
+    return {"role": user.role, "name": user.name, "building_ids": sorted(buildings)}
+
+
 def save_user(
     session: Session,
     *,
@@ -111,9 +123,11 @@ def save_user(
     role: str,
     name: str | None,
     building_ids: list[str],
-    actor: str,
+    editor: UserAccess,
 ) -> bool:
-    """Add a user or change one; returns True when the user is new. Validated; audited."""
+    """Add a user or change one; returns True when the user is new. District admins only;
+    validated; audited with the user's role, name and buildings before and after."""
+    check_write(editor, "save_user")
     email = email.strip().lower()
     problems: dict[str, str] = {}
     if not EMAIL.match(email):
@@ -130,7 +144,7 @@ def save_user(
         raise UserInvalid(problems)
     user = session.get(User, email)
     is_new = user is None
-    before = None if is_new else {"role": user.role, "name": user.name}
+    before = _stored_user(session, email)
     if is_new:
         session.add(User(email=email, role=role, name=(name or "").strip() or None))
     else:
@@ -140,19 +154,22 @@ def save_user(
     # District-wide roles see every building; stored buildings would only mislead.
     for building_id in sorted(set(building_ids)) if role in BUILDING_ROLES else []:
         session.add(UserBuilding(email=email, building_id=building_id))
+    session.flush()
     record_write(
         session,
-        actor=actor,
+        actor=editor.email,
         operation="create" if is_new else "update",
         table_name="users",
         row_key=email,
-        detail={"before": before, "role": role, "building_ids": sorted(building_ids)},
+        detail={"before": before, "after": _stored_user(session, email)},
     )
     return is_new
 
 
-def remove_user(session: Session, *, email: str, actor: str) -> None:
-    """Remove a user. Someone who still owns actions keeps them until they are reassigned: refused."""
+def remove_user(session: Session, *, email: str, editor: UserAccess) -> None:
+    """Remove a user (district admins only). Someone who still owns actions keeps them until they
+    are reassigned: refused."""
+    check_write(editor, "remove_user")
     user = session.get(User, email)
     if user is None:
         raise UserInvalid({"email": f"There is no user {email}."})
@@ -165,13 +182,14 @@ def remove_user(session: Session, *, email: str, actor: str) -> None:
                 "email": f"{email} owns {len(owned)} follow-up action(s); give them another owner first."
             }
         )
+    before = _stored_user(session, email)
     session.execute(delete(UserBuilding).where(UserBuilding.email == email))
     session.delete(user)
     record_write(
         session,
-        actor=actor,
+        actor=editor.email,
         operation="delete",
         table_name="users",
         row_key=email,
-        detail={"role": user.role},
+        detail={"before": before, "after": None},
     )

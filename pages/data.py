@@ -27,7 +27,6 @@ user = current_user()
 if user is None or not user.is_admin:
     st.warning("Only district admins import data.", icon=":material/lock:")
     st.stop()
-actor = user.email
 
 state = st.session_state
 state.setdefault("data_upload_round", 0)
@@ -120,7 +119,7 @@ if uploads:
     check = state.get("data_check")
     if check is None or check[0] != signature:
         with st.spinner("Checking every row of the files…"):
-            checked = import_files(files, actor=actor, replace_demo=replace_demo, dry_run=True)
+            checked = import_files(files, editor=user, replace_demo=replace_demo, dry_run=True)
         state["data_check"] = check = (signature, checked)
     checked: ImportResult = check[1]
 
@@ -156,7 +155,7 @@ if uploads:
             bar = st.progress(0.0, text="Starting…")
             result = import_files(
                 files,
-                actor=actor,
+                editor=user,
                 replace_demo=replace_demo,
                 progress=lambda fraction, message: bar.progress(
                     min(max(fraction, 0.0), 1.0), text=message
@@ -185,7 +184,7 @@ if status.demo:  # once emptied on purpose, a store is never refilled with the d
         st.write("Deletes every row of the demo district. Instruments and the audit log stay.")
         sure = st.checkbox("Yes, remove the demo data", key="data_clear_demo_sure")
         if st.button("Remove the demo data", disabled=not sure, key="data_clear_demo"):
-            remove_demo(actor=actor)
+            remove_demo(editor=user)
             st.rerun()
 
 # --- Templates ------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from components.fidelity_tables import (
     sustaining_table,
 )
 from components.follow_up import create_action_link
-from components.page import building_from_link, current_scope, current_user_email, page_setup
+from components.page import building_from_link, current_scope, current_user, page_setup
 from data_access.fidelity import (
     get_administration_items,
     get_fidelity_buildings,
@@ -55,7 +55,6 @@ from data_access.scope import Scope
 GRID_MAX_BUILDINGS = 30  # more and the grid chart becomes counts per scale, beside the full table
 PANELS_MAX_BUILDINGS = 12  # more and each building's trend is shown one building at a time
 ITEMS_TO_PLAN = 3  # teams pick 1-3 low-scoring items per administration to action-plan on
-LOCAL_ACTOR = "local user"  # who the audit log names in local mode, where nobody signs in
 
 
 @dataclass(frozen=True)
@@ -429,7 +428,6 @@ with entry_tab:
         buildings=buildings,
         building_names=building_names,
         default_instrument=instrument,
-        scope=scope,
-        actor=current_user_email() or LOCAL_ACTOR,
+        editor=current_user(),
         today=today,
     )

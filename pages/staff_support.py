@@ -11,7 +11,7 @@ import streamlit as st
 from components.cache import load
 from components.display import show_chart, show_table
 from components.follow_up import create_action_link
-from components.page import building_from_link, current_scope, current_user_email, page_setup
+from components.page import building_from_link, current_scope, current_user, page_setup
 from components.staff_support_charts import (
     caseload_chart,
     coverage_chart,
@@ -24,6 +24,7 @@ from components.staff_support_charts import (
 )
 from data_access.db import session_scope
 from data_access.imports_common import school_year_end, school_year_of
+from data_access.permissions import may_write
 from data_access.settings import get_settings
 from data_access.staff_support import (
     DISTRICT_ID,
@@ -57,7 +58,9 @@ status = page_setup(
     "building staffed to national recommendations?",
 )
 scope = current_scope()
-actor = current_user_email() or "local user"
+editor = current_user()
+may_schedule = editor is not None and may_write(editor, "schedule_supervision")
+may_mark = editor is not None and may_write(editor, "mark_supervision")
 buildings = load(list_buildings, scope=scope)
 building_names = dict(zip(buildings["building_id"], buildings["building"], strict=True))
 
@@ -755,7 +758,11 @@ with schedule_tab:
                 help="Defaults to the end of the school year, 30 June.",
             )
             until_slot = until_column.empty()
-            submitted = st.form_submit_button("Schedule", type="primary", key="schedule_submit")
+            submitted = st.form_submit_button(
+                "Schedule", type="primary", key="schedule_submit", disabled=not may_schedule
+            )
+        if not may_schedule:
+            st.caption("Scheduling supervision is for district leaders and district admins.")
         if submitted:
             try:
                 with session_scope() as session:
@@ -767,8 +774,7 @@ with schedule_tab:
                         start=start,
                         until=until if repeat == "series" else None,
                         every_weeks=int(every) if repeat == "series" else None,
-                        actor=actor,
-                        scope=scope,
+                        editor=editor,
                     )
             except SupervisionInputError as error:
                 slots = {
@@ -868,7 +874,11 @@ with schedule_tab:
                     "Minutes (when held)", value=60, step=5, key="mark_minutes"
                 )
                 minutes_slot = st.empty()
-                saved = st.form_submit_button("Save", type="primary", key="mark_submit")
+                saved = st.form_submit_button(
+                    "Save", type="primary", key="mark_submit", disabled=not may_mark
+                )
+            if not may_mark:
+                st.caption("Marking sessions is for district leaders and district admins.")
             if saved:
                 try:
                     with session_scope() as session:
@@ -877,8 +887,7 @@ with schedule_tab:
                             session_id=marked,
                             status=outcome,
                             minutes=int(length),
-                            actor=actor,
-                            scope=scope,
+                            editor=editor,
                         )
                 except SupervisionInputError as error:
                     slots = {"minutes": minutes_slot, "session": mark_slot, "status": mark_slot}

@@ -75,7 +75,7 @@ with add_column:
                         role=role,
                         name=name,
                         building_ids=chosen,
-                        actor=me.email,
+                        editor=me,
                     )
             except UserInvalid as invalid:
                 st.session_state["users_problems"] = invalid.problems
@@ -102,7 +102,7 @@ with remove_column:
             else:
                 try:
                     with session_scope() as session:
-                        remove_user(session, email=gone, actor=me.email)
+                        remove_user(session, email=gone, editor=me)
                     st.session_state["users_flash"] = f"Removed {gone}."
                     st.rerun()
                 except UserInvalid as invalid:

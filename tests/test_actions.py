@@ -236,7 +236,9 @@ def test_export_follows_the_contract_and_never_writes_a_formula(district, tmp_pa
         district, title='=HYPERLINK("http://x")', due_date=TODAY + timedelta(days=3)
     )
     with session_scope(district) as session:
-        table = export_actions(session, ExportOptions(as_of=TODAY + timedelta(days=4)))
+        table = export_actions(
+            session, ExportOptions(as_of=TODAY + timedelta(days=4), scope=DISTRICT)
+        )
     out = tmp_path / "actions.csv"
     write_csv(table, out)
     rows = list(csv.DictReader(io.StringIO(out.read_text())))

@@ -13,6 +13,7 @@ from components.equity_charts import HEATMAP_GROUP_LABELS
 from data_access.db import session_scope
 from data_access.equity import get_equity
 from data_access.equity_metrics import GROUP_LABELS, Minimums
+from data_access.scope import DISTRICT
 from tests.test_equity_page import NUMBER, true_counts, withheld_numbers
 from tests.utils.browser import CHROMIUM, CHROMIUM_ARGS, require_browser, running_app
 
@@ -68,7 +69,9 @@ def test_hovering_every_heatmap_cell_shows_no_withheld_number(demo_server, demo_
     truth = true_counts(demo_store_url, "2025-26")
     truth = truth[truth["indicator"] == "oss"].set_index(["building_id", "group_type", "group"])
     with session_scope(demo_store_url) as session:
-        names = get_equity(session, school_year="2025-26")[["building_name", "building_id"]]
+        names = get_equity(session, school_year="2025-26", scope=DISTRICT)[
+            ["building_name", "building_id"]
+        ]
     building_ids = dict(names.drop_duplicates().itertuples(index=False))
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

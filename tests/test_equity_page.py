@@ -20,6 +20,7 @@ from components.equity_charts import (
 from data_access.db import session_scope
 from data_access.equity import get_cell_counts, get_equity
 from data_access.equity_metrics import GROUP_LABELS, Minimums, count_groups, district_cells
+from data_access.scope import DISTRICT
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = Minimums()
@@ -48,7 +49,7 @@ def true_counts(url: str, school_year: str) -> pd.DataFrame:
     """The unsuppressed counts of every building and the district, straight from the store: what
     must never be shown when small."""
     with session_scope(url) as session:
-        cells = get_cell_counts(session, school_year=school_year)
+        cells = get_cell_counts(session, school_year=school_year, scope=DISTRICT)
     return pd.concat([count_groups(cells), count_groups(district_cells(cells))])
 
 
@@ -77,7 +78,7 @@ def test_the_middle_schools_oss_over_flags_for_black_students_and_students_with_
     assert franklin_oss.loc["Students with IEPs", "Years in a row"] == 3
     # The export's own ratio, to two decimals.
     with session_scope(demo_store_url) as session:
-        rows = get_equity(session, school_year=year)
+        rows = get_equity(session, school_year=year, scope=DISTRICT)
     expected = rows[
         (rows["building_id"] == "B09") & (rows["indicator"] == "oss") & (rows["group"] == "BL")
     ].iloc[0]["ratio"]
@@ -143,7 +144,7 @@ def test_no_withheld_count_or_risk_appears_in_any_chart_or_table(
 
 def _building_names(url: str) -> tuple[list[str], list[str]]:
     with session_scope(url) as session:
-        rows = get_equity(session, school_year="2025-26")
+        rows = get_equity(session, school_year="2025-26", scope=DISTRICT)
     pairs = rows[["building_id", "building_name"]].drop_duplicates()
     return list(pairs["building_id"]), list(pairs["building_name"])
 

@@ -17,6 +17,7 @@ from data_access.imports.pipeline import import_files, remove_demo
 from data_access.imports.reading import collect_files
 from data_access.models import Discipline, EquityCellCount, Student
 from data_access.store import init_store, upgrade_store
+from data_access.users import UserAccess
 from tests.utils.factories import (
     add_attendance,
     add_building,
@@ -25,6 +26,8 @@ from tests.utils.factories import (
     add_supports,
     write_import_file,
 )
+
+IMPORTER = UserAccess(email="test", role="district_admin")
 
 
 def summary_rows(url: str) -> list[tuple]:
@@ -105,7 +108,7 @@ STUDENTS = [
 
 def run_import(url: str, *paths: Path):
     files, problems, _ = collect_files([str(path) for path in paths])
-    return import_files(files, database_url=url, actor="test", earlier_problems=problems)
+    return import_files(files, database_url=url, editor=IMPORTER, earlier_problems=problems)
 
 
 def test_imports_recount_the_years_they_change(sqlite_url, tmp_path):
@@ -152,7 +155,7 @@ def test_clearing_the_demo_clears_its_summary(demo_store_url, tmp_path):
     url = f"sqlite:///{tmp_path / 'copy.db'}"
     shutil.copyfile(get_engine(demo_store_url).url.database, tmp_path / "copy.db")
     assert summary_rows(url)
-    assert remove_demo(database_url=url, actor="test")
+    assert remove_demo(database_url=url, editor=IMPORTER)
     assert summary_rows(url) == []
 
 

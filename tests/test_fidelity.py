@@ -3,6 +3,7 @@ on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -18,7 +19,9 @@ from data_access.export_format import write_csv
 from data_access.exports import ExportOptions, registered_exports
 from data_access.fidelity import (
     AdministrationEntry,
+    AdministrationForbidden,
     AdministrationRejected,
+    check_administration,
     get_administration_items,
     get_scale_scores,
     list_instruments,
@@ -27,6 +30,7 @@ from data_access.fidelity import (
 )
 from data_access.models import AuditLog, FidelityScore
 from data_access.scope import DISTRICT, building_scope
+from data_access.users import LOCAL_USER, UserAccess
 from tests.utils.factories import add_administration, add_building, add_instrument
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,7 +90,9 @@ def build_district(url: str) -> None:
 
 def export_lines(url: str, tmp_path: Path, options: ExportOptions | None = None) -> list[str]:
     with session_scope(url) as session:
-        table = registered_exports()["fidelity"].build(session, options or ExportOptions())
+        table = registered_exports()["fidelity"].build(
+            session, options or ExportOptions(scope=DISTRICT)
+        )
     out = tmp_path / "fidelity.csv"
     write_csv(table, out)
     return out.read_text(encoding="utf-8").splitlines()
@@ -112,13 +118,15 @@ def test_export_matches_the_contract_arithmetic(store_url, tmp_path):
 
 def test_export_year_keeps_that_school_years_administrations_only(store_url, tmp_path):
     build_district(store_url)
-    lines = export_lines(store_url, tmp_path, ExportOptions(school_year="2024-25"))
+    lines = export_lines(store_url, tmp_path, ExportOptions(school_year="2024-25", scope=DISTRICT))
     assert [line.split(",")[:4] for line in lines[1:]] == [
         ["B1", "TFI-2.1", "2024-10-15", scale] for scale in ("Tier 1", "Tier 2", "Tier 3")
     ]
     # --as-of stops at that date: B2's January rubric is after 31 December 2025.
     lines = export_lines(
-        store_url, tmp_path, ExportOptions(school_year="2025-26", as_of=date(2025, 12, 31))
+        store_url,
+        tmp_path,
+        ExportOptions(school_year="2025-26", as_of=date(2025, 12, 31), scope=DISTRICT),
     )
     assert {tuple(line.split(",")[:3]) for line in lines[1:]} == {
         ("B1", "TFI-2.1", "2025-10-15"),
@@ -200,13 +208,13 @@ def entry(**changes) -> AdministrationEntry:
     return AdministrationEntry(**values)
 
 
-def rejected(url: str, candidate: AdministrationEntry, *, replace: bool = False, scope=DISTRICT):
+def rejected(url: str, candidate: AdministrationEntry, *, replace: bool = False):
     """Try to save; return the problems, and check nothing at all was stored."""
     with session_scope(url) as session:
         rows, version = count_rows(session, FidelityScore), get_data_version(session)
     with pytest.raises(AdministrationRejected) as caught, session_scope(url) as session:
         save_administration(
-            session, entry=candidate, replace=replace, actor="local user", today=TODAY, scope=scope
+            session, entry=candidate, replace=replace, editor=LOCAL_USER, today=TODAY
         )
     with session_scope(url) as session:
         assert count_rows(session, FidelityScore) == rows
@@ -260,7 +268,10 @@ def test_a_missing_date_building_or_instrument_is_refused(district):
 
 
 def test_a_building_outside_the_scope_is_refused(district):
-    problems = rejected(district, entry(), scope=building_scope({"B1"}))
+    with session_scope(district) as session:
+        problems = check_administration(
+            session, entry=entry(), replace=False, today=TODAY, scope=building_scope({"B1"})
+        )
     assert problems == {"building_id": "You may not enter scores for Carver High."}
 
 
@@ -289,7 +300,7 @@ def test_replacing_an_administration_swaps_every_item_in_one_write(district):
                 scores=dict.fromkeys(TIER1, 1) | {"1.1": 2},
             ),
             replace=True,
-            actor="local user",
+            editor=LOCAL_USER,
             today=TODAY,
         )
     assert (saved.items_scored, saved.items_total, saved.replaced) == (15, 45, True)
@@ -313,6 +324,45 @@ def test_replacing_an_administration_swaps_every_item_in_one_write(district):
     assert last.data_version == version + 1
 
 
+def test_replacing_an_administration_keeps_the_old_scores_in_the_audit_log(district):
+    key = (
+        FidelityScore.building_id == "B1",
+        FidelityScore.instrument == "TFI-2.1",
+        FidelityScore.administered_on == date(2025, 10, 15),
+    )
+    with session_scope(district) as session:
+        scored = select(FidelityScore.item_id, FidelityScore.score).where(*key)
+        old = dict(session.execute(scored).all())
+        save_administration(
+            session,
+            entry=entry(building_id="B1", administered_on=date(2025, 10, 15), scores={"1.1": 0}),
+            replace=True,
+            editor=UserAccess(email="lead@district.org", role="district_leader"),
+            today=TODAY,
+        )
+    with session_scope(district) as session:
+        last = session.execute(select(AuditLog).order_by(AuditLog.audit_id.desc())).scalars()
+        last = next(iter(last))
+    detail = json.loads(last.detail)
+    assert len(old) == 27
+    assert (last.actor, last.operation) == ("lead@district.org", "replace_administration")
+    assert detail["before"] == old and detail["scores"] == {"1.1": 0}
+
+
+def test_a_principal_may_not_enter_an_administration_even_for_their_own_building(district):
+    principal = UserAccess(email="p@district.org", role="principal", building_ids=frozenset({"B3"}))
+    with session_scope(district) as session:
+        rows, version = count_rows(session, FidelityScore), get_data_version(session)
+    with (
+        pytest.raises(AdministrationForbidden, match="may not enter fidelity administrations"),
+        session_scope(district) as session,
+    ):
+        save_administration(session, entry=entry(), replace=False, editor=principal, today=TODAY)
+    with session_scope(district) as session:
+        assert count_rows(session, FidelityScore) == rows
+        assert get_data_version(session) == version
+
+
 def test_a_partial_administration_is_saved_and_scores_as_incomplete(store_url):
     build_district(store_url)
     with session_scope(store_url) as session:
@@ -320,7 +370,7 @@ def test_a_partial_administration_is_saved_and_scores_as_incomplete(store_url):
             session,
             entry=entry(scores=dict.fromkeys(TIER1[:14], 2) | {"1.15": None}),
             replace=False,
-            actor="local user",
+            editor=LOCAL_USER,
             today=TODAY,
         )
     assert (saved.items_scored, saved.replaced) == (14, False)

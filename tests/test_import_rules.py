@@ -22,7 +22,10 @@ from data_access.models import (
     Student,
     UserBuilding,
 )
+from data_access.users import UserAccess
 from tests.utils.factories import write_import_file
+
+IMPORTER = UserAccess(email="test", role="district_admin")
 
 STORE_TABLES = (
     "buildings",
@@ -189,7 +192,9 @@ def district_files(folder: Path, extension: str = ".csv", **changes: list[list[s
 
 def run_import(url: str, *paths: Path | str, **options):
     files, problems, _ = collect_files([str(path) for path in paths])
-    return import_files(files, database_url=url, actor="test", earlier_problems=problems, **options)
+    return import_files(
+        files, database_url=url, editor=IMPORTER, earlier_problems=problems, **options
+    )
 
 
 def store_rows(url: str, tables: tuple[str, ...] = STORE_TABLES) -> dict[str, list[tuple]]:
@@ -791,6 +796,6 @@ def test_a_dry_run_checks_and_counts_but_stores_nothing(sqlite_url, tmp_path):
 
 @pytest.mark.parametrize("name", ["notes.txt", "students.xls"])
 def test_files_that_are_neither_csv_nor_xlsx_are_refused(sqlite_url, name):
-    result = import_files([ImportFile(name, b"x")], database_url=sqlite_url, actor="test")
+    result = import_files([ImportFile(name, b"x")], database_url=sqlite_url, editor=IMPORTER)
     assert len(result.problems) == 1
     assert "is not a .csv or .xlsx file" in result.problems[0].message

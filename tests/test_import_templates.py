@@ -12,6 +12,9 @@ from data_access.imports.pipeline import import_files
 from data_access.imports.reading import ImportFile
 from data_access.imports.tables import TABLE_ORDER, TABLES
 from data_access.imports.templates import describe_columns, template_csv, template_xlsx
+from data_access.users import UserAccess
+
+IMPORTER = UserAccess(email="test", role="district_admin")
 
 
 @pytest.mark.parametrize("table", TABLE_ORDER)
@@ -53,7 +56,7 @@ def test_a_filled_in_excel_template_imports(sqlite_url):
     buffer = io.BytesIO()
     workbook.save(buffer)
     result = import_files(
-        [ImportFile("buildings.xlsx", buffer.getvalue())], database_url=sqlite_url, actor="test"
+        [ImportFile("buildings.xlsx", buffer.getvalue())], database_url=sqlite_url, editor=IMPORTER
     )
     assert result.ok, result.problems
     assert result.counts["buildings"].added == 1

@@ -7,6 +7,7 @@ from datetime import date
 from data_access.db import session_scope
 from data_access.models import Discipline, SupervisionSession
 from data_access.overview import get_building_overview, get_data_freshness, get_district_summary
+from data_access.scope import DISTRICT
 from tests.utils.factories import add_building, add_staff, add_students
 
 
@@ -54,7 +55,9 @@ def build_district(url: str) -> None:
 def test_building_overview_counts_enrollment_and_support_staff_for_the_year(store_url):
     build_district(store_url)
     with session_scope(store_url) as session:
-        frame = get_building_overview(session, school_year="2025-26").set_index("building_id")
+        frame = get_building_overview(session, school_year="2025-26", scope=DISTRICT).set_index(
+            "building_id"
+        )
     assert frame.loc["B1", ["enrollment", "support_staff_fte"]].tolist() == [4, 1.5]
     assert frame.loc["B2", ["enrollment", "support_staff_fte"]].tolist() == [7, 0.5]
     # A building with nobody enrolled still appears, with zeros, not missing.

@@ -78,7 +78,7 @@ def read(frame) -> list[dict[str, str]]:
 def test_supervision_export_follows_the_contract_at_the_window_edges(store_url):
     build_district(store_url)
     with session_scope(store_url) as session:
-        table = build_supervision_export(session, ExportOptions(as_of=AS_OF))
+        table = build_supervision_export(session, ExportOptions(as_of=AS_OF, scope=DISTRICT))
     assert list(table.columns) == [
         "staff_id",
         "role",
@@ -136,8 +136,14 @@ def test_supervision_export_follows_the_contract_at_the_window_edges(store_url):
 def test_supervision_export_starts_the_school_year_on_1_july(store_url):
     build_district(store_url)
     with session_scope(store_url) as session:
-        first_day = read(build_supervision_export(session, ExportOptions(as_of=date(2025, 7, 1))))
-        last_day = read(build_supervision_export(session, ExportOptions(as_of=date(2025, 6, 30))))
+        first_day = read(
+            build_supervision_export(session, ExportOptions(as_of=date(2025, 7, 1), scope=DISTRICT))
+        )
+        last_day = read(
+            build_supervision_export(
+                session, ExportOptions(as_of=date(2025, 6, 30), scope=DISTRICT)
+            )
+        )
     rows = {row["staff_id"]: row for row in first_day}
     assert list(rows) == ["C1", "C2", "P1", "S1"]  # staff active in 2025-26
     c1 = rows["C1"]
@@ -165,7 +171,9 @@ def test_staffing_export_follows_the_contract(store_url, monkeypatch):
     )
     build_district(store_url)
     with session_scope(store_url) as session:
-        table = build_staffing_export(session, ExportOptions())  # newest year: 2025-26
+        table = build_staffing_export(
+            session, ExportOptions(scope=DISTRICT)
+        )  # newest year: 2025-26
     assert list(table.columns) == [
         "school_year",
         "building_id",
@@ -338,8 +346,8 @@ def test_caseload_parity_uses_each_buildings_latest_count_up_to_the_date(store_u
 
 def test_an_empty_store_exports_headers_only(sqlite_url):
     with session_scope(sqlite_url) as session:
-        supervision = build_supervision_export(session, ExportOptions(as_of=AS_OF))
-        staffing = build_staffing_export(session, ExportOptions())
+        supervision = build_supervision_export(session, ExportOptions(as_of=AS_OF, scope=DISTRICT))
+        staffing = build_staffing_export(session, ExportOptions(scope=DISTRICT))
     assert supervision.empty and len(supervision.columns) == 10
     assert staffing.empty and len(staffing.columns) == 8
 
@@ -356,7 +364,9 @@ def test_the_last_held_session_may_lie_in_an_earlier_school_year(
     with session_scope(store_url) as session:
         rows = {
             row["staff_id"]: row
-            for row in read(build_supervision_export(session, ExportOptions(as_of=AS_OF)))
+            for row in read(
+                build_supervision_export(session, ExportOptions(as_of=AS_OF, scope=DISTRICT))
+            )
         }
     # 10 March 2025 to 31 March 2026: 365 + 21 days.
     assert [rows["S1"][c] for c in ("last_held_on", "days_since_last_held", "held_this_year")] == [

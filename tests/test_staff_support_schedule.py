@@ -12,9 +12,10 @@ from sqlalchemy import select
 from data_access.db import count_rows, get_data_version, session_scope
 from data_access.exports import ExportOptions
 from data_access.models import AuditLog, SupervisionSession
-from data_access.scope import building_scope
+from data_access.scope import DISTRICT, building_scope
 from data_access.staff_support import build_supervision_export
 from data_access.supervision_schedule import (
+    SupervisionForbidden,
     SupervisionInputError,
     build_series_calendar,
     get_series_sessions,
@@ -25,9 +26,11 @@ from data_access.supervision_schedule import (
     schedule_supervision,
     series_dates,
 )
+from data_access.users import UserAccess
 from tests.utils.factories import add_building, add_staff
 
 YEAR = "2025-26"
+LEAD = UserAccess(email="lead@example.org", role="district_leader")
 
 
 def build_team(url: str) -> None:
@@ -84,7 +87,7 @@ def test_a_group_series_is_one_row_per_supervisee_sharing_a_group_per_date(store
             start=date(2026, 1, 5),
             until=date(2026, 6, 30),
             every_weeks=6,
-            actor="lead@example.org",
+            editor=LEAD,
         )
     assert len(scheduled.dates) == 5 and len(scheduled.session_ids) == 10
     rows = stored(store_url)
@@ -136,7 +139,7 @@ def test_one_session_for_one_person_is_an_individual_series_of_one(store_url):
             supervisor_id="D1",
             session_format="individual",
             start=date(2026, 3, 4),
-            actor="lead@example.org",
+            editor=LEAD,
         )
     [row] = stored(store_url)
     assert (row.session_date, row.format, row.group_id, row.series_id) == (
@@ -158,7 +161,6 @@ def test_one_session_for_one_person_is_an_individual_series_of_one(store_url):
         ({"supervisor_id": "C1"}, "supervisor", "cannot supervise themselves"),
         ({"supervisor_id": None}, "supervisor", "Choose who supervises"),
         ({"staff_ids": []}, "staff", "at least one staff member"),
-        ({"scope": building_scope({"B2"})}, "staff", "outside your buildings"),
     ],
 )
 def test_a_malformed_request_gets_a_clear_message_and_stores_nothing(
@@ -173,11 +175,31 @@ def test_a_malformed_request_gets_a_clear_message_and_stores_nothing(
         "start": date(2026, 1, 5),
         "until": date(2026, 6, 30),
         "every_weeks": 6,
-        "actor": "lead@example.org",
+        "editor": LEAD,
     } | changes
     with pytest.raises(SupervisionInputError) as refused, session_scope(sqlite_url) as session:
         schedule_supervision(session, **request)
     assert words in refused.value.problems[field]
+    assert snapshot(sqlite_url) == before
+
+
+@pytest.mark.parametrize("role", ["principal", "coach", "viewer"])
+@pytest.mark.parametrize("staff_ids", [["P2"], ["C1", "S1"]], ids=["own building", "another"])
+def test_only_district_leaders_and_admins_schedule_supervision(sqlite_url, role, staff_ids):
+    # This case was a field problem for a scope of B2 ("outside your buildings"); the role is now
+    # refused first, for their own building's staff (P2 works in B2) as for another's.
+    build_team(sqlite_url)
+    before = snapshot(sqlite_url)
+    someone = UserAccess(email="b2@example.org", role=role, building_ids=frozenset({"B2"}))
+    with pytest.raises(SupervisionForbidden), session_scope(sqlite_url) as session:
+        schedule_supervision(
+            session,
+            staff_ids=staff_ids,
+            supervisor_id="D1",
+            session_format="group" if len(staff_ids) > 1 else "individual",
+            start=date(2026, 1, 5),
+            editor=someone,
+        )
     assert snapshot(sqlite_url) == before
 
 
@@ -193,7 +215,7 @@ def test_end_before_start_and_staff_not_in_the_year_are_both_reported_at_once(st
             start=date(2026, 3, 2),
             until=date(2026, 2, 2),
             every_weeks=2,
-            actor="lead@example.org",
+            editor=LEAD,
         )
     assert refused.value.problems["until"].startswith(
         "The series ends (2 Feb 2026) before it starts"
@@ -213,17 +235,14 @@ def test_marking_a_group_session_marks_every_supervisee(store_url):
             start=date(2026, 3, 2),
             until=date(2026, 3, 16),
             every_weeks=2,
-            actor="lead@example.org",
+            editor=LEAD,
         )
     first, _, third, _ = (row.session_id for row in stored(store_url))
     with session_scope(store_url) as session:
         assert (
-            mark_supervision(
-                session, session_id=first, status="held", minutes=75, actor="lead@example.org"
-            )
-            == 2
+            mark_supervision(session, session_id=first, status="held", minutes=75, editor=LEAD) == 2
         )
-        mark_supervision(session, session_id=third, status="cancelled", minutes=75, actor="lead")
+        mark_supervision(session, session_id=third, status="cancelled", minutes=75, editor=LEAD)
     statuses = [
         (row.session_date, row.staff_id, row.status, row.minutes) for row in stored(store_url)
     ]
@@ -235,7 +254,9 @@ def test_marking_a_group_session_marks_every_supervisee(store_url):
     ]
     # The export sees it: held in the window on 20 March, one cancelled this year.
     with session_scope(store_url) as session:
-        exported = build_supervision_export(session, ExportOptions(as_of=date(2026, 3, 20)))
+        exported = build_supervision_export(
+            session, ExportOptions(as_of=date(2026, 3, 20), scope=DISTRICT)
+        )
     c1 = exported.set_index("staff_id").loc["C1"]
     assert (c1["last_held_on"], c1["covered"], c1["cancelled_this_year"]) == (
         "2026-03-02",
@@ -254,26 +275,29 @@ def test_marking_held_needs_the_minutes_and_stores_nothing_without_them(store_ur
             supervisor_id="D1",
             session_format="individual",
             start=date(2026, 3, 2),
-            actor="lead",
+            editor=LEAD,
         )
     [row] = stored(store_url)
     before = snapshot(store_url)
     for minutes in (None, 0, 600):
         with pytest.raises(SupervisionInputError) as refused, session_scope(store_url) as session:
             mark_supervision(
-                session, session_id=row.session_id, status="held", minutes=minutes, actor="lead"
+                session, session_id=row.session_id, status="held", minutes=minutes, editor=LEAD
             )
         assert "1 to 480 minutes" in refused.value.problems["minutes"]
-    with pytest.raises(SupervisionInputError) as refused, session_scope(store_url) as session:
+    with pytest.raises(SupervisionForbidden) as refused, session_scope(store_url) as session:
         mark_supervision(
             session,
             session_id=row.session_id,
             status="held",
             minutes=60,
-            actor="lead",
-            scope=building_scope({"B2"}),
+            editor=UserAccess(
+                email="p2@example.org", role="principal", building_ids=frozenset({"B2"})
+            ),
         )
-    assert "outside your buildings" in refused.value.problems["session"]
+    # Before the permission table this was a field problem ("outside your buildings"); now a
+    # principal may not mark any session, their own building's included (see test_permissions).
+    assert "may not mark supervision sessions" in str(refused.value)
     assert snapshot(store_url) == before
     assert stored(store_url)[0].status == "scheduled"
 
@@ -289,7 +313,7 @@ def test_the_calendar_file_has_one_event_per_session_with_stable_ids(sqlite_url)
             start=date(2026, 1, 5),
             until=date(2026, 6, 30),
             every_weeks=6,
-            actor="lead",
+            editor=LEAD,
         )
     with session_scope(sqlite_url) as session:
         sessions = get_series_sessions(
@@ -300,7 +324,7 @@ def test_the_calendar_file_has_one_event_per_session_with_stable_ids(sqlite_url)
             session_id=sessions.iloc[1]["session_id"],
             status="cancelled",
             minutes=None,
-            actor="lead",
+            editor=LEAD,
         )
     with session_scope(sqlite_url) as session:
         again = get_series_sessions(

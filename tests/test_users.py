@@ -11,6 +11,7 @@ from data_access.db import get_data_version, session_scope
 from data_access.scope import DISTRICT
 from data_access.users import (
     LOCAL_USER,
+    UserAccess,
     UserInvalid,
     get_user_access,
     list_users,
@@ -18,6 +19,8 @@ from data_access.users import (
     save_user,
 )
 from tests.utils.factories import add_building
+
+ADMIN = UserAccess(email="admin@district.org", role="district_admin")
 
 
 @pytest.fixture
@@ -36,7 +39,7 @@ def test_a_principal_is_saved_with_their_buildings_and_scoped_to_them(store):
             role="principal",
             name="Pat",
             building_ids=["B2"],
-            actor="admin@district.org",
+            editor=ADMIN,
         )
     with session_scope(store) as session:
         access = get_user_access(session, email="pat.principal@district.org")
@@ -61,7 +64,7 @@ def test_bad_users_are_refused_with_the_reason_and_nothing_is_stored(
     with session_scope(store) as session:
         version = get_data_version(session)
     with pytest.raises(UserInvalid) as refused, session_scope(store) as session:
-        save_user(session, email=email, role=role, name=None, building_ids=buildings, actor="admin")
+        save_user(session, email=email, role=role, name=None, building_ids=buildings, editor=ADMIN)
     assert message in refused.value.problems[field]
     with session_scope(store) as session:
         assert list_users(session).empty and get_data_version(session) == version
@@ -75,7 +78,7 @@ def test_someone_who_owns_actions_is_not_removed_until_they_are_reassigned(store
             role="coach",
             name=None,
             building_ids=["B1"],
-            actor="admin",
+            editor=ADMIN,
         )
         create_action(
             session,
@@ -91,7 +94,7 @@ def test_someone_who_owns_actions_is_not_removed_until_they_are_reassigned(store
         pytest.raises(UserInvalid, match="owns 1 follow-up action"),
         session_scope(store) as session,
     ):
-        remove_user(session, email="coach@district.org", actor="admin")
+        remove_user(session, email="coach@district.org", editor=ADMIN)
     with session_scope(store) as session:
         assert get_user_access(session, email="coach@district.org") is not None
 
@@ -104,10 +107,15 @@ def test_district_roles_see_everything_and_viewers_no_building(store):
             role="district_leader",
             name=None,
             building_ids=["B1"],
-            actor="a",
+            editor=ADMIN,
         )
         save_user(
-            session, email="view@district.org", role="viewer", name=None, building_ids=[], actor="a"
+            session,
+            email="view@district.org",
+            role="viewer",
+            name=None,
+            building_ids=[],
+            editor=ADMIN,
         )
         leader = get_user_access(session, email="lead@district.org")
         viewer = get_user_access(session, email="view@district.org")

@@ -42,6 +42,7 @@ def run_import_command(
     from data_access.imports.pipeline import import_files
     from data_access.imports.reading import Problem, collect_files
     from data_access.imports_common import normalise_school_year
+    from data_access.users import COMMAND_LINE
 
     files, problems, notes = collect_files(paths)
     year = None
@@ -65,7 +66,7 @@ def run_import_command(
     result = import_files(
         files,
         database_url=url,
-        actor="command line",
+        editor=COMMAND_LINE,
         replace_demo=replace_demo,
         dry_run=dry_run,
         school_year=year,

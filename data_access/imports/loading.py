@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, or_, select, text, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from data_access.db import note_change
 from data_access.imports.checking import (
     CheckedTable,
     definition_rows,
@@ -205,6 +206,7 @@ def load_users(session: Session, checked: CheckedTable) -> TableCounts:
         email = record["email"]
         user = stored.get(email)
         changed = False
+        before = _user_as_logged(user, buildings.get(email, set()))
         if user is None:
             session.add(User(email=email, role=record["role"], name=record.get("name")))
             added += 1
@@ -220,9 +222,27 @@ def load_users(session: Session, checked: CheckedTable) -> TableCounts:
                 session.execute(delete(UserBuilding).where(UserBuilding.email == email))
                 session.add_all(UserBuilding(email=email, building_id=b) for b in sorted(wanted))
                 changed = changed or user is not None
+                buildings[email] = wanted
         updated += int(changed and user is not None)
+        if user is None or changed:
+            after = _user_as_logged(user, buildings.get(email, set()), record)
+            note_change(
+                session,
+                operation="import_user",
+                table_name="users",
+                row_key=email,
+                detail={"before": before, "after": after},
+            )
     session.flush()
     return TableCounts("users", len(frame), added, updated, len(frame) - added - updated)
+
+
+def _user_as_logged(user: User | None, buildings: set[str], new: dict | None = None) -> dict | None:
+    """A user's role, name and buildings for the audit log (`new`: a row just added)."""
+    if user is None and new is None:
+        return None
+    source = new if user is None else {"role": user.role, "name": user.name}
+    return {"role": source["role"], "name": source.get("name"), "building_ids": sorted(buildings)}
 
 
 ACTION_FIELDS = (

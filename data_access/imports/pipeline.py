@@ -29,7 +29,9 @@ from data_access.imports.oneroster import ONEROSTER_FILES, is_oneroster_set, rea
 from data_access.imports.reading import FileUnreadable, ImportFile, Problem, RawTable, read_table
 from data_access.imports.tables import TABLE_ORDER, TABLES
 from data_access.models import utc_now
+from data_access.permissions import check_write
 from data_access.settings import get_settings
+from data_access.users import UserAccess
 
 Progress = Callable[[float, str], None]
 
@@ -141,7 +143,7 @@ def import_files(
     files: list[ImportFile],
     *,
     database_url: str | None = None,
-    actor: str,
+    editor: UserAccess,
     replace_demo: bool = False,
     dry_run: bool = False,
     school_year: str | None = None,
@@ -150,9 +152,12 @@ def import_files(
     earlier_problems: list[Problem] | None = None,
 ) -> ImportResult:
     """Check and load the files in one transaction. Any problem (or `dry_run`) rolls it all back:
-    the store is exactly as before. `earlier_problems` (e.g. paths that do not exist) also stop it."""
+    the store is exactly as before. `earlier_problems` (e.g. paths that do not exist) also stop it.
+    District admins only (WriteForbidden otherwise, before anything is read)."""
     from data_access.store import init_store
 
+    check_write(editor, "import_files")
+    actor = editor.email
     started = time.perf_counter()
     url = database_url or get_settings().database_url
     report = progress or (lambda fraction, message: None)
@@ -343,10 +348,12 @@ def _load(
     return load_table(session, checked, actor=actor, now=now, chunk_done=chunk_done)
 
 
-def remove_demo(*, database_url: str | None = None, actor: str) -> bool:
-    """Delete the demo district (one transaction, audited); False when the store holds no demo."""
+def remove_demo(*, database_url: str | None = None, editor: UserAccess) -> bool:
+    """Delete the demo district (one transaction, audited); False when the store holds no demo.
+    District admins only (WriteForbidden otherwise)."""
     from data_access.demo import clear_district_data
 
+    check_write(editor, "remove_demo")
     with session_scope(database_url) as session:
         if get_store_info(session).get("demo") != "true":
             return False
@@ -354,5 +361,5 @@ def remove_demo(*, database_url: str | None = None, actor: str) -> bool:
         set_store_info(
             session, values={"demo": None, "demo_size": None, "demo_seed": None, "as_of": None}
         )
-        record_write(session, actor=actor, operation="clear_demo", table_name="*")
+        record_write(session, actor=editor.email, operation="clear_demo", table_name="*")
     return True
