@@ -78,7 +78,7 @@ with st.expander("How to read this page", expanded=False, icon=":material/help:"
 st.caption(
     f"**Privacy:** groups of fewer than {minimums.min_n_size} students and counts below "
     f"{minimums.min_cell_size} are withheld, and so are any other numbers that would let someone "
-    "work them out by adding and subtracting (\"withheld to protect another group\"). "
+    'work them out by adding and subtracting ("withheld to protect another group"). '
     f"Flags: a ratio above {threshold:g} ▲ or below 1/{threshold:g} ▼."
 )
 

@@ -212,9 +212,16 @@ def test_labels_describe_withheld_groups_without_their_numbers():
     assert "7" not in labelled.loc["AS", "hover"]
     protected = label_equity_rows(
         equity_rows(
-            {"group": "TR", "n_group": pd.NA, "events_group": np.nan, "risk_group": np.nan,
-             "ratio": np.nan, "ratio_type": "not_calculated", "withheld_group": "protects_another",
-             "withheld_comparison": "protects_another"},
+            {
+                "group": "TR",
+                "n_group": pd.NA,
+                "events_group": np.nan,
+                "risk_group": np.nan,
+                "ratio": np.nan,
+                "ratio_type": "not_calculated",
+                "withheld_group": "protects_another",
+                "withheld_comparison": "protects_another",
+            },
         ),  # fmt: skip
         RULES,
     ).iloc[0]
