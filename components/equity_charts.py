@@ -300,7 +300,7 @@ def risk_ratio_heatmap(
                 "solidity": 0.3,
             },
         },
-        name="No ratio (too few students, or withheld to protect another group)",
+        name="No ratio shown (hover for why)",
         hoverinfo="skip",
     )
     ticks = [-2, -1, 0, 1, 2]
