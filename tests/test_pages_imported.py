@@ -3,7 +3,6 @@ staff assignments: what a district's first import looks like."""
 
 from __future__ import annotations
 
-
 import pandas as pd
 import pytest
 
@@ -28,7 +27,11 @@ def imported_store_url(sqlite_url, tmp_path) -> str:
 
 def test_staff_working_in_a_building_of_nobody_keeps_every_column():
     nobody = pd.DataFrame(columns=["staff_id", "building_ids", "covered"])
-    assert staff_working_in(nobody, "B1").columns.tolist() == ["staff_id", "building_ids", "covered"]
+    assert staff_working_in(nobody, "B1").columns.tolist() == [
+        "staff_id",
+        "building_ids",
+        "covered",
+    ]
     some = pd.DataFrame({"staff_id": ["C1", "P1"], "building_ids": ["B1", "B10;B2"]})
     assert staff_working_in(some, "B1")["staff_id"].tolist() == ["C1"]
 
@@ -48,5 +51,3 @@ def test_the_building_page_says_nobody_is_assigned_this_year(monkeypatch, import
     app = open_app(monkeypatch, imported_store_url, "pages/building.py")
     assert not app.exception, [error.value for error in app.exception]
     assert any("No support staff assigned" in caption.value for caption in app.caption)
-
-
