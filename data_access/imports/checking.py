@@ -35,6 +35,7 @@ from data_access.models import (
     TeamSelfCheck,
     User,
 )
+from data_access.validation import parse_number
 
 KEY_SEPARATOR = "\x1f"  # joins the parts of a composite key; never inside a value
 
@@ -215,14 +216,12 @@ def _code(column: Column, text: str) -> tuple[object, str | None]:
 
 def _number(column: Column, text: str) -> tuple[object, str | None]:
     whole = column.kind == "int"
-    try:
-        number = float(text)
-    except ValueError:
-        number = math.nan
-    if math.isnan(number) or math.isinf(number) or (whole and not number.is_integer()):
+    value = parse_number(text, whole=whole)
+    if value is None:
         what = "a whole number" if whole else "a number"
+        if parse_number(text, whole=False) is None:  # 1e1, 1_7_0, ١٧٠, 'n/a'
+            what += " (write it with the digits 0-9)"
         return None, f"{column.name} '{text}' is not {what}"
-    value = int(number) if whole else number
     if column.choices and str(value) not in column.choices:
         return None, f"{column.name} '{text}' is not one of {column.allowed}"
     too_low = (column.minimum is not None and value < column.minimum) or (
