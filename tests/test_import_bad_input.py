@@ -132,3 +132,205 @@ def test_a_bad_row_is_refused_with_its_line_and_the_store_is_unchanged(
     folder = tmp_path / "files"
     write_import_file(folder, file, [header(file.split(".")[0]), *rows])
     assert refused(store, folder, file) == [expected]
+
+
+# --- Whole files that cannot be read as a table ------------------------------------------------------
+
+
+def write_bytes(folder: Path, name: str, content: bytes) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(content)
+    return folder / name
+
+
+def workbook(rows: list[list[object]]):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    return book
+
+
+ATTENDANCE_HEADER = "student_id,school_year,days_enrolled,days_absent\n"
+
+FILE_CASES = [
+    (
+        "Latin-1 text",
+        "students.csv",
+        (
+            ",".join(header("students"))
+            + "\nS1,2025-26,B1,3,WH,F,N,N,Y,\nS\xe9,2025-26,B1,3,WH,F,N,N,Y,\n"
+        ).encode("latin-1"),
+        "students.csv:3: -: the file is not UTF-8 text (it has a character UTF-8 does not allow); "
+        "in Excel, save it as 'CSV UTF-8 (comma delimited)'",
+    ),
+    (
+        "UTF-16 text",
+        "attendance.csv",
+        (ATTENDANCE_HEADER + "S1,2025-26,170,3\n").encode("utf-16"),
+        "attendance.csv:1: -: the file is not UTF-8 text (it has a character UTF-8 does not "
+        "allow); in Excel, save it as 'CSV UTF-8 (comma delimited)'",
+    ),
+    (
+        "semicolons for commas",
+        "attendance.csv",
+        b"student_id;school_year;days_enrolled;days_absent\nS1;2025-26;170;3\n",
+        "attendance.csv:1: -: the values are separated by semicolons (;), not commas; save the "
+        "file as 'CSV UTF-8 (comma delimited)'",
+    ),
+    (
+        "tabs for commas",
+        "attendance.csv",
+        b"student_id\tschool_year\tdays_enrolled\tdays_absent\nS1\t2025-26\t170\t3\n",
+        "attendance.csv:1: -: the values are separated by tabs, not commas; save the file as 'CSV "
+        "UTF-8 (comma delimited)'",
+    ),
+    (
+        "a comma inside an unquoted value",
+        "attendance.csv",
+        (ATTENDANCE_HEADER + "S1,2025-26,170,3,4\n").encode(),
+        "attendance.csv:2: -: this line has 5 values but the header has 4 columns; a value "
+        "holding a comma must be in double quotes",
+    ),
+    (
+        "a column twice",
+        "attendance.csv",
+        b"student_id,school_year,days_enrolled,Days_Enrolled,days_absent\nS1,2025-26,170,170,3\n",
+        "attendance.csv:1: Days_Enrolled: the column 'Days_Enrolled' appears twice (columns 3 "
+        "and 4); keep one",
+    ),
+    (
+        "a spreadsheet named .csv",
+        "attendance.csv",
+        None,  # an xlsx file's bytes, written below
+        "attendance.csv:1: -: the file is not UTF-8 text (it has a character UTF-8 does not "
+        "allow); in Excel, save it as 'CSV UTF-8 (comma delimited)'",
+    ),
+    (
+        "CSV text named .xlsx",
+        "attendance.xlsx",
+        (ATTENDANCE_HEADER + "S1,2025-26,170,3\n").encode(),
+        "attendance.xlsx:1: -: the file cannot be opened as an Excel workbook (File is not a zip "
+        "file)",
+    ),
+    (
+        "an old Excel file",
+        "attendance.xls",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504,
+        "attendance.xls:1: -: 'attendance.xls' is not a .csv or .xlsx file; save it as CSV UTF-8 "
+        "or as an Excel workbook (.xlsx)",
+    ),
+    (
+        "an empty file",
+        "attendance.csv",
+        b"",
+        "attendance.csv:1: -: the file is empty: it needs a header row",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [case[1:] for case in FILE_CASES],
+    ids=[case[0] for case in FILE_CASES],
+)
+def test_a_file_that_cannot_be_read_is_refused_and_the_store_is_unchanged(
+    store, tmp_path, name, content, expected
+):
+    folder = tmp_path / "files"
+    if content is None:
+        folder.mkdir(parents=True)
+        workbook([header("attendance"), ["S1", "2025-26", 170, 3]]).save(folder / name)
+    else:
+        write_bytes(folder, name, content)
+    assert refused(store, folder, name) == [expected]
+
+
+def test_merged_cells_are_refused(store, tmp_path):
+    folder = tmp_path / "files"
+    folder.mkdir()
+    book = workbook([header("attendance"), ["S1", "2025-26", 170, 3], ["S2", "2025-26", 170]])
+    book.active.merge_cells("C2:C3")
+    book.save(folder / "attendance.xlsx")
+    assert refused(store, folder, "attendance.xlsx") == [
+        "attendance.xlsx:1: -: the sheet has merged cells (C2:C3); unmerge them so that every "
+        "value sits in its own cell of its own column"
+    ]
+
+
+def test_a_formula_without_a_calculated_value_says_so(store, tmp_path):
+    folder = tmp_path / "files"
+    folder.mkdir()
+    workbook([header("buildings"), ["B3", '=CONCAT("New ", "School")', "middle", ""]]).save(
+        folder / "buildings.xlsx"
+    )
+    assert refused(store, folder, "buildings.xlsx") == [
+        "buildings.xlsx:2: name: cell B2 holds a formula with no calculated value saved in the "
+        "file (it was written by a program, not saved by Excel); open and save it in Excel, or "
+        "paste the values instead of the formula"
+    ]
+
+
+# --- Bounded reading -------------------------------------------------------------------------------
+
+
+def wide_attendance(path: Path, *, declared: bool = True) -> Path:
+    """2,000 rows and one stray cell in column XFD (the last Excel has): a small file whose sheet
+    is 16,384 columns wide. Without `declared`, the sheet does not state its used range."""
+    import re
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=not declared)
+    sheet = book.active if declared else book.create_sheet()
+    sheet.append(header("attendance"))
+    for number in range(2000):
+        stray = [None] * (16384 - 5) + ["x"] if number == 1499 and not declared else []
+        sheet.append([f"S{number}", "2025-26", 170, 3, *stray])
+    if declared:
+        sheet["XFD1501"] = "x"
+    book.save(path)
+    if not declared:  # openpyxl writes no dimension in write-only mode; make sure of it
+        with zipfile.ZipFile(path) as source:
+            sheet_xml = source.read("xl/worksheets/sheet1.xml")
+        assert not re.search(rb"<dimension", sheet_xml)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("declared", "expected"),
+    [
+        (
+            True,
+            "attendance.xlsx:1: -: the sheet's used range reaches column XFD (16,384 columns); an "
+            "import file has at most 200 columns. Delete the columns after the table's last one "
+            "(a stray cell far to the right is enough), or save the sheet as CSV",
+        ),
+        (
+            False,
+            "attendance.xlsx:1501: column XFD: a value in column XFD, beyond the 200 columns an "
+            "import file may have; delete it (or save the sheet as CSV)",
+        ),
+    ],
+    ids=["declared used range", "found while streaming"],
+)
+def test_a_sheet_with_a_cell_in_column_xfd_is_refused_quickly_in_little_memory(
+    store, tmp_path, declared, expected
+):
+    import time
+    import tracemalloc
+
+    folder = tmp_path / "files"
+    folder.mkdir()
+    wide_attendance(folder / "attendance.xlsx", declared=declared)
+    tracemalloc.start()
+    started = time.perf_counter()
+    problems = refused(store, folder, "attendance.xlsx")
+    seconds = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert problems == [expected]
+    assert peak < 50_000_000, f"peak {peak / 1e6:.0f} MB"
+    assert seconds < 10, f"{seconds:.1f} s"  # about 0.5 s; generous for a busy test machine
