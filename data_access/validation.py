@@ -91,3 +91,23 @@ def latest_due_date(today: date) -> date:
         return today.replace(year=today.year + DUE_WITHIN_YEARS)
     except ValueError:  # 29 February
         return today.replace(year=today.year + DUE_WITHIN_YEARS, day=28)
+
+
+# --- Who sees what --------------------------------------------------------------------------------
+
+_DISTRICT_ROLES = ("district_admin", "district_leader")  # as data_access.users: every building
+_BUILDING_ROLES = ("principal", "coach")  # their own buildings
+
+
+def role_buildings_message(role: str, building_ids: tuple[str, ...] | list[str]) -> str | None:
+    """A principal or coach needs buildings; a district leader or admin sees every building, so
+    buildings given for them would mislead (the Users page offers none)."""
+    label = role.replace("_", " ")
+    if role in _BUILDING_ROLES and not building_ids:
+        return f"a {label} needs at least one building in building_ids"
+    if role in _DISTRICT_ROLES and building_ids:
+        return (
+            f"a {label} sees every building; leave building_ids empty "
+            f"(it has {';'.join(building_ids)})"
+        )
+    return None

@@ -5,10 +5,12 @@ as it was (a dump of every table, before and after)."""
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from data_access.validation import latest_due_date
 from tests.test_import_rules import DISTRICT, district_files, run_import
 from tests.utils.factories import write_import_file
 
@@ -49,6 +51,12 @@ def refused(store: Path, folder: Path, *names: str) -> list[str]:
     assert not result.ok, "the import was accepted"
     assert dump(store) == before, "a refused import changed the store"
     return [str(problem).removeprefix(f"{folder}/") for problem in result.problems]
+
+
+TODAY = date.today().isoformat()
+_START = date.today().year if date.today().month >= 7 else date.today().year - 1
+NEXT_YEAR = f"{_START + 1}-{(_START + 2) % 100:02d}"
+FIVE_YEARS_AHEAD = latest_due_date(date.today()).isoformat()
 
 
 def header(table: str) -> list[str]:
@@ -117,6 +125,119 @@ ROW_CASES = [
         [["NEW-1", "Leadership", "L3", "Budget", "1e20", "70", ""]],
         "instruments.csv:2: max_score: max_score '1e20' is not a whole number "
         "(write it with the digits 0-9)",
+    ),
+    (
+        "NUL byte in a building id",
+        "buildings.csv",
+        [["B\x003", "Hoover High", "high", ""]],
+        "buildings.csv:2: building_id: building_id holds an invisible or control character "
+        "(U+0000); retype it with visible characters only",
+    ),
+    (
+        "NUL byte in a name",
+        "staff.csv",
+        [["C9", "Jo\x00rdan", "counselor", ""]],
+        "staff.csv:2: name: name holds an invisible or control character (U+0000); retype it "
+        "with visible characters only",
+    ),
+    (
+        "zero-width space in a building id",
+        "buildings.csv",
+        [["B\u200b1", "Lincoln Elementary", "elementary", ""]],
+        "buildings.csv:2: building_id: building_id holds an invisible or control character "
+        "(U+200B); retype it with visible characters only",
+    ),
+    (
+        "a building id differing only in case",
+        "buildings.csv",
+        [["b1", "Lincoln Elementary again", "elementary", ""]],
+        "buildings.csv:2: building_id: building_id 'b1' differs from the building 'B1' only in "
+        "upper and lower case; use 'B1' (IDs that differ only in case are the same building)",
+    ),
+    (
+        "a staff id differing only in case, in one file",
+        "staff.csv",
+        [["T1", "Ann Lee", "counselor", ""], ["t1", "Ann Lee", "counselor", ""]],
+        "staff.csv:3: staff_id: staff_id 't1' differs from the staff member 'T1' only in upper "
+        "and lower case; use 'T1' (IDs that differ only in case are the same staff member)",
+    ),
+    (
+        "a fidelity administration in the future",
+        "fidelity.csv",
+        [["B1", "SAM-lite", "2031-10-20", "L1", "2"]],
+        "fidelity.csv:2: administered_on: administered_on 2031-10-20 is in the future (today is "
+        f"{TODAY}); a fidelity administration is recorded once the team has done it",
+    ),
+    (
+        "a caseload counted in the future",
+        "caseloads.csv",
+        [["C1", "B1", "2031-01-15", "38"]],
+        f"caseloads.csv:2: as_of: as_of 2031-01-15 is in the future (today is {TODAY}); cases "
+        "are counted on a day that has come",
+    ),
+    (
+        "a held supervision in the future",
+        "supervision.csv",
+        [["V9", "C1", "2031-11-04", "individual", "held", "P1", "60"]],
+        "supervision.csv:2: status: a session on 2031-11-04 cannot be held yet (today is "
+        f"{TODAY}); mark it scheduled",
+    ),
+    (
+        "a school year far ahead",
+        "attendance.csv",
+        [["S1", "2099-00", "170", "3"]],
+        "attendance.csv:2: school_year: school_year 2099-00 is not between 2000-01 and next "
+        f"school year ({NEXT_YEAR})",
+    ),
+    (
+        "a due date in year 9999",
+        "actions.csv",
+        [
+            [
+                "101",
+                "B1",
+                "Reteach",
+                "coach@d.org",
+                "9999-12-31",
+                "open",
+                "not_started",
+                "",
+                "",
+                "",
+                "",
+            ]
+        ],
+        f"actions.csv:2: due_date: due_date 9999-12-31 is more than 5 years ahead (at most "
+        f"{FIVE_YEARS_AHEAD})",
+    ),
+    (
+        "a student's name and birth date as the student id",
+        "students.csv",
+        [["Alice Smith 2015-03-02", "2025-26", "B1", "3", "WH", "F", "N", "N", "N", "N"]],
+        "students.csv:2: student_id: student_id 'Alice Smith 2015-03-02' looks like an email "
+        "address or a name; student IDs must be pseudonymous (your information system's student "
+        "number, without spaces or @)",
+    ),
+    (
+        "an email as the student id",
+        "students.csv",
+        [["alice@d.org", "2025-26", "B1", "3", "WH", "F", "N", "N", "N", "N"]],
+        "students.csv:2: student_id: student_id 'alice@d.org' looks like an email address or a "
+        "name; student IDs must be pseudonymous (your information system's student number, "
+        "without spaces or @)",
+    ),
+    (
+        "a principal without a building",
+        "users.csv",
+        [["new.principal@d.org", "principal", ""]],
+        "users.csv:2: building_ids: a principal needs at least one building in building_ids",
+    ),
+    (
+        "a district leader with buildings",
+        "users.csv",
+        [["leader@d.org", "district_leader", "B1;B2"]],
+        "users.csv:2: building_ids: a district leader sees every building; leave building_ids "
+        "empty (it has B1;B2)",
     ),
 ]
 
