@@ -16,6 +16,7 @@ from data_access.actions import (
     STATUS_LABELS,
 )
 from data_access.users import UserAccess
+from data_access.validation import latest_due_date
 
 FOLLOW_UP_PAGE = "pages/follow_up.py"
 
@@ -134,6 +135,8 @@ def action_fields(
             value=values.get("due_date") or today + timedelta(days=28),
             key=f"{prefix}_due_date",
             format="YYYY-MM-DD",
+            # As actions.csv: at most 5 years ahead (an older action keeps the date it has).
+            max_value=max(latest_due_date(today), values.get("due_date") or today),
         )
         problem("due_date")
         source_options = [None, *SOURCE_LABELS]
