@@ -12,7 +12,7 @@ from components.access import (
     signed_in_email,
     unknown_user_page,
 )
-from components.page import freeze_startup_objects, prepare_store
+from components.page import freeze_startup_objects, prepare_store, run_page
 
 st.set_page_config(
     page_title="MTSS leadership dashboard",
@@ -23,7 +23,7 @@ prepare_store()
 user = identify_user()
 if user is None:  # not signed in yet, or signed in with an account nobody has set up
     page = unknown_user_page if signed_in_email() else sign_in_page
-    st.navigation([st.Page(page, title="MTSS dashboard", icon=":material/school:")]).run()
+    run_page(st.navigation([st.Page(page, title="MTSS dashboard", icon=":material/school:")]))
     st.stop()
 if auth_configured():
     show_signed_in(user)
@@ -62,5 +62,5 @@ allowed = {
     section: [page for page in pages if may_open(user, page.url_path)]
     for section, pages in PAGES.items()
 }
-st.navigation({section: pages for section, pages in allowed.items() if pages}).run()
+run_page(st.navigation({section: pages for section, pages in allowed.items() if pages}))
 freeze_startup_objects()

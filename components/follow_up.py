@@ -15,6 +15,8 @@ from data_access.actions import (
     SOURCE_LABELS,
     STATUS_LABELS,
 )
+from data_access.users import UserAccess
+from data_access.validation import latest_due_date
 
 FOLLOW_UP_PAGE = "pages/follow_up.py"
 
@@ -79,15 +81,21 @@ def action_fields(
     buildings: pd.DataFrame,
     problems: dict[str, str],
     today: date,
+    editor: UserAccess | None = None,
 ) -> dict[str, Any]:
     """Every field of an action as widgets (inside the caller's form), each with its problem, if any,
-    right under it. Returns what is in the widgets."""
+    right under it. Returns what is in the widgets. The building choices are those the editor may
+    change actions of: a coach's start at their first building, never at the whole district."""
 
     def problem(name: str) -> None:
         if name in problems:
             st.error(problems[name], icon=":material/error:")
 
-    building_options = [None, *buildings["building_id"]]
+    building_options = [
+        building_id
+        for building_id in [None, *buildings["building_id"]]
+        if editor is None or editor.may_edit_actions_of(building_id)
+    ]
     building_names = dict(zip(buildings["building_id"], buildings["name"], strict=True))
     owner_options = [None, *owners["email"]]
     owner_names = {
@@ -127,6 +135,8 @@ def action_fields(
             value=values.get("due_date") or today + timedelta(days=28),
             key=f"{prefix}_due_date",
             format="YYYY-MM-DD",
+            # As actions.csv: at most 5 years ahead (an older action keeps the date it has).
+            max_value=max(latest_due_date(today), values.get("due_date") or today),
         )
         problem("due_date")
         source_options = [None, *SOURCE_LABELS]

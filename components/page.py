@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 import gc
+import logging
 import runpy
 import threading
+import uuid
+from typing import Any
 
 import streamlit as st
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import (
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+)
 
 from components.cache import load
-from data_access.db import StoreUnavailable, describe_error, describe_url
+from data_access.db import StoreUnavailable, describe_error, describe_url, ping_store
 from data_access.scope import Scope
 from data_access.settings import PROJECT_ROOT, get_settings
 from data_access.store import StoreStatus, get_store_status, init_store, store_never_held_data
 from data_access.users import UserAccess
+
+# The server log (the console Streamlit was started from): where a page's unexpected error is
+# written, traceback and all, under the reference the person on the page is shown.
+logger = logging.getLogger("mtss.pages")
 
 _first_run_lock = threading.Lock()
 _startup_frozen = False
@@ -34,19 +47,54 @@ def prepare_store() -> None:
     url = settings.database_url
     try:
         _store_initialised(url)
+        ping_store(url)  # every run: a server that went away after startup is said plainly too
         if settings.loads_demo_on_first_run and store_never_held_data(url):
             with _first_run_lock:
                 if store_never_held_data(url):
                     _load_first_run_demo(url)
     except (StoreUnavailable, SQLAlchemyError) as error:
-        st.error(
-            f"**The dashboard cannot reach its database** ({describe_url(url)}).\n\n"
-            f"{describe_error(error)}\n\n"
-            "Nothing was changed. Check that the database server is running and that DATABASE_URL "
-            "is right, then reload this page.",
-            icon=":material/database_off:",
-        )
+        show_store_unreachable(error)
         st.stop()
+
+
+def show_store_unreachable(error: Exception) -> None:
+    """The one message for a database that cannot be reached: where (no password) and what to do."""
+    url = get_settings().database_url
+    st.error(
+        f"**The dashboard cannot reach its database** ({describe_url(url)}).\n\n"
+        f"{describe_error(error)}\n\n"
+        "Nothing was changed. Check that the database server is running and that DATABASE_URL "
+        "is right, then reload this page.",
+        icon=":material/database_off:",
+    )
+
+
+def _store_unreachable(error: BaseException) -> bool:
+    if isinstance(error, StoreUnavailable | OperationalError | InterfaceError):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def run_page(page: Any) -> None:
+    """Run the page `st.navigation` chose, so that no traceback ever reaches the screen: a database
+    that cannot be reached gets its plain message; any other unexpected error a plain message with a
+    reference, which the server log holds with the traceback. (st.stop and st.rerun are not errors:
+    they pass through.)"""
+    try:
+        page.run()
+    except Exception as error:  # noqa: BLE001 - this is the last line: nothing may get past it
+        if _store_unreachable(error):
+            logger.warning("The store cannot be reached: %s", describe_error(error))
+            show_store_unreachable(error)
+            return
+        reference = uuid.uuid4().hex[:8]
+        logger.error("Unexpected error on a page, reference %s", reference, exc_info=error)
+        st.error(
+            "**Something went wrong on this page**, and it could not be shown. Try again, or "
+            "open another page. If it happens again, tell whoever runs the dashboard the "
+            f"reference **{reference}**: the server's log has the details under it.",
+            icon=":material/error:",
+        )
 
 
 def _load_first_run_demo(url: str) -> None:

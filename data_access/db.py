@@ -42,7 +42,14 @@ def _engine_for(database_url: str) -> Engine:
         event.listen(engine, "connect", _tune_sqlite)
         return engine
     # pool_pre_ping: a district database restarted overnight must not break the first page of the day.
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    # connect_timeout: a server that went away is said on screen within seconds, not minutes.
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=5,
+        connect_args={"connect_timeout": 10},
+    )
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
@@ -79,6 +86,12 @@ def once_per_session(session: Session, query: Callable[..., T], /, **arguments: 
     if key not in results:
         results[key] = query(session, **arguments)
     return results[key]
+
+
+def ping_store(database_url: str | None = None) -> None:
+    """Raise (an OperationalError) unless the store answers now."""
+    with get_engine(database_url).connect() as connection:
+        connection.execute(select(1))
 
 
 def describe_url(database_url: str) -> str:

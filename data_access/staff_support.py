@@ -82,6 +82,14 @@ def visible_staff(
     return frame[allowed.astype(bool)]
 
 
+def staff_working_in(frame: pd.DataFrame, building_id: str) -> pd.DataFrame:
+    """The rows of `frame` (one per staff member, their buildings `;`-joined) of staff who work in
+    the building. Always the same columns: an empty frame stays a frame with every column (a mask
+    mapped over no rows is not boolean, and pandas would read it as a list of column names)."""
+    works_here = frame["building_ids"].map(lambda ids: building_id in str(ids).split(";"))
+    return frame[works_here.astype(bool)]
+
+
 # --- Dates ----------------------------------------------------------------------------------------
 
 

@@ -19,6 +19,7 @@ from data_access.db import record_write
 from data_access.models import USER_ROLES, Action, Building, User, UserBuilding
 from data_access.permissions import check_write, may_write
 from data_access.scope import DISTRICT, Scope, building_scope
+from data_access.validation import role_buildings_message
 
 ROLE_LABELS = {
     "district_admin": "District admin",
@@ -138,8 +139,8 @@ def save_user(
     unknown = sorted(set(building_ids) - known)
     if unknown:
         problems["building_ids"] = f"Unknown building: {', '.join(unknown)}."
-    if role in BUILDING_ROLES and not building_ids:
-        problems["building_ids"] = f"A {ROLE_LABELS[role].lower()} needs at least one building."
+    if message := role_buildings_message(role, building_ids):  # the rule users.csv follows too
+        problems["building_ids"] = f"{message[0].upper()}{message[1:]}."
     if problems:
         raise UserInvalid(problems)
     user = session.get(User, email)

@@ -18,7 +18,12 @@ from data_access.equity import current_minimums, get_equity
 from data_access.fidelity import get_fidelity_buildings, get_scale_scores, list_scored_instruments
 from data_access.imports_common import school_year_of
 from data_access.scope import building_scope
-from data_access.staff_support import default_as_of, get_staffing, get_supervision_coverage
+from data_access.staff_support import (
+    default_as_of,
+    get_staffing,
+    get_supervision_coverage,
+    staff_working_in,
+)
 
 ROLE_NAMES = {
     "counselor": "Counselor",
@@ -124,9 +129,7 @@ with fidelity_column:
 
 with staff_column:
     st.subheader("Staff support")
-    staff = coverage.staff[
-        coverage.staff["building_ids"].str.split(";").map(lambda ids: building_id in ids)
-    ]
+    staff = staff_working_in(coverage.staff, building_id)
     gaps = staff[~staff["covered"]]
     if staff.empty:
         st.caption("No support staff assigned this school year.")

@@ -17,6 +17,7 @@ from data_access.actions import (
     STATUS_LABELS,
     ActionConflict,
     ActionFilters,
+    ActionForbidden,
     ActionInvalid,
     create_action,
     get_action,
@@ -167,6 +168,9 @@ def save(action_id: int, base_version: int, changes: dict, prefix: str) -> None:
         st.rerun()
     except ActionInvalid as invalid:
         st.session_state[f"{prefix}_problems"] = invalid.problems
+        st.rerun()
+    except ActionForbidden as forbidden:
+        st.session_state[f"{prefix}_problems"] = {"building_id": str(forbidden)}
         st.rerun()
     for key in (f"{prefix}_base", f"{prefix}_conflict", f"{prefix}_problems"):
         st.session_state.pop(key, None)
@@ -356,6 +360,7 @@ if view == "New action":
             buildings=buildings,
             problems=problems,
             today=date.today(),
+            editor=editor,
         )
         if st.form_submit_button("Create action", type="primary"):
             try:
@@ -363,6 +368,9 @@ if view == "New action":
                     new_id = create_action(session, values=entered, editor=editor)
             except ActionInvalid as invalid:
                 st.session_state["new_problems"] = invalid.problems
+                st.rerun()
+            except ActionForbidden as forbidden:
+                st.session_state["new_problems"] = {"building_id": str(forbidden)}
                 st.rerun()
             for key in ("new_prefill", "new_problems"):
                 st.session_state.pop(key, None)

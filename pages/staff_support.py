@@ -34,6 +34,7 @@ from data_access.staff_support import (
     get_supervision_activity,
     get_supervision_coverage,
     list_buildings,
+    staff_working_in,
 )
 from data_access.supervision_schedule import (
     MAX_MINUTES,
@@ -102,7 +103,7 @@ def team_of(frame: pd.DataFrame) -> pd.DataFrame:
     """Staff rows of the chosen building's team (everyone visible for the whole district)."""
     if chosen is None:
         return frame
-    return frame[frame["building_ids"].str.split(";").map(lambda ids: chosen in ids)]
+    return staff_working_in(frame, chosen)
 
 
 staff = team_of(coverage.staff)

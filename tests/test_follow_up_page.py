@@ -133,3 +133,41 @@ def test_a_new_action_from_a_link_is_created_and_opened(store_with_action):
         record.values["source_type"],
         record.values["building_id"],
     ) == ("coach@example.org", "meeting", "B1")
+
+
+def open_new_action_as_coach(buildings: list[str]) -> AppTest:
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    app.session_state["preview_role"] = "coach"
+    app.session_state["preview_buildings"] = buildings
+    app.run()
+    app.switch_page("pages/follow_up.py").run()
+    app.radio(key="follow_up_view").set_value("New action").run()
+    return app
+
+
+def test_a_coach_new_action_starts_at_their_first_building_and_is_saved(store_with_action):
+    url, existing = store_with_action
+    with session_scope(url) as session:
+        add_building(session, "B2", name="Adams Middle")
+    app = open_new_action_as_coach(["B1"])
+    assert app.selectbox(key="new_building_id").value == "B1"
+    assert app.selectbox(key="new_building_id").options == ["Lincoln Elementary"]
+    app.text_input(key="new_title").set_value("Reteach lunch expectations")
+    app.selectbox(key="new_owner_email").select("coach@example.org")
+    button(app, "Create action").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any(f"Created action {existing + 1}." in s.value for s in app.success)
+
+
+def test_a_coach_without_a_building_is_refused_in_the_form_not_with_a_traceback(store_with_action):
+    url, existing = store_with_action
+    app = open_new_action_as_coach([])
+    app.text_input(key="new_title").set_value("District-wide reteach")
+    app.selectbox(key="new_owner_email").select("coach@example.org")
+    button(app, "Create action").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    messages = [e.value for e in app.error]
+    assert any("may not change actions of the whole district" in m for m in messages), messages
+    assert "The action was not created: see the fields marked above." in messages
+    with session_scope(url) as session:
+        assert get_action(session, action_id=existing + 1, scope=DISTRICT) is None

@@ -455,7 +455,7 @@ def test_rules_that_compare_values_of_a_row(sqlite_url, tmp_path):
     result = run_import(sqlite_url, folder)
     assert [str(p).removeprefix(f"{folder}/") for p in result.problems] == [
         "attendance.csv:2: days_absent: days_absent 171 is more than days_enrolled 170",
-        "attendance.csv:3: days_enrolled: days_enrolled -1 is not a whole number, 0 or more",
+        "attendance.csv:3: days_enrolled: days_enrolled -1 is not a whole number from 0 to 366",
         "discipline.csv:2: incident_date: incident_date 2025-06-30 is not in school year 2025-26 "
         "(1 July 2025 to 30 June 2026)",
         "fidelity.csv:2: score: score 4 is more than item L1's maximum of 3",

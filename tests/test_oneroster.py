@@ -34,16 +34,17 @@ def test_a_oneroster_1_1_export_becomes_buildings_and_students(store_url):
         ("org-ms-2", "Adams Middle School", "middle", None),
     ]
     assert rows["students"] == [
+        # Students are keyed by sourcedId, never their identifier, username or email.
         # Hispanic and white: Hispanic first. KG is K. 3 classes at Lincoln.
-        ("1001", "2025-26", "LIN-ES", "K", "HI", "F", False, False, False, False),
+        ("u-s1", "2025-26", "LIN-ES", "K", "HI", "F", False, False, False, False),
         # Asian and white: two or more races. 2 classes at Adams beat 1 at Lincoln.
-        ("1002", "2025-26", "org-ms-2", "7", "TR", "M", False, False, False, False),
-        # Black only (TRUE in capitals); sex unspecified is X; M/D/YYYY enrollment dates.
-        ("1004", "2025-26", "RIV", "10", "BL", "X", False, False, False, False),
-        # No enrollments: the school comes from orgSourcedIds. American Indian: AM.
-        ("1006", "2025-26", "LIN-ES", "1", "AM", "F", False, False, False, False),
-        # No identifier: the sourcedId stands in. Black plus the explicit flag: two or more.
+        ("u-s2", "2025-26", "org-ms-2", "7", "TR", "M", False, False, False, False),
+        # Black plus the explicit flag: two or more.
         ("u-s3", "2025-26", "RIV", "9", "TR", "X", False, False, False, False),
+        # Black only (TRUE in capitals); sex unspecified is X; M/D/YYYY enrollment dates.
+        ("u-s4", "2025-26", "RIV", "10", "BL", "X", False, False, False, False),
+        # No enrollments: the school comes from orgSourcedIds. American Indian: AM.
+        ("u-s6", "2025-26", "LIN-ES", "1", "AM", "F", False, False, False, False),
     ]
     notes = [str(note).removeprefix(f"{ONEROSTER_1_1}/") for note in result.warnings]
     assert "users.csv:6: status: note: 1 row marked tobedeleted or inactive skipped" in notes
@@ -71,9 +72,9 @@ def test_a_oneroster_1_2_export_with_roles_and_no_enrollments(sqlite_url):
         ("sch-2", "Summit Learning Center", "high", None),
     ]
     assert [row[:6] for row in rows["students"]] == [
-        ("2001", "2025-26", "OAK-K8", "PK", "HP", "F"),
-        ("2002", "2025-26", "OAK-K8", "8", "WH", "M"),
-        ("2003", "2025-26", "sch-2", "12", "AS", "X"),
+        ("s-a", "2025-26", "OAK-K8", "PK", "HP", "F"),
+        ("s-b", "2025-26", "OAK-K8", "8", "WH", "M"),
+        ("s-c", "2025-26", "sch-2", "12", "AS", "X"),
     ]
     assert {f.table for f in result.files} == {"OneRoster 1.2"}
 
@@ -91,7 +92,7 @@ def test_flags_oneroster_lacks_and_levels_set_earlier_are_kept(store_url, tmp_pa
         [
             ["student_id", "school_year", "building_id", "grade", "race_ethnicity", "sex"]
             + ["iep", "el", "econ_disadv", "section_504"],
-            ["1001", "2025-26", "LIN-ES", "1", "WH", "M", "Y", "Y", "Y", "Y"],
+            ["u-s1", "2025-26", "LIN-ES", "1", "WH", "M", "Y", "Y", "Y", "Y"],
         ],
     )
     assert run_import(store_url, folder).ok
@@ -100,7 +101,7 @@ def test_flags_oneroster_lacks_and_levels_set_earlier_are_kept(store_url, tmp_pa
     assert result.ok, messages(result)
     assert (result.counts["students"].added, result.counts["students"].updated) == (4, 1)
     with session_scope(store_url) as session:
-        student = session.get(Student, ("1001", "2025-26"))
+        student = session.get(Student, ("u-s1", "2025-26"))
         assert (student.grade, student.race_ethnicity, student.sex) == ("K", "HI", "F")
         assert (student.iep, student.el, student.econ_disadv, student.section_504) == (
             True,
@@ -131,7 +132,7 @@ def test_enrollments_outside_the_school_year_do_not_decide_the_school(sqlite_url
     # u-s1's Adams enrollment ran 2024-25 only; its Lincoln classes all begin in August 2025.
     assert run_import(sqlite_url, ONEROSTER_1_1, today=date(2024, 10, 1)).ok
     with session_scope(sqlite_url) as session:
-        assert session.get(Student, ("1001", "2024-25")).building_id == "org-ms-2"
+        assert session.get(Student, ("u-s1", "2024-25")).building_id == "org-ms-2"
 
 
 def test_problems_in_an_export_name_the_oneroster_file_line_and_column(sqlite_url, tmp_path):
@@ -157,7 +158,7 @@ def test_problems_in_an_export_name_the_oneroster_file_line_and_column(sqlite_ur
         "enrollments.csv:15: schoolSourcedId: school 'org-gone' is not an active school in "
         "orgs.csv",
         "users.csv:2: grade: grade 'TK' is not one of PK, K, 1-12",
-        "users.csv:7: sourcedId: student '1006' has no row in demographics.csv, so their "
+        "users.csv:7: sourcedId: student 'u-s6' has no row in demographics.csv, so their "
         "race/ethnicity and sex are unknown",
     ]
     assert store_rows(sqlite_url, ("buildings", "students")) == {"buildings": [], "students": []}
@@ -173,11 +174,11 @@ def test_an_export_without_its_optional_files_still_imports(sqlite_url, tmp_path
     students = store_rows(sqlite_url, ("students",))["students"]
     # Without enrollments, each student's school is the school among their orgSourcedIds.
     assert [(row[0], row[1], row[2]) for row in students] == [
-        ("1001", "2025-26", "LIN-ES"),
-        ("1002", "2025-26", "org-ms-2"),
-        ("1004", "2025-26", "RIV"),
-        ("1006", "2025-26", "LIN-ES"),
+        ("u-s1", "2025-26", "LIN-ES"),
+        ("u-s2", "2025-26", "org-ms-2"),
         ("u-s3", "2025-26", "RIV"),
+        ("u-s4", "2025-26", "RIV"),
+        ("u-s6", "2025-26", "LIN-ES"),
     ]
     assert any("no academic sessions" in str(note) for note in result.warnings)
 

@@ -56,6 +56,8 @@ def test_a_principal_is_saved_with_their_buildings_and_scoped_to_them(store):
         ("c@district.org", "superuser", ["B1"], "role", "'superuser' is not one of"),
         ("c@district.org", "coach", [], "building_ids", "needs at least one building"),
         ("c@district.org", "principal", ["B9"], "building_ids", "Unknown building: B9"),
+        # As users.csv: a district-wide role has no buildings (they would only mislead).
+        ("l@district.org", "district_leader", ["B1"], "building_ids", "sees every building"),
     ],
 )
 def test_bad_users_are_refused_with_the_reason_and_nothing_is_stored(
@@ -106,7 +108,7 @@ def test_district_roles_see_everything_and_viewers_no_building(store):
             email="lead@district.org",
             role="district_leader",
             name=None,
-            building_ids=["B1"],
+            building_ids=[],  # buildings for a district role are refused (see above)
             editor=ADMIN,
         )
         save_user(
@@ -119,7 +121,5 @@ def test_district_roles_see_everything_and_viewers_no_building(store):
         )
         leader = get_user_access(session, email="lead@district.org")
         viewer = get_user_access(session, email="view@district.org")
-    assert (
-        leader.scope == DISTRICT and leader.building_ids == frozenset()
-    )  # no stray buildings kept
+    assert leader.scope == DISTRICT and leader.building_ids == frozenset()
     assert not viewer.scope.allows("B1") and not viewer.scope.is_district

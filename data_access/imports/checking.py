@@ -35,6 +35,17 @@ from data_access.models import (
     TeamSelfCheck,
     User,
 )
+from data_access.validation import (
+    DUE_WITHIN_YEARS,
+    EARLIEST_SCHOOL_YEAR_START,
+    hidden_character_message,
+    latest_due_date,
+    latest_school_year_start,
+    parse_number,
+    pseudonymous_student_id_message,
+    role_buildings_message,
+    twin_key,
+)
 
 KEY_SEPARATOR = "\x1f"  # joins the parts of a composite key; never inside a value
 
@@ -200,6 +211,13 @@ class _Problems:
         return sorted(found, key=lambda problem: problem.line)
 
 
+# Control and invisible characters (validation.hidden_character names them): never in an id; in free
+# text only tabs and line breaks are allowed.
+_INVISIBLE = "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
+HIDDEN_IN_IDS = f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}]"
+HIDDEN_IN_TEXT = f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_INVISIBLE}]"
+
+
 # --- Parsing one value ----------------------------------------------------------------------------
 
 
@@ -215,14 +233,12 @@ def _code(column: Column, text: str) -> tuple[object, str | None]:
 
 def _number(column: Column, text: str) -> tuple[object, str | None]:
     whole = column.kind == "int"
-    try:
-        number = float(text)
-    except ValueError:
-        number = math.nan
-    if math.isnan(number) or math.isinf(number) or (whole and not number.is_integer()):
+    value = parse_number(text, whole=whole)
+    if value is None:
         what = "a whole number" if whole else "a number"
+        if parse_number(text, whole=False) is None:  # 1e1, 1_7_0, ١٧٠, 'n/a'
+            what += " (write it with the digits 0-9)"
         return None, f"{column.name} '{text}' is not {what}"
-    value = int(number) if whole else number
     if column.choices and str(value) not in column.choices:
         return None, f"{column.name} '{text}' is not one of {column.allowed}"
     too_low = (column.minimum is not None and value < column.minimum) or (
@@ -294,6 +310,16 @@ def parse_column(
         # Ids stay compact pandas strings (missing: NaN); a million of them as Python objects
         # would cost far more memory. The loader turns them into Python values chunk by chunk.
         values = text.where(~empty)
+        hidden = text.str.contains(
+            HIDDEN_IN_IDS if column.kind == "id" else HIDDEN_IN_TEXT, regex=True
+        ).to_numpy(dtype=bool)
+        if hidden.any():
+            problems.add_rows(
+                lines[hidden],
+                column.name,
+                [hidden_character_message(column.name, value) for value in text[hidden].tolist()],
+            )
+            values = values.where(~hidden)
         if column.max_length:
             long = (text.str.len() > column.max_length).to_numpy()
             if long.any():
@@ -400,7 +426,12 @@ def describe_key(columns: tuple[str, ...], key: str) -> str:
 
 
 def check_table(
-    raw: RawTable, spec: TableSpec, known: KnownKeys, *, more_files_follow: bool = False
+    raw: RawTable,
+    spec: TableSpec,
+    known: KnownKeys,
+    *,
+    more_files_follow: bool = False,
+    today: date | None = None,
 ) -> CheckedTable:
     """Check every row of a file against the table's rules and what the import may refer to."""
     problems = _Problems(raw.file)
@@ -423,6 +454,8 @@ def check_table(
             values = frame[column.name]
             frame[column.name] = values.where(values.notna(), default).astype(object)
     _check_rows(spec, frame, lines, problems, known)
+    _check_plausible(spec, frame, lines, problems, today or date.today())
+    _check_twins(spec, frame, lines, problems, known)
     _check_references(spec, frame, lines, problems, known)
     keys, complete = key_strings(frame, spec.key)
     _check_duplicates(spec, raw.file, keys, complete, lines, problems, known, more_files_follow)
@@ -514,6 +547,144 @@ def _check_rows(
                 )
             ],
         )
+
+
+# Dates that cannot be in the future: what they record has happened.
+HAPPENED = {
+    "fidelity": (
+        "administered_on",
+        "a fidelity administration is recorded once the team has done it",
+    ),
+    "caseloads": ("as_of", "cases are counted on a day that has come"),
+    "discipline": ("incident_date", "an incident is recorded once it has happened"),
+}
+
+
+def _check_plausible(
+    spec: TableSpec, frame: pd.DataFrame, lines: np.ndarray, problems: _Problems, today: date
+) -> None:
+    """Values that parse but cannot be true: a date still to come for something that has happened,
+    a school year far off, a due date decades away, an id no student number looks like, a user whose
+    role and buildings disagree."""
+
+    def flag(mask, column: str, messages) -> None:
+        mask = np.asarray(mask, dtype=bool)
+        if mask.any():
+            problems.add_rows(lines[mask], column, messages(mask))
+
+    if "school_year" in frame:
+        years = frame["school_year"]
+        latest = latest_school_year_start(today)
+        starts = {year: int(year[:4]) for year in pd.unique(years.dropna())}
+        wrong = {
+            year
+            for year, start in starts.items()
+            if not EARLIEST_SCHOOL_YEAR_START <= start <= latest
+        }
+        if wrong:
+            bad = years.isin(wrong).to_numpy()
+            flag(
+                bad,
+                "school_year",
+                lambda mask: [
+                    f"school_year {year} is not between {EARLIEST_SCHOOL_YEAR_START}-"
+                    f"{(EARLIEST_SCHOOL_YEAR_START + 1) % 100:02d} and next school year "
+                    f"({latest}-{(latest + 1) % 100:02d})"
+                    for year in years[mask].tolist()
+                ],
+            )
+            # As if unreadable: no row is then also reported for what the year would refer to.
+            frame["school_year"] = years.where(~bad, None).astype(object)
+    if spec.name in HAPPENED:
+        column, reason = HAPPENED[spec.name]
+        days = frame[column]
+        future = days.map(lambda day: day is not None and day > today).to_numpy(dtype=bool)
+        flag(
+            future,
+            column,
+            lambda mask: [
+                f"{column} {day.isoformat()} is in the future (today is {today.isoformat()}); {reason}"
+                for day in days[mask].tolist()
+            ],
+        )
+    if spec.name == "supervision":
+        days, status = frame["session_date"], frame["status"]
+        held_ahead = [
+            state == "held" and day is not None and day > today
+            for day, state in zip(days.tolist(), status.tolist(), strict=True)
+        ]
+        flag(
+            held_ahead,
+            "status",
+            lambda mask: [
+                f"a session on {day.isoformat()} cannot be held yet (today is "
+                f"{today.isoformat()}); mark it scheduled"
+                for day in days[mask].tolist()
+            ],
+        )
+    if spec.name == "actions" and "due_date" in frame:
+        latest_due = latest_due_date(today)
+        due = frame["due_date"]
+        far = due.map(lambda day: day is not None and day > latest_due).to_numpy(dtype=bool)
+        flag(
+            far,
+            "due_date",
+            lambda mask: [
+                f"due_date {day.isoformat()} is more than {DUE_WITHIN_YEARS} years ahead "
+                f"(at most {latest_due.isoformat()})"
+                for day in due[mask].tolist()
+            ],
+        )
+    if spec.name == "students":
+        ids = frame["student_id"]
+        named = ids.str.contains(r"[@\s]", regex=True).fillna(False).to_numpy(dtype=bool)
+        flag(
+            named,
+            "student_id",
+            lambda mask: [pseudonymous_student_id_message(value) for value in ids[mask].tolist()],
+        )
+    if spec.name == "users" and "role" in frame:
+        buildings = frame.get("building_ids")
+        messages = [
+            None
+            if role is None
+            else role_buildings_message(
+                role, tuple(buildings.iloc[position] or ()) if buildings is not None else ()
+            )
+            for position, role in enumerate(frame["role"].tolist())
+        ]
+        flag(
+            [message is not None for message in messages],
+            "building_ids",
+            lambda mask: [message for message, bad in zip(messages, mask, strict=True) if bad],
+        )
+
+
+TWIN_WORDS = {"buildings": ("building_id", "building"), "staff": ("staff_id", "staff member")}
+
+
+def _check_twins(
+    spec: TableSpec, frame: pd.DataFrame, lines: np.ndarray, problems: _Problems, known: KnownKeys
+) -> None:
+    """An id that differs from another only in upper and lower case (b01 beside B01) names the same
+    thing twice: refused, naming the one to use."""
+    if spec.name not in TWIN_WORDS:
+        return
+    column, word = TWIN_WORDS[spec.name]
+    first: dict[str, str] = {}
+    for key in sorted(known.keys(spec.name)):
+        first.setdefault(twin_key(key), key)
+    for line, value in zip(lines.tolist(), frame[column].tolist(), strict=True):
+        if not isinstance(value, str):
+            continue
+        other = first.setdefault(twin_key(value), value)
+        if other != value:
+            problems.add(
+                line,
+                column,
+                f"{column} '{value}' differs from the {word} '{other}' only in upper and lower "
+                f"case; use '{other}' (IDs that differ only in case are the same {word})",
+            )
 
 
 REFERENCE_WORDS = {

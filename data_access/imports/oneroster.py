@@ -343,8 +343,9 @@ def _students(
     frame = users.frame.loc[is_student]
     lines = users.lines[is_student]
     sourced = frame["sourcedid"].tolist()
-    identifiers = frame["identifier"].tolist() if "identifier" in frame else [""] * len(sourced)
-    student_ids = [ident or source for ident, source in zip(identifiers, sourced, strict=True)]
+    # A student is keyed by their sourcedId, never their identifier, username or email: many
+    # exports fill those with a login or an address, and student IDs in the store are pseudonymous.
+    student_ids = sourced
 
     enrolled = _enrolled_schools(tables.get("enrollments"), schools, year, result)
     fallback = _orgs_named_on_users(frame, roles, schools)

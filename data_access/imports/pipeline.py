@@ -277,7 +277,11 @@ def _run(
                 result.files.append(RecognisedFile(source.name, name, len(raw)))
             report((done + 0.3 * share * total) / total, f"Checking {label} ({len(raw):,} rows)")
             checked = check_table(
-                raw, TABLES[name], known, more_files_follow=position < len(group) - 1
+                raw,
+                TABLES[name],
+                known,
+                more_files_follow=position < len(group) - 1,
+                today=today,
             )
             del raw
             if name == "actions":

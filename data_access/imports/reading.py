@@ -192,7 +192,29 @@ def _read_csv(file: ImportFile) -> tuple[pd.DataFrame, np.ndarray]:
     cells = cells.fillna("")
     for column in cells.columns:
         cells[column] = cells[column].astype(str)
+    if cells.shape[1] == 1 and len(cells):
+        _refuse_other_delimiters(file, str(cells.iloc[0, 0]))
     return cells, _physical_lines(cells)
+
+
+_OTHER_DELIMITERS = {";": "semicolons (;)", "\t": "tabs", "|": "vertical bars (|)"}
+
+
+def _refuse_other_delimiters(file: ImportFile, header: str) -> None:
+    """A one-column header holding another separator: the file was saved with the wrong one."""
+    for delimiter, name in _OTHER_DELIMITERS.items():
+        if delimiter in header:
+            raise FileUnreadable(
+                [
+                    Problem(
+                        file.name,
+                        1,
+                        "-",
+                        f"the values are separated by {name}, not commas; save the file as 'CSV "
+                        "UTF-8 (comma delimited)'",
+                    )
+                ]
+            )
 
 
 def _physical_lines(cells: pd.DataFrame) -> np.ndarray:
@@ -245,7 +267,17 @@ def _encoding_problem(file: ImportFile, error: UnicodeDecodeError) -> Problem:
 # --- XLSX -----------------------------------------------------------------------------------------
 
 
+# An import table has at most a few dozen columns (a OneRoster users file has about 20); unknown
+# ones are ignored. A sheet wider than this is a mistake (often one stray cell far to the right, which
+# makes the sheet's used range thousands of columns wide), and reading it padded would take gigabytes.
+MAX_XLSX_COLUMNS = 200
+MAX_XLSX_ROWS = 1_048_576  # Excel's own limit: a sheet declaring more is not a real Excel sheet
+
+
 def _read_xlsx(file: ImportFile) -> tuple[pd.DataFrame, np.ndarray]:
+    """The first sheet, streamed: only the cells present are read (never the sheet's declared used
+    range, padded), so memory grows with the rows the file holds. Refused before reading when the
+    declared used range is absurd, and at the first cell beyond the widest table."""
     from openpyxl import load_workbook
 
     source = io.BytesIO(file.source) if isinstance(file.source, bytes) else file.source
@@ -261,22 +293,149 @@ def _read_xlsx(file: ImportFile) -> tuple[pd.DataFrame, np.ndarray]:
         ) from error
     try:
         sheet = workbook.worksheets[0]
-        rows = []
-        width = 0
-        for row in sheet.iter_rows(values_only=True):
-            cells = [_cell_text(value) for value in row]
-            while cells and cells[-1] == "":
-                cells.pop()
-            width = max(width, len(cells))
-            rows.append(cells)
+        _check_used_range(file, sheet)
+        rows, lines, formulas, merged = _stream_cells(file, workbook, sheet)
     finally:
         workbook.close()
-    while rows and not rows[-1]:
-        rows.pop()
+    problems = [_merged_problem(file, merged)] if merged else []
+    problems += [_formula_problem(file, rows, lines, line, column) for line, column in formulas]
+    if problems:
+        raise FileUnreadable(problems)
+    if not lines or lines[0] != 1:  # an empty first row is still the header row
+        rows.insert(0, [])
+        lines.insert(0, 1)
+    width = max((len(row) for row in rows), default=0)
     frame = pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype=str)
     if frame.shape[1] == 0:
         frame = pd.DataFrame(index=range(len(rows)))
-    return frame, np.arange(1, len(rows) + 1, dtype=np.int64)
+    return frame, np.asarray(lines, dtype=np.int64)
+
+
+def _check_used_range(file: ImportFile, sheet) -> None:
+    """Refuse a sheet whose declared used range (its `dimension`) is absurd, before reading a row."""
+    from openpyxl.utils import get_column_letter
+
+    width, height = sheet.max_column or 0, sheet.max_row or 0
+    if width > MAX_XLSX_COLUMNS:
+        raise FileUnreadable(
+            [
+                Problem(
+                    file.name,
+                    1,
+                    "-",
+                    f"the sheet's used range reaches column {get_column_letter(width)} ({width:,} "
+                    f"columns); an import file has at most {MAX_XLSX_COLUMNS} columns. Delete the "
+                    "columns after the table's last one (a stray cell far to the right is enough), "
+                    "or save the sheet as CSV",
+                )
+            ]
+        )
+    if height > MAX_XLSX_ROWS:
+        raise FileUnreadable(
+            [
+                Problem(
+                    file.name,
+                    1,
+                    "-",
+                    f"the sheet's used range reaches row {height:,}, beyond Excel's "
+                    f"{MAX_XLSX_ROWS:,}; save it again from Excel, or as CSV",
+                )
+            ]
+        )
+
+
+def _stream_cells(file: ImportFile, workbook, sheet):
+    """The non-empty rows of the sheet as text (each as long as its last value), their line
+    numbers, the (line, column) of formula cells with no stored value, and the merged ranges."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    formulas: list[tuple[int, int]] = []
+    formula_lines: set[int] = set()
+
+    class Parser(WorkSheetParser):
+        def parse_cell(self, element):
+            cell = super().parse_cell(element)
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                formulas.append((cell["row"], cell["column"]))
+                formula_lines.add(cell["row"])
+            return cell
+
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    with sheet._get_source() as source:
+        parser = Parser(
+            source,
+            sheet._shared_strings,
+            data_only=True,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        for line, cells in parser.parse():
+            if line > MAX_XLSX_ROWS:
+                raise FileUnreadable(
+                    [Problem(file.name, line, "-", f"the sheet goes beyond row {MAX_XLSX_ROWS:,}")]
+                )
+            values: dict[int, str] = {}
+            for cell in cells:
+                text = _cell_text(cell["value"])
+                if text == "":
+                    continue
+                if cell["column"] > MAX_XLSX_COLUMNS:
+                    letter = get_column_letter(cell["column"])
+                    raise FileUnreadable(
+                        [
+                            Problem(
+                                file.name,
+                                line,
+                                f"column {letter}",
+                                f"a value in column {letter}, beyond the {MAX_XLSX_COLUMNS} "
+                                "columns an import file may have; delete it (or save the sheet "
+                                "as CSV)",
+                            )
+                        ]
+                    )
+                values[cell["column"]] = text
+            if values or line in formula_lines:
+                row = [""] * max(values, default=0)
+                for column, text in values.items():
+                    row[column - 1] = text
+                rows.append(row)
+                lines.append(line)
+        merged = (
+            [str(cells) for cells in parser.merged_cells.mergeCell] if parser.merged_cells else []
+        )
+    return rows, lines, formulas, merged
+
+
+def _merged_problem(file: ImportFile, merged: list[str]) -> Problem:
+    shown = ", ".join(merged[:5]) + (f" and {len(merged) - 5:,} more" if len(merged) > 5 else "")
+    return Problem(
+        file.name,
+        1,
+        "-",
+        f"the sheet has merged cells ({shown}); unmerge them so that every value sits in its own "
+        "cell of its own column",
+    )
+
+
+def _formula_problem(
+    file: ImportFile, rows: list[list[str]], lines: list[int], line: int, column: int
+) -> Problem:
+    from openpyxl.utils import get_column_letter
+
+    header = rows[0] if lines and lines[0] == 1 else []
+    name = header[column - 1] if column <= len(header) and header[column - 1] else None
+    where = name or f"column {get_column_letter(column)}"
+    return Problem(
+        file.name,
+        line,
+        where,
+        f"cell {get_column_letter(column)}{line} holds a formula with no calculated value saved "
+        "in the file (it was written by a program, not saved by Excel); open and save it in "
+        "Excel, or paste the values instead of the formula",
+    )
 
 
 def _cell_text(value: object) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import SQLModel
 
-from data_access import models
+from data_access import models, validation
 
 BOOLEAN_FORMS = "Y or N (also yes/no, true/false, 1/0)"
 DATE_FORMS = "a date, 2025-09-02 or 9/2/2025"
@@ -220,7 +220,13 @@ ATTENDANCE = TableSpec(
         _student_id(models.Attendance),
         _school_year(),
         Column(
-            "days_enrolled", "int", True, "School days the student was enrolled.", "172", minimum=0
+            "days_enrolled",
+            "int",
+            True,
+            "School days the student was enrolled.",
+            "172",
+            minimum=0,
+            maximum=validation.MAX_DAYS_IN_SCHOOL_YEAR,
         ),
         Column(
             "days_absent",
@@ -229,6 +235,7 @@ ATTENDANCE = TableSpec(
             "School days the student missed, for any reason (at most days_enrolled).",
             "9",
             minimum=0,
+            maximum=validation.MAX_DAYS_IN_SCHOOL_YEAR,
         ),
     ),
     key=("student_id", "school_year"),
@@ -322,7 +329,15 @@ INSTRUMENTS = TableSpec(
             "The item as the instrument words it.",
             "Team composition",
         ),
-        Column("max_score", "int", True, "The highest score the item can get.", "3", minimum=1),
+        Column(
+            "max_score",
+            "int",
+            True,
+            "The highest score the item can get.",
+            "3",
+            minimum=1,
+            maximum=validation.MAX_ITEM_SCORE,
+        ),
         Column(
             "criterion_pct",
             "float",
@@ -352,7 +367,15 @@ FIDELITY = TableSpec(
         _id(models.FidelityScore, "instrument", "The instrument (TFI-2.1 is built in).", "TFI-2.1"),
         Column("administered_on", "date", True, "The day the team completed it.", "2025-10-20"),
         _id(models.FidelityScore, "item_id", "The item scored.", "1.1"),
-        Column("score", "int", True, "The item's score, 0 up to its max_score.", "2", minimum=0),
+        Column(
+            "score",
+            "int",
+            True,
+            "The item's score, 0 up to its max_score.",
+            "2",
+            minimum=0,
+            maximum=validation.MAX_ITEM_SCORE,
+        ),
     ),
     key=("building_id", "instrument", "administered_on", "item_id"),
     references=(
@@ -396,7 +419,7 @@ STAFF_ASSIGNMENTS = TableSpec(
             "Full-time equivalent in that building: 1 is full time, 0.5 half time.",
             "0.5",
             above=0,
-            maximum=1,
+            maximum=validation.MAX_FTE,
         ),
     ),
     key=("staff_id", "building_id", "school_year"),
@@ -423,7 +446,15 @@ SUPERVISION = TableSpec(
             "T-0007",
             required=False,
         ),
-        Column("minutes", "int", False, "How long it lasted, in minutes.", "60", minimum=1),
+        Column(
+            "minutes",
+            "int",
+            False,
+            "How long it lasted, in minutes.",
+            "60",
+            minimum=1,
+            maximum=validation.MAX_SESSION_MINUTES,
+        ),
     ),
     key=("session_id",),
     references=(Reference(("staff_id",), "staff"), Reference(("supervisor_id",), "staff")),
@@ -437,7 +468,15 @@ CASELOADS = TableSpec(
         _id(models.Caseload, "staff_id", "The staff member (a staff_id).", "T-0042"),
         _id(models.Caseload, "building_id", "The building.", "LIN-ES"),
         Column("as_of", "date", True, "The day the cases were counted.", "2026-01-15"),
-        Column("active_cases", "int", True, "Open cases on that day.", "38", minimum=0),
+        Column(
+            "active_cases",
+            "int",
+            True,
+            "Open cases on that day.",
+            "38",
+            minimum=0,
+            maximum=validation.MAX_ACTIVE_CASES,
+        ),
     ),
     key=("staff_id", "building_id", "as_of"),
     references=(Reference(("staff_id",), "staff"), Reference(("building_id",), "buildings")),
@@ -482,7 +521,15 @@ ACTIONS = TableSpec(
     "Follow-up actions from an existing tracker (the columns of the actions export). A row with "
     "an action_id already in the store updates that action.",
     (
-        Column("action_id", "int", True, "The action's number.", "101", minimum=1),
+        Column(
+            "action_id",
+            "int",
+            True,
+            "The action's number.",
+            "101",
+            minimum=1,
+            maximum=validation.MAX_ACTION_ID,
+        ),
         _id(
             models.Action,
             "building_id",
