@@ -167,7 +167,7 @@ def test_a_coach_without_a_building_is_refused_in_the_form_not_with_a_traceback(
     button(app, "Create action").click().run()
     assert not app.exception, [e.value for e in app.exception]
     messages = [e.value for e in app.error]
-    assert any("may not change actions of the whole district" in m for m in messages), messages
+    assert any("may not create actions of the whole district" in m for m in messages), messages
     assert "The action was not created: see the fields marked above." in messages
     with session_scope(url) as session:
         assert get_action(session, action_id=existing + 1, scope=DISTRICT) is None
