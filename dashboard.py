@@ -4,13 +4,11 @@ import streamlit as st
 
 from components.access import (
     auth_configured,
+    entry_page,
     identify_user,
     may_open,
     show_local_mode_switch,
     show_signed_in,
-    sign_in_page,
-    signed_in_email,
-    unknown_user_page,
 )
 from components.page import freeze_startup_objects, prepare_store
 
@@ -21,9 +19,8 @@ st.set_page_config(
 )
 prepare_store()
 user = identify_user()
-if user is None:  # not signed in yet, or signed in with an account nobody has set up
-    page = unknown_user_page if signed_in_email() else sign_in_page
-    st.navigation([st.Page(page, title="MTSS dashboard", icon=":material/school:")]).run()
+if user is None:  # not signed in yet, a sign-in refused, or an account nobody has set up
+    st.navigation([st.Page(entry_page(), title="MTSS dashboard", icon=":material/school:")]).run()
     st.stop()
 if auth_configured():
     show_signed_in(user)
