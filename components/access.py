@@ -284,6 +284,16 @@ RESTRICTED_PAGES = {
 }
 
 
+# Roles that change nothing (README, "Sign-in, roles and who sees what"): pages do not offer them the
+# forms that record data. Hiding is not the permission: the data functions check the role themselves.
+READ_ONLY_ROLES = ("principal", "viewer")
+
+
+def may_record_data(user: UserAccess | None) -> bool:
+    """Whether a page offers this person its forms that record data (fidelity scores, supervision)."""
+    return user is not None and user.role not in READ_ONLY_ROLES
+
+
 def may_open(user: UserAccess, url_path: str) -> bool:
     """A hidden page is not a permission: pages check scope themselves; this only keeps the
     navigation to what the role can use."""

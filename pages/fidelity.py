@@ -9,6 +9,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from components.access import may_record_data
 from components.cache import load
 from components.display import ROW_HEIGHT, show_chart, show_table
 from components.fidelity_charts import (
@@ -36,7 +37,13 @@ from components.fidelity_tables import (
     sustaining_table,
 )
 from components.follow_up import create_action_link
-from components.page import building_from_link, current_scope, current_user_email, page_setup
+from components.page import (
+    building_from_link,
+    current_scope,
+    current_user,
+    current_user_email,
+    page_setup,
+)
 from data_access.fidelity import (
     get_administration_items,
     get_fidelity_buildings,
@@ -392,8 +399,9 @@ else:
         icon=":material/inbox:",
     )
 
-district_tab, building_tab, entry_tab = st.tabs(
-    ["All buildings", "One building", "Enter an administration"]
+may_enter = may_record_data(current_user())  # principals and viewers change nothing
+district_tab, building_tab, *entry_tabs = st.tabs(
+    ["All buildings", "One building", *(["Enter an administration"] if may_enter else [])]
 )
 
 if instrument is not None:
@@ -424,12 +432,13 @@ if instrument is not None:
     with building_tab:
         show_building(view, scores)
 
-with entry_tab:
-    show_entry_form(
-        buildings=buildings,
-        building_names=building_names,
-        default_instrument=instrument,
-        scope=scope,
-        actor=current_user_email() or LOCAL_ACTOR,
-        today=today,
-    )
+for entry_tab in entry_tabs:
+    with entry_tab:
+        show_entry_form(
+            buildings=buildings,
+            building_names=building_names,
+            default_instrument=instrument,
+            scope=scope,
+            actor=current_user_email() or LOCAL_ACTOR,
+            today=today,
+        )

@@ -8,10 +8,17 @@ from datetime import time, timedelta
 import pandas as pd
 import streamlit as st
 
+from components.access import may_record_data
 from components.cache import load
 from components.display import show_chart, show_table
 from components.follow_up import create_action_link
-from components.page import building_from_link, current_scope, current_user_email, page_setup
+from components.page import (
+    building_from_link,
+    current_scope,
+    current_user,
+    current_user_email,
+    page_setup,
+)
 from components.staff_support_charts import (
     caseload_chart,
     coverage_chart,
@@ -667,6 +674,12 @@ with schedule_tab:
         st.caption(
             "Scheduling and recording supervision is for the staff of your own buildings; you see "
             "the district's figures."
+        )
+        st.stop()
+    if not may_record_data(current_user()):  # principals and viewers change nothing
+        st.caption(
+            "Scheduling supervision and marking sessions held or cancelled is for district staff "
+            "and coaches; you see the figures above."
         )
         st.stop()
     team_options = [*buildings["building_id"], None]

@@ -242,3 +242,26 @@ def test_check_sign_in_remembers_the_first_and_refuses_another(sqlite_url):
             "forget_sign_in",
             "first_sign_in",
         ]
+
+
+# What a role is offered -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("role", "offered"), [("principal", False), ("coach", True)])
+def test_a_principal_is_not_offered_the_forms_that_record_data(
+    monkeypatch, demo_store_url, role, offered
+):
+    monkeypatch.setenv("DATABASE_URL", demo_store_url)
+    shown = {}
+    for page in ("fidelity", "staff_support"):
+        app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+        app.session_state["preview_role"] = role
+        app.session_state["preview_buildings"] = ["B01"]
+        app.run()
+        app.switch_page(f"pages/{page}.py")
+        app.run()
+        assert not app.exception, [e.value for e in app.exception]
+        shown[page] = [tab.label for tab in app.tabs] + [h.value for h in app.subheader]
+    assert ("Enter an administration" in shown["fidelity"]) is offered
+    assert ("Mark a session held or cancelled" in shown["staff_support"]) is offered
+    assert ("Schedule supervision" in shown["staff_support"]) is offered
