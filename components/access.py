@@ -50,15 +50,23 @@ def auth_configured() -> bool:
         raise  # not reached: refuse_broken_secrets stops the script
 
 
+def stop_with_error(message: str) -> None:
+    """Show only this message, as the app's one page (no navigation to the others), and stop."""
+
+    def refusal() -> None:
+        st.error(message, icon=":material/lock:")
+
+    st.navigation([st.Page(refusal, title="MTSS dashboard", icon=":material/school:")]).run()
+    st.stop()
+
+
 def refuse_broken_secrets(error: Exception) -> None:
-    st.error(
+    stop_with_error(
         "**The dashboard's secrets file cannot be read, so nobody can sign in.** Nothing is shown "
         "until it is fixed: the dashboard does not fall back to local mode, where everyone would be "
         "district admin. Fix `.streamlit/secrets.toml` (see `.streamlit/secrets.toml.example`) and "
-        f"restart the dashboard.\n\nWhat went wrong: {plain(str(error))}",
-        icon=":material/lock:",
+        f"restart the dashboard.\n\nWhat went wrong: {plain(str(error))}"
     )
-    st.stop()
 
 
 @dataclass(frozen=True)
@@ -158,15 +166,13 @@ def refuse_local_mode_on_network() -> None:
     )
     if reason is None:
         return
-    st.error(
+    stop_with_error(
         f"**This dashboard is not set up for sign-in, so it only serves this computer.** "
         f"{plain(reason)}, and in local mode everyone would see every building as district admin. "
         "Configure sign-in (the `[auth]` section of `.streamlit/secrets.toml`, see the README), or "
         "open it on this computer at localhost without a proxy. To serve a network in local mode "
-        "anyway, set MTSS_ALLOW_LOCAL_MODE_ON_NETWORK=true.",
-        icon=":material/lock:",
+        "anyway, set MTSS_ALLOW_LOCAL_MODE_ON_NETWORK=true."
     )
-    st.stop()
 
 
 def preview_user() -> UserAccess:
