@@ -8,7 +8,14 @@ from components.page import current_user, page_setup
 from data_access.actions import list_buildings
 from data_access.db import session_scope
 from data_access.scope import DISTRICT
-from data_access.users import ROLE_LABELS, UserInvalid, list_users, remove_user, save_user
+from data_access.users import (
+    ROLE_LABELS,
+    UserInvalid,
+    forget_sign_in,
+    list_users,
+    remove_user,
+    save_user,
+)
 
 page_setup(
     "Users",
@@ -107,3 +114,27 @@ with remove_column:
                     st.rerun()
                 except UserInvalid as invalid:
                     st.error(invalid.problems["email"])
+
+st.subheader("Reset a sign-in")
+st.caption(
+    "A user's first sign-in ties their email to that account at the sign-in provider; a sign-in "
+    "to the same email from another account is refused and written to the audit log. If a "
+    "person's provider account was replaced, reset their sign-in: their next sign-in is "
+    "remembered instead."
+)
+with st.form("reset_sign_in_form"):
+    reset = st.selectbox(
+        "User",
+        list(users["email"]),
+        key="reset_sign_in_email",
+        index=None,
+        placeholder="Choose a user…",
+    )
+    if st.form_submit_button("Reset their sign-in"):
+        if reset is None:
+            st.error("Choose a user.")
+        else:
+            with session_scope() as session:
+                forget_sign_in(session, email=reset, actor=me.email)
+            st.session_state["users_flash"] = f"Reset the sign-in of {reset}."
+            st.rerun()

@@ -265,3 +265,17 @@ def test_a_principal_is_not_offered_the_forms_that_record_data(
     assert ("Enter an administration" in shown["fidelity"]) is offered
     assert ("Mark a session held or cancelled" in shown["staff_support"]) is offered
     assert ("Schedule supervision" in shown["staff_support"]) is offered
+
+
+def test_an_admin_resets_a_sign_in_on_the_users_page(store, secrets_file):
+    with session_scope(store) as session:
+        check_sign_in(session, email=ADMIN, issuer=ISSUER, subject="old-account")
+    app = run()  # local mode: the district admin
+    app.switch_page("pages/users.py")
+    app.run()
+    app.selectbox(key="reset_sign_in_email").select(ADMIN)
+    next(b for b in app.button if b.label == "Reset their sign-in").click().run()
+    assert not app.exception
+    assert any(f"Reset the sign-in of {ADMIN}" in s.value for s in app.success)
+    with session_scope(store) as session:
+        assert session.get(User, ADMIN).sign_in_subject is None
