@@ -11,7 +11,7 @@ import streamlit as st
 
 from components.access import may_record_data
 from components.cache import load
-from components.display import ROW_HEIGHT, show_chart, show_table
+from components.display import ROW_HEIGHT, show_chart, show_dataframe, show_table
 from components.fidelity_charts import (
     SUSTAINING_MARK,
     item_scores_chart,
@@ -96,7 +96,7 @@ def show_grid_table(
     grid: ScaleGrid, *, scales: list[str], max_rows: int, wide: bool = False
 ) -> None:
     """The grid as a table with coloured cells (`show_table` takes no Styler: it has no length)."""
-    st.dataframe(
+    show_dataframe(
         style_scale_grid(grid.table, grid.statuses, scales=scales),
         hide_index=True,
         height=ROW_HEIGHT * (min(len(grid.table), max_rows) + 1) + 3,

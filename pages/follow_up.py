@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from components.cache import load
-from components.display import show_table
+from components.display import show_dataframe, show_table
 from components.follow_up import action_fields, check_fields, forget_widgets, prefill_from_link
 from components.page import current_scope, current_user, current_user_email, page_setup
 from data_access.actions import (
@@ -324,7 +324,7 @@ def actions_list(frame: pd.DataFrame, *, key: str) -> None:
         st.info("No actions match these filters.", icon=":material/filter_alt_off:")
         return
     table = readable(frame)
-    selection = st.dataframe(
+    selection = show_dataframe(
         table,
         hide_index=True,
         width="stretch",

@@ -10,7 +10,7 @@ import streamlit as st
 from components.brief import brief_downloads, coverage_rows, fidelity_rows, flag_rows
 from components.cache import load
 from components.charts import LEVEL_COLORS, LEVEL_NAMES, horizontal_bar_chart
-from components.display import show_chart, show_table
+from components.display import show_chart, show_dataframe, show_table
 from components.equity_charts import INDICATOR_SHORT_NAMES
 from components.follow_up import FOLLOW_UP_PAGE, create_action_link
 from components.meeting_charts import (
@@ -180,7 +180,7 @@ else:
     if len(matrix) <= TABLE_ROWS:
         st.table(styled)
     else:
-        st.dataframe(styled, hide_index=True, width="stretch", height=35 * TABLE_ROWS + 3)
+        show_dataframe(styled, hide_index=True, width="stretch", height=35 * TABLE_ROWS + 3)
     names = dict(zip(matrix["building_id"], matrix["building"], strict=True))
     pick_column, link_column = st.columns([2, 1], vertical_alignment="bottom")
     chosen = pick_column.selectbox(
