@@ -40,6 +40,32 @@ def show_dataframe(data: pd.DataFrame | Styler, **options: Any) -> Any:
     return st.dataframe(safe_frame(data, index=True), **options)
 
 
+def show_static_table(data: pd.DataFrame | Styler, **options: Any) -> None:
+    """`st.table`, whose cells (headers and index too) Streamlit renders as Markdown: every text
+    cell goes through `plain` first, so a name is shown as written. A Styler keeps its headers (its
+    styles are keyed on them; they are the app's own words) and has its cells escaped."""
+    from components.text import plain
+
+    def escaped(frame: pd.DataFrame) -> pd.DataFrame:
+        safe = frame.copy()
+        for column in safe.columns:
+            values = safe[column]
+            if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+                safe[column] = values.map(plain, na_action="ignore").astype(object)
+        return safe
+
+    if isinstance(data, Styler):
+        styled = copy.copy(data)
+        styled.data = escaped(data.data)
+        st.table(styled, **options)
+        return
+    table = escaped(data)
+    table.columns = [plain(column) for column in table.columns]
+    if table.index.dtype == object or pd.api.types.is_string_dtype(table.index.dtype):
+        table.index = table.index.map(plain)
+    st.table(table, **options)
+
+
 def show_table(
     table: pd.DataFrame, *, max_rows: int = 25, download: str | None = None, **options
 ) -> None:

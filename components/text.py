@@ -9,6 +9,7 @@ labels, tick text, hover text), which renders a subset of HTML."""
 from __future__ import annotations
 
 import html
+import math
 import re
 import string
 
@@ -25,8 +26,8 @@ _BARE_LINK = re.compile(r"(?i)www|@")
 
 
 def plain(text: object) -> str:
-    """`text` as Markdown source that shows exactly its characters (None shows as nothing)."""
-    if text is None:
+    """`text` as Markdown source that shows exactly its characters (None or NaN shows as nothing)."""
+    if text is None or (isinstance(text, float) and math.isnan(text)):
         return ""
     escaped = _PUNCTUATION.sub(r"\\\1", str(text))
     escaped = _BARE_LINK.sub(lambda match: match.group(0) + _ZERO_WIDTH_SPACE, escaped)
@@ -34,7 +35,8 @@ def plain(text: object) -> str:
 
 
 def plain_html(text: object) -> str:
-    """`text` for plotly's HTML-subset text: `<`, `>`, `&` and quotes as entities."""
-    if text is None:
+    """`text` for plotly's HTML-subset text: `<`, `>` and `&` as entities, which plotly shows as the
+    characters they stand for (None or NaN shows as nothing)."""
+    if text is None or (isinstance(text, float) and math.isnan(text)):
         return ""
-    return html.escape(str(text), quote=True)
+    return html.escape(str(text), quote=False)

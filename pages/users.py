@@ -5,6 +5,7 @@ import streamlit as st
 from components.cache import load
 from components.display import show_table
 from components.page import current_user, page_setup
+from components.text import plain
 from data_access.actions import list_buildings
 from data_access.db import session_scope
 from data_access.scope import DISTRICT
@@ -60,11 +61,11 @@ with add_column:
     with st.form("user_form"):
         email = st.text_input("Email (their district sign-in)", key="user_email")
         if "email" in problems:
-            st.error(problems["email"])
+            st.error(plain(problems["email"]))
         name = st.text_input("Name", key="user_name")
         role = st.selectbox("Role", list(ROLE_LABELS), format_func=ROLE_LABELS.get, key="user_role")
         if "role" in problems:
-            st.error(problems["role"])
+            st.error(plain(problems["role"]))
         chosen = st.multiselect(
             "Buildings (for principals and coaches)",
             list(names),
@@ -72,7 +73,7 @@ with add_column:
             key="user_buildings",
         )
         if "building_ids" in problems:
-            st.error(problems["building_ids"])
+            st.error(plain(problems["building_ids"]))
         if st.form_submit_button("Save user", type="primary"):
             try:
                 with session_scope() as session:
@@ -89,7 +90,7 @@ with add_column:
                 st.rerun()
             st.session_state.pop("users_problems", None)
             st.session_state["users_flash"] = (
-                f"{'Added' if is_new else 'Changed'} {email.strip().lower()}."
+                f"{'Added' if is_new else 'Changed'} {plain(email.strip().lower())}."
             )
             st.rerun()
 with remove_column:
@@ -110,10 +111,10 @@ with remove_column:
                 try:
                     with session_scope() as session:
                         remove_user(session, email=gone, actor=me.email)
-                    st.session_state["users_flash"] = f"Removed {gone}."
+                    st.session_state["users_flash"] = f"Removed {plain(gone)}."
                     st.rerun()
                 except UserInvalid as invalid:
-                    st.error(invalid.problems["email"])
+                    st.error(plain(invalid.problems["email"]))
 
 st.subheader("Reset a sign-in")
 st.caption(
@@ -136,5 +137,5 @@ with st.form("reset_sign_in_form"):
         else:
             with session_scope() as session:
                 forget_sign_in(session, email=reset, actor=me.email)
-            st.session_state["users_flash"] = f"Reset the sign-in of {reset}."
+            st.session_state["users_flash"] = f"Reset the sign-in of {plain(reset)}."
             st.rerun()
