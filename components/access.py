@@ -148,13 +148,19 @@ def local_mode_refusal(
     if address not in LOCAL_ADDRESSES:
         shown = address or "every network address (no server.address set)"
         return f"It was started on {shown}, which other computers can reach"
-    names = {name.lower() for name in headers}
+    names = {name.lower(): value for name, value in headers.items()}
     forwarded = [header for header in PROXY_HEADERS if header.lower() in names]
     if forwarded:
         return (
             f"This request came through a proxy (it carries {', '.join(forwarded)}), so it comes "
             "from another computer"
         )
+    # A proxy that adds none of those still passes on the name the browser asked for (nginx's
+    # `proxy_set_header Host $host`): a browser on this computer asks for localhost.
+    host = str(names.get("host", "")).strip().lower()
+    hostname = host.partition("]")[0] + "]" if host.startswith("[") else host.partition(":")[0]
+    if host and hostname.strip("[]") not in LOCAL_ADDRESSES:
+        return f"This request was addressed to {host}, a name other computers use"
     return None
 
 

@@ -99,9 +99,17 @@ def test_local_mode_refuses_an_address_other_computers_reach(address):
     assert local_mode_refusal(address, {}, allowed_on_network=False) is not None
 
 
+@pytest.mark.parametrize("host", ["mtss.district.example", "10.0.0.5:8501", "evil.example:80"])
+def test_local_mode_refuses_a_request_addressed_to_a_network_name(host):
+    """nginx with only `proxy_set_header Host $host` adds no forwarding header."""
+    reason = local_mode_refusal("127.0.0.1", {"Host": host}, allowed_on_network=False)
+    assert reason is not None and host in reason
+
+
 def test_local_mode_serves_this_computer_or_what_the_admin_explicitly_allowed():
     for address in ("localhost", "127.0.0.1", "::1"):
-        assert local_mode_refusal(address, {"Host": "localhost"}, allowed_on_network=False) is None
+        for host in ("localhost:8501", "127.0.0.1:8501", "[::1]:8501", "LOCALHOST"):
+            assert local_mode_refusal(address, {"Host": host}, allowed_on_network=False) is None
     assert local_mode_refusal("0.0.0.0", {"Forwarded": "for=x"}, allowed_on_network=True) is None
 
 
