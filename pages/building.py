@@ -55,7 +55,7 @@ name = names[building_id]
 only_here = building_scope({building_id})
 as_of = default_as_of(status) if status.as_of else date.today()
 school_year = school_year_of(as_of)
-st.header(plain(name))
+st.header(plain(name), anchor=False)  # no link made of a name
 st.caption(f"As of {as_of:%-d %B %Y}, school year {school_year}. Print with your browser (Ctrl+P).")
 
 # --- Follow-up actions --------------------------------------------------------------------------

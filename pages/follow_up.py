@@ -277,7 +277,7 @@ def show_action(action_id: int) -> None:
     values = base.values
     building = values["building_id"] or "the whole district"
     building_names = dict(zip(buildings["building_id"], buildings["name"], strict=True))
-    st.subheader(f"Action {action_id}: {plain(record.values['title'])}")
+    st.subheader(f"Action {action_id}: {plain(record.values['title'])}", anchor=False)
     st.caption(
         f"{plain(building_names.get(building, building))}"
         f" · owner {plain(owner_names.get(values['owner_email'], values['owner_email']))}"
