@@ -11,27 +11,29 @@ from __future__ import annotations
 import html
 import math
 import re
-import string
 
-# Every ASCII punctuation character may be backslash-escaped in CommonMark; escaped, none of them can
-# start a link, image, header, emphasis, list, table, code span or HTML tag, and `\$` is Streamlit's
-# own escape for LaTeX.
-_PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
-# An escaped colon is still a colon to the plugins that turn `:red[..]`, `:material/icon:` and emoji
-# shortcodes into coloured text and icons after parsing, so a zero-width space after every colon
-# keeps the letters that follow from ever forming one.
+# Backslash-escaped (CommonMark escapes any ASCII punctuation), these can never start a link, image,
+# emphasis, code span, strikethrough, table cell, HTML tag or entity anywhere in a line; `\$` is
+# Streamlit's own escape for LaTeX.
+_ANYWHERE = re.compile(r"([\\`*_\[\]<>|~$&!])")
+# These start a header, quote, list or setext underline only at the start of a line.
+_LINE_START = re.compile(r"(?m)^([ \t]*)([#>+=-]|\d+[.)])")
+# An escaped colon is still a colon to the plugins that turn `:red[..]`, `:material/icon:`, emoji
+# shortcodes and bare `https://` addresses into coloured text, icons and links after parsing, and
+# GitHub-flavoured Markdown links a bare `www.` or email address even with its dots escaped: a
+# zero-width space after a colon followed by a letter or slash, after `www` and after `@` keeps them
+# from ever forming one (the text reads and copies the same, bar that invisible space).
 _ZERO_WIDTH_SPACE = "\u200b"
-# GitHub-flavoured Markdown links a bare `www.` and an email address even with the dot escaped.
-_BARE_LINK = re.compile(r"(?i)www|@")
+_BARE_LINK = re.compile(r"(?i):(?=[a-z/])|www|@")
 
 
 def plain(text: object) -> str:
     """`text` as Markdown source that shows exactly its characters (None or NaN shows as nothing)."""
     if text is None or (isinstance(text, float) and math.isnan(text)):
         return ""
-    escaped = _PUNCTUATION.sub(r"\\\1", str(text))
-    escaped = _BARE_LINK.sub(lambda match: match.group(0) + _ZERO_WIDTH_SPACE, escaped)
-    return escaped.replace(":", ":" + _ZERO_WIDTH_SPACE)
+    escaped = _ANYWHERE.sub(r"\\\1", str(text))
+    escaped = _LINE_START.sub(lambda m: f"{m.group(1)}{m.group(2)[:-1]}\\{m.group(2)[-1]}", escaped)
+    return _BARE_LINK.sub(lambda match: match.group(0) + _ZERO_WIDTH_SPACE, escaped)
 
 
 def plain_html(text: object) -> str:
