@@ -23,6 +23,7 @@ from data_access.users import (
     LOCAL_USER,
     ROLE_LABELS,
     SIGN_IN_OTHER,
+    SIGN_IN_UNKNOWN,
     UserAccess,
     check_sign_in,
     get_user_access,
@@ -108,7 +109,8 @@ def current_sign_in() -> SignIn | None:
         with session_scope() as session:
             outcome = check_sign_in(session, email=email, issuer=issuer, subject=subject)
         checked = (email, issuer, subject, outcome == SIGN_IN_OTHER)
-        st.session_state["sign_in_checked"] = checked
+        if outcome != SIGN_IN_UNKNOWN:  # not a user yet: check again once an admin adds them
+            st.session_state["sign_in_checked"] = checked
     return SignIn(email, issuer, subject, OTHER_ACCOUNT if checked[3] else None)
 
 
