@@ -4,13 +4,11 @@ import streamlit as st
 
 from components.access import (
     auth_configured,
+    entry_page,
     identify_user,
     may_open,
     show_local_mode_switch,
     show_signed_in,
-    sign_in_page,
-    signed_in_email,
-    unknown_user_page,
 )
 from components.page import freeze_startup_objects, prepare_store, run_page
 
@@ -21,9 +19,10 @@ st.set_page_config(
 )
 prepare_store()
 user = identify_user()
-if user is None:  # not signed in yet, or signed in with an account nobody has set up
-    page = unknown_user_page if signed_in_email() else sign_in_page
-    run_page(st.navigation([st.Page(page, title="MTSS dashboard", icon=":material/school:")]))
+if user is None:  # not signed in yet, a sign-in refused, or an account nobody has set up
+    run_page(
+        st.navigation([st.Page(entry_page(), title="MTSS dashboard", icon=":material/school:")])
+    )
     st.stop()
 if auth_configured():
     show_signed_in(user)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from components.text import plain_html
+
 # Okabe-Ito: distinguishable with every common form of colour blindness, and on a projector.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 LEVEL_COLORS = {
@@ -52,6 +54,7 @@ def horizontal_bar_chart(
 ) -> go.Figure:
     """One bar per row, largest at the top, coloured by a category, with the value printed on the bar."""
     ordered = data.sort_values(x, ascending=True)
+    ordered[y] = ordered[y].map(plain_html)  # names are data: plotly would read their HTML
     figure = go.Figure()
     for category, rows in ordered.groupby(color, sort=False, observed=True):
         name = (color_names or {}).get(str(category), str(category))

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 ROW_HEIGHT = 35  # Streamlit's data-frame row height in pixels
 
@@ -21,13 +25,54 @@ def show_chart(figure: go.Figure, *, key: str | None = None) -> None:
     )
 
 
+def show_dataframe(data: pd.DataFrame | Styler, **options: Any) -> Any:
+    """`st.dataframe`, for every table the app shows: text cells a spreadsheet would run as a formula
+    (starting with = + - @, a tab or a carriage return) are neutralised exactly as the app's own CSV
+    and Excel buttons do (components/downloads.py), so the table toolbar's download and a copy of
+    its cells are as safe as those. Returns what `st.dataframe` returns (the selection, if any)."""
+    from components.downloads import safe_frame
+
+    if isinstance(data, Styler):
+        # Same index and columns, so the styles (computed from them when drawn) still apply.
+        styled = copy.copy(data)
+        styled.data = safe_frame(data.data, headers=False)
+        return st.dataframe(styled, **options)
+    return st.dataframe(safe_frame(data, index=True), **options)
+
+
+def show_static_table(data: pd.DataFrame | Styler, **options: Any) -> None:
+    """`st.table`, whose cells (headers and index too) Streamlit renders as Markdown: every text
+    cell goes through `plain` first, so a name is shown as written. A Styler keeps its headers (its
+    styles are keyed on them; they are the app's own words) and has its cells escaped."""
+    from components.text import plain
+
+    def escaped(frame: pd.DataFrame) -> pd.DataFrame:
+        safe = frame.copy()
+        for column in safe.columns:
+            values = safe[column]
+            if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+                safe[column] = values.map(plain, na_action="ignore").astype(object)
+        return safe
+
+    if isinstance(data, Styler):
+        styled = copy.copy(data)
+        styled.data = escaped(data.data)
+        st.table(styled, **options)
+        return
+    table = escaped(data)
+    table.columns = [plain(column) for column in table.columns]
+    if table.index.dtype == object or pd.api.types.is_string_dtype(table.index.dtype):
+        table.index = table.index.map(plain)
+    st.table(table, **options)
+
+
 def show_table(
     table: pd.DataFrame, *, max_rows: int = 25, download: str | None = None, **options
 ) -> None:
     """A table tall enough to show up to `max_rows` rows without scrolling; with `download` (a file
     name), CSV and Excel downloads of exactly these rows under it."""
     height = ROW_HEIGHT * (min(len(table), max_rows) + 1) + 3
-    st.dataframe(table, hide_index=True, height=height, **({"width": "stretch"} | options))
+    show_dataframe(table, hide_index=True, height=height, **({"width": "stretch"} | options))
     if download:
         from components.downloads import download_menu
 

@@ -1,8 +1,10 @@
 """Downloads of any table a page shows, as CSV and as Excel, with the same numbers.
 
-Every text cell that starts with = + - or @ is neutralised (data_access.export_format), so a
-spreadsheet shows it and never runs it as a formula. `to_csv_bytes` and `to_xlsx_bytes` are plain
-functions (tested without Streamlit); `download_menu` puts the two buttons on screen."""
+Every text cell that starts with = + - @, a tab or a carriage return is neutralised
+(data_access.export_format), so a spreadsheet shows it and never runs it as a formula. `to_csv_bytes`
+and `to_xlsx_bytes` are plain functions (tested without Streamlit); `download_menu` puts the two
+buttons on screen. `components.display.show_dataframe` shows every table with the same cells, so the
+table toolbar's own download is as safe."""
 
 from __future__ import annotations
 
@@ -17,10 +19,15 @@ from data_access.export_format import neutralise_formula
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy with every text cell (headers too) neutralised; numbers, dates and booleans stay."""
+def safe_frame(frame: pd.DataFrame, *, headers: bool = True, index: bool = False) -> pd.DataFrame:
+    """A copy with every text cell (headers too, and the index if asked) neutralised; numbers, dates
+    and booleans stay."""
     safe = frame.copy()
-    safe.columns = [neutralise_formula(str(column)) for column in frame.columns]
+    if headers:
+        safe.columns = [neutralise_formula(str(column)) for column in frame.columns]
+    text_index = safe.index.dtype == object or pd.api.types.is_string_dtype(safe.index.dtype)
+    if index and text_index and not isinstance(safe.index, pd.MultiIndex):
+        safe.index = safe.index.map(neutralise_formula)
     for column in safe.columns:
         values = safe[column]
         if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):

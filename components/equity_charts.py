@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.charts import FONT_SIZE, PALETTE, base_layout
+from components.text import plain_html
 from data_access.equity_metrics import GROUP_LABELS, Minimums
 
 # Diverging and colour-blind safe (Okabe-Ito blue and vermillion), white at a ratio of 1, on a log
@@ -210,7 +211,7 @@ def label_equity_rows(rows: pd.DataFrame, minimums: Minimums) -> pd.DataFrame:
         comparisons.append(comparison)
         ratios.append(ratio)
         hovers.append(
-            f"<b>{row.building_name}</b><br>{row.group_label}<br>{ratio}<br>"
+            f"<b>{plain_html(row.building_name)}</b><br>{row.group_label}<br>{ratio}<br>"
             f"Group: {group}<br>Everyone else in {where}: {comparison}"
         )
     return labelled.assign(
@@ -354,7 +355,7 @@ def risk_ratio_heatmap(
     )
     figure.update_yaxes(
         tickvals=list(range(len(rows))),
-        ticktext=rows,
+        ticktext=[plain_html(row) for row in rows],  # building names are data
         autorange=False,
         range=[len(rows) - 0.5, -0.5],  # the first row at the top
         showgrid=False,

@@ -14,6 +14,7 @@ from components.equity_charts import (
     ratio_trend_chart,
     risk_ratio_heatmap,
 )
+from components.text import plain_html
 from data_access.equity import current_minimums, get_equity, list_equity_school_years
 from data_access.equity_metrics import DISTRICT_ID, GROUP_LABELS, count_consecutive_flags
 from data_access.scope import Scope
@@ -90,7 +91,7 @@ def building_bars(*, school_year: str, scope: Scope, indicator: str, building_id
         text_group="group_short",
         text_comparison="comparison_short",
         title=f"{INDICATOR_SHORT_NAMES[indicator]}, {school_year}<br>"
-        f"{in_building['building_name'].iloc[0]}",
+        f"{plain_html(in_building['building_name'].iloc[0])}",
     )
 
 
@@ -114,6 +115,6 @@ def trend_chart(
         ratio_type="ratio_type",
         text="ratio_label",
         title=f"Risk ratio by school year<br>{GROUP_LABELS[(group_type, group)]}<br>"
-        f"{building_name}<br>{INDICATOR_SHORT_NAMES[indicator]}",
+        f"{plain_html(building_name)}<br>{INDICATOR_SHORT_NAMES[indicator]}",
         threshold=current_minimums().threshold,
     )

@@ -15,6 +15,7 @@ from pandas.io.formats.style import Styler
 from plotly.subplots import make_subplots
 
 from components.charts import FONT_SIZE, base_layout
+from components.text import plain_html
 from data_access.fidelity_scoring import AT_CRITERION, BELOW_CRITERION, INCOMPLETE, NOT_SCORED
 
 STATUS_COLORS = {
@@ -81,7 +82,7 @@ def scale_grid_chart(
     figure = go.Figure(
         go.Heatmap(
             z=z,
-            x=list(scales),
+            x=[plain_html(column) for column in scales],
             y=list(buildings),
             zmin=0,
             zmax=steps,
@@ -98,7 +99,7 @@ def scale_grid_chart(
         for r, name in enumerate(buildings):
             for c, column in enumerate(scales):
                 if STATUS_TEXT_COLORS[list(STATUS_COLORS)[z[r][c]]] == color:
-                    xs.append(column)
+                    xs.append(plain_html(column))
                     ys.append(name)
                     texts.append(labels[r][c])
         figure.add_scatter(
@@ -145,7 +146,7 @@ def status_count_chart(
         counts = rows[count].fillna(0).astype(int)
         figure.add_bar(
             x=counts,
-            y=list(scales),
+            y=[plain_html(scale) for scale in scales],
             orientation="h",
             name=STATUS_LABELS[name],
             marker={"color": color, "line": {"color": "#999999", "width": 1}},
@@ -191,7 +192,7 @@ def _criterion_lines(
         words = {}
         if label:  # plotly writes "new text" for an annotation given a font but no text
             words = {
-                "annotation_text": f"{scale} criterion {value:g}%".strip(),
+                "annotation_text": f"{plain_html(scale)} criterion {value:g}%".strip(),
                 "annotation_position": "top left",
                 "annotation_font": {"size": FONT_SIZE - 2, "color": color},
             }
@@ -221,11 +222,11 @@ def trend_chart(
             x=rows[x],
             y=rows[y].astype(float),
             mode="lines+markers",
-            name=scale,
+            name=plain_html(scale),
             line={"color": colors[scale], "width": 3},
             marker={"size": 9},
             connectgaps=False,
-            hovertemplate=f"{scale}<br>%{{x|%-d %b %Y}}: %{{y:.1f}}%<extra></extra>",
+            hovertemplate=f"{plain_html(scale)}<br>%{{x|%-d %b %Y}}: %{{y:.1f}}%<extra></extra>",
         )
     _criterion_lines(figure, criteria, colors)
     figure.update_yaxes(title_text=y_title, range=[0, 105], ticksuffix="%", gridcolor="#eeeeee")
@@ -253,7 +254,7 @@ def trend_small_multiples(
     figure = make_subplots(
         rows=rows_needed,
         cols=columns,
-        subplot_titles=list(panels),
+        subplot_titles=[plain_html(name) for name in panels],
         shared_xaxes=True,
         shared_yaxes=True,
         vertical_spacing=0.25 / rows_needed if rows_needed > 1 else 0.1,
@@ -268,13 +269,14 @@ def trend_small_multiples(
                 x=rows[x],
                 y=rows[y].astype(float),
                 mode="lines+markers",
-                name=scale,
+                name=plain_html(scale),
                 legendgroup=scale,
                 showlegend=index == 0,
                 line={"color": colors[scale], "width": 2.5},
                 marker={"size": 6},
                 connectgaps=False,
-                hovertemplate=f"{name}<br>{scale}, %{{x|%-d %b %Y}}: %{{y:.1f}}%<extra></extra>",
+                hovertemplate=f"{plain_html(name)}<br>{plain_html(scale)}, "
+                "%{x|%-d %b %Y}: %{y:.1f}%<extra></extra>",
                 row=row,
                 col=col,
             )
@@ -320,11 +322,11 @@ def share_at_criterion_chart(
             x=rows[x],
             y=rows[y].astype(float),
             mode="lines+markers",
-            name=scale,
+            name=plain_html(scale),
             line={"color": colors[scale], "width": 3},
             marker={"size": 9},
             customdata=rows[label],
-            hovertemplate=f"{scale}, %{{customdata}}: %{{y:.0f}}% of buildings<extra></extra>",
+            hovertemplate=f"{plain_html(scale)}, %{{customdata}}: %{{y:.0f}}% of buildings<extra></extra>",
         )
     starts = sorted({day.year if day.month >= 7 else day.year - 1 for day in data[x]})
     figure.update_xaxes(
@@ -353,6 +355,7 @@ def item_scores_chart(
 ) -> go.Figure:
     """One bar per item in the order given (lowest first, at the top), the score printed as 'n of max';
     unscored items say so instead of showing an empty bar."""
+    data = data.assign(**{label: data[label].map(plain_html)})  # item titles are data
     bands = [item_band(s, int(m)) for s, m in zip(data[score], data[max_score], strict=True)]
     figure = go.Figure()
     for band, color in ITEM_COLORS.items():

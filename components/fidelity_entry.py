@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from components.cache import load
 from components.fidelity_tables import long_date
+from components.text import plain
 from data_access.db import session_scope
 from data_access.fidelity import (
     AdministrationEntry,
@@ -100,12 +101,12 @@ def show_entry_form(
             scoring = (
                 f"each scored 0 to {tops[0]}" if len(tops) == 1 else "scored 0 to each maximum"
             )
-            st.markdown(f"**{scale}**: {len(items)} items, {scoring}")
+            st.markdown(f"**{plain(scale)}**: {len(items)} items, {scoring}")
             columns = st.columns(3)
             for index, item in enumerate(items.itertuples()):
                 with columns[index % 3]:
                     scores[item.item_id] = st.number_input(
-                        f"{item.item_id} {item.item_title}",
+                        f"{plain(item.item_id)} {plain(item.item_title)}",
                         min_value=0,
                         max_value=int(item.max_score),
                         value=None,
@@ -138,7 +139,7 @@ def show_entry_form(
             icon=":material/error:",
         )
         for field, message in rejected.problems.items():
-            notes.get(field, notes["scores"]).error(message)
+            notes.get(field, notes["scores"]).error(plain(message))
         return
     except IntegrityError:  # another person saved the same administration a moment ago
         top_message.error(
@@ -148,8 +149,8 @@ def show_entry_form(
         )
         return
     st.session_state[SAVED_KEY] = (
-        f"Saved {building_names.get(saved.building_id, saved.building_id)}'s "
-        f"{saved.instrument} of {long_date(saved.administered_on)}: {saved.items_scored} of "
+        f"Saved {plain(building_names.get(saved.building_id, saved.building_id))}'s "
+        f"{plain(saved.instrument)} of {long_date(saved.administered_on)}: {saved.items_scored} of "
         f"{saved.items_total} items scored"
         + (" (the earlier administration on that date was replaced)." if saved.replaced else ".")
     )

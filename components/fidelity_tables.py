@@ -11,6 +11,7 @@ import pandas as pd
 
 from components.charts import LEVEL_NAMES
 from components.fidelity_charts import SUSTAINING_MARK
+from components.text import plain_html
 from data_access.fidelity_scoring import NOT_SCORED, STATUSES, scale_status
 
 
@@ -62,7 +63,10 @@ def scale_grid(
     latest = latest.copy()
     latest_date = latest.groupby("building_id")["administered_on"].max()
     name = latest["building_id"].map(lambda b: building_names.get(b, b))
-    latest["row"] = name + "<br>" + latest["building_id"].map(latest_date).map(short_date)
+    # The chart draws these rows as plotly text: the name is data, the line break is ours.
+    latest["row"] = (
+        name.map(plain_html) + "<br>" + latest["building_id"].map(latest_date).map(short_date)
+    )
     latest["cell"] = [
         percent_text(percent)
         + (f" {SUSTAINING_MARK}" if sustaining else "")

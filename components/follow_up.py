@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from components.text import plain
 from data_access.actions import (
     FIDELITY_CHECK_LABELS,
     OUTCOME_CHECK_LABELS,
@@ -51,7 +52,7 @@ def create_action_link(
         label="Create follow-up action",
         icon=":material/add_task:",
         query_params=params,
-        help=f"Start an action about: {title}",
+        help=f"Start an action about: {plain(title)}",
     )
 
 
@@ -89,7 +90,7 @@ def action_fields(
 
     def problem(name: str) -> None:
         if name in problems:
-            st.error(problems[name], icon=":material/error:")
+            st.error(plain(problems[name]), icon=":material/error:")
 
     building_options = [
         building_id

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from pandas.io.formats.style import Styler
 
 from components.charts import FONT_SIZE, base_layout
+from components.text import plain_html
 from data_access.meeting import ACT, AREAS, GOOD, NO_DATA, WATCH
 
 VERMILLION, ORANGE, BLUE, SKY, GREY = "#D55E00", "#E69F00", "#0072B2", "#56B4E9", "#999999"
@@ -78,6 +79,7 @@ def fidelity_chart(
 ) -> go.Figure:
     """Each building's latest percent as a bar, lowest at the top, coloured by its status word
     (at criterion, below, slipped) and labelled, with the criterion as a dashed line."""
+    data = data.assign(**{y: data[y].map(plain_html)})  # building names are data
     ordered = data.assign(_p=data[percent].astype(float)).sort_values(
         ["_p", y], ascending=[True, True]
     )
@@ -121,6 +123,7 @@ def flags_chart(
 ) -> go.Figure:
     """Equity flags per building this school year, split into new or worse since last year and the
     rest, most flags at the top, the total printed at the end of each bar."""
+    data = data.assign(**{y: data[y].map(plain_html)})  # building names are data
     ordered = data.assign(_total=data[new_or_worse] + data[continuing]).sort_values(
         ["_total", y], ascending=[False, True]
     )

@@ -9,6 +9,7 @@ from datetime import date
 import streamlit as st
 
 from components.cache import load
+from components.text import plain
 from data_access.db import session_scope
 from data_access.team import (
     TEAM_CATEGORY_LABELS,
@@ -55,7 +56,7 @@ def meeting_form(*, prefix: str, default_day: date, editor: UserAccess) -> None:
         columns = st.columns(3)
         for position, row in enumerate(members.itertuples()):
             ticks[row.member_id] = columns[position % 3].checkbox(
-                f"{row.name} ({TEAM_CATEGORY_LABELS[row.category].lower()})",
+                f"{plain(row.name)} ({TEAM_CATEGORY_LABELS[row.category].lower()})",
                 value=row.member_id in attended_before if existing else True,
                 key=f"{prefix}_member_{day.isoformat()}_{row.member_id}",
             )
@@ -122,4 +123,4 @@ def meeting_form(*, prefix: str, default_day: date, editor: UserAccess) -> None:
 
 def _problem(problems: dict[str, str], name: str) -> None:
     if name in problems:
-        st.error(problems[name], icon=":material/error:")
+        st.error(plain(problems[name]), icon=":material/error:")

@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.charts import FONT_SIZE, PALETTE, base_layout
+from components.text import plain_html
 
 BLUE, ORANGE, GREEN, PINK, SKY, VERMILLION = PALETTE[:6]
 GREY = "#999999"
@@ -73,6 +74,7 @@ def coverage_chart(
 ) -> go.Figure:
     """One bar per row: the share of support staff covered (0-100%), worst at the top, coloured by
     band, with "covered of staff" printed on each bar."""
+    data = data.assign(**{y: data[y].map(plain_html)})  # building names are data
     ordered = data.assign(_percent=data[share] * 100).sort_values(
         ["_percent", y], ascending=[False, False]
     )
@@ -113,6 +115,7 @@ def gap_chart(
 ) -> go.Figure:
     """Days since each staff member's last held session, longest at the top; past the window in
     vermillion, within it in blue, with the window drawn as a dashed line."""
+    data = data.assign(**{label: data[label].map(plain_html)})  # staff names are data
     # Longest at the top; equal gaps keep the order they came in, top to bottom.
     ordered = (
         data.dropna(subset=[days])
@@ -221,6 +224,7 @@ def caseload_chart(
     labels = {r: role_name(r) for r in roles}
     figure = go.Figure()
     ordered = data.sort_values([role, x]).reset_index(drop=True)
+    ordered[name] = ordered[name].map(plain_html)  # staff names are data
     # Spread dots vertically within their role's row so a team of hundreds stays readable.
     rank = ordered.groupby(role).cumcount()
     size = ordered.groupby(role)[x].transform("size")

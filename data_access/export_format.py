@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pandas as pd
 
-FORMULA_STARTS = ("=", "+", "-", "@")
+# A tab or carriage return first is read as a formula start by some spreadsheets too (OWASP).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise_formula(value: object) -> object:
-    """Text starting with = + - or @ gets a leading apostrophe, so Excel shows it and never runs it.
-    Numbers are left alone: -0.5 is a number, not a formula."""
+    """Text starting with = + - @, a tab or a carriage return gets a leading apostrophe, so a
+    spreadsheet shows it and never runs it. Numbers are left alone: -0.5 is a number, not a formula."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value

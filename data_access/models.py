@@ -290,6 +290,10 @@ class User(SQLModel, table=True):
     email: str = Field(primary_key=True, max_length=254)
     role: str = Field(max_length=20)
     name: str | None = Field(default=None, max_length=200)
+    # Who the sign-in provider says this is (the ID token's `iss` and `sub`), recorded at the first
+    # sign-in: a later sign-in with the same email but another issuer or subject is refused.
+    sign_in_issuer: str | None = Field(default=None, max_length=500)
+    sign_in_subject: str | None = Field(default=None, max_length=255)
 
 
 class UserBuilding(SQLModel, table=True):

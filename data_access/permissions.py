@@ -42,6 +42,7 @@ PERMISSIONS: dict[str, Permission] = {
     "mark_supervision": Permission("mark supervision sessions held or cancelled", EVERYWHERE),
     "save_user": Permission("add or change users", ADMINS_ONLY),
     "remove_user": Permission("remove users", ADMINS_ONLY),
+    "reset_sign_in": Permission("reset a user's remembered sign-in", ADMINS_ONLY),
     "import_files": Permission("import data files", ADMINS_ONLY),
     "remove_demo": Permission("remove the demo district", ADMINS_ONLY),
 }

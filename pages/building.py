@@ -13,6 +13,7 @@ from components.display import print_friendly, show_chart, show_table
 from components.equity_charts import FLAG_NAMES, INDICATOR_SHORT_NAMES, label_equity_rows
 from components.fidelity_charts import trend_chart
 from components.page import building_from_link, current_scope, page_setup
+from components.text import plain, plain_html
 from data_access.actions import STATUS_LABELS, ActionFilters, list_actions
 from data_access.equity import current_minimums, get_equity
 from data_access.fidelity import get_fidelity_buildings, get_scale_scores, list_scored_instruments
@@ -48,7 +49,7 @@ asked = st.query_params.get("building")
 if asked and asked not in names:
     # Another building's link, or a typo: say nothing about whether it exists.
     st.warning(
-        f"Building '{asked}' is not among the buildings you can see.", icon=":material/lock:"
+        f"Building '{plain(asked)}' is not among the buildings you can see.", icon=":material/lock:"
     )
 building_from_link("building_page_pick", list(names))
 building_id = st.selectbox(
@@ -59,7 +60,7 @@ name = names[building_id]
 only_here = building_scope({building_id})
 as_of = default_as_of(status) if status.as_of else date.today()
 school_year = school_year_of(as_of)
-st.header(name)
+st.header(plain(name), anchor=False)  # no link made of a name
 st.caption(f"As of {as_of:%-d %B %Y}, school year {school_year}. Print with your browser (Ctrl+P).")
 
 # --- Follow-up actions --------------------------------------------------------------------------
@@ -116,7 +117,7 @@ with fidelity_column:
                 y="percent",
                 color="scale",
                 criteria=dict(sorted(criteria.items())),
-                title=f"{instrument} percent by administration",
+                title=f"{plain_html(instrument)} percent by administration",
             ),
             key=f"building_trend_{instrument}",
         )

@@ -9,9 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from components.cache import load
-from components.display import show_table
+from components.display import show_static_table, show_table
 from components.downloads import XLSX_MIME, download_menu
 from components.page import current_user, page_setup
+from components.text import plain
 from data_access.imports.freshness import get_import_freshness
 from data_access.imports.pipeline import ImportResult, import_files, remove_demo
 from data_access.imports.reading import ImportFile, Problem
@@ -64,7 +65,7 @@ def show_problems(frame: pd.DataFrame, *, message_title: str) -> None:
         columns={"file": "File", "line": "Line", "column": "Column", "message": message_title}
     )
     if len(table) <= WRAPPED_ROWS:
-        st.table(table, hide_index=True)
+        show_static_table(table, hide_index=True)
     else:  # thousands of problems: a scrolling table; the download holds every message whole
         show_table(
             table,
@@ -158,7 +159,7 @@ if uploads:
                 editor=user,
                 replace_demo=replace_demo,
                 progress=lambda fraction, message: bar.progress(
-                    min(max(fraction, 0.0), 1.0), text=message
+                    min(max(fraction, 0.0), 1.0), text=plain(message)
                 ),
             )
             if result.imported:
@@ -175,7 +176,8 @@ if uploads:
                 st.rerun()  # the whole page (banner, freshness) as the store now is
             else:  # the store changed between the check and the import
                 st.error(
-                    "Nothing was imported: " + "; ".join(str(p) for p in result.problems[:5]),
+                    "Nothing was imported: "
+                    + plain("; ".join(str(p) for p in result.problems[:5])),
                     icon=":material/error:",
                 )
 

@@ -22,6 +22,7 @@ from components.equity_view import (
 )
 from components.follow_up import create_action_link
 from components.page import current_scope, page_setup
+from components.text import plain
 from data_access.equity import current_minimums, list_equity_school_years
 from data_access.equity_metrics import (
     DISTRICT_ID,
@@ -277,7 +278,7 @@ if not flagged_here.empty:
     default_group = (top["group_type"], top["group"])
 else:
     default_group = groups[0]
-st.subheader(f"One group in {building_name}, school year by school year")
+st.subheader(f"One group in {plain(building_name)}, school year by school year")
 picker_column, _ = st.columns([1, 2])
 group_key = picker_column.selectbox(
     "Student group",

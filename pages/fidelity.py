@@ -9,8 +9,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from components.access import may_record
 from components.cache import load
-from components.display import ROW_HEIGHT, show_chart, show_table
+from components.display import ROW_HEIGHT, show_chart, show_dataframe, show_table
 from components.fidelity_charts import (
     SUSTAINING_MARK,
     item_scores_chart,
@@ -37,6 +38,7 @@ from components.fidelity_tables import (
 )
 from components.follow_up import create_action_link
 from components.page import building_from_link, current_scope, current_user, page_setup
+from components.text import plain, plain_html
 from data_access.fidelity import (
     get_administration_items,
     get_fidelity_buildings,
@@ -88,7 +90,7 @@ def show_grid_table(
     grid: ScaleGrid, *, scales: list[str], max_rows: int, wide: bool = False
 ) -> None:
     """The grid as a table with coloured cells (`show_table` takes no Styler: it has no length)."""
-    st.dataframe(
+    show_dataframe(
         style_scale_grid(grid.table, grid.statuses, scales=scales),
         hide_index=True,
         height=ROW_HEIGHT * (min(len(grid.table), max_rows) + 1) + 3,
@@ -105,7 +107,7 @@ def show_headline(view: View, latest: pd.DataFrame, missing: pd.DataFrame, total
     columns[0].metric(
         f"Assessed in {view.school_year}",
         f"{total - len(missing)} of {total}",
-        help=f"Buildings with a {view.instrument} administration dated "
+        help=f"Buildings with a {plain(view.instrument)} administration dated "
         f"{long_date(school_year_start(view.school_year))} to "
         f"{long_date(school_year_end(view.school_year))}.",
     )
@@ -113,9 +115,9 @@ def show_headline(view: View, latest: pd.DataFrame, missing: pd.DataFrame, total
         rows = latest[(latest["scale"] == scale) & (latest["status"] != INCOMPLETE)]
         at_criterion = int((rows["status"] == AT_CRITERION).sum())
         column.metric(
-            f"{scale} at criterion",
+            f"{plain(scale)} at criterion",
             f"{at_criterion} of {len(rows)}" if len(rows) else "none complete",
-            help=f"Buildings whose latest {scale} score is complete and at or above "
+            help=f"Buildings whose latest {plain(scale)} score is complete and at or above "
             f"{view.criteria[scale]:g}%, of those whose latest score is complete.",
         )
     columns[-1].metric(
@@ -129,7 +131,7 @@ def show_headline(view: View, latest: pd.DataFrame, missing: pd.DataFrame, total
 def show_grid(view: View, latest: pd.DataFrame) -> None:
     st.subheader("Latest score of each building")
     st.caption(
-        f"The latest {view.instrument} percent on each scale. Under each building: the date of its "
+        f"The latest {plain(view.instrument)} percent on each scale. Under each building: the date of its "
         "latest administration (a cell shows its own date when that scale was last scored "
         f"earlier). Blue: at or above the criterion ({view.criterion_words}); orange: below it; grey: "
         f"incomplete (some items not scored, so no percent). {SUSTAINING_MARK} sustaining: at "
@@ -153,7 +155,7 @@ def show_grid(view: View, latest: pd.DataFrame) -> None:
                 status="status",
                 count="buildings",
                 scales=view.scales,
-                title=f"{view.instrument}: buildings by latest score",
+                title=f"{plain_html(view.instrument)}: buildings by latest score",
             )
             show_chart(figure, key="fidelity_grid_chart")
         with table_column:
@@ -175,7 +177,7 @@ def show_grid(view: View, latest: pd.DataFrame) -> None:
             text="cell",
             buildings=grid.row_labels,
             scales=view.scales,
-            title=f"Latest {view.instrument} percent",
+            title=f"Latest {plain_html(view.instrument)} percent",
         )
         show_chart(figure, key="fidelity_grid_chart")
     with table_column:
@@ -193,7 +195,7 @@ def show_share(view: View, share: pd.DataFrame) -> None:
             y="share",
             color="scale",
             scales=view.scales,
-            title=f"{view.instrument}: buildings at criterion ({view.criterion_words})",
+            title=f"{plain_html(view.instrument)}: buildings at criterion ({view.criterion_words})",
         )
         show_chart(figure, key="fidelity_share_chart")
     with table_column:
@@ -225,7 +227,7 @@ def show_trends(view: View, scores: pd.DataFrame) -> None:
         color="scale",
         panels=[view.name(b) for b in view.building_ids],
         criteria=view.criteria,
-        title=f"{view.instrument} percent by administration",
+        title=f"{plain_html(view.instrument)} percent by administration",
     )
     show_chart(figure, key="fidelity_trend_panels")
 
@@ -246,7 +248,7 @@ def show_sustaining_and_missing(view: View, latest: pd.DataFrame, missing: pd.Da
     with missing_column:
         st.subheader(f"No administration in {view.school_year}")
         if missing.empty:
-            st.write(f"Every building has taken the {view.instrument} this school year.")
+            st.write(f"Every building has taken the {plain(view.instrument)} this school year.")
         else:
             show_table(missing_table(missing), max_rows=12, download="fidelity-not-administered")
 
@@ -270,7 +272,7 @@ def show_building(view: View, scores: pd.DataFrame) -> None:
             y="percent",
             color="scale",
             criteria=view.criteria,
-            title=f"{name}: {view.instrument} percent by administration",
+            title=f"{plain_html(name)}: {plain_html(view.instrument)} percent by administration",
         )
         show_chart(figure, key="fidelity_building_trend")
     with table_column:
@@ -296,12 +298,12 @@ def show_building(view: View, scores: pd.DataFrame) -> None:
     if score["complete"]:
         verdict = "at criterion" if score["meets_criterion"] else "below criterion"
         st.markdown(
-            f"**{scale}, {long_date(administered_on)}: {score['points']} of {score['possible']} "
+            f"**{plain(scale)}, {long_date(administered_on)}: {score['points']} of {score['possible']} "
             f"points ({score['percent']:.1f}%), {verdict} ({score['criterion_pct']:g}%).**"
         )
     else:
         st.markdown(
-            f"**{scale}, {long_date(administered_on)}: incomplete** — {score['items_scored']} of "
+            f"**{plain(scale)}, {long_date(administered_on)}: incomplete** — {score['items_scored']} of "
             f"{score['items_total']} items scored, so no percent."
         )
     items = load(
@@ -318,7 +320,7 @@ def show_building(view: View, scores: pd.DataFrame) -> None:
         for row in to_plan.itertuples():
             item_column, link_column = st.columns([3, 1], vertical_alignment="center")
             item_column.markdown(
-                f"- **{row.item_id} {row.item_title}**: {row.score} of {row.max_score} points"
+                f"- **{plain(row.item_id)} {plain(row.item_title)}**: {row.score} of {row.max_score} points"
             )
             with link_column:
                 create_action_link(
@@ -339,7 +341,8 @@ def show_building(view: View, scores: pd.DataFrame) -> None:
             label="label",
             score="score",
             max_score="max_score",
-            title=f"{name}, {scale}, {short_date(administered_on)}<br>Item scores, lowest first",
+            title=f"{plain_html(name)}, {plain_html(scale)}, {short_date(administered_on)}"
+            "<br>Item scores, lowest first",
         )
         show_chart(figure, key="fidelity_items_chart")
     with table_column:
@@ -369,7 +372,8 @@ if buildings.empty:
         )
     else:
         st.info(
-            f"This page shows each building's fidelity scores, and you see {scope.label}, so there "
+            f"This page shows each building's fidelity scores, and you see {plain(scope.label)}, so "
+            "there "
             "is nothing to show here. Ask a district admin if you should see a building.",
             icon=":material/lock:",
         )
@@ -391,8 +395,9 @@ else:
         icon=":material/inbox:",
     )
 
-district_tab, building_tab, entry_tab = st.tabs(
-    ["All buildings", "One building", "Enter an administration"]
+may_enter = may_record(current_user(), "save_administration")  # data_access checks it too
+district_tab, building_tab, *entry_tabs = st.tabs(
+    ["All buildings", "One building", *(["Enter an administration"] if may_enter else [])]
 )
 
 if instrument is not None:
@@ -423,11 +428,12 @@ if instrument is not None:
     with building_tab:
         show_building(view, scores)
 
-with entry_tab:
-    show_entry_form(
-        buildings=buildings,
-        building_names=building_names,
-        default_instrument=instrument,
-        editor=current_user(),
-        today=today,
-    )
+for entry_tab in entry_tabs:
+    with entry_tab:
+        show_entry_form(
+            buildings=buildings,
+            building_names=building_names,
+            default_instrument=instrument,
+            editor=current_user(),
+            today=today,
+        )

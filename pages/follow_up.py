@@ -6,9 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from components.cache import load
-from components.display import show_table
+from components.display import show_dataframe, show_table
 from components.follow_up import action_fields, check_fields, forget_widgets, prefill_from_link
 from components.page import current_scope, current_user, current_user_email, page_setup
+from components.text import plain
 from data_access.actions import (
     FIDELITY_CHECK_LABELS,
     FIELD_LABELS,
@@ -183,7 +184,7 @@ def show_conflict(action_id: int, prefix: str) -> None:
     current, their_changes, my_changes = st.session_state[f"{prefix}_conflict"]
     who = ", ".join(sorted({change.changed_by for change in their_changes})) or "someone else"
     st.warning(
-        f"**Not saved: {who} changed this action after you opened it.** Nothing was overwritten: "
+        f"**Not saved: {plain(who)} changed this action after you opened it.** Nothing was overwritten: "
         "their changes are below, and yours are kept. Re-apply yours on top of theirs, or discard "
         "yours.",
         icon=":material/sync_problem:",
@@ -279,10 +280,11 @@ def show_action(action_id: int) -> None:
         base = st.session_state[f"{prefix}_base"] = record
     values = base.values
     building = values["building_id"] or "the whole district"
-    st.subheader(f"Action {action_id}: {record.values['title']}")
+    building_names = dict(zip(buildings["building_id"], buildings["name"], strict=True))
+    st.subheader(f"Action {action_id}: {plain(record.values['title'])}", anchor=False)
     st.caption(
-        f"{dict(zip(buildings['building_id'], buildings['name'], strict=True)).get(building, building)}"
-        f" · owner {owner_names.get(values['owner_email'], values['owner_email'])}"
+        f"{plain(building_names.get(building, building))}"
+        f" · owner {plain(owner_names.get(values['owner_email'], values['owner_email']))}"
         f" · due {values['due_date']:%-d %b %Y} · created {record.created_at:%-d %b %Y}"
         f" · last changed {record.updated_at:%-d %b %Y %H:%M} UTC"
     )
@@ -328,7 +330,7 @@ def actions_list(frame: pd.DataFrame, *, key: str) -> None:
         st.info("No actions match these filters.", icon=":material/filter_alt_off:")
         return
     table = readable(frame)
-    selection = st.dataframe(
+    selection = show_dataframe(
         table,
         hide_index=True,
         width="stretch",

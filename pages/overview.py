@@ -10,7 +10,7 @@ import streamlit as st
 from components.brief import brief_downloads, coverage_rows, fidelity_rows, flag_rows
 from components.cache import load
 from components.charts import LEVEL_COLORS, LEVEL_NAMES, horizontal_bar_chart
-from components.display import show_chart, show_table
+from components.display import show_chart, show_dataframe, show_static_table, show_table
 from components.equity_charts import INDICATOR_SHORT_NAMES
 from components.follow_up import FOLLOW_UP_PAGE, create_action_link
 from components.meeting_charts import (
@@ -24,6 +24,7 @@ from components.meeting_charts import (
 from components.meeting_form import meeting_form
 from components.page import current_scope, current_user, page_setup
 from components.staff_support_charts import coverage_chart, legend_below
+from components.text import plain
 from data_access.equity_metrics import DISTRICT_ID
 from data_access.meeting import (
     FIDELITY_INSTRUMENT,
@@ -178,9 +179,9 @@ else:
     table = matrix_table(matrix)
     styled = style_matrix(table, matrix).hide(axis="index")
     if len(matrix) <= TABLE_ROWS:
-        st.table(styled)
+        show_static_table(styled)
     else:
-        st.dataframe(styled, hide_index=True, width="stretch", height=35 * TABLE_ROWS + 3)
+        show_dataframe(styled, hide_index=True, width="stretch", height=35 * TABLE_ROWS + 3)
     names = dict(zip(matrix["building_id"], matrix["building"], strict=True))
     pick_column, link_column = st.columns([2, 1], vertical_alignment="bottom")
     chosen = pick_column.selectbox(
@@ -193,7 +194,7 @@ else:
     with link_column:
         st.page_link(
             "pages/building.py",
-            label=f"Open {names[chosen]}",
+            label=f"Open {plain(names[chosen])}",
             icon=":material/domain:",
             query_params={"building": chosen},
         )
@@ -245,7 +246,9 @@ elif picture.left_open.empty:
     )
 for row in picture.left_open.head(AGENDA_ITEMS).itertuples():
     due = "overdue since" if row.overdue else "due"
-    with item(f"**{row.title}** · {row.building_name} · {due} {row.due_date:%-d %b %Y}"):
+    with item(
+        f"**{plain(row.title)}** · {plain(row.building_name)} · {due} {row.due_date:%-d %b %Y}"
+    ):
         open_action_link(row.action_id)
 
 section(2, f"New or worse equity flags, {picture.equity_year} against last year")
@@ -259,7 +262,7 @@ for row in flags.head(AGENDA_ITEMS).itertuples():
     was = "new this year" if row.new else f"{float(row.previous_ratio):.2f} last year"
     run = f", flagged {row.years_flagged} years in a row" if row.years_flagged >= 2 else ""
     with item(
-        f"**{place}** · {what}: {group} {float(row.ratio):.2f} times as likely as everyone "
+        f"**{plain(place)}** · {what}: {group} {float(row.ratio):.2f} times as likely as everyone "
         f"else ({was}{run})"
     ):
         create_action_link(
@@ -293,7 +296,7 @@ if gaps.empty and not matrix.empty:
 for row in gaps.head(AGENDA_ITEMS).itertuples():
     lapsed = " — **nobody** on the team" if row.covered == 0 else ""
     with item(
-        f"**{row.building}** · {row.staff - row.covered:,} of {row.staff:,} support staff past "
+        f"**{plain(row.building)}** · {row.staff - row.covered:,} of {row.staff:,} support staff past "
         f"the window{lapsed}"
     ):
         create_action_link(
@@ -321,7 +324,7 @@ if picture.slipped.empty:
     )
 for row in picture.slipped.head(AGENDA_ITEMS).itertuples():
     with item(
-        f"**{row.building}** · {FIDELITY_SCALE} {float(row.percent):.0f}% on "
+        f"**{plain(row.building)}** · {FIDELITY_SCALE} {float(row.percent):.0f}% on "
         f"{row.administered_on:%-d %b %Y}, down from {float(row.previous_percent):.0f}% on "
         f"{row.previous_on:%-d %b %Y} (criterion {row.criterion_pct:g}%)"
     ):
@@ -352,7 +355,7 @@ if picture.missing_roles.empty:
     )
 for row in picture.missing_roles.head(AGENDA_ITEMS).itertuples():
     first_role = row.roles.split(", ")[0].replace(" ", "_")
-    with item(f"**{row.building}** · no {row.roles}"):
+    with item(f"**{plain(row.building)}** · no {row.roles}"):
         create_action_link(
             source_type="staff_support_gap",
             source_ref=f"{first_role} {row.building_id}",
@@ -372,8 +375,8 @@ if picture.overdue.empty:
 for row in picture.overdue.head(AGENDA_ITEMS).itertuples():
     days = (as_of - row.due_date).days
     with item(
-        f"**{row.title}** · {row.building_name} · due {row.due_date:%-d %b %Y}, overdue by "
-        f"{days} day{'s' if days != 1 else ''}"
+        f"**{plain(row.title)}** · {plain(row.building_name)} · due {row.due_date:%-d %b %Y}, "
+        f"overdue by {days} day{'s' if days != 1 else ''}"
     ):
         open_action_link(row.action_id)
 if len(picture.overdue) > AGENDA_ITEMS:

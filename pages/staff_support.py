@@ -22,6 +22,7 @@ from components.staff_support_charts import (
     sessions_by_month_chart,
     staffing_summary_chart,
 )
+from components.text import plain, plain_html
 from data_access.db import session_scope
 from data_access.imports_common import school_year_end, school_year_of
 from data_access.permissions import may_write
@@ -126,13 +127,13 @@ first, second, third, fourth = st.columns(4)
 first.metric(
     f"Supervised in the last {window} days",
     f"{covered / counted:.0%}" if counted else "–",
-    help=f"{covered:,} of {counted:,} support staff in {place} had at least one held session in "
+    help=f"{covered:,} of {counted:,} support staff in {plain(place)} had at least one held session in "
     f"the {window} days ending {as_of:%-d %B %Y}.",
 )
 second.metric(
     "Nothing scheduled ahead",
     f"{nothing_ahead:,} staff",
-    help=f"Support staff in {place} with no supervision session in the calendar after "
+    help=f"Support staff in {plain(place)} with no supervision session in the calendar after "
     f"{as_of:%-d %B %Y}.",
 )
 third.metric(
@@ -186,7 +187,7 @@ with supervision_tab:
             key="coverage_by_role_chart",
         )
     with table_column:
-        st.subheader(f"By role: {place}")
+        st.subheader(f"By role: {plain(place)}")
         district_roles = coverage.by_role[coverage.by_role["building_id"] == DISTRICT_ID]
         table = roles_here[["role", "staff", "covered", "share"]].copy()
         if chosen is not None:
@@ -251,7 +252,7 @@ with supervision_tab:
                 download="supervision-by-building",
             )
 
-    st.subheader(f"Time since the last held session: {place}")
+    st.subheader(f"Time since the last held session: {plain(place)}")
     if staff.empty:
         st.caption("Staff-level rows are shown for your buildings only.")
     else:
@@ -269,14 +270,14 @@ with supervision_tab:
             gap_chart(
                 labels,
                 window_days=window,
-                title=f"The longest gaps since a held session, {place}, as of {as_of:%-d %b %Y}"
+                title=f"The longest gaps since a held session, {plain_html(place)}, as of {as_of:%-d %b %Y}"
                 if len(staff) > GAP_BARS
-                else f"Days since the last held session, {place}, as of {as_of:%-d %b %Y}",
+                else f"Days since the last held session, {plain_html(place)}, as of {as_of:%-d %b %Y}",
             ),
             key="gap_chart",
         )
         st.caption(
-            f"Every support staff member in {place}, longest gap first"
+            f"Every support staff member in {plain(place)}, longest gap first"
             + (
                 f" ({int(never.sum()):,} with no held session on record at the top)"
                 if never.any()
@@ -388,7 +389,7 @@ with supervision_tab:
     activity = load(
         get_supervision_activity, school_year=school_year, scope=scope, building_id=chosen
     )
-    st.subheader(f"Held, cancelled and scheduled, by month: {place}")
+    st.subheader(f"Held, cancelled and scheduled, by month: {plain(place)}")
     chart_column, table_column = st.columns([1, 1], gap="large")
     with chart_column:
         show_chart(
@@ -487,7 +488,7 @@ with caseload_tab:
                     carried,
                     medians=roles[roles["role"].isin(carried["role"])],
                     flag_ratio=parity.flag_ratio,
-                    title=f"Active cases per FTE, {place}, latest count up to {as_of:%-d %b %Y}",
+                    title=f"Active cases per FTE, {plain_html(place)}, latest count up to {as_of:%-d %b %Y}",
                 ),
                 key="caseload_chart",
             )
@@ -588,7 +589,8 @@ with staffing_tab:
             st.warning(
                 "**No one in a recommended role** in "
                 + "; ".join(
-                    f"{row.name} ({row.building_id}): {row.role}" for row in shown.itertuples()
+                    f"{plain(row.name)} ({plain(row.building_id)}): {row.role}"
+                    for row in shown.itertuples()
                 )
                 + (f"; and {more} more buildings (see the table)." if more else "."),
                 icon=":material/person_off:",
@@ -608,7 +610,7 @@ with staffing_tab:
             show_chart(chart, key="staffing_chart")
         with table_column:
             enrolled = int(place_staffing["enrollment"].max()) if len(place_staffing) else 0
-            st.subheader(f"{'District totals' if chosen is None else place}, {school_year}")
+            st.subheader(f"{'District totals' if chosen is None else plain(place)}, {school_year}")
             st.caption(f"{enrolled:,} students enrolled.")
             show_table(
                 place_staffing.assign(role=place_staffing["role"].map(role_name))[
@@ -671,6 +673,12 @@ with schedule_tab:
         st.caption(
             "Scheduling and recording supervision is for the staff of your own buildings; you see "
             "the district's figures."
+        )
+        st.stop()
+    if not (may_schedule or may_mark):  # data_access.permissions; the data functions check too
+        st.caption(
+            "Scheduling supervision and marking sessions held or cancelled is for district admins "
+            "and leaders; you see the figures above."
         )
         st.stop()
     team_options = [*buildings["building_id"], None]
@@ -787,7 +795,7 @@ with schedule_tab:
                     "until": until_slot,
                 }
                 for field, message in error.problems.items():
-                    slots.get(field, start_slot).error(message, icon=":material/error:")
+                    slots.get(field, start_slot).error(plain(message), icon=":material/error:")
                 st.error("Nothing was scheduled: correct the fields marked above.")
             else:
                 st.session_state["staff_support_series"] = scheduled.series_id
@@ -893,11 +901,11 @@ with schedule_tab:
                 except SupervisionInputError as error:
                     slots = {"minutes": minutes_slot, "session": mark_slot, "status": mark_slot}
                     for field, message in error.problems.items():
-                        slots.get(field, mark_slot).error(message, icon=":material/error:")
+                        slots.get(field, mark_slot).error(plain(message), icon=":material/error:")
                     st.error("Nothing was saved.")
                 else:
                     st.session_state["staff_support_notice"] = (
-                        f"Marked {outcome}: {labels[marked]} "
+                        f"Marked {outcome}: {plain(labels[marked])} "
                         f"({changed} supervisee{'s' if changed != 1 else ''})."
                     )
                     st.rerun()

@@ -16,6 +16,7 @@ from components.fidelity_charts import item_scores_chart, trend_chart
 from components.meeting_charts import attendance_chart
 from components.meeting_form import meeting_form
 from components.page import current_scope, current_user, page_setup
+from components.text import plain
 from data_access.db import session_scope
 from data_access.fidelity import get_instrument_items
 from data_access.imports_common import school_year_of
@@ -152,7 +153,7 @@ if may_record:
                 "Name", value=current.name, max_chars=200, key=f"member_name_{picked}"
             )
             if "name" in member_problems:
-                left.error(member_problems["name"], icon=":material/error:")
+                left.error(plain(member_problems["name"]), icon=":material/error:")
             category = right.selectbox(
                 "Category",
                 list(TEAM_CATEGORY_LABELS),
@@ -167,7 +168,7 @@ if may_record:
                 "Email (optional)", value=current.email, key=f"member_email_{picked}"
             )
             if "email" in member_problems:
-                right.error(member_problems["email"], icon=":material/error:")
+                right.error(plain(member_problems["email"]), icon=":material/error:")
             answer = left.radio(
                 "From a group historically marginalised by schools? (self-reported)",
                 list(answers),
@@ -189,7 +190,7 @@ if may_record:
                 format="YYYY-MM-DD",
             )
             if "left_on" in member_problems:
-                right.error(member_problems["left_on"], icon=":material/error:")
+                right.error(plain(member_problems["left_on"]), icon=":material/error:")
             if st.form_submit_button("Save the member", type="primary"):
                 entry = MemberEntry(
                     member_id=None if picked is None else int(picked),
@@ -210,7 +211,9 @@ if may_record:
                     )
                     st.rerun()
                 st.session_state.pop("member_problems", None)
-                st.session_state["member_flash"] = f"Saved {entry.name.strip()} (member {saved})."
+                st.session_state["member_flash"] = (
+                    f"Saved {plain(entry.name.strip())} (member {saved})."
+                )
                 st.rerun()
 
 # --- Meetings ------------------------------------------------------------------------------------
@@ -320,7 +323,8 @@ else:
     )
     record = meetings[meetings["meeting_id"] == chosen].iloc[0]
     st.markdown(
-        f"**Decisions, {record['held_on']:%-d %B %Y}:** {record['decisions'] or '(none recorded)'}"
+        f"**Decisions, {record['held_on']:%-d %B %Y}:** "
+        + (plain(record["decisions"]) or "(none recorded)")
         if sees_district
         else f"**Decisions, {record['held_on']:%-d %B %Y}:** shown to district leaders (minutes can "
         "quote any building's figures)."
@@ -328,8 +332,9 @@ else:
     attendance = load(get_meeting_attendance, meeting_id=int(chosen))
     absent = attendance.loc[~attendance["attended"].astype(bool), "name"].tolist()
     st.caption(
-        f"Facilitator {record['facilitator'] or '–'}, minutes by {record['minute_taker'] or '–'}. "
-        + (f"Absent: {', '.join(absent)}." if absent else "Everyone on the team attended.")
+        f"Facilitator {plain(record['facilitator']) or '–'}, minutes by "
+        f"{plain(record['minute_taker']) or '–'}. "
+        + (f"Absent: {plain(', '.join(absent))}." if absent else "Everyone on the team attended.")
     )
 
 if may_record:
@@ -438,19 +443,19 @@ if may_record:
                 "Date the team took it", value=as_of, key="self_check_day", format="YYYY-MM-DD"
             )
             if "administered_on" in problems:
-                st.error(problems["administered_on"], icon=":material/error:")
+                st.error(plain(problems["administered_on"]), icon=":material/error:")
             entered = {}
             for row in definition.itertuples():
                 entered[row.item_id] = st.selectbox(
-                    f"{row.item_id} {row.item_title}",
+                    f"{plain(row.item_id)} {plain(row.item_title)}",
                     [None, *range(int(row.max_score) + 1)],
                     format_func=lambda s: "not scored" if s is None else str(s),
                     key=f"self_check_{row.item_id}",
                 )
                 if row.item_id in problems:
-                    st.error(problems[row.item_id], icon=":material/error:")
+                    st.error(plain(problems[row.item_id]), icon=":material/error:")
             if "scores" in problems:
-                st.error(problems["scores"], icon=":material/error:")
+                st.error(plain(problems["scores"]), icon=":material/error:")
             replace = st.checkbox(
                 "Replace it if that date is already recorded", key="self_check_replace"
             )

@@ -5,10 +5,18 @@ import streamlit as st
 from components.cache import load
 from components.display import show_table
 from components.page import current_user, page_setup
+from components.text import plain
 from data_access.actions import list_buildings
 from data_access.db import session_scope
 from data_access.scope import DISTRICT
-from data_access.users import ROLE_LABELS, UserInvalid, list_users, remove_user, save_user
+from data_access.users import (
+    ROLE_LABELS,
+    UserInvalid,
+    list_users,
+    remove_user,
+    reset_sign_in,
+    save_user,
+)
 
 page_setup(
     "Users",
@@ -53,11 +61,11 @@ with add_column:
     with st.form("user_form"):
         email = st.text_input("Email (their district sign-in)", key="user_email")
         if "email" in problems:
-            st.error(problems["email"])
+            st.error(plain(problems["email"]))
         name = st.text_input("Name", key="user_name")
         role = st.selectbox("Role", list(ROLE_LABELS), format_func=ROLE_LABELS.get, key="user_role")
         if "role" in problems:
-            st.error(problems["role"])
+            st.error(plain(problems["role"]))
         chosen = st.multiselect(
             "Buildings (for principals and coaches)",
             list(names),
@@ -65,7 +73,7 @@ with add_column:
             key="user_buildings",
         )
         if "building_ids" in problems:
-            st.error(problems["building_ids"])
+            st.error(plain(problems["building_ids"]))
         if st.form_submit_button("Save user", type="primary"):
             try:
                 with session_scope() as session:
@@ -82,7 +90,7 @@ with add_column:
                 st.rerun()
             st.session_state.pop("users_problems", None)
             st.session_state["users_flash"] = (
-                f"{'Added' if is_new else 'Changed'} {email.strip().lower()}."
+                f"{'Added' if is_new else 'Changed'} {plain(email.strip().lower())}."
             )
             st.rerun()
 with remove_column:
@@ -103,7 +111,31 @@ with remove_column:
                 try:
                     with session_scope() as session:
                         remove_user(session, email=gone, editor=me)
-                    st.session_state["users_flash"] = f"Removed {gone}."
+                    st.session_state["users_flash"] = f"Removed {plain(gone)}."
                     st.rerun()
                 except UserInvalid as invalid:
-                    st.error(invalid.problems["email"])
+                    st.error(plain(invalid.problems["email"]))
+
+st.subheader("Reset a sign-in")
+st.caption(
+    "A user's first sign-in ties their email to that account at the sign-in provider; a sign-in "
+    "to the same email from another account is refused and written to the audit log. If a "
+    "person's provider account was replaced, reset their sign-in: their next sign-in is "
+    "remembered instead."
+)
+with st.form("reset_sign_in_form"):
+    reset = st.selectbox(
+        "User",
+        list(users["email"]),
+        key="reset_sign_in_email",
+        index=None,
+        placeholder="Choose a user…",
+    )
+    if st.form_submit_button("Reset their sign-in"):
+        if reset is None:
+            st.error("Choose a user.")
+        else:
+            with session_scope() as session:
+                reset_sign_in(session, email=reset, editor=me)
+            st.session_state["users_flash"] = f"Reset the sign-in of {plain(reset)}."
+            st.rerun()

@@ -40,7 +40,7 @@ from data_access.team import (
     save_self_check,
     save_team_member,
 )
-from data_access.users import UserAccess, remove_user, save_user
+from data_access.users import UserAccess, remove_user, reset_sign_in, save_user
 from tests.conftest import sqlite_store
 from tests.utils.factories import (
     add_action,
@@ -62,6 +62,7 @@ WRITE_PREFIXES = (
     "remove_",
     "delete_",
     "import_",
+    "reset_",
 )
 YEAR = "2025-26"
 TODAY = date(2026, 3, 2)
@@ -203,6 +204,9 @@ CALLS: dict[str, Call] = {
     "remove_user": lambda session, editor, building, url: remove_user(
         session, email="leaving@district.org", editor=editor
     ),
+    "reset_sign_in": lambda session, editor, building, url: reset_sign_in(
+        session, email="leaving@district.org", editor=editor
+    ),
     # These two hold their own transaction; the import is a dry run and the store holds no demo,
     # so an allowed call changes nothing either.
     "import_files": lambda session, editor, building, url: import_files(
@@ -233,6 +237,7 @@ DISTRICT_WIDE = {  # changes to the district as a whole: never "their buildings"
     "save_team_member",
     "save_user",
     "remove_user",
+    "reset_sign_in",
     "import_files",
     "remove_demo",
 }
