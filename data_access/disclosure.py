@@ -68,7 +68,8 @@ class Table:
     def protect(self, row: int, column: int) -> None:
         if self.reason[row, column] == SHOWN:
             self.reason[row, column] = PROTECT
-            self.refresh_bounds()
+            self.lower[row, column] = self.protect_lower[row, column]
+            self.upper[row, column] = self.upper_limit[row, column]
 
 
 def ranges(
