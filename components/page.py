@@ -58,13 +58,17 @@ def prepare_store() -> None:
 
 
 def show_store_unreachable(error: Exception) -> None:
-    """The one message for a database that cannot be reached: where (no password) and what to do."""
-    url = get_settings().database_url
+    """The one message for a database that cannot be reached: what to do, and a reference under which
+    the server log holds where the store is and what the driver said (host names and ports are for
+    whoever runs the server, not for every reader of the page)."""
+    reference = uuid.uuid4().hex[:8]
+    url = describe_url(get_settings().database_url)
+    logger.warning("The store %s cannot be reached (reference %s): %s", url, reference,
+                   describe_error(error))  # fmt: skip
     st.error(
-        f"**The dashboard cannot reach its database** ({describe_url(url)}).\n\n"
-        f"{describe_error(error)}\n\n"
-        "Nothing was changed. Check that the database server is running and that DATABASE_URL "
-        "is right, then reload this page.",
+        "**The dashboard cannot reach its database.** Nothing was changed. Reload this page in a "
+        "minute; if it stays like this, tell whoever runs the dashboard the reference "
+        f"**{reference}**: the server's log says which database and why.",
         icon=":material/database_off:",
     )
 
@@ -84,7 +88,6 @@ def run_page(page: Any) -> None:
         page.run()
     except Exception as error:  # noqa: BLE001 - this is the last line: nothing may get past it
         if _store_unreachable(error):
-            logger.warning("The store cannot be reached: %s", describe_error(error))
             show_store_unreachable(error)
             return
         reference = uuid.uuid4().hex[:8]
