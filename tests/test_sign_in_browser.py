@@ -177,7 +177,7 @@ def test_a_principal_signs_in_and_sees_nothing_of_another_building(signed_in_app
         expect(page.get_by_role("tab", name="Enter an administration")).to_have_count(0)
         page.goto(f"{base}/staff_support")
         page.get_by_role("tab", name="Schedule and record supervision").click(timeout=30_000)
-        expect(page.get_by_text("is for district staff and coaches")).to_be_visible(timeout=30_000)
+        expect(page.get_by_text("is for district admins and leaders")).to_be_visible(timeout=30_000)
         expect(page.get_by_role("heading", name="Mark a session held or cancelled")).to_have_count(
             0
         )
