@@ -151,3 +151,18 @@ def test_the_one_tiny_groups_student_cannot_be_found_in_any_published_number():
         pacific[["n_group", "events_group", "n_comparison", "events_comparison"]].isna().all().all()
     )
     assert set(pacific["withheld_group"]) == {"too_few_students"}
+
+
+def test_a_principals_building_page_counts_only_the_published_flags(monkeypatch, demo_store_url):
+    """Franklin Middle School has 14 flags in the arithmetic and 10 published; its principal's
+    Building page shows the published 10 (the other 4 would give a small group away)."""
+    from tests.test_roles_pages import open_as
+
+    app = open_as(monkeypatch, demo_store_url, "principal", ["B09"], "building")
+    assert not app.exception, [e.value for e in app.exception]
+    with session_scope(demo_store_url) as session:
+        year = list_equity_school_years(session)[0]
+        rows = get_equity(session, school_year=year, scope=building_scope({"B09"}))
+    published = int(rows[(rows["building_id"] == "B09") & rows["flag"].notna()].shape[0])
+    metric = next(m for m in app.metric if m.label.startswith("Equity flags"))
+    assert metric.value == str(published) == "10"
