@@ -38,20 +38,20 @@ COUNT_WITHHELD = "count_withheld"
 
 
 COUNT_COLUMNS = ("n_group", "events_group", "n_population", "events_population")
-Grid = dict[
-    tuple[str, str, str], np.ndarray
-]  # (indicator, group_type, group) → rows x COUNT_COLUMNS
+# (indicator, group_type, group) → one row per building (the district last) x the chosen columns
+Grid = dict[tuple[str, str, str], np.ndarray]
 
 
-def _grid(counts: pd.DataFrame, order: list[str]) -> Grid:
-    """count_groups' rows as one array per indicator and group, its rows in `order`."""
-    position = counts["building_id"].map({building: i for i, building in enumerate(order)})
+def _grid(frame: pd.DataFrame, order: list[str], columns: tuple[str, ...] = COUNT_COLUMNS) -> Grid:
+    """Rows keyed by building, indicator and group (count_groups' or assess_groups') as one array
+    per indicator and group, its rows in `order`."""
+    position = frame["building_id"].map({building: i for i, building in enumerate(order)})
     position = position.to_numpy()
-    values = counts[list(COUNT_COLUMNS)].to_numpy(float)
+    values = frame[list(columns)].to_numpy(float)
     grid = {}
     keys = ["indicator", "group_type", "group"]
-    for key, index in counts.groupby(keys, sort=False).indices.items():
-        block = np.zeros((len(order), len(COUNT_COLUMNS)))
+    for key, index in frame.groupby(keys, sort=False).indices.items():
+        block = np.zeros((len(order), len(columns)))
         block[position[index]] = values[index]
         grid[key] = block
     return grid
@@ -179,13 +179,7 @@ def protect_equity(rows: pd.DataFrame, counts: pd.DataFrame, minimums: Minimums)
     buildings = sorted(set(counts["building_id"]) - {DISTRICT_ID})
     order = [*buildings, DISTRICT_ID]
     grid = _grid(counts, order)
-    flagged = rows.assign(flagged=rows["flag"].notna().astype(float), n_population=0.0)
-    flags = _grid(
-        flagged.rename(columns={"n_group": "_n", "flagged": "n_group"}).assign(
-            events_group=0.0, events_population=0.0
-        ),
-        order,
-    )
+    flags = _grid(rows.assign(flagged=rows["flag"].notna()), order, ("flagged",))
     indicators = list(dict.fromkeys(counts["indicator"]))
     decided: dict[str, dict[str, tuple[Table, Table]]] = {}
     sizes_by_population: dict[str, dict[str, Table]] = {}
