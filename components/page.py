@@ -61,16 +61,24 @@ def show_store_unreachable(error: Exception) -> None:
     """The one message for a database that cannot be reached: what to do, and a reference under which
     the server log holds where the store is and what the driver said (host names and ports are for
     whoever runs the server, not for every reader of the page)."""
-    reference = uuid.uuid4().hex[:8]
     url = describe_url(get_settings().database_url)
-    logger.warning("The store %s cannot be reached (reference %s): %s", url, reference,
-                   describe_error(error))  # fmt: skip
+    reference = _logged(
+        logging.WARNING, f"The store {url} cannot be reached: {describe_error(error)}"
+    )
     st.error(
         "**The dashboard cannot reach its database.** Nothing was changed. Reload this page in a "
         "minute; if it stays like this, tell whoever runs the dashboard the reference "
         f"**{reference}**: the server's log says which database and why.",
         icon=":material/database_off:",
     )
+
+
+def _logged(level: int, message: str, *, error: BaseException | None = None) -> str:
+    """Write `message` (and the error's traceback) to the server log under a new short reference,
+    and return the reference, for the page to show."""
+    reference = uuid.uuid4().hex[:8]
+    logger.log(level, "%s, reference %s", message, reference, exc_info=error)
+    return reference
 
 
 def _store_unreachable(error: BaseException) -> bool:
@@ -90,8 +98,7 @@ def run_page(page: Any) -> None:
         if _store_unreachable(error):
             show_store_unreachable(error)
             return
-        reference = uuid.uuid4().hex[:8]
-        logger.error("Unexpected error on a page, reference %s", reference, exc_info=error)
+        reference = _logged(logging.ERROR, "Unexpected error on a page", error=error)
         st.error(
             "**Something went wrong on this page**, and it could not be shown. Try again, or "
             "open another page. If it happens again, tell whoever runs the dashboard the "
