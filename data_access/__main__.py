@@ -143,8 +143,8 @@ def run_export(url: str, *, kind: str, out: str, year: str | None, as_of: str | 
     from datetime import date
 
     from data_access.db import session_scope
-    from data_access.export_format import write_csv
-    from data_access.exports import ExportOptions, registered_exports
+    from data_access.export_format import ExportOptions, write_csv
+    from data_access.exports import registered_exports
     from data_access.imports_common import normalise_school_year
     from data_access.users import COMMAND_LINE
 

@@ -33,7 +33,7 @@ from data_access.scope import Scope
 from data_access.users import UserAccess
 
 if TYPE_CHECKING:
-    from data_access.exports import ExportOptions
+    from data_access.export_format import ExportOptions
 
 # What a person can set on an action; the rest (ids, times, version) the store keeps itself.
 EDITABLE_FIELDS = (

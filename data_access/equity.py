@@ -22,8 +22,7 @@ from data_access.equity_metrics import (
     Minimums,
     publish_equity,
 )
-from data_access.export_format import format_export
-from data_access.exports import ExportOptions
+from data_access.export_format import ExportOptions, format_export
 from data_access.models import Building, EquityCellCount
 from data_access.scope import DISTRICT, Scope
 from data_access.settings import get_settings

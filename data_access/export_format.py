@@ -7,9 +7,23 @@ from __future__ import annotations
 import io
 import sys
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
+
+from data_access.scope import Scope
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExportOptions:
+    """What every export is asked for: whose rows, which school year, as of which day."""
+
+    scope: Scope  # whose rows: no default, so nothing exports the whole district by accident
+    school_year: str | None = None  # --year, e.g. "2025-26"; None: the newest in the store
+    as_of: date | None = None  # --as-of; None: today
+
 
 # A tab or carriage return first is read as a formula start by some spreadsheets too (OWASP).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -7,19 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
 import pandas as pd
 from sqlmodel import Session
 
-from data_access.scope import Scope
-
-
-@dataclass(frozen=True, kw_only=True)
-class ExportOptions:
-    scope: Scope  # whose rows: no default, so nothing exports the whole district by accident
-    school_year: str | None = None  # --year, e.g. "2025-26"; None: the newest in the store
-    as_of: date | None = None  # --as-of; None: today
+from data_access.export_format import ExportOptions
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,7 @@ from sqlalchemy import and_, delete, func, select
 from sqlmodel import Session
 
 from data_access.db import record_write
-from data_access.export_format import format_export
-from data_access.exports import ExportOptions
+from data_access.export_format import ExportOptions, format_export
 from data_access.fidelity_scoring import (
     SCALE_SCORE_COLUMNS,
     latest_with_runs,

@@ -18,8 +18,7 @@ from sqlalchemy import and_, case, func, select
 from sqlmodel import Session
 
 from data_access import staff_support_metrics as metrics
-from data_access.export_format import format_export
-from data_access.exports import ExportOptions
+from data_access.export_format import ExportOptions, format_export
 from data_access.imports_common import school_year_end, school_year_of, school_year_start
 from data_access.models import (
     STAFF_ROLES,

@@ -22,8 +22,7 @@ from data_access.actions import (
     update_action,
 )
 from data_access.db import count_rows, get_data_version, session_scope
-from data_access.export_format import write_csv
-from data_access.exports import ExportOptions
+from data_access.export_format import ExportOptions, write_csv
 from data_access.models import Action, ActionUpdate, AuditLog
 from data_access.scope import DISTRICT, building_scope
 from data_access.users import UserAccess

@@ -18,8 +18,7 @@ from data_access.equity import (
     get_equity,
 )
 from data_access.equity_metrics import EXPORT_COLUMNS, compute_equity
-from data_access.export_format import format_export
-from data_access.exports import ExportOptions
+from data_access.export_format import ExportOptions, format_export
 from data_access.models import Student
 from data_access.scope import DISTRICT, building_scope
 from data_access.settings import get_settings

@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import func, select
 
 from data_access.db import count_rows, get_data_version, session_scope
-from data_access.export_format import write_csv
-from data_access.exports import ExportOptions, registered_exports
+from data_access.export_format import ExportOptions, write_csv
+from data_access.exports import registered_exports
 from data_access.fidelity import (
     AdministrationEntry,
     AdministrationForbidden,

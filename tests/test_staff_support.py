@@ -14,7 +14,7 @@ import pytest
 from data_access import staff_support
 from data_access.__main__ import main
 from data_access.db import session_scope, set_store_info
-from data_access.exports import ExportOptions
+from data_access.export_format import ExportOptions
 from data_access.scope import DISTRICT, building_scope
 from data_access.staff_support import (
     build_staffing_export,

@@ -10,7 +10,7 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from data_access.db import count_rows, get_data_version, session_scope
-from data_access.exports import ExportOptions
+from data_access.export_format import ExportOptions
 from data_access.models import AuditLog, SupervisionSession
 from data_access.scope import DISTRICT, building_scope
 from data_access.staff_support import build_supervision_export
