@@ -11,6 +11,7 @@ from components.access import (
     show_signed_in,
 )
 from components.page import freeze_startup_objects, prepare_store, run_page
+from components.this_run import set_user
 
 st.set_page_config(
     page_title="MTSS leadership dashboard",
@@ -29,6 +30,7 @@ if auth_configured():
 else:
     show_local_mode_switch()
     user = identify_user()  # the role the preview switch now shows
+set_user(user)  # read once here; pages and components ask components.page.current_user()
 
 # Sections of the navigation; a section shows once it has a page the user may open.
 PAGES = {

@@ -10,15 +10,11 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from data_access.db import get_data_version, session_scope
+from components.this_run import data_version
+from data_access.db import session_scope
 from data_access.settings import get_settings
 
 T = TypeVar("T")
-
-
-def data_version() -> int:
-    with session_scope() as session:
-        return get_data_version(session)
 
 
 def _key(function: Callable[..., Any]) -> tuple[str, str, int]:

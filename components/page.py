@@ -19,7 +19,8 @@ from sqlalchemy.exc import (
 )
 
 from components.cache import load
-from data_access.db import StoreUnavailable, describe_error, describe_url, ping_store
+from components.this_run import run_user, start_run
+from data_access.db import StoreUnavailable, describe_error, describe_url
 from data_access.scope import Scope
 from data_access.settings import PROJECT_ROOT, get_settings
 from data_access.store import StoreStatus, get_store_status, init_store, store_never_held_data
@@ -47,14 +48,28 @@ def prepare_store() -> None:
     url = settings.database_url
     try:
         _store_initialised(url)
-        ping_store(url)  # every run: a server that went away after startup is said plainly too
-        if settings.loads_demo_on_first_run and store_never_held_data(url):
+        start_run()  # every run: a server that went away after startup is said plainly too
+        if settings.loads_demo_on_first_run and _never_held_data(url):
             with _first_run_lock:
                 if store_never_held_data(url):
                     _load_first_run_demo(url)
     except (StoreUnavailable, SQLAlchemyError) as error:
         show_store_unreachable(error)
         st.stop()
+
+
+_held_data: set[str] = set()  # stores seen holding data: they never go back to "never held data"
+
+
+def _never_held_data(url: str) -> bool:
+    """`store_never_held_data`, asked of the store only until it has held data once (so not on
+    every run: after the first load the answer cannot change)."""
+    if url in _held_data:
+        return False
+    if store_never_held_data(url):
+        return True
+    _held_data.add(url)
+    return False
 
 
 def show_store_unreachable(error: Exception) -> None:
@@ -162,7 +177,11 @@ def page_setup(title: str, *, caption: str | None = None) -> StoreStatus:
 
 
 def current_user() -> UserAccess | None:
-    """The person using the app (in local mode: the local user, or the role they preview)."""
+    """The person using the app (in local mode: the local user, or the role they preview), as
+    dashboard.py resolved them at the start of this run."""
+    known, user = run_user()
+    if known:
+        return user
     from components.access import identify_user
 
     return identify_user()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -21,6 +22,9 @@ from data_access.settings import get_settings
 
 T = TypeVar("T")
 NOTED_CHANGES = "audit_noted_changes"  # session.info key: row changes waiting for record_write
+WROTE = "bumped_data_version"  # session.info key: this transaction bumped the data version
+_write_count_lock = threading.Lock()
+_commits_that_wrote = 0  # in this process: read by pages to know their run's data version is stale
 
 
 class StoreUnavailable(RuntimeError):
@@ -88,6 +92,25 @@ def once_per_session(session: Session, query: Callable[..., T], /, **arguments: 
     return results[key]
 
 
+def local_writes() -> int:
+    """How many commits in this process have bumped the data version so far. A page reads the data
+    version once per run; when this number moves during the run, its own write made that stale."""
+    return _commits_that_wrote
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _count_write(session: OrmSession) -> None:
+    global _commits_that_wrote
+    if session.info.pop(WROTE, False):
+        with _write_count_lock:
+            _commits_that_wrote += 1
+
+
+@event.listens_for(OrmSession, "after_rollback")
+def _forget_write(session: OrmSession) -> None:
+    session.info.pop(WROTE, None)
+
+
 def ping_store(database_url: str | None = None) -> None:
     """Raise (an OperationalError) unless the store answers now."""
     with get_engine(database_url).connect() as connection:
@@ -121,6 +144,7 @@ def record_write(
     Every write in the product calls this in the same transaction as its change, so the change, its
     audit row and the version that invalidates caches commit or roll back together. Changes noted
     with `note_change` earlier in the transaction get their own audit rows here too."""
+    session.info[WROTE] = True
     session.execute(
         update(DataVersion)
         .where(DataVersion.id == 1)

@@ -1,0 +1,41 @@
+"""Opening the app at a page as a role, the way a person does: through dashboard.py, its router and
+local mode's role preview (which builds the same UserAccess and scope sign-in does). Never a patched
+scope."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = sorted(path.stem for path in (ROOT / "pages").glob("*.py"))
+
+
+def open_page(
+    monkeypatch: pytest.MonkeyPatch,
+    url: str,
+    page: str | None = None,
+    *,
+    role: str = "district_admin",
+    buildings: list[str] | None = None,
+    query: dict[str, str] | None = None,
+    timeout: float = 120,
+) -> AppTest:
+    """Run the app on the store at `url` as `role` (with `buildings` for a principal or coach) and
+    open `page` (a name in pages/, e.g. "equity"; None: the default page), with `query` as the
+    link's query parameters."""
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.chdir(ROOT)
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout)
+    app.session_state["preview_role"] = role
+    if buildings is not None:
+        app.session_state["preview_buildings"] = buildings
+    for name, value in (query or {}).items():
+        app.query_params[name] = value
+    app.run()
+    if page is not None:
+        app.switch_page(f"pages/{page}.py")
+        app.run()
+    return app
