@@ -5,6 +5,7 @@ page computes from loaded data."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -17,14 +18,31 @@ from data_access.settings import get_settings
 T = TypeVar("T")
 
 
+_newest_version: dict[str, int] = {}  # per store: the newest data version this process has seen
+_forget_lock = threading.Lock()
+
+
 def _key(function: Callable[..., Any]) -> tuple[str, str, int]:
     """What every cached result is keyed by besides its arguments: the function's name (standing
     for the function, which is not hashed), the store and the store's data version."""
-    return (
-        f"{function.__module__}.{function.__qualname__}",
-        get_settings().database_url,
-        data_version(),
-    )
+    url, version = get_settings().database_url, data_version()
+    if version > _newest_version.get(url, -1):
+        _forget_older_versions(url, version)
+    return f"{function.__module__}.{function.__qualname__}", url, version
+
+
+def _forget_older_versions(url: str, version: int) -> None:
+    """A write made every cached result of older versions unreachable (they are keyed by version):
+    drop them now rather than let each write add a full set of results to the process's memory."""
+    with _forget_lock:
+        if version <= _newest_version.get(url, -1):
+            return
+        first_sight = url not in _newest_version
+        _newest_version[url] = version
+        if not first_sight:
+            _cached.clear()
+            _derived.clear()
+            _figure.clear()
 
 
 def load(query: Callable[..., T], /, **arguments: Any) -> T:
