@@ -54,6 +54,16 @@ def prepare_store() -> None:
                 if store_never_held_data(url):
                     _load_first_run_demo(url)
     except (StoreUnavailable, SQLAlchemyError) as error:
+        # Every page's address is registered with the navigation hidden, and none of them runs: the
+        # message stands in for whichever was asked for. Without a navigation call, Streamlit would
+        # list the files in pages/ in the sidebar (every page, whoever is asking).
+        st.navigation(
+            [
+                st.Page(str(path), default=path.stem == "overview")
+                for path in sorted((PROJECT_ROOT / "pages").glob("*.py"))
+            ],
+            position="hidden",
+        )
         show_store_unreachable(error)
         st.stop()
 

@@ -56,3 +56,27 @@ def test_first_run_serves_the_demo_overview_within_30_seconds(first_run_server, 
         expect(page.locator("[data-testid='stException']")).to_have_count(0)
         page.screenshot(path=str(tmp_path / "overview.png"), full_page=True)
         browser.close()
+
+
+def test_a_store_down_at_startup_shows_the_message_and_no_list_of_page_files(tmp_path):
+    """Started against a database that is not there: the plain message at any address, and no
+    sidebar listing the files in pages/ (which Streamlit shows when no navigation was set up)."""
+    import socket
+
+    from playwright.sync_api import expect, sync_playwright
+
+    require_browser()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {"DATABASE_URL": f"postgresql+psycopg://nobody:secret@127.0.0.1:{port}/mtss"}
+    with running_app(tmp_path / "server.log", env=env) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        for address in ("/", "/equity", "/users"):
+            page.goto(base + address)
+            message = page.locator("[data-testid='stAlertContentError']")
+            expect(message).to_contain_text("cannot reach its database", timeout=30_000)
+            expect(page.locator("[data-testid='stSidebarNav']")).to_have_count(0)
+            expect(page.get_by_text("Page not found")).to_have_count(0)
+        browser.close()
