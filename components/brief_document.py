@@ -1,25 +1,18 @@
-"""The meeting brief: the meeting screen's headline figures, matrix, key charts, agenda and open
-actions, for the district or one building, as a PDF (charts drawn by plotly's own image export,
-which drives a headless Chrome or Chromium) or, where no browser is available, as printable HTML.
-
-`meeting_brief` builds the document from the figures the screen loaded; `brief_downloads` puts the
-one-click download on the page. The PDF is only made when someone clicks."""
+"""The meeting brief's content: the meeting screen's headline figures, matrix, key charts, agenda and
+open actions, for the district or one building, assembled into a `Brief` and written as a PDF (charts
+drawn by plotly's own image export, which drives a headless Chrome or Chromium) or, where no browser
+is available, as printable HTML. No Streamlit here."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
-import plotly.io as pio
-import streamlit as st
 
-from components.cache import load
+from components.brief_browser import chart_images
 from components.fidelity_charts import trend_chart
+from components.meeting_chart_data import coverage_rows, fidelity_rows, flag_rows
 from components.meeting_charts import (
     LEVEL_COLORS,
     LEVEL_TEXT_COLORS,
@@ -29,7 +22,8 @@ from components.meeting_charts import (
     students_in,
 )
 from components.staff_support_charts import coverage_chart
-from data_access.brief import (
+from data_access.equity_metrics import DISTRICT_ID
+from data_access.meeting.brief import (
     Brief,
     BriefChart,
     BriefFigure,
@@ -38,21 +32,9 @@ from data_access.brief import (
     render_html,
     render_pdf,
 )
-from data_access.equity_metrics import DISTRICT_ID
-from data_access.fidelity import get_scale_scores
-from data_access.meeting import (
-    AREAS,
-    FIDELITY_INSTRUMENT,
-    FIDELITY_SCALE,
-    Headlines,
-    MeetingPicture,
-    get_headlines,
-)
-from data_access.scope import Scope, building_scope
+from data_access.meeting.rules import AREAS, FIDELITY_INSTRUMENT, FIDELITY_SCALE, Headlines
+from data_access.meeting.view import MeetingPicture
 
-BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
-BROWSER_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
-IMAGE_WIDTH = 1100  # pixels of the charts in the PDF (drawn at twice that for sharp print)
 BRIEF_BUILDINGS = 25  # the district brief's matrix lists the buildings needing most attention
 BRIEF_ACTIONS = 40
 CHART_BUILDINGS = 15
@@ -66,85 +48,6 @@ INDICATOR_NAMES = {
     "tier3": "Tier 3 support",
     "sped_identification": "special-education identification",
 }
-
-
-def find_browser() -> str | None:
-    """The Chrome or Chromium plotly's image export will drive: BROWSER_PATH when set (kaleido's
-    own variable), else the first one on the PATH or in the usual places. None when there is none."""
-    explicit = os.environ.get("BROWSER_PATH")
-    if explicit:
-        return explicit if Path(explicit).is_file() else None
-    for name in BROWSER_NAMES:
-        if found := shutil.which(name):
-            return found
-    return next((path for path in BROWSER_PATHS if Path(path).is_file()), None)
-
-
-def chart_images(figures: list[go.Figure]) -> list[bytes]:
-    """PNG images of the figures, drawn by plotly's own export (kaleido) in one headless browser
-    session. Raises RuntimeError when no browser is available."""
-    browser = find_browser()
-    if browser is None:
-        raise RuntimeError("No Chrome or Chromium is installed on the server to draw the charts.")
-    os.environ.setdefault("BROWSER_PATH", browser)
-    if not figures:
-        return []
-    with tempfile.TemporaryDirectory(prefix="mtss-brief-") as folder:
-        paths = [Path(folder) / f"chart{i}.png" for i in range(len(figures))]
-        pio.write_images(
-            figures,
-            paths,
-            format="png",
-            width=IMAGE_WIDTH,
-            height=[int(figure.layout.height or 500) for figure in figures],
-            scale=2,
-        )
-        return [path.read_bytes() for path in paths]
-
-
-# --- What the charts show (shared with the meeting screen) -----------------------------------------
-
-
-def fidelity_rows(picture: MeetingPicture, order: list[str]) -> pd.DataFrame:
-    """Latest Tier 1 of the buildings in `order` that have a complete score: building, percent,
-    administered_on, criterion_pct, word (at criterion / below / slipped) and text for the bar."""
-    rows = picture.fidelity[
-        picture.fidelity["building_id"].isin(order) & picture.fidelity["percent"].notna()
-    ].copy()
-    rows["word"] = [
-        "Slipped" if slipped else ("At criterion" if status == "at criterion" else "Below")
-        for slipped, status in zip(rows["slipped"], rows["status"], strict=True)
-    ]
-    rows["text"] = [
-        f"{p:.0f}%" + (f" (was {b:.0f}%)" if s else "")
-        for p, b, s in zip(
-            rows["percent"].astype(float), rows["previous_percent"], rows["slipped"], strict=True
-        )
-    ]
-    return rows.reset_index(drop=True)
-
-
-def coverage_rows(picture: MeetingPicture, order: list[str]) -> pd.DataFrame:
-    return picture.coverage[picture.coverage["building_id"].isin(order)].reset_index(drop=True)
-
-
-def flag_rows(picture: MeetingPicture, order: list[str]) -> pd.DataFrame:
-    """Flags per building in `order` this school year: building, new_or_worse, continuing."""
-    flags = picture.all_flags[picture.all_flags["building_id"].isin(order)]
-    if flags.empty:
-        return pd.DataFrame(columns=["building_id", "building", "new_or_worse", "continuing"])
-    changed = flags["new"] | flags["worse"]
-    counts = (
-        flags.assign(_changed=changed.astype(int), _same=(~changed).astype(int))
-        .groupby("building_id", as_index=False)
-        .agg(new_or_worse=("_changed", "sum"), continuing=("_same", "sum"))
-    )
-    names = dict(zip(picture.matrix["building_id"], picture.matrix["building"], strict=True))
-    counts.insert(1, "building", counts["building_id"].map(names))
-    return counts
-
-
-# --- The document ------------------------------------------------------------------------------
 
 
 def _figures(headlines: Headlines) -> list[BriefFigure]:
@@ -421,71 +324,3 @@ def brief_html(
         for i, (title, figure) in enumerate(charts)
     ]
     return render_html(meeting_brief(headlines, picture, building_id=building_id, charts=parts))
-
-
-# --- On the page ---------------------------------------------------------------------------------
-
-
-def brief_downloads(
-    *,
-    headlines: Headlines,
-    picture: MeetingPicture,
-    scope: Scope,
-    as_of: date,
-    equity: dict[str, pd.DataFrame] | None = None,
-) -> None:
-    """Choose the district or a building in scope, then one click downloads its brief. `equity`:
-    the district's equity rows the page already loaded (a building's flags are counted from them)."""
-    options: list[str | None] = [None, *picture.matrix.sort_values("building")["building_id"]]
-    names = dict(zip(picture.matrix["building_id"], picture.matrix["building"], strict=True))
-    pick_column, pdf_column, html_column = st.columns([2, 1, 1], vertical_alignment="bottom")
-    building_id = pick_column.selectbox(
-        "Brief for",
-        options,
-        format_func=lambda b: "The whole district" if b is None else names[b],
-        key="meeting_brief_for",
-        help="The headline figures, where each building stands, the key charts, the agenda and the "
-        "open actions, ready to send to people who missed the meeting.",
-    )
-    if building_id is not None and not scope.allows(building_id):
-        return  # never: the options are the buildings in scope
-    chosen_headlines = (
-        headlines
-        if building_id is None
-        else load(get_headlines, as_of=as_of, building_id=building_id, equity=equity)
-    )
-    trend = None
-    if building_id is not None:
-        trend = load(
-            get_scale_scores, scope=building_scope({building_id}), instrument=FIDELITY_INSTRUMENT
-        )
-    slug = "district" if building_id is None else building_id
-    stem = f"meeting-brief-{slug}-{as_of.isoformat()}"
-    browser = find_browser()
-    if browser is not None:
-        pdf_column.download_button(
-            "Download the brief (PDF)",
-            data=lambda: brief_pdf(chosen_headlines, picture, building_id=building_id, trend=trend),
-            file_name=f"{stem}.pdf",
-            mime="application/pdf",
-            icon=":material/picture_as_pdf:",
-            key="meeting_brief_pdf",
-            type="primary",
-            on_click="ignore",
-        )
-    html_column.download_button(
-        "Printable HTML brief",
-        data=lambda: brief_html(chosen_headlines, picture, building_id=building_id, trend=trend),
-        file_name=f"{stem}.html",
-        mime="text/html",
-        icon=":material/print:",
-        key="meeting_brief_html",
-        on_click="ignore",
-    )
-    if browser is None:
-        st.warning(
-            "**The PDF brief needs Chrome or Chromium on the server** to draw its charts, and none "
-            "was found (install Chromium, or set BROWSER_PATH to one). Download the printable HTML "
-            "brief instead: the same figures, tables and charts; open it in a browser and print it.",
-            icon=":material/print_disabled:",
-        )
