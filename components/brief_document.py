@@ -8,20 +8,15 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from components.brief_browser import chart_images
-from components.fidelity_charts import trend_chart
-from components.meeting_chart_data import coverage_rows, fidelity_rows, flag_rows
+from components.meeting_chart_data import brief_charts
 from components.meeting_charts import (
     LEVEL_COLORS,
     LEVEL_TEXT_COLORS,
-    fidelity_chart,
-    flags_chart,
     matrix_table,
     students_in,
 )
-from components.staff_support_charts import coverage_chart
 from data_access.equity_metrics import DISTRICT_ID
 from data_access.meeting.brief import (
     Brief,
@@ -37,7 +32,6 @@ from data_access.meeting.view import MeetingPicture
 
 BRIEF_BUILDINGS = 25  # the district brief's matrix lists the buildings needing most attention
 BRIEF_ACTIONS = 40
-CHART_BUILDINGS = 15
 INDICATOR_NAMES = {
     "odr": "office discipline referral",
     "iss": "in-school suspension",
@@ -148,84 +142,6 @@ def _actions_section(actions: pd.DataFrame, as_of: date) -> BriefTable:
             else "."
         ),
     )
-
-
-def brief_charts(
-    picture: MeetingPicture, *, building_id: str | None, trend: pd.DataFrame | None = None
-) -> list[tuple[str, go.Figure]]:
-    """The key charts of the brief, as on the meeting screen: for the district, latest Tier 1,
-    supervision coverage and equity flags by building; for one building, its TFI trend."""
-    as_of = picture.comparison.as_of
-    if building_id is not None:
-        if trend is None or trend.empty:
-            return []
-        criteria = dict(
-            sorted(zip(trend["scale"], trend["criterion_pct"].astype(float), strict=False))
-        )
-        return [
-            (
-                f"{FIDELITY_INSTRUMENT} by administration",
-                trend_chart(
-                    trend,
-                    x="administered_on",
-                    y="percent",
-                    color="scale",
-                    criteria=criteria,
-                    title=f"{FIDELITY_INSTRUMENT} percent by administration",
-                ),
-            )
-        ]
-    order = list(picture.matrix["building_id"])[:CHART_BUILDINGS]
-    few = (
-        ""
-        if len(picture.matrix) <= CHART_BUILDINGS
-        else f" (the {CHART_BUILDINGS} needing most attention)"
-    )
-    charts = []
-    rows = fidelity_rows(picture, order)
-    if len(rows):
-        charts.append(
-            (
-                "Fidelity",
-                fidelity_chart(
-                    rows,
-                    y="building",
-                    percent="percent",
-                    word="word",
-                    text="text",
-                    criterion=float(rows["criterion_pct"].max()),
-                    title=f"{FIDELITY_INSTRUMENT} {FIDELITY_SCALE}, latest by building{few}",
-                ),
-            )
-        )
-    rows = coverage_rows(picture, order)
-    if len(rows):
-        charts.append(
-            (
-                "Supervision",
-                coverage_chart(
-                    rows,
-                    y="building",
-                    title=f"Support staff supervised in the {picture.window_days} days to "
-                    f"{as_of:%-d %b %Y}{few}",
-                ),
-            )
-        )
-    rows = flag_rows(picture, order)
-    if len(rows):
-        charts.append(
-            (
-                "Equity",
-                flags_chart(
-                    rows,
-                    y="building",
-                    new_or_worse="new_or_worse",
-                    continuing="continuing",
-                    title=f"Equity flags by building, {picture.equity_year}{few}",
-                ),
-            )
-        )
-    return charts
 
 
 def meeting_brief(

@@ -25,7 +25,8 @@ from data_access.meeting.brief import (
     plain,
     render_pdf,
 )
-from data_access.meeting.view import get_headlines, get_meeting_picture
+from data_access.meeting.headlines import get_headlines
+from data_access.meeting.view import get_meeting_picture
 from data_access.scope import DISTRICT, building_scope
 from tests.conftest import requirement_missing
 

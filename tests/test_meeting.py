@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from data_access.db import session_scope
+from data_access.meeting.headlines import get_headlines
 from data_access.meeting.queries import count_overdue_on
 from data_access.meeting.rules import (
     ACT,
@@ -25,7 +26,7 @@ from data_access.meeting.rules import (
     statuses_on,
     supervision_cell,
 )
-from data_access.meeting.view import get_headlines, get_meeting_picture
+from data_access.meeting.view import get_meeting_picture
 from data_access.scope import building_scope
 from tests.utils.factories import (
     add_action,
