@@ -10,7 +10,7 @@ it is ready before the meeting starts, and warm (a rerun, e.g. after a click) in
 
 - *page cold*: a fresh AppTest with Streamlit's data and resource caches cleared, running the
   Overview; *page warm*: the same session run again, answering from the cache.
-- *headlines* and *picture*: `data_access.meeting.get_headlines` and `get_meeting_picture` for the
+- *headlines* and *picture*: `data_access.meeting.headlines.get_headlines` and `view.get_meeting_picture` for the
   whole district, each with the equity rows computed inside (as nothing was cached).
 - *brief*: the district's PDF brief (three charts drawn by plotly's image export in one headless
   Chromium, then the PDF), made from figures already loaded, as the download button does.
@@ -53,7 +53,8 @@ def time_page(runs: int) -> tuple[list[float], list[float]]:
 
 def time_parts(url: str, runs: int, brief: bool) -> dict[str, list[float]]:
     from data_access.db import session_scope
-    from data_access.meeting import get_headlines, get_meeting_picture
+    from data_access.meeting.headlines import get_headlines
+    from data_access.meeting.view import get_meeting_picture
     from data_access.scope import DISTRICT
     from data_access.staff_support import get_default_as_of
 
@@ -68,7 +69,8 @@ def time_parts(url: str, runs: int, brief: bool) -> dict[str, list[float]]:
             picture = get_meeting_picture(session, as_of=as_of, scope=DISTRICT)
             times["picture"].append(time.perf_counter() - started)
         if brief:
-            from components.brief import brief_pdf, find_browser
+            from components.brief_browser import find_browser
+            from components.brief_document import brief_pdf
 
             if find_browser() is None:
                 print("brief: skipped, no Chrome or Chromium to draw the charts")

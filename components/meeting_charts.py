@@ -13,7 +13,7 @@ from pandas.io.formats.style import Styler
 
 from components.charts import FONT_SIZE, base_layout
 from components.text import plain_html
-from data_access.meeting import ACT, AREAS, GOOD, NO_DATA, WATCH
+from data_access.meeting.rules import ACT, AREAS, GOOD, NO_DATA, WATCH
 
 VERMILLION, ORANGE, BLUE, SKY, GREY = "#D55E00", "#E69F00", "#0072B2", "#56B4E9", "#999999"
 LEVEL_COLORS = {ACT: VERMILLION, WATCH: "#F7D794", GOOD: "#D6EAF8", NO_DATA: "#EEEEEE"}

@@ -11,8 +11,12 @@ import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from components.brief import brief_html, brief_pdf, find_browser, meeting_brief
-from data_access.brief import (
+from components.brief_browser import find_browser
+from components.brief_document import brief_html, brief_pdf, meeting_brief
+from data_access.db import session_scope
+from data_access.demo import DEMO_AS_OF
+from data_access.fidelity import get_scale_scores
+from data_access.meeting.brief import (
     Brief,
     BriefChart,
     BriefFigure,
@@ -21,10 +25,8 @@ from data_access.brief import (
     plain,
     render_pdf,
 )
-from data_access.db import session_scope
-from data_access.demo import DEMO_AS_OF
-from data_access.fidelity import get_scale_scores
-from data_access.meeting import get_headlines, get_meeting_picture
+from data_access.meeting.headlines import get_headlines
+from data_access.meeting.view import get_meeting_picture
 from data_access.scope import DISTRICT, building_scope
 from tests.conftest import requirement_missing
 
@@ -103,7 +105,7 @@ def test_a_buildings_pdf_brief_has_its_own_figures_and_its_fidelity_trend(demo_s
 def test_the_html_brief_has_the_same_numbers_and_draws_charts_without_a_browser(
     monkeypatch, meeting
 ):
-    monkeypatch.setattr("components.brief.find_browser", lambda: None)
+    monkeypatch.setattr("components.brief_browser.find_browser", lambda: None)
     headlines, picture = meeting
     page = brief_html(headlines, picture, building_id=None)
     for item in headlines.items:
@@ -173,7 +175,7 @@ def test_when_drawing_the_charts_fails_the_pdf_still_comes_and_says_why(monkeypa
     def broken(figures):
         raise RuntimeError("Chromium crashed")
 
-    monkeypatch.setattr("components.brief.chart_images", broken)
+    monkeypatch.setattr("components.brief_document.chart_images", broken)
     headlines, picture = meeting
     text, reader = pdf_text(brief_pdf(headlines, picture, building_id=None))
     assert "could not be drawn on the server (Chromium crashed)" in text

@@ -9,24 +9,24 @@ import pandas as pd
 import pytest
 
 from data_access.db import session_scope
-from data_access.meeting import (
+from data_access.meeting.headlines import get_headlines
+from data_access.meeting.queries import count_overdue_on
+from data_access.meeting.rules import (
     ACT,
     GOOD,
     NO_DATA,
     WATCH,
     Headline,
     building_matrix,
-    count_overdue_on,
     equity_cell,
     fidelity_standing,
     flag_changes,
-    get_headlines,
-    get_meeting_picture,
     month_before,
     staffing_cell,
     statuses_on,
     supervision_cell,
 )
+from data_access.meeting.view import get_meeting_picture
 from data_access.scope import building_scope
 from tests.utils.factories import (
     add_action,

@@ -5,8 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from data_access.db import session_scope
+from data_access.meeting.queries import (
+    get_building_overview,
+    get_data_freshness,
+    get_district_summary,
+)
 from data_access.models import Discipline, SupervisionSession
-from data_access.overview import get_building_overview, get_data_freshness, get_district_summary
 from data_access.scope import DISTRICT
 from tests.utils.factories import add_building, add_staff, add_students
 

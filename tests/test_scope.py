@@ -22,8 +22,8 @@ from data_access.fidelity import (
     get_fidelity_overview,
     get_scale_scores,
 )
+from data_access.meeting.queries import get_building_overview
 from data_access.models import Action
-from data_access.overview import get_building_overview
 from data_access.scope import Scope, building_scope
 from data_access.staff_support import (
     build_staffing_export,

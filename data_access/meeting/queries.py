@@ -1,7 +1,9 @@
-"""Queries for the district at a glance: buildings, enrollment, staff and how fresh each data source is.
+"""The meeting's own reads: the comparison date (the previous meeting, or a month earlier), overdue
+actions as they stood on a past day, which school years the equity figures come from, and the
+district at a glance (buildings, enrollment, staff and how fresh each data source is).
 
-Counts are aggregated in SQL; no student row leaves the database.
-"""
+Counts are aggregated in SQL; no student row leaves the database. The area figures themselves
+(fidelity, supervision, staffing, equity, actions) come from the area modules' own queries."""
 
 from __future__ import annotations
 
@@ -12,8 +14,13 @@ import pandas as pd
 from sqlalchemy import distinct, func, select
 from sqlmodel import Session
 
+from data_access.equity import list_equity_school_years
+from data_access.equity_metrics import previous_school_year
+from data_access.imports_common import school_year_of
+from data_access.meeting.rules import OPEN_STATUSES, Comparison, month_before, statuses_on
 from data_access.models import (
     Action,
+    ActionUpdate,
     Attendance,
     Building,
     Caseload,
@@ -29,6 +36,73 @@ from data_access.models import (
 )
 from data_access.scope import Scope
 from data_access.settings import get_settings
+from data_access.team import get_meeting_on, get_previous_meeting
+
+# --- The meeting's comparison, overdue then, equity years -------------------------------------------
+
+
+def get_comparison(session: Session, *, as_of: date) -> Comparison:
+    previous = get_previous_meeting(session, before=as_of)
+    return Comparison(
+        as_of=as_of,
+        school_year=school_year_of(as_of),
+        compare_on=previous.held_on if previous else month_before(as_of),
+        previous_meeting=previous,
+        this_meeting=get_meeting_on(session, day=as_of),
+    )
+
+
+def count_overdue_on(session: Session, *, day: date, building_id: str | None = None) -> int:
+    """Actions that were open or in progress at the end of `day` with a due date before it: what
+    the Follow-up page said was overdue that day, rebuilt from each action's history."""
+    statement = select(Action.action_id, Action.status, Action.created_at).where(
+        Action.due_date < day
+    )
+    if building_id is not None:
+        statement = statement.where(Action.building_id == building_id)
+    actions = pd.DataFrame(
+        session.execute(statement).all(), columns=["action_id", "status", "created_at"]
+    )
+    if actions.empty:
+        return 0
+    changes = pd.DataFrame(
+        session.execute(
+            select(
+                ActionUpdate.action_id,
+                ActionUpdate.changed_at,
+                ActionUpdate.old_value,
+                ActionUpdate.new_value,
+            ).where(
+                ActionUpdate.field == "status",
+                ActionUpdate.action_id.in_(select(statement.subquery().c.action_id)),
+            )
+        ).all(),
+        columns=["action_id", "changed_at", "old_value", "new_value"],
+    )
+    return int(statuses_on(actions, changes, day=day).isin(OPEN_STATUSES).sum())
+
+
+def get_equity_years(session: Session, *, as_of: date) -> list[str]:
+    """The school years the meeting reads equity rows of, newest first: the year it reports (that of
+    `as_of`, or the newest in the store when the store holds none for it) and up to two before it
+    that the store holds (enough to tell a flag three school years in a row). Empty without
+    students."""
+    years = list_equity_school_years(session)
+    if not years:
+        return []
+    year = school_year_of(as_of) if school_year_of(as_of) in years else years[0]
+    wanted = [year, previous_school_year(year), previous_school_year(previous_school_year(year))]
+    return [y for y in wanted if y in years]
+
+
+def list_meeting_action_ids(session: Session, *, meeting_id: int) -> set[int]:
+    """The actions a meeting decided (linked to it), by id."""
+    return set(
+        session.execute(select(Action.action_id).where(Action.meeting_id == meeting_id)).scalars()
+    )
+
+
+# --- The district at a glance ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

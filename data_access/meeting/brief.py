@@ -1,7 +1,7 @@
 """The meeting brief as a document: headline figures, tables (cells may be coloured), charts and text,
 written as a PDF (fpdf2) or as printable HTML for when no browser is available to draw the charts as
-images. No database and no Streamlit here: `components/brief.py` assembles a Brief from the meeting's
-figures, and tests read the PDF's text back with pypdf."""
+images. No database and no Streamlit here: `components/brief_document.py` assembles a Brief from the
+meeting's figures, and tests read the PDF's text back with pypdf."""
 
 from __future__ import annotations
 

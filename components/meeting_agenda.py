@@ -1,0 +1,237 @@
+"""The Overview's agenda, drawn from the data: what the last meeting left open, then what changed or
+slipped (equity flags, supervision gaps, fidelity, staffing, overdue actions) and the team itself.
+Each item can become a follow-up action, linked to this meeting when it is recorded."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from components.equity_charts import INDICATOR_SHORT_NAMES
+from components.follow_up import FOLLOW_UP_PAGE, create_action_link
+from components.meeting_charts import students_in
+from components.text import plain
+from data_access.equity_metrics import DISTRICT_ID
+from data_access.meeting.rules import FIDELITY_INSTRUMENT, FIDELITY_SCALE
+from data_access.meeting.view import MeetingPicture
+from data_access.scope import Scope
+from data_access.users import UserAccess
+
+AGENDA_ITEMS = 6  # per agenda section; the rest are counted, with a link to the area page
+TEAM_PAGE = "pages/team.py"
+
+
+def show_agenda(
+    picture: MeetingPicture, *, as_of: date, scope: Scope, user: UserAccess | None
+) -> None:
+    comparison = picture.comparison
+    matrix = picture.matrix
+    meeting_id = comparison.this_meeting.meeting_id if comparison.this_meeting else None
+    may_open_actions = user is not None and user.role != "viewer"
+    st.subheader("Agenda")
+    st.caption(
+        "Drawn from the data: what the last meeting left open, then what changed or slipped. Each "
+        "item can become a follow-up action"
+        + (
+            " linked to this meeting."
+            if meeting_id
+            else " (record this meeting first to link them)."
+        )
+    )
+
+    def item(text: str):
+        """One agenda line: the text, and beside it the column for its link (`with item(...):`)."""
+        text_column, link_column = st.columns([4, 1], vertical_alignment="center")
+        text_column.markdown(text)
+        return link_column
+
+    def open_action_link(action_id: int) -> None:
+        if may_open_actions:
+            st.page_link(
+                FOLLOW_UP_PAGE,
+                label="Open the action",
+                icon=":material/task_alt:",
+                query_params={"action": str(action_id)},
+            )
+
+    def section(number: int, title: str) -> None:
+        st.markdown(f"##### {number}. {title}")
+
+    previous = comparison.previous_meeting
+    section(
+        1,
+        f"Left open from the meeting of {previous.held_on:%-d %B %Y}"
+        if previous
+        else "Left open from the last meeting",
+    )
+    if previous is None:
+        st.caption("No earlier meeting is recorded.")
+    elif picture.left_open.empty:
+        st.caption(
+            "Nothing: every action that meeting decided is done or dropped (or it decided none)."
+        )
+    for row in picture.left_open.head(AGENDA_ITEMS).itertuples():
+        due = "overdue since" if row.overdue else "due"
+        with item(
+            f"**{plain(row.title)}** · {plain(row.building_name)} · {due} {row.due_date:%-d %b %Y}"
+        ):
+            open_action_link(row.action_id)
+
+    section(2, f"New or worse equity flags, {picture.equity_year} against last year")
+    flags = picture.flags
+    if flags.empty:
+        st.caption("None: no flag is new this school year and none moved further from 1.")
+    for row in flags.head(AGENDA_ITEMS).itertuples():
+        group = students_in(row.group_type, row.group)
+        what = INDICATOR_SHORT_NAMES.get(row.indicator, row.indicator)
+        place = "the whole district" if row.building_id == DISTRICT_ID else row.building_name
+        was = "new this year" if row.new else f"{float(row.previous_ratio):.2f} last year"
+        run = f", flagged {row.years_flagged} years in a row" if row.years_flagged >= 2 else ""
+        with item(
+            f"**{plain(place)}** · {what}: {group} {float(row.ratio):.2f} times as likely as everyone "
+            f"else ({was}{run})"
+        ):
+            create_action_link(
+                source_type="equity_cell",
+                source_ref=f"{row.indicator} {row.group} {picture.equity_year}",
+                building_id=None if row.building_id == DISTRICT_ID else row.building_id,
+                title=(
+                    f"{'Reduce' if row.flag == 'over' else 'Widen access to'} {what.lower()} for "
+                    f"{group} at {place}"
+                )[:200],
+                problem_statement=(
+                    f"In {picture.equity_year}, {group} at {place} were {float(row.ratio):.2f} times "
+                    f"as likely as everyone else to have: {what.lower()} ({was}{run})."
+                ),
+                meeting_id=meeting_id,
+            )
+    if len(flags) > AGENDA_ITEMS:
+        st.caption(
+            f"…and {len(flags) - AGENDA_ITEMS:,} more new or worse flags on the Equity page."
+        )
+        st.page_link("pages/equity.py", label="Open equity", icon=":material/balance:")
+
+    section(3, f"Supervision gaps ({picture.window_days} days to {as_of:%-d %b})")
+    covered, staff = picture.district_coverage
+    if scope.is_district or matrix.empty:
+        st.caption(
+            f"Across the district {staff - covered:,} of {staff:,} support staff have had no held "
+            f"supervision session in the last {picture.window_days} days."
+        )
+    gaps = picture.supervision_gaps
+    if gaps.empty and not matrix.empty:
+        st.caption("Every support staff member in your buildings had supervision in the window.")
+    for row in gaps.head(AGENDA_ITEMS).itertuples():
+        lapsed = " — **nobody** on the team" if row.covered == 0 else ""
+        with item(
+            f"**{plain(row.building)}** · {row.staff - row.covered:,} of {row.staff:,} support staff past "
+            f"the window{lapsed}"
+        ):
+            create_action_link(
+                source_type="staff_support_gap",
+                source_ref=f"supervision {row.building_id}",
+                building_id=row.building_id,
+                title=f"Restore supervision for the {row.building} support team"[:200],
+                problem_statement=(
+                    f"On {as_of:%-d %B %Y}, {row.staff - row.covered} of {row.staff} support staff at "
+                    f"{row.building} had had no held supervision session in {picture.window_days} days."
+                ),
+                meeting_id=meeting_id,
+            )
+    if len(gaps) > AGENDA_ITEMS:
+        st.caption(f"…and {len(gaps) - AGENDA_ITEMS:,} more buildings with gaps.")
+        st.page_link(
+            "pages/staff_support.py", label="Open staff support", icon=":material/diversity_3:"
+        )
+
+    section(4, "Fidelity: below criterion and slipping")
+    if picture.slipped.empty:
+        st.caption(
+            f"No building in your view is below the {FIDELITY_INSTRUMENT} {FIDELITY_SCALE} criterion "
+            "and lower than at its administration before."
+        )
+    for row in picture.slipped.head(AGENDA_ITEMS).itertuples():
+        with item(
+            f"**{plain(row.building)}** · {FIDELITY_SCALE} {float(row.percent):.0f}% on "
+            f"{row.administered_on:%-d %b %Y}, down from {float(row.previous_percent):.0f}% on "
+            f"{row.previous_on:%-d %b %Y} (criterion {row.criterion_pct:g}%)"
+        ):
+            create_action_link(
+                source_type="fidelity_item",
+                source_ref=f"{FIDELITY_INSTRUMENT} {FIDELITY_SCALE}",
+                building_id=row.building_id,
+                title=f"Raise {FIDELITY_SCALE} fidelity at {row.building}"[:200],
+                problem_statement=(
+                    f"{row.building}'s {FIDELITY_INSTRUMENT} {FIDELITY_SCALE} score fell from "
+                    f"{float(row.previous_percent):.0f}% ({row.previous_on:%-d %b %Y}) to "
+                    f"{float(row.percent):.0f}% ({row.administered_on:%-d %b %Y}), below the "
+                    f"{row.criterion_pct:g}% criterion."
+                ),
+                meeting_id=meeting_id,
+            )
+    if len(picture.slipped) > AGENDA_ITEMS:
+        st.caption(f"…and {len(picture.slipped) - AGENDA_ITEMS:,} more slipping buildings.")
+        st.page_link("pages/fidelity.py", label="Open fidelity", icon=":material/fact_check:")
+
+    section(5, f"Staffing: recommended roles nobody holds, {picture.school_year}")
+    if picture.missing_roles.empty:
+        st.caption(
+            f"{picture.missing_role_buildings:,} building(s) in the district have nobody in a "
+            "recommended role."
+            if picture.missing_role_buildings
+            else "Every building has someone in each recommended role."
+        )
+    for row in picture.missing_roles.head(AGENDA_ITEMS).itertuples():
+        first_role = row.roles.split(", ")[0].replace(" ", "_")
+        with item(f"**{plain(row.building)}** · no {row.roles}"):
+            create_action_link(
+                source_type="staff_support_gap",
+                source_ref=f"{first_role} {row.building_id}",
+                building_id=row.building_id,
+                title=f"Fill the {row.roles} post at {row.building}"[:200],
+                problem_statement=(
+                    f"{row.building} has nobody in the role of {row.roles} in {picture.school_year}."
+                ),
+                meeting_id=meeting_id,
+            )
+    if len(picture.missing_roles) > AGENDA_ITEMS:
+        st.caption(f"…and {len(picture.missing_roles) - AGENDA_ITEMS:,} more buildings.")
+
+    section(6, "Overdue follow-up actions")
+    if picture.overdue.empty:
+        st.caption("Nothing is overdue.")
+    for row in picture.overdue.head(AGENDA_ITEMS).itertuples():
+        days = (as_of - row.due_date).days
+        with item(
+            f"**{plain(row.title)}** · {plain(row.building_name)} · due {row.due_date:%-d %b %Y}, "
+            f"overdue by {days} day{'s' if days != 1 else ''}"
+        ):
+            open_action_link(row.action_id)
+    if len(picture.overdue) > AGENDA_ITEMS:
+        st.caption(f"…and {len(picture.overdue) - AGENDA_ITEMS:,} more overdue actions.")
+        if may_open_actions:
+            st.page_link(FOLLOW_UP_PAGE, label="Open follow-up actions", icon=":material/task_alt:")
+
+    section(7, "The team itself")
+    last = picture.last_meeting
+    if picture.team_missing:
+        missing_words = ", ".join(picture.team_missing).lower()
+        with item(f"No member from: **{missing_words}**."):
+            create_action_link(
+                source_type="meeting",
+                source_ref="leadership team membership",
+                building_id=None,
+                title=f"Recruit {missing_words} to the district leadership team"[:200],
+                problem_statement=f"The district leadership team has no member from: {missing_words}.",
+                meeting_id=meeting_id,
+            )
+    if last is not None:
+        low = ", below the healthy 75%" if last["low_attendance"] else ""
+        since_last = (as_of - last["held_on"]).days
+        late = f"; {since_last} days ago (the team meets monthly)" if since_last > 35 else ""
+        st.markdown(
+            f"Last meeting {last['held_on']:%-d %b %Y}: {last['attended']} of {last['members']} "
+            f"members attended ({last['attendance_share']:.0%}{low}){late}."
+        )
+    st.page_link(TEAM_PAGE, label="Open the Leadership team page", icon=":material/groups:")

@@ -1,0 +1,51 @@
+"""The Overview's headline figures (each with its change since the last meeting, blue when better and
+orange when worse) and the warning when the leadership team misses a seat."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.meeting_presentation import WRAP_METRICS_CSS
+from data_access.meeting.rules import Headlines
+from data_access.meeting.view import MeetingPicture
+
+VERDICT_COLORS = {"better": "blue", "worse": "orange"}
+
+
+def show_headlines(headlines: Headlines) -> None:
+    comparison = headlines.comparison
+    st.html(WRAP_METRICS_CSS)
+    for column, item in zip(st.columns(len(headlines.items)), headlines.items, strict=True):
+        verdict = item.verdict
+        change = item.change_shown
+        # Equity compares with last school year: "+1 vs 2024-25", short enough to show.
+        if change and item.since != comparison.since:
+            change = f"{change.split()[0]} vs {item.since_short.removeprefix('since ')}"
+        # The line above says since when; a second line of small print would be cut short.
+        column.metric(
+            item.label,
+            item.shown,
+            delta=0 if verdict == "same" else change,
+            delta_color=VERDICT_COLORS.get(verdict or "", "off"),
+            help=f"{item.detail} Blue: better {item.since}; orange: worse.",
+            border=True,
+        )
+
+
+def show_team_warning(picture: MeetingPicture) -> None:
+    """Say so when nobody is on the leadership team, or a category has nobody."""
+    if picture.team_members == 0:
+        st.warning(
+            "**No leadership team members are recorded.** Add them on the Leadership team page: "
+            "seed 002 asks for administrators, educators, families and learners, community members, "
+            "pupil service providers and the school board at the table.",
+            icon=":material/group_off:",
+        )
+    elif picture.team_missing:
+        missing = ", ".join(picture.team_missing).lower()
+        st.warning(
+            f"**The leadership team has no member from {missing}.** Seed 002 asks for "
+            "administrators, educators, families and learners, community members, pupil service "
+            "providers and the school board at the table.",
+            icon=":material/group_off:",
+        )

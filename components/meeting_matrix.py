@@ -1,0 +1,60 @@
+"""The Overview's matrix: where each building stands in every area, coloured by what to do about it,
+and a picker that opens a building's page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from components.display import show_dataframe, show_static_table
+from components.meeting_charts import matrix_table, style_matrix
+from components.text import plain
+from data_access.meeting.rules import FIDELITY_INSTRUMENT, FIDELITY_SCALE
+from data_access.meeting.view import MeetingPicture
+
+TABLE_ROWS = 25  # up to this many buildings the matrix is a plain table (large type on a projector)
+
+
+def show_matrix(picture: MeetingPicture, *, as_of: date) -> None:
+    st.subheader("Where each building stands")
+    matrix = picture.matrix
+    if matrix.empty:
+        st.info(
+            "Building-by-building figures are for district leaders and each building's principal and "
+            "coaches; your view shows the district as a whole.",
+            icon=":material/visibility_off:",
+        )
+    else:
+        st.caption(
+            "Each cell: its status in words, then the number. **Vermillion: act on it**; light orange: "
+            "watch; light blue: fine; grey: nothing to show. Buildings with most to act on first. "
+            f"Fidelity: latest {FIDELITY_INSTRUMENT} {FIDELITY_SCALE}, *slipped* when below criterion "
+            f"and lower than the administration before. Supervision: support staff with a held session "
+            f"in the {picture.window_days} days to {as_of:%-d %b}; *lapsed* when nobody has. Staffing: "
+            "counselor, psychologist, social worker and nurse against national ratios. Equity: flags "
+            f"in {picture.equity_year}, *new or worse* than last school year. Actions: open follow-up "
+            "actions, *overdue* past their due date."
+        )
+        table = matrix_table(matrix)
+        styled = style_matrix(table, matrix).hide(axis="index")
+        if len(matrix) <= TABLE_ROWS:
+            show_static_table(styled)
+        else:
+            show_dataframe(styled, hide_index=True, width="stretch", height=35 * TABLE_ROWS + 3)
+        names = dict(zip(matrix["building_id"], matrix["building"], strict=True))
+        pick_column, link_column = st.columns([2, 1], vertical_alignment="bottom")
+        chosen = pick_column.selectbox(
+            "Open a building's page",
+            list(matrix["building_id"]),
+            format_func=lambda b: f"{names[b]} ({b})",
+            key="meeting_building",
+            help="Buildings in the order above: the one with most to act on first.",
+        )
+        with link_column:
+            st.page_link(
+                "pages/building.py",
+                label=f"Open {plain(names[chosen])}",
+                icon=":material/domain:",
+                query_params={"building": chosen},
+            )

@@ -1,0 +1,315 @@
+"""The meeting's headline figures: fidelity, supervision, staffing, equity and overdue actions for the
+district (roll-ups everyone sees) or one building, each now and at the comparison date (the previous
+meeting, or a month earlier; equity against last school year). The area queries are read once per
+scope (`read_areas`) and handed in, so the Overview's view shares them with its picture."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlmodel import Session
+
+from data_access.actions import ActionFilters, list_actions
+from data_access.equity import get_equity
+from data_access.equity_metrics import previous_school_year
+from data_access.fidelity import get_scale_scores
+from data_access.imports_common import school_year_of
+from data_access.meeting.queries import (
+    count_overdue_on,
+    get_comparison,
+    get_equity_years,
+)
+from data_access.meeting.rules import (
+    FIDELITY_INSTRUMENT,
+    FIDELITY_SCALE,
+    OPEN_STATUSES,
+    RECOMMENDED_ROLE_NAMES,
+    Comparison,
+    Headline,
+    Headlines,
+    buildings_at_criterion,
+    fidelity_standing,
+    missing_roles,
+)
+from data_access.scope import DISTRICT, Scope, building_scope
+from data_access.settings import get_settings
+from data_access.staff_support import (
+    SupervisionCoverage,
+    get_staffing,
+    get_supervision_coverage,
+    list_buildings,
+)
+
+EquityRows = Mapping[str, pd.DataFrame]  # school year → get_equity rows, for one scope
+
+
+# --- What the area queries say, read once -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AreaReadings:
+    """What the area queries say about one scope on the meeting date. The view reads the district's
+    once and hands them to the headline figures and, when the scope is the district, to the picture
+    too. Nobody changes these frames in place."""
+
+    scope: Scope
+    buildings: pd.DataFrame  # list_buildings
+    scores: pd.DataFrame  # get_scale_scores of FIDELITY_INSTRUMENT
+    coverage: SupervisionCoverage  # get_supervision_coverage on the meeting date
+    staffing: pd.DataFrame  # get_staffing of the meeting date's school year
+    open_actions: pd.DataFrame  # list_actions open or in progress (of `building_ids`, when named)
+
+
+def read_areas(
+    session: Session, *, as_of: date, scope: Scope, building_ids: tuple[str, ...] = ()
+) -> AreaReadings:
+    return AreaReadings(
+        scope=scope,
+        buildings=list_buildings(session, scope=scope),
+        scores=get_scale_scores(session, scope=scope, instrument=FIDELITY_INSTRUMENT),
+        coverage=get_supervision_coverage(session, as_of=as_of, scope=scope),
+        staffing=get_staffing(session, school_year=school_year_of(as_of), scope=scope),
+        open_actions=list_actions(
+            session,
+            scope=scope,
+            as_of=as_of,
+            filters=ActionFilters(building_ids=building_ids, statuses=OPEN_STATUSES),
+        ),
+    )
+
+
+def equity_rows(
+    session: Session, *, years: list[str], scope: Scope, given: EquityRows | None
+) -> dict[str, pd.DataFrame]:
+    """Each year's get_equity rows: those the caller already has (the view's district rows, or the
+    page's for a building's brief), the rest read here."""
+    given = given or {}
+    return {
+        year: given[year] if year in given else get_equity(session, school_year=year, scope=scope)
+        for year in years
+    }
+
+
+# --- Headline figures --------------------------------------------------------------------------------
+
+
+def _share(covered: int, staff: int) -> float | None:
+    return covered * 100.0 / staff if staff else None
+
+
+def _coverage_of(coverage: SupervisionCoverage, building_id: str | None) -> tuple[int, int]:
+    if building_id is None:
+        return coverage.district_covered, coverage.district_staff
+    row = coverage.by_building[coverage.by_building["building_id"] == building_id]
+    return (int(row["covered"].sum()), int(row["staff"].sum())) if len(row) else (0, 0)
+
+
+def _flags_in(rows: pd.DataFrame, building_id: str | None) -> int:
+    flagged = rows[rows["flag"].notna()] if len(rows) else rows
+    if building_id is not None:
+        flagged = flagged[flagged["building_id"] == building_id]
+    return len(flagged)
+
+
+def get_headlines(
+    session: Session,
+    *,
+    as_of: date,
+    building_id: str | None = None,
+    equity: EquityRows | None = None,
+) -> Headlines:
+    """The five headline figures for the district (`building_id=None`: roll-ups everyone sees) or
+    one building (the caller checks the person may see it), each now and at the comparison date.
+    `equity`: get_equity rows by school year the caller already has (the district's will do: a
+    building's flags are counted from them)."""
+    scope = DISTRICT if building_id is None else building_scope({building_id})
+    return headlines_from(
+        session,
+        comparison=get_comparison(session, as_of=as_of),
+        building_id=building_id,
+        now=read_areas(
+            session,
+            as_of=as_of,
+            scope=scope,
+            building_ids=(building_id,) if building_id else (),
+        ),
+        years=get_equity_years(session, as_of=as_of),
+        equity=equity,
+    )
+
+
+def headlines_from(
+    session: Session,
+    *,
+    comparison: Comparison,
+    building_id: str | None,
+    now: AreaReadings,
+    years: list[str],
+    equity: EquityRows | None,
+) -> Headlines:
+    """The headline figures from what is already read about `now.scope` on the meeting date; what
+    the comparison date needs (coverage then, overdue then, staffing of another school year) is
+    read here."""
+    as_of = comparison.as_of
+    then = comparison.compare_on
+    since = comparison.since
+    scope = now.scope
+    names = now.buildings
+    place = "the district" if building_id is None else names["building"].iloc[0]
+    window = get_settings().supervision_window_days
+    items = []
+
+    # Fidelity: buildings at criterion (district) or the building's percent, latest on each date.
+    scores = now.scores
+    now_standing = fidelity_standing(scores, on=as_of)
+    then_standing = fidelity_standing(scores, on=then)
+    if building_id is None:
+        at, assessed = buildings_at_criterion(now_standing)
+        at_then, assessed_then = buildings_at_criterion(then_standing)
+        criterion = (
+            f"{now_standing['criterion_pct'].max():g}%" if len(now_standing) else "the criterion"
+        )
+        items.append(
+            Headline(
+                key="fidelity",
+                label="TFI at criterion",
+                shown=f"{at:,} of {assessed:,}" if assessed else "no scores",
+                value=float(at) if assessed else None,
+                before=float(at_then) if assessed_then else None,
+                higher_is_better=True,
+                unit="buildings",
+                since=since,
+                since_short=comparison.since_short,
+                detail=f"Buildings whose latest {FIDELITY_INSTRUMENT} {FIDELITY_SCALE} score is at "
+                f"or above {criterion}, of the {assessed:,} with a score.",
+            )
+        )
+    else:
+        percent = now_standing["percent"].iloc[0] if len(now_standing) else pd.NA
+        before = then_standing["percent"].iloc[0] if len(then_standing) else pd.NA
+        items.append(
+            Headline(
+                key="fidelity",
+                label=f"{FIDELITY_INSTRUMENT} {FIDELITY_SCALE}, latest",
+                shown=f"{percent:.0f}%" if pd.notna(percent) else "no score",
+                value=None if pd.isna(percent) else float(percent),
+                before=None if pd.isna(before) else float(before),
+                higher_is_better=True,
+                unit="points",
+                since=since,
+                since_short=comparison.since_short,
+                detail=f"The latest {FIDELITY_INSTRUMENT} {FIDELITY_SCALE} score: points earned "
+                "of points possible.",
+            )
+        )
+
+    # Supervision: support staff with a held session in the window ending on each date.
+    covered, staff = _coverage_of(now.coverage, building_id)
+    covered_then, staff_then = _coverage_of(
+        get_supervision_coverage(session, as_of=then, scope=scope), building_id
+    )
+    share, share_then = _share(covered, staff), _share(covered_then, staff_then)
+    items.append(
+        Headline(
+            key="supervision",
+            label="Staff supervised",
+            shown=f"{share:.0f}%" if share is not None else "no staff",
+            value=None if share is None else round(share),
+            before=None if share_then is None else round(share_then),
+            higher_is_better=True,
+            unit="points",
+            since=since,
+            since_short=comparison.since_short,
+            detail=f"{covered:,} of {staff:,} support staff in {place} had a held supervision "
+            f"session in the {window} days ending {as_of:%-d %b %Y}.",
+        )
+    )
+
+    # Staffing: buildings with nobody in a recommended role (district) or the building's such roles.
+    now_gaps = missing_roles(now.staffing)
+    # Usually the same school year as now: then it is read once.
+    then_gaps = missing_roles(
+        now.staffing
+        if school_year_of(then) == school_year_of(as_of)
+        else get_staffing(session, school_year=school_year_of(then), scope=scope)
+    )
+    if building_id is None:
+        value, before_value = now_gaps["building_id"].nunique(), then_gaps["building_id"].nunique()
+        label, unit = "Missing a role", "buildings"
+        detail = (
+            "Buildings with nobody at all as counselor, psychologist, social worker or nurse "
+            f"(the roles with a national recommended ratio) in {school_year_of(as_of)}."
+        )
+    else:
+        value, before_value = len(now_gaps), len(then_gaps)
+        label, unit = "Recommended roles unfilled", "roles"
+        roles = ", ".join(RECOMMENDED_ROLE_NAMES.get(r, r) for r in now_gaps["role"]) or "none"
+        detail = (
+            f"Counselor, psychologist, social worker or nurse with no one in the role: {roles}."
+        )
+    items.append(
+        Headline(
+            key="staffing",
+            label=label,
+            shown=f"{value:,}",
+            value=float(value),
+            before=float(before_value),
+            higher_is_better=False,
+            unit=unit,
+            since=since,
+            since_short=comparison.since_short,
+            detail=detail,
+        )
+    )
+
+    # Equity: flags this school year against last school year (equity figures are yearly).
+    year = years[0] if years else None
+    last_year = years[1] if len(years) > 1 and years[1] == previous_school_year(year) else None
+    rows = equity_rows(
+        session, years=[y for y in (year, last_year) if y], scope=scope, given=equity
+    )
+    flags = _flags_in(rows[year], building_id) if year else 0
+    flags_before = _flags_in(rows[last_year], building_id) if last_year else None
+    threshold = get_settings().risk_ratio_threshold
+    items.append(
+        Headline(
+            key="equity",
+            label="Equity flags",
+            shown=f"{flags:,}" if year else "no students",
+            value=float(flags) if year else None,
+            before=None if flags_before is None else float(flags_before),
+            higher_is_better=False,
+            unit="flags",
+            since=f"since {last_year}" if last_year else since,
+            since_short=f"since {last_year}" if last_year else comparison.since_short,
+            detail=f"Building, indicator and student-group risk ratios above {threshold:g} or "
+            f"below 1/{threshold:g} in {place} in {year}"
+            + (", district rows included" if building_id is None else "")
+            + ". Equity is counted per school year, so the change is against last school year.",
+        )
+    )
+
+    # Actions: open or in progress past their due date, now and as the history says they were then.
+    actions = now.open_actions
+    overdue = int(actions["overdue"].sum())
+    items.append(
+        Headline(
+            key="actions",
+            label="Overdue actions",
+            shown=f"{overdue:,}",
+            value=float(overdue),
+            before=float(count_overdue_on(session, day=then, building_id=building_id)),
+            higher_is_better=False,
+            unit="actions",
+            since=since,
+            since_short=comparison.since_short,
+            detail=f"Follow-up actions still open or in progress after their due date, on "
+            f"{as_of:%-d %b %Y}.",
+        )
+    )
+    return Headlines(
+        place=place, building_id=building_id, comparison=comparison, items=tuple(items)
+    )

@@ -1,0 +1,379 @@
+"""The meeting's pure rules: what "since last time", "slipped", "lapsed" or "new or worse" mean, the
+headline figure and its change, and the buildings x areas matrix with each cell's level. No session
+here: every function works on the frames the area queries return, tested with hand-computed numbers.
+
+The matrix levels and the areas are codes (ACT, WATCH, GOOD, NO_DATA; AREAS); each cell also carries
+its status word and number, and a headline its value as shown, because the matrix and the headline
+figures are compared word for word by the screen and the brief."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from data_access.equity_metrics import DISTRICT_ID, count_consecutive_flags, previous_school_year
+from data_access.fidelity_scoring import latest_scale_scores
+from data_access.team import MeetingRef
+
+FIDELITY_INSTRUMENT = "TFI-2.1"
+FIDELITY_SCALE = "Tier 1"
+OPEN_STATUSES = ("open", "in_progress")
+EQUITY_ACT_FLAGS = 3  # a building with this many flags new or worse than last year: act on it
+AREAS = ("fidelity", "supervision", "staffing", "equity", "actions")
+AREA_NAMES = {
+    "fidelity": "Fidelity",
+    "supervision": "Supervision",
+    "staffing": "Staffing",
+    "equity": "Equity",
+    "actions": "Actions",
+}
+# How a cell of the matrix stands: act on it, watch it, fine, or nothing to say.
+ACT, WATCH, GOOD, NO_DATA = "act", "watch", "good", "none"
+LEVELS = (ACT, WATCH, GOOD, NO_DATA)
+RECOMMENDED_ROLE_NAMES = {
+    "counselor": "counselor",
+    "psychologist": "psychologist",
+    "social_worker": "social worker",
+    "nurse": "nurse",
+}
+
+
+# --- What "since last time" means ------------------------------------------------------------------
+
+
+def month_before(day: date) -> date:
+    """The same day a month earlier (the last day of that month when it is shorter)."""
+    year, month = (day.year, day.month - 1) if day.month > 1 else (day.year - 1, 12)
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The date the meeting looks at and the date its figures are compared with."""
+
+    as_of: date
+    school_year: str
+    compare_on: date
+    previous_meeting: MeetingRef | None
+    this_meeting: MeetingRef | None  # a meeting already recorded for `as_of`
+
+    @property
+    def since_short(self) -> str:
+        """'since 12 May', for the small print under a figure."""
+        return f"since {self.compare_on:%-d %b}"
+
+    @property
+    def since(self) -> str:
+        """'since the meeting of 12 May 2026', or 'since 29 Apr 2026 (a month earlier)'."""
+        if self.previous_meeting is not None:
+            return f"since the meeting of {self.compare_on:%-d %b %Y}"
+        return f"since {self.compare_on:%-d %b %Y} (a month earlier)"
+
+
+# --- Fidelity ----------------------------------------------------------------------------------------
+
+
+def fidelity_standing(scores: pd.DataFrame, *, on: date) -> pd.DataFrame:
+    """Each building's latest TFI Tier 1 score on or before `on` (the contract's `fidelity` rows of
+    one instrument): building_id, administered_on, percent, criterion_pct, status (at criterion,
+    below criterion, incomplete), previous_on and previous_percent (its administration before that,
+    complete ones only), and `slipped`: below criterion and lower than that previous score."""
+    columns = [
+        "building_id",
+        "administered_on",
+        "percent",
+        "criterion_pct",
+        "status",
+        "previous_on",
+        "previous_percent",
+        "slipped",
+    ]
+    rows = scores[(scores["scale"] == FIDELITY_SCALE) & (scores["administered_on"] <= on)]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    latest = latest_scale_scores(rows)
+    complete = rows[rows["complete"].astype(bool)].sort_values("administered_on")
+    merged = latest.merge(
+        complete[["building_id", "administered_on", "percent"]].rename(
+            columns={"administered_on": "previous_on", "percent": "previous_percent"}
+        ),
+        on="building_id",
+        how="left",
+    )
+    earlier = merged[merged["previous_on"] < merged["administered_on"]]
+    previous = earlier.sort_values("previous_on").groupby("building_id").tail(1)
+    latest = latest.merge(
+        previous[["building_id", "previous_on", "previous_percent"]], on="building_id", how="left"
+    )
+    percent = latest["percent"].astype("Float64")
+    before = latest["previous_percent"].astype("Float64")
+    latest["slipped"] = (
+        ((latest["status"] == "below criterion") & before.notna() & (percent < before))
+        .fillna(False)
+        .astype(bool)
+    )
+    latest["percent"] = percent
+    latest["previous_percent"] = before
+    return latest[columns].sort_values("building_id", ignore_index=True)
+
+
+def buildings_at_criterion(standing: pd.DataFrame) -> tuple[int, int]:
+    """(buildings at criterion, buildings with a latest score) from `fidelity_standing`."""
+    return int((standing["status"] == "at criterion").sum()), len(standing)
+
+
+# --- Staffing, equity, actions ---------------------------------------------------------------------
+
+
+def missing_roles(staffing: pd.DataFrame) -> pd.DataFrame:
+    """Building rows (not the district's) of recommended roles nobody holds: building_id, role."""
+    gaps = staffing[(staffing["building_id"] != DISTRICT_ID) & (staffing["band"] == "nobody")]
+    return gaps[["building_id", "role"]].reset_index(drop=True)
+
+
+def flag_changes(history: pd.DataFrame, *, school_year: str) -> pd.DataFrame:
+    """The flagged rows of `school_year` (equity rows of any number of years, as get_equity returns
+    them) with `years_flagged`, last year's `previous_ratio` and `previous_flag`, and:
+    `new` (not flagged the same way last school year) and `worse` (flagged the same way and the ratio
+    moved further from 1: up for an over flag, down for an under flag)."""
+    current = count_consecutive_flags(history, school_year=school_year)
+    keys = ["building_id", "indicator", "group_type", "group"]
+    last_year = history[history["school_year"] == previous_school_year(school_year)]
+    previous = last_year[[*keys, "ratio", "flag"]].rename(
+        columns={"ratio": "previous_ratio", "flag": "previous_flag"}
+    )
+    rows = current.merge(previous, on=keys, how="left")
+    ratio = rows["ratio"].astype(float)
+    before = rows["previous_ratio"].astype(float)
+    same = rows["previous_flag"].eq(rows["flag"]).fillna(False).astype(bool)
+    rows["new"] = ~same
+    rows["worse"] = same & (
+        ((rows["flag"] == "over") & (ratio > before))
+        | ((rows["flag"] == "under") & (ratio < before))
+    )
+    return rows
+
+
+def agenda_flag_order(flags: pd.DataFrame) -> pd.DataFrame:
+    """New or worse flags first those flagged longest (states act on three years in a row), then
+    the furthest from 1 (a ratio of 0.33 is as far as 3.0)."""
+    distance = np.abs(np.log(flags["ratio"].astype(float)))
+    return (
+        flags.assign(_distance=distance)
+        .sort_values(["years_flagged", "_distance"], ascending=[False, False])
+        .drop(columns="_distance")
+        .reset_index(drop=True)
+    )
+
+
+def statuses_on(actions: pd.DataFrame, changes: pd.DataFrame, *, day: date) -> pd.Series:
+    """Each action's status at the end of `day` (missing when it did not exist yet), from its history.
+
+    `actions`: action_id, status (now), created_at. `changes`: action_id, changed_at, old_value,
+    new_value of its status changes. The status then is the last change's new value on or before
+    the day; with none, the first later change's old value; with no change at all, today's."""
+    status = pd.Series(actions["status"].to_numpy(), index=actions["action_id"], dtype=object)
+    if not changes.empty:
+        when = pd.to_datetime(changes["changed_at"], utc=True).dt.date
+        ordered = changes.assign(_day=when).sort_values(["action_id", "changed_at"])
+        later = ordered[ordered["_day"] > day].groupby("action_id").head(1)
+        status.update(pd.Series(later["old_value"].to_numpy(), index=later["action_id"]))
+        earlier = ordered[ordered["_day"] <= day].groupby("action_id").tail(1)
+        status.update(pd.Series(earlier["new_value"].to_numpy(), index=earlier["action_id"]))
+    created = pd.to_datetime(actions["created_at"], utc=True).dt.date.to_numpy()
+    status[created > day] = None
+    return status.reindex(actions["action_id"]).reset_index(drop=True)
+
+
+# --- Headline figures --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One headline figure: its value now and at the comparison date, in words."""
+
+    key: str  # one of AREAS
+    label: str
+    shown: str  # the value as the screen shows it, e.g. "7 of 12"
+    value: float | None
+    before: float | None
+    higher_is_better: bool
+    unit: str  # of the change: "buildings", "points", "flags", "actions", "roles"
+    since: str  # "since the meeting of 12 May 2026" or "since 2024-25"
+    detail: str  # one sentence: what exactly is counted
+    since_short: str = ""  # "since 12 May", for the small print under a figure
+
+    @property
+    def change(self) -> float | None:
+        if self.value is None or self.before is None:
+            return None
+        return round(self.value - self.before, 6)
+
+    @property
+    def change_shown(self) -> str | None:
+        """'+1 building', '-7 points', 'no change'; None when there is nothing to compare with."""
+        change = self.change
+        if change is None:
+            return None
+        if change == 0:
+            return "no change"
+        amount = f"{abs(change):,.0f}"
+        unit = self.unit[:-1] if amount == "1" and self.unit.endswith("s") else self.unit
+        return f"{'+' if change > 0 else '-'}{amount} {unit}"
+
+    @property
+    def verdict(self) -> str | None:
+        """'better', 'worse' or 'same' (None without a comparison)."""
+        change = self.change
+        if change is None:
+            return None
+        if change == 0:
+            return "same"
+        return "better" if (change > 0) == self.higher_is_better else "worse"
+
+
+@dataclass(frozen=True)
+class Headlines:
+    place: str  # "the district" or a building's name
+    building_id: str | None
+    comparison: Comparison
+    items: tuple[Headline, ...]
+
+    def get(self, key: str) -> Headline:
+        return next(item for item in self.items if item.key == key)
+
+
+# --- The buildings x areas matrix ----------------------------------------------------------------
+
+
+def _cell(level: str, word: str, number: str) -> dict[str, str]:
+    return {"level": level, "word": word, "number": number}
+
+
+def fidelity_cell(row: pd.Series | None) -> dict[str, str]:
+    if row is None:
+        return _cell(NO_DATA, "No score", "")
+    if row["status"] == "at criterion":
+        return _cell(GOOD, "At criterion", f"{row['percent']:.0f}%")
+    if row["status"] == "below criterion":
+        if row["slipped"]:
+            return _cell(
+                ACT, "Slipped", f"{row['percent']:.0f}% (was {row['previous_percent']:.0f}%)"
+            )
+        return _cell(WATCH, "Below", f"{row['percent']:.0f}%")
+    return _cell(NO_DATA, "Incomplete", "")
+
+
+def supervision_cell(staff: int, covered: int) -> dict[str, str]:
+    if staff == 0:
+        return _cell(NO_DATA, "No support staff", "")
+    number = f"{covered:,} of {staff:,}"
+    if covered == staff:
+        return _cell(GOOD, "All covered", number)
+    if covered == 0:
+        return _cell(ACT, "Lapsed", number)
+    return _cell(WATCH, "Gaps", number)
+
+
+def staffing_cell(roles: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """`roles`: the building's recommended roles as (role, band) pairs (from get_staffing)."""
+    if not roles:
+        return _cell(NO_DATA, "No data", "")
+    nobody = [role for role, band in roles if band == "nobody"]
+    if nobody:
+        names = ", ".join(RECOMMENDED_ROLE_NAMES.get(r, r) for r in nobody)
+        return _cell(ACT, "Role missing", f"no {names}")
+    above = sum(band == "above" for _, band in roles)
+    if above:
+        return _cell(WATCH, "Over ratio", f"{above} of {len(roles)} roles")
+    return _cell(GOOD, "Meets", f"{len(roles)} roles")
+
+
+def equity_cell(flags: int, new_or_worse: int) -> dict[str, str]:
+    """Act when several flags (EQUITY_ACT_FLAGS or more) are new or worse than last year; watch any
+    other flag; fine with none."""
+    if flags == 0:
+        return _cell(GOOD, "No flags", "")
+    number = f"{flags} flag{'s' if flags != 1 else ''}"
+    if new_or_worse >= EQUITY_ACT_FLAGS:
+        return _cell(ACT, "New or worse", f"{number}, {new_or_worse} new or worse")
+    if new_or_worse:
+        return _cell(WATCH, "Flagged", f"{number}, {new_or_worse} new or worse")
+    return _cell(WATCH, "Flagged", number)
+
+
+def actions_cell(open_count: int, overdue: int) -> dict[str, str]:
+    if overdue:
+        return _cell(ACT, "Overdue", f"{overdue} of {open_count} open")
+    if open_count:
+        return _cell(GOOD, "On track", f"{open_count} open")
+    return _cell(NO_DATA, "None open", "")
+
+
+def building_matrix(
+    *,
+    buildings: pd.DataFrame,
+    fidelity: pd.DataFrame,
+    coverage: pd.DataFrame,
+    staffing: pd.DataFrame,
+    flags: pd.DataFrame,
+    actions: pd.DataFrame,
+) -> pd.DataFrame:
+    """One row per building: for each area its level (act, watch, good, none), status word and
+    number, and `attention` (the areas to act on, in words), buildings needing most attention first.
+
+    Inputs: buildings (building_id, building); fidelity (fidelity_standing); coverage (building_id,
+    staff, covered); staffing (get_staffing rows); flags (flag_changes rows); actions (open actions:
+    building_id, overdue)."""
+    # Each input grouped by building once: two hundred buildings must not mean a thousand filters.
+    fidelity_by = {row["building_id"]: row for _, row in fidelity.iterrows()}
+    coverage_by = coverage.set_index("building_id")[["staff", "covered"]].to_dict("index")
+    recommended = staffing[staffing["band"].notna()]
+    roles_by: dict[str, list[tuple[str, str]]] = {}
+    for building_id, role, band in zip(
+        recommended["building_id"], recommended["role"], recommended["band"], strict=True
+    ):
+        roles_by.setdefault(building_id, []).append((role, band))
+    flag_counts = (
+        flags.assign(changed=flags["new"].astype(bool) | flags["worse"].astype(bool))
+        .groupby("building_id")["changed"]
+        .agg(["size", "sum"])
+        .to_dict("index")
+    )
+    action_counts = actions.groupby("building_id")["overdue"].agg(["size", "sum"]).to_dict("index")
+    none = {"size": 0, "sum": 0}
+    records = []
+    for building_id, name in zip(buildings["building_id"], buildings["building"], strict=True):
+        building_flags = flag_counts.get(building_id, none)
+        building_actions = action_counts.get(building_id, none)
+        covered = coverage_by.get(building_id, {"staff": 0, "covered": 0})
+        cells = {
+            "fidelity": fidelity_cell(fidelity_by.get(building_id)),
+            "supervision": supervision_cell(int(covered["staff"]), int(covered["covered"])),
+            "staffing": staffing_cell(roles_by.get(building_id, [])),
+            "equity": equity_cell(int(building_flags["size"]), int(building_flags["sum"])),
+            "actions": actions_cell(int(building_actions["size"]), int(building_actions["sum"])),
+        }
+        record = {"building_id": building_id, "building": name}
+        for area, cell in cells.items():
+            record[f"{area}_level"] = cell["level"]
+            record[f"{area}_word"] = cell["word"]
+            record[f"{area}_number"] = cell["number"]
+        act = [AREA_NAMES[a] for a in AREAS if cells[a]["level"] == ACT]
+        record["act_count"] = len(act)
+        record["watch_count"] = sum(cells[a]["level"] == WATCH for a in AREAS)
+        record["attention"] = ", ".join(act) if act else "Nothing urgent"
+        records.append(record)
+    columns = ["building_id", "building"]
+    for area in AREAS:
+        columns += [f"{area}_level", f"{area}_word", f"{area}_number"]
+    columns += ["act_count", "watch_count", "attention"]
+    matrix = pd.DataFrame(records, columns=columns)
+    return matrix.sort_values(
+        ["act_count", "watch_count", "building"], ascending=[False, False, True], ignore_index=True
+    )
