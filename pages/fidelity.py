@@ -39,13 +39,13 @@ from components.fidelity_tables import (
 from components.follow_up import create_action_link
 from components.page import building_from_link, current_scope, current_user, page_setup
 from components.text import plain, plain_html
-from data_access.fidelity import (
+from data_access.fidelity.queries import (
     get_administration_items,
     get_fidelity_buildings,
     get_fidelity_overview,
     list_scored_instruments,
 )
-from data_access.fidelity_scoring import (
+from data_access.fidelity.scoring import (
     AT_CRITERION,
     INCOMPLETE,
     buildings_without_administration,

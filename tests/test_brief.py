@@ -23,7 +23,7 @@ from data_access.brief import (
 )
 from data_access.db import session_scope
 from data_access.demo import DEMO_AS_OF
-from data_access.fidelity import get_scale_scores
+from data_access.fidelity.queries import get_scale_scores
 from data_access.meeting import get_headlines, get_meeting_picture
 from data_access.scope import DISTRICT, building_scope
 from tests.conftest import requirement_missing
