@@ -16,7 +16,7 @@ from plotly.subplots import make_subplots
 
 from components.charts import FONT_SIZE, base_layout
 from components.text import plain_html
-from data_access.fidelity_scoring import AT_CRITERION, BELOW_CRITERION, INCOMPLETE, NOT_SCORED
+from data_access.fidelity.scoring import AT_CRITERION, BELOW_CRITERION, INCOMPLETE, NOT_SCORED
 
 STATUS_COLORS = {
     AT_CRITERION: "#0072B2",  # Okabe-Ito blue

@@ -1,6 +1,6 @@
 """The form for entering a fidelity administration: building, instrument, date and every item's score,
-grouped by scale. Validation and saving live in `data_access.fidelity`; this draws the form, puts each
-problem next to its field, and reports what was saved."""
+grouped by scale. Validation and saving live in `data_access.fidelity.writes`; this draws the form,
+puts each problem next to its field, and reports what was saved."""
 
 from __future__ import annotations
 
@@ -15,11 +15,10 @@ from components.cache import load
 from components.fidelity_tables import long_date
 from components.text import plain
 from data_access.db import session_scope
-from data_access.fidelity import (
+from data_access.fidelity.queries import get_instrument_items, list_instruments
+from data_access.fidelity.writes import (
     AdministrationEntry,
     AdministrationRejected,
-    get_instrument_items,
-    list_instruments,
     save_administration,
 )
 from data_access.permissions import may_write

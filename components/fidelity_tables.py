@@ -1,5 +1,5 @@
 """Fidelity tables for the screen: plain DataFrames with the words and dates a meeting reads (no
-Streamlit calls), built from the frames `data_access.fidelity_scoring` returns."""
+Streamlit calls), built from the frames `data_access.fidelity.scoring` returns."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pandas as pd
 from components.charts import LEVEL_NAMES
 from components.fidelity_charts import SUSTAINING_MARK
 from components.text import plain_html
-from data_access.fidelity_scoring import NOT_SCORED, STATUSES, scale_status
+from data_access.fidelity.scoring import NOT_SCORED, STATUSES, scale_status
 
 
 def long_date(day: date) -> str:

@@ -23,7 +23,7 @@ class Export:
 def registered_exports() -> dict[str, Export]:
     """Every export kind, imported lazily so the command line starts fast."""
     exports: dict[str, Export] = {}
-    from data_access.fidelity import build_fidelity_export
+    from data_access.fidelity.export import build_fidelity_export
 
     exports["fidelity"] = Export(
         "one row per building, instrument, administration date and scale", build_fidelity_export

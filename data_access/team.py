@@ -19,8 +19,8 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from data_access.db import record_write
-from data_access.fidelity import get_instrument_items, get_instrument_scales
-from data_access.fidelity_scoring import rank_items, score_scales
+from data_access.fidelity.queries import get_instrument_items, get_instrument_scales
+from data_access.fidelity.scoring import rank_items, score_scales
 from data_access.imports_common import school_year_of
 from data_access.models import (
     TEAM_CATEGORIES,

@@ -18,7 +18,7 @@ from components.meeting_form import meeting_form
 from components.page import current_scope, current_user, page_setup
 from components.text import plain
 from data_access.db import session_scope
-from data_access.fidelity import get_instrument_items
+from data_access.fidelity.queries import get_instrument_items
 from data_access.imports_common import school_year_of
 from data_access.staff_support import default_as_of
 from data_access.team import (

@@ -15,7 +15,7 @@ from components.brief_browser import find_browser
 from components.brief_document import brief_html, brief_pdf, meeting_brief
 from data_access.db import session_scope
 from data_access.demo import DEMO_AS_OF
-from data_access.fidelity import get_scale_scores
+from data_access.fidelity.queries import get_scale_scores
 from data_access.meeting.brief import (
     Brief,
     BriefChart,

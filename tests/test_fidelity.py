@@ -17,15 +17,17 @@ from sqlalchemy import func, select
 from data_access.db import count_rows, get_data_version, session_scope
 from data_access.export_format import ExportOptions, write_csv
 from data_access.exports import registered_exports
-from data_access.fidelity import (
-    AdministrationEntry,
-    AdministrationForbidden,
-    AdministrationRejected,
-    check_administration,
+from data_access.fidelity.queries import (
     get_administration_items,
     get_scale_scores,
     list_instruments,
     list_scored_instruments,
+)
+from data_access.fidelity.writes import (
+    AdministrationEntry,
+    AdministrationForbidden,
+    AdministrationRejected,
+    check_administration,
     save_administration,
 )
 from data_access.models import AuditLog, FidelityScore

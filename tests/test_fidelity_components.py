@@ -21,7 +21,7 @@ from components.fidelity_tables import (
     share_table,
     status_counts,
 )
-from data_access.fidelity_scoring import latest_with_runs, score_scales
+from data_access.fidelity.scoring import latest_with_runs, score_scales
 
 SCALES = pd.DataFrame(
     {

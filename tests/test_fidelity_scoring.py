@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from data_access.fidelity_scoring import (
+from data_access.fidelity.scoring import (
     SCALE_SCORE_COLUMNS,
     buildings_without_administration,
     latest_scale_scores,

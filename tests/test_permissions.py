@@ -20,7 +20,7 @@ import data_access
 from data_access.actions import create_action, update_action
 from data_access.db import get_data_version, get_engine, session_scope
 from data_access.export_format import ExportOptions
-from data_access.fidelity import AdministrationEntry, save_administration
+from data_access.fidelity.writes import AdministrationEntry, save_administration
 from data_access.imports.pipeline import import_files, remove_demo
 from data_access.imports.reading import ImportFile
 from data_access.models import AuditLog

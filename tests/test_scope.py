@@ -15,8 +15,8 @@ from data_access.db import session_scope
 from data_access.demo import DEMO_AS_OF
 from data_access.equity import build_equity_export, get_equity
 from data_access.export_format import ExportOptions
-from data_access.fidelity import (
-    build_fidelity_export,
+from data_access.fidelity.export import build_fidelity_export
+from data_access.fidelity.queries import (
     get_administration_items,
     get_fidelity_buildings,
     get_fidelity_overview,

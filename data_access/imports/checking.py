@@ -16,6 +16,19 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from data_access.fidelity.inputs import (
+    FIELDS as FIDELITY_FIELDS,
+)
+from data_access.fidelity.inputs import (
+    HIDDEN_CHARACTER,
+    IN_THE_FUTURE,
+    NOT_A_DATE,
+    NOT_DIGITS,
+    OUT_OF_RANGE,
+    Refusal,
+    check_fidelity_score,
+    read_fidelity_value,
+)
 from data_access.imports.reading import Problem, RawTable
 from data_access.imports.tables import Column, TableSpec
 from data_access.imports_common import (
@@ -348,6 +361,106 @@ def parse_column(
     return values
 
 
+# --- fidelity.csv: the Fidelity form's own typed input ---------------------------------------------
+
+FIDELITY_HAPPENED = "a fidelity administration is recorded once the team has done it"
+
+
+def parse_fidelity_column(
+    column: Column,
+    cells: pd.Series,
+    lines: np.ndarray,
+    problems: _Problems,
+    *,
+    may_be_empty: bool,
+    today: date | None = None,
+) -> pd.Series:
+    """A fidelity.csv column read by `FidelityScoreInput`, the typed input the Fidelity page's entry
+    form saves through, so a file and the form accept exactly the same things. Each distinct value
+    is checked once; the model's reasons are worded here as the importer's messages."""
+    if column.name not in FIDELITY_FIELDS:
+        return parse_column(column, cells, lines, problems, may_be_empty=may_be_empty)
+    today = today or date.today()
+    text = cells.str.strip()
+    empty = (text == "").to_numpy()
+    if column.required and not may_be_empty and empty.any():
+        problems.add_rows(lines[empty], column.name, f"{column.name} is empty; every row needs one")
+    parsed, messages = {}, {}
+    for value in pd.unique(text[~empty]):
+        parsed[value], refusal = read_fidelity_value(column.name, value, today=today)
+        if refusal is not None:
+            messages[value] = fidelity_message(column, refusal)
+        elif column.max_length and len(value) > column.max_length:
+            messages[value] = (
+                f"{column.name} is {len(value)} characters long; at most {column.max_length} fit"
+            )
+    # Ids stay compact pandas strings, as parse_column keeps them; other values are parsed ones.
+    values = (
+        text.where(~empty)
+        if column.kind == "id"
+        else text.map(parsed).astype(object).where(~empty, None)
+    )
+    if messages:
+        bad = text.isin(list(messages)).to_numpy()
+        problems.add_rows(lines[bad], column.name, text[bad].map(messages).tolist())
+        values = values.where(~bad, None)
+    return values
+
+
+def fidelity_message(column: Column, refusal: Refusal) -> str:
+    """The importer's words for a reason `FidelityScoreInput` refused a value."""
+    name, text, reason = column.name, refusal.value, refusal.reason
+    if reason == HIDDEN_CHARACTER:
+        return str(hidden_character_message(name, str(text)))
+    if reason == NOT_A_DATE:
+        return f"{name} '{text}' is not a date (write 2025-09-02 or 9/2/2025)"
+    if reason == IN_THE_FUTURE:
+        day, today = parse_date(str(text)), refusal.context["today"]
+        return (
+            f"{name} {day.isoformat()} is in the future (today is {today.isoformat()}); "
+            f"{FIDELITY_HAPPENED}"
+        )
+    if reason == NOT_DIGITS:
+        return f"{name} '{text}' is not a whole number (write it with the digits 0-9)"
+    if reason == OUT_OF_RANGE:
+        return f"{name} {text} is not {column.allowed}"
+    return f"{name} '{text}' is not a whole number"
+
+
+def _check_fidelity_item_maximum(
+    frame: pd.DataFrame, lines: np.ndarray, problems: _Problems, known: KnownKeys
+) -> None:
+    """A score above its item's own maximum, by `FidelityScoreInput` with the instruments known to
+    this import (the store's and this import's files): checked once per instrument, item and score."""
+    items = known.items()
+    both = frame["score"].notna() & frame["instrument"].notna() & frame["item_id"].notna()
+    rows = frame.loc[both, ["instrument", "item_id", "score"]]
+    triples = list(dict.fromkeys(rows.itertuples(index=False, name=None)))
+    refused = {}
+    for instrument, item, score in triples:
+        found = check_fidelity_score(
+            {"instrument": instrument, "item_id": item, "score": score}, item_max=items
+        ).get("score")
+        if found is not None and found.reason == OUT_OF_RANGE:
+            refused[(instrument, item, score)] = (
+                f"score {score} is more than item {item}'s maximum of {found.context['maximum']}"
+            )
+    if not refused:
+        return
+    flags = [triple in refused for triple in rows.itertuples(index=False, name=None)]
+    bad = frame.index.isin(rows.index[flags])
+    problems.add_rows(
+        lines[bad],
+        "score",
+        [
+            refused[triple]
+            for triple in frame.loc[bad, ["instrument", "item_id", "score"]].itertuples(
+                index=False, name=None
+            )
+        ],
+    )
+
+
 # --- Checking a whole file ------------------------------------------------------------------------
 
 
@@ -442,6 +555,16 @@ def check_table(
     lines = raw.lines
     frame = pd.DataFrame(index=raw.frame.index)
     for column in present:
+        if spec.name == "fidelity":  # read by the Fidelity form's own typed input
+            frame[column.name] = parse_fidelity_column(
+                column,
+                raw.frame[column.name],
+                lines,
+                problems,
+                may_be_empty=column.name in raw.keep_when_empty,
+                today=today or date.today(),
+            )
+            continue
         frame[column.name] = parse_column(
             column,
             raw.frame[column.name],
@@ -528,33 +651,11 @@ def _check_rows(
                 ],
             )
     if spec.name == "fidelity":
-        items = known.items()
-        both = frame["score"].notna() & frame["instrument"].notna() & frame["item_id"].notna()
-        rows = frame.loc[both, ["instrument", "item_id", "score"]]
-        maxima = [items.get((i, item)) for i, item, _ in rows.itertuples(index=False)]
-        flags = [
-            top is not None and score > top
-            for top, score in zip(maxima, rows["score"].tolist(), strict=True)
-        ]
-        bad = frame.index.isin(rows.index[flags])
-        problems.add_rows(
-            lines[bad],
-            "score",
-            [
-                f"score {score} is more than item {item}'s maximum of {items[(i, item)]}"
-                for i, item, score in frame.loc[bad, ["instrument", "item_id", "score"]].itertuples(
-                    index=False
-                )
-            ],
-        )
+        _check_fidelity_item_maximum(frame, lines, problems, known)
 
 
 # Dates that cannot be in the future: what they record has happened.
-HAPPENED = {
-    "fidelity": (
-        "administered_on",
-        "a fidelity administration is recorded once the team has done it",
-    ),
+HAPPENED = {  # fidelity's administered_on: its typed input (parse_fidelity_column)
     "caseloads": ("as_of", "cases are counted on a day that has come"),
     "discipline": ("incident_date", "an incident is recorded once it has happened"),
 }

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from data_access.actions import ActionFilters, list_actions
 from data_access.equity import get_equity
 from data_access.equity_metrics import previous_school_year
-from data_access.fidelity import get_scale_scores
+from data_access.fidelity.queries import get_scale_scores
 from data_access.imports_common import school_year_of
 from data_access.meeting.queries import (
     count_overdue_on,

@@ -1,7 +1,7 @@
 """Fidelity arithmetic as pure functions over DataFrames: scale scores, each building's latest status,
 sustaining streaks, the share of buildings at criterion, the items to plan on.
 
-No database here: `data_access.fidelity` aggregates in SQL and hands the sums to these functions, and
+No database here: `data_access.fidelity.queries` aggregates in SQL and hands the sums to these functions, and
 tests feed them hand-computed numbers. Scores of different instruments (TFI-2.1 and TFI-3.0 included)
 are never combined: every function keeps `instrument` apart or works on one instrument at a time.
 """

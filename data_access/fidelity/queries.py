@@ -1,0 +1,218 @@
+"""Fidelity reads: the instruments, each building's scale scores, the buildings in scope and one
+administration's items.
+
+Sums are taken in SQL (one row per building, administration and scale); the contract's arithmetic on
+those sums lives in `data_access.fidelity.scoring`. Instruments are data (the `instruments` table), so
+everything here works for any instrument, built in or loaded by a district.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import and_, func, select
+from sqlmodel import Session
+
+from data_access.fidelity.scoring import (
+    SCALE_SCORE_COLUMNS,
+    latest_with_runs,
+    score_scales,
+    share_at_criterion,
+)
+from data_access.models import Building, FidelityScore, InstrumentItem
+from data_access.scope import Scope
+
+ITEM_COLUMNS = [
+    "item_id",
+    "scale",
+    "subscale",
+    "item_title",
+    "max_score",
+    "criterion_pct",
+    "position",
+]
+
+
+# --- Instruments ----------------------------------------------------------------------------------
+
+
+def list_instruments(session: Session) -> list[str]:
+    """Every instrument defined in the store (scores or not), by name."""
+    return sorted(session.execute(select(InstrumentItem.instrument).distinct()).scalars())
+
+
+def list_scored_instruments(session: Session, *, scope: Scope) -> list[str]:
+    """Instruments with at least one score for a building in scope, by name."""
+    statement = select(FidelityScore.instrument).where(scope.where(FidelityScore.building_id))
+    return sorted(session.execute(statement.distinct()).scalars())
+
+
+def get_instrument_items(session: Session, *, instrument: str) -> pd.DataFrame:
+    """An instrument's items in the instrument's own order (1.9 before 1.10)."""
+    rows = session.execute(
+        select(
+            InstrumentItem.item_id,
+            InstrumentItem.scale,
+            InstrumentItem.subscale,
+            InstrumentItem.item_title,
+            InstrumentItem.max_score,
+            InstrumentItem.criterion_pct,
+            InstrumentItem.position,
+        )
+        .where(InstrumentItem.instrument == instrument)
+        .order_by(InstrumentItem.position, InstrumentItem.item_id)
+    ).all()
+    return pd.DataFrame(rows, columns=ITEM_COLUMNS)
+
+
+def get_instrument_scales(session: Session, *, instrument: str | None = None) -> pd.DataFrame:
+    """Each scale of an instrument (or of every instrument): how many items, the points possible, the
+    criterion and the scale's order. A scale whose items disagree on the criterion takes the highest:
+    a building meets it only if it meets every item's stated criterion."""
+    statement = select(
+        InstrumentItem.instrument,
+        InstrumentItem.scale,
+        func.count().label("items_total"),
+        func.sum(InstrumentItem.max_score).label("possible"),
+        func.max(InstrumentItem.criterion_pct).label("criterion_pct"),
+        func.min(InstrumentItem.position).label("position"),
+    ).group_by(InstrumentItem.instrument, InstrumentItem.scale)
+    if instrument is not None:
+        statement = statement.where(InstrumentItem.instrument == instrument)
+    rows = session.execute(statement).all()
+    frame = pd.DataFrame(
+        rows,
+        columns=["instrument", "scale", "items_total", "possible", "criterion_pct", "position"],
+    )
+    return frame.sort_values(["instrument", "position"], ignore_index=True)
+
+
+# --- Scores ---------------------------------------------------------------------------------------
+
+
+def get_scale_scores(
+    session: Session,
+    *,
+    scope: Scope,
+    instrument: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> pd.DataFrame:
+    """The contract's `fidelity` rows (one per building, instrument, administration date and scale)
+    for buildings in scope, for one instrument or all, administered between `start` and `end`
+    inclusive when given."""
+    conditions = [scope.where(FidelityScore.building_id)]
+    if instrument is not None:
+        conditions.append(FidelityScore.instrument == instrument)
+    if start is not None:
+        conditions.append(FidelityScore.administered_on >= start)
+    if end is not None:
+        conditions.append(FidelityScore.administered_on <= end)
+    statement = (
+        select(
+            FidelityScore.building_id,
+            FidelityScore.instrument,
+            FidelityScore.administered_on,
+            InstrumentItem.scale,
+            func.count().label("items_scored"),
+            func.sum(FidelityScore.score).label("points"),
+        )
+        .join(
+            InstrumentItem,
+            and_(
+                InstrumentItem.instrument == FidelityScore.instrument,
+                InstrumentItem.item_id == FidelityScore.item_id,
+            ),
+        )
+        .where(*conditions)
+        .group_by(
+            FidelityScore.building_id,
+            FidelityScore.instrument,
+            FidelityScore.administered_on,
+            InstrumentItem.scale,
+        )
+    )
+    scored = pd.DataFrame(
+        session.execute(statement).all(),
+        columns=["building_id", "instrument", "administered_on", "scale", "items_scored", "points"],
+    )
+    if scored.empty:
+        return pd.DataFrame(columns=SCALE_SCORE_COLUMNS)
+    return score_scales(scored, get_instrument_scales(session, instrument=instrument))
+
+
+@dataclass(frozen=True)
+class FidelityOverview:
+    """One instrument's scores for the buildings in scope, and what the page derives from them."""
+
+    scores: pd.DataFrame  # the contract's rows (get_scale_scores)
+    latest: pd.DataFrame  # each building's latest score per scale, status, streak, sustaining
+    share: pd.DataFrame  # per term and scale: buildings complete, at criterion, share
+
+
+def get_fidelity_overview(session: Session, *, scope: Scope, instrument: str) -> FidelityOverview:
+    """Everything the district view of one instrument needs, computed once per data version (the
+    page caches it) rather than on every rerun."""
+    scores = get_scale_scores(session, scope=scope, instrument=instrument)
+    return FidelityOverview(
+        scores=scores, latest=latest_with_runs(scores), share=share_at_criterion(scores)
+    )
+
+
+def get_fidelity_buildings(session: Session, *, scope: Scope) -> pd.DataFrame:
+    """The buildings in scope: building_id, name, level, by name."""
+    rows = session.execute(
+        select(Building.building_id, Building.name, Building.level)
+        .where(scope.where(Building.building_id))
+        .order_by(Building.name, Building.building_id)
+    ).all()
+    return pd.DataFrame(rows, columns=["building_id", "name", "level"])
+
+
+def get_administration_items(
+    session: Session, *, scope: Scope, building_id: str, instrument: str, administered_on: date
+) -> pd.DataFrame:
+    """Every item of the instrument with the building's score on that date (missing when the item was
+    not scored), in the instrument's order. A building out of scope gets no scores."""
+    statement = (
+        select(
+            InstrumentItem.item_id,
+            InstrumentItem.scale,
+            InstrumentItem.subscale,
+            InstrumentItem.item_title,
+            InstrumentItem.max_score,
+            InstrumentItem.criterion_pct,
+            InstrumentItem.position,
+            FidelityScore.score,
+        )
+        .outerjoin(
+            FidelityScore,
+            and_(
+                FidelityScore.instrument == InstrumentItem.instrument,
+                FidelityScore.item_id == InstrumentItem.item_id,
+                FidelityScore.building_id == building_id,
+                FidelityScore.administered_on == administered_on,
+                scope.where(FidelityScore.building_id),
+            ),
+        )
+        .where(InstrumentItem.instrument == instrument)
+        .order_by(InstrumentItem.position, InstrumentItem.item_id)
+    )
+    frame = pd.DataFrame(session.execute(statement).all(), columns=[*ITEM_COLUMNS, "score"])
+    frame["score"] = frame["score"].astype("Int64")
+    return frame
+
+
+def existing_administration_items(
+    session: Session, *, building_id: str, instrument: str, administered_on: date
+) -> int:
+    """How many items the building already has scored for the instrument on that date (0: none)."""
+    return session.execute(
+        select(func.count()).where(
+            FidelityScore.building_id == building_id,
+            FidelityScore.instrument == instrument,
+            FidelityScore.administered_on == administered_on,
+        )
+    ).scalar_one()
