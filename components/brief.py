@@ -38,7 +38,7 @@ from data_access.brief import (
     render_html,
     render_pdf,
 )
-from data_access.equity_metrics import DISTRICT_ID
+from data_access.equity.metrics import DISTRICT_ID
 from data_access.fidelity import get_scale_scores
 from data_access.meeting import (
     AREAS,

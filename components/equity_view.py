@@ -15,8 +15,8 @@ from components.equity_charts import (
     risk_ratio_heatmap,
 )
 from components.text import plain_html
-from data_access.equity import current_minimums, get_equity, list_equity_school_years
-from data_access.equity_metrics import DISTRICT_ID, GROUP_LABELS, count_consecutive_flags
+from data_access.equity.metrics import DISTRICT_ID, GROUP_LABELS, count_consecutive_flags
+from data_access.equity.queries import current_minimums, get_equity, list_equity_school_years
 from data_access.scope import Scope
 
 

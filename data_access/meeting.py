@@ -24,8 +24,8 @@ from sqlmodel import Session
 
 from data_access.actions import ActionFilters, list_actions
 from data_access.db import once_per_session
-from data_access.equity import get_equity, list_equity_school_years
-from data_access.equity_metrics import DISTRICT_ID, count_consecutive_flags, previous_school_year
+from data_access.equity.metrics import DISTRICT_ID, count_consecutive_flags, previous_school_year
+from data_access.equity.queries import get_equity, list_equity_school_years
 from data_access.fidelity import get_scale_scores
 from data_access.fidelity_scoring import latest_scale_scores
 from data_access.imports_common import school_year_of

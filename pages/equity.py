@@ -23,13 +23,13 @@ from components.equity_view import (
 from components.follow_up import create_action_link
 from components.page import current_scope, page_setup
 from components.text import plain
-from data_access.equity import current_minimums, list_equity_school_years
-from data_access.equity_metrics import (
+from data_access.equity.metrics import (
     DISTRICT_ID,
     GROUP_LABELS,
     GROUPS,
     INDICATORS,
 )
+from data_access.equity.queries import current_minimums, list_equity_school_years
 
 MAX_HEATMAP_ROWS = 30  # more buildings than this and the heatmap starts with flagged buildings only
 

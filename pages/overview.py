@@ -25,7 +25,7 @@ from components.meeting_form import meeting_form
 from components.page import current_scope, current_user, page_setup
 from components.staff_support_charts import coverage_chart, legend_below
 from components.text import plain
-from data_access.equity_metrics import DISTRICT_ID
+from data_access.equity.metrics import DISTRICT_ID
 from data_access.meeting import (
     FIDELITY_INSTRUMENT,
     FIDELITY_SCALE,

@@ -18,8 +18,8 @@ from components.equity_charts import (
     risk_ratio_heatmap,
 )
 from data_access.db import session_scope
-from data_access.equity import get_cell_counts, get_equity
-from data_access.equity_metrics import GROUP_LABELS, Minimums, count_groups, district_cells
+from data_access.equity.metrics import GROUP_LABELS, Minimums, count_groups, district_cells
+from data_access.equity.queries import get_cell_counts, get_equity
 from data_access.scope import DISTRICT
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,6 +1,6 @@
 """Equity queries: the counts per building and demographic cell (from the summary that
-`equity_summary` keeps), then the contract's `equity` rows (risks, ratios, suppression, flags) from
-`equity_metrics`.
+`equity.summary` keeps), then the contract's `equity` rows (risks, ratios, suppression, flags) from
+`equity.metrics` as the privacy layer (`equity.disclosure`) publishes them.
 
 No student row leaves the database: a year is at most a few hundred cells per building.
 """
@@ -14,15 +14,14 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from data_access.db import get_data_version
-from data_access.equity_metrics import (
+from data_access.equity.disclosure import publish_equity
+from data_access.equity.metrics import (
     CELL_COUNTS,
     DISTRICT_ID,
     EXPORT_COLUMNS,
     GROUP_COLUMNS,
     Minimums,
-    publish_equity,
 )
-from data_access.export_format import ExportOptions, format_export
 from data_access.models import Building, EquityCellCount
 from data_access.scope import DISTRICT, Scope
 from data_access.settings import get_settings
@@ -34,7 +33,7 @@ def get_cell_counts(
     """One row per building (or, with `by_building=False`, for the whole district) and demographic
     cell of the school year: students, the chronic-absence population, and students with each outcome.
 
-    Read from the summary (`equity_summary.cell_counts_query`'s result, rebuilt whenever student data
+    Read from the summary (`equity.summary.cell_counts_query`'s result, rebuilt whenever student data
     changes): a few thousand rows a year. The district's cells are its buildings' sum, since every
     student attends exactly one building in a school year."""
     summary = EquityCellCount
@@ -76,7 +75,7 @@ def get_equity(session: Session, *, school_year: str, scope: Scope) -> pd.DataFr
     and every building in `scope`, each with its name. Withheld values are NaN."""
     rows = _published_year(session, school_year=school_year)
     if rows.empty:
-        return _empty_equity()
+        return empty_equity()
     rows = rows[(rows["building_id"] == DISTRICT_ID) | rows["building_id"].map(scope.allows)]
     rows = rows.reset_index(drop=True)
     rows.insert(0, "school_year", school_year)
@@ -109,7 +108,7 @@ _PUBLISHED_LOCK = threading.Lock()
 _PUBLISHED_YEARS = 16  # school years x stores x versions kept; a few megabytes each at most
 
 
-def _empty_equity() -> pd.DataFrame:
+def empty_equity() -> pd.DataFrame:
     return pd.DataFrame(columns=[*EXPORT_COLUMNS, "building_name"])
 
 
@@ -117,20 +116,3 @@ def list_equity_school_years(session: Session) -> list[str]:
     """School years with enrolled students, newest first."""
     years = session.execute(select(EquityCellCount.school_year).distinct()).scalars().all()
     return sorted(years, reverse=True)
-
-
-def build_equity_export(session: Session, options: ExportOptions) -> pd.DataFrame:
-    """`python -m data_access export equity`: one school year (default the newest in the store)."""
-    school_year = options.school_year
-    if school_year is None:
-        years = list_equity_school_years(session)
-        school_year = years[0] if years else None
-    rows = (
-        _empty_equity()
-        if school_year is None
-        else get_equity(session, school_year=school_year, scope=options.scope)
-    )
-    return format_export(
-        rows[EXPORT_COLUMNS],
-        rates=("risk_group", "risk_comparison", "ratio"),
-    )
