@@ -8,6 +8,7 @@ No student row leaves the database: a year is at most a few hundred cells per bu
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -54,6 +55,30 @@ def get_cell_counts(
     cells = pd.DataFrame.from_records(rows, columns=columns)
     if not by_building:
         cells.insert(0, "building_id", DISTRICT_ID)
+    return _typed_cells(cells)
+
+
+def get_cell_counts_of_years(
+    session: Session, *, school_years: Sequence[str], scope: Scope
+) -> dict[str, pd.DataFrame]:
+    """`get_cell_counts` (by building) of several school years, read in one statement."""
+    summary = EquityCellCount
+    columns = ["building_id", *GROUP_COLUMNS, *CELL_COUNTS]
+    statement = select(summary.school_year, *(getattr(summary, column) for column in columns))
+    statement = statement.where(
+        scope.where(summary.building_id), summary.school_year.in_(sorted(set(school_years)))
+    )
+    rows = [tuple(row) for row in session.connection().execute(statement)]
+    every_year = pd.DataFrame.from_records(rows, columns=["school_year", *columns])
+    return {
+        year: _typed_cells(
+            every_year.loc[every_year["school_year"] == year, columns].reset_index(drop=True)
+        )
+        for year in school_years
+    }
+
+
+def _typed_cells(cells: pd.DataFrame) -> pd.DataFrame:
     for column in ("iep", "el", "econ_disadv"):
         cells[column] = cells[column].astype(bool)
     for column in CELL_COUNTS:
@@ -73,34 +98,56 @@ def current_minimums() -> Minimums:
 def get_equity(session: Session, *, school_year: str, scope: Scope) -> pd.DataFrame:
     """The contract's `equity` rows for one school year: the district's rows (everyone may see them)
     and every building in `scope`, each with its name. Withheld values are NaN."""
-    rows = _published_year(session, school_year=school_year)
-    if rows.empty:
-        return empty_equity()
-    rows = rows[(rows["building_id"] == DISTRICT_ID) | rows["building_id"].map(scope.allows)]
-    rows = rows.reset_index(drop=True)
-    rows.insert(0, "school_year", school_year)
-    names = dict(session.execute(select(Building.building_id, Building.name)).all())
-    rows["building_name"] = rows["building_id"].map(names).fillna("District (all buildings)")
-    return rows
+    return get_equity_of_years(session, school_years=[school_year], scope=scope)[school_year]
 
 
-def _published_year(session: Session, *, school_year: str) -> pd.DataFrame:
-    """Every building's and the district's rows of the year as they may be published. Every building
+def get_equity_of_years(
+    session: Session, *, school_years: Sequence[str], scope: Scope
+) -> dict[str, pd.DataFrame]:
+    """`get_equity` of each school year, in at most three statements whatever their number: the data
+    version, the counts of the years not yet published in this process, the buildings' names."""
+    published = _published_years(session, school_years=school_years)
+    names: dict[str, str] | None = None
+    equity = {}
+    for school_year in school_years:
+        rows = published[school_year]
+        if rows.empty:
+            equity[school_year] = empty_equity()
+            continue
+        rows = rows[(rows["building_id"] == DISTRICT_ID) | rows["building_id"].map(scope.allows)]
+        rows = rows.reset_index(drop=True)
+        rows.insert(0, "school_year", school_year)
+        if names is None:
+            names = dict(session.execute(select(Building.building_id, Building.name)).all())
+        rows["building_name"] = rows["building_id"].map(names).fillna("District (all buildings)")
+        equity[school_year] = rows
+    return equity
+
+
+def _published_years(session: Session, *, school_years: Sequence[str]) -> dict[str, pd.DataFrame]:
+    """Every building's and the district's rows of each year as they may be published. Every building
     is counted whatever the viewer's scope: what is withheld to protect a small group depends on the
     whole district's table, and must be the same for every viewer (two viewers' screens together
     must show nothing either alone does not). So it is worked out once per store, data version, school
     year and minimums in this process, whoever asks first; callers only ever get filtered copies."""
     minimums = current_minimums()
-    key = (str(session.get_bind().url), get_data_version(session), school_year, minimums)
-    rows = _PUBLISHED.get(key)
-    if rows is None:
-        cells = get_cell_counts(session, school_year=school_year, scope=DISTRICT)
-        rows = publish_equity(cells, minimums) if not cells.empty else pd.DataFrame()
-        with _PUBLISHED_LOCK:  # server sessions run in threads
-            while len(_PUBLISHED) >= _PUBLISHED_YEARS:
-                _PUBLISHED.pop(next(iter(_PUBLISHED)))
-            _PUBLISHED[key] = rows
-    return rows
+    store, version = str(session.get_bind().url), get_data_version(session)
+    published = {}
+    for school_year in school_years:
+        rows = _PUBLISHED.get((store, version, school_year, minimums))
+        if rows is not None:
+            published[school_year] = rows
+    missing = [school_year for school_year in school_years if school_year not in published]
+    if missing:
+        cells_of_years = get_cell_counts_of_years(session, school_years=missing, scope=DISTRICT)
+        for school_year, cells in cells_of_years.items():
+            rows = publish_equity(cells, minimums) if not cells.empty else pd.DataFrame()
+            with _PUBLISHED_LOCK:  # server sessions run in threads
+                while len(_PUBLISHED) >= _PUBLISHED_YEARS:
+                    _PUBLISHED.pop(next(iter(_PUBLISHED)))
+                _PUBLISHED[(store, version, school_year, minimums)] = rows
+            published[school_year] = rows
+    return published
 
 
 _PUBLISHED: dict[tuple, pd.DataFrame] = {}
