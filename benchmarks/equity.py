@@ -7,10 +7,10 @@ Uses DATABASE_URL (default: the large demo district at /tmp/large.db, made with
 `DATABASE_URL=sqlite:////tmp/large.db python -m data_access demo --size large`). The target: one
 full school year (every building, indicator and group) computes cold in under 3 s.
 
-- *compute*: `data_access.equity.get_equity` for the whole district, as the page and the export run
+- *compute*: `data_access.equity.queries.get_equity` for the whole district, as the page and the export run
   it (the year's counts per building and demographic cell read from the equity summary, then risks,
   ratios, suppression and flags in pandas), each run on a fresh engine.
-- *recount*: `equity_summary.rebuild_equity_summary` for the year (the counting query written into
+- *recount*: `equity.summary.rebuild_equity_summary` for the year (the counting query written into
   the summary, as every import and demo load runs it), rolled back after timing.
 - *raw GROUP BY*: one hand-written SQL statement producing the same counts, fetched and nothing else:
   the floor any implementation of the counts starts from. The summary's rows are checked equal to
@@ -87,8 +87,8 @@ def time_compute(url: str, year: str, runs: int) -> dict[str, list[float]]:
     BY. On a busy machine the wall clock includes waiting for a core; on SQLite the CPU time is the
     work itself (on PostgreSQL the server's work is not in it)."""
     from data_access.db import get_engine, session_scope
-    from data_access.equity import get_cell_counts, get_equity
-    from data_access.equity_summary import rebuild_equity_summary
+    from data_access.equity.queries import get_cell_counts, get_equity
+    from data_access.equity.summary import rebuild_equity_summary
 
     names = ("compute", "recount", "raw")
     times: dict[str, list[float]] = {f"{n}{kind}": [] for n in names for kind in ("", " cpu")}
@@ -157,7 +157,7 @@ def main() -> None:
     os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
     os.chdir(ROOT)
     from data_access.db import describe_url, session_scope
-    from data_access.equity import list_equity_school_years
+    from data_access.equity.queries import list_equity_school_years
 
     url = os.environ["DATABASE_URL"]
     with session_scope(url) as session:

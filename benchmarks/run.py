@@ -96,7 +96,7 @@ def equity_ratio(url: str, runs: int) -> dict:
     """benchmarks.equity's computation against its raw GROUP BY, newest school year."""
     from benchmarks.equity import time_compute
     from data_access.db import session_scope
-    from data_access.equity import list_equity_school_years
+    from data_access.equity.queries import list_equity_school_years
 
     with session_scope(url) as session:
         year = list_equity_school_years(session)[0]

@@ -17,7 +17,7 @@ from components.meeting_charts import (
     matrix_table,
     students_in,
 )
-from data_access.equity_metrics import DISTRICT_ID
+from data_access.equity.metrics import DISTRICT_ID
 from data_access.meeting.brief import (
     Brief,
     BriefChart,

@@ -3,7 +3,7 @@ group risks beside their comparison groups', a ratio's trend across school years
 every cell, hover label and table row.
 
 Figures are built from DataFrames and column names, with no Streamlit calls, so plain pytest can test
-them. The frames come from `data_access.equity`, where withheld values are already missing (NaN): a
+them. The frames come from `data_access.equity.queries`, where withheld values are already missing (NaN): a
 number the privacy rules withhold never reaches these functions, so it cannot reach the screen.
 """
 
@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 
 from components.charts import FONT_SIZE, PALETTE, base_layout
 from components.text import plain_html
-from data_access.equity_metrics import GROUP_LABELS, Minimums
+from data_access.equity.metrics import GROUP_LABELS, Minimums
 
 # Diverging and colour-blind safe (Okabe-Ito blue and vermillion), white at a ratio of 1, on a log
 # scale so that 0.5 and 2 are equally far from 1.
@@ -78,7 +78,7 @@ def describe_side(
 ) -> str:
     """'37.5% (45 of 120 students)', or why the numbers are withheld, never the withheld numbers.
     `short` drops the word 'students' and the group size, for bars and tables. `withheld` is the
-    disclosure layer's reason (data_access.equity_disclosure).
+    disclosure layer's reason (data_access.equity.disclosure).
 
     A withheld count never says whether it is small or withheld to protect another group: telling
     them apart would let anyone narrow the cells around it."""

@@ -1,44 +1,180 @@
-"""What the Equity page shows, derived from the equity rows once per data version (through `derive`)
-rather than on every rerun: a large district's year is some 20,000 rows to label."""
+"""The Equity page's pieces, over its one view (`data_access.equity.view.get_equity_view`): the words
+for its rows and tables, its three figures, its help text and the follow-up link on a flag.
+
+The figures and the year's labelled flags are kept through `derive_figure` and `derive` (a large
+district's year is thousands of rows to label, and building a figure was most of a warm rerun). They
+take the page's own small arguments and load the view with them again: the page has just loaded it,
+so that is a cache hit, never a second reading of the store."""
 
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+import streamlit as st
 
-from components.cache import derive, load
+from components.cache import load
 from components.equity_charts import (
+    FLAG_NAMES,
     INDICATOR_SHORT_NAMES,
+    RATIO_TYPE_NAMES,
     group_risk_bars,
     label_equity_rows,
     ratio_trend_chart,
     risk_ratio_heatmap,
 )
+from components.follow_up import create_action_link
 from components.text import plain_html
-from data_access.equity import current_minimums, get_equity, list_equity_school_years
-from data_access.equity_metrics import DISTRICT_ID, GROUP_LABELS, count_consecutive_flags
+from data_access.equity.metrics import DISTRICT_ID, GROUP_LABELS, Minimums
+from data_access.equity.view import EquityView, get_equity_view
 from data_access.scope import Scope
 
 
-def indicator_rows(*, school_year: str, scope: Scope, indicator: str) -> pd.DataFrame:
-    """One indicator's rows of the year, with their words (label_equity_rows)."""
-    rows = load(get_equity, school_year=school_year, scope=scope)
-    return label_equity_rows(rows[rows["indicator"] == indicator], current_minimums())
+def _view(scope: Scope, school_year: str, indicator: str) -> EquityView:
+    return load(get_equity_view, scope=scope, school_year=school_year, indicator=indicator)
 
 
-def building_flags(rows: pd.DataFrame) -> pd.DataFrame:
-    """The flagged rows of buildings (the district's own rows left out)."""
-    return rows[rows["flag"].notna() & (rows["building_id"] != DISTRICT_ID)]
+# --- Words ---------------------------------------------------------------------------------------
 
 
-def heatmap(*, school_year: str, scope: Scope, indicator: str, show_all: bool) -> go.Figure:
+def show_how_to_read(minimums: Minimums) -> None:
+    """The page's help and its privacy caption, with the rules in force."""
+    threshold = minimums.threshold
+    with st.expander("How to read this page", expanded=False, icon=":material/help:"):
+        st.markdown(
+            f"""
+- **Risk** is the share of a group's students who had the outcome (for example, 12 of 100 students
+  with an out-of-school suspension is a risk of 12%).
+- **Risk ratio** is the group's risk divided by the risk of everyone else in the same building.
+  1 means the same as everyone else; 2 means twice as likely; 0.5 means half as likely.
+- **Everyone else** in a building is the comparison. When they are too few to compare with (fewer
+  than {minimums.min_n_size} students, or fewer than {minimums.min_cell_size} with the outcome), the
+  group's own ratio is not shown either: the building's total minus the group would give their count.
+- **Flags** in force: a ratio above **{threshold:g}** is flagged *over* ▲; below **1/{threshold:g}**
+  ({1 / threshold:.2f}) it is flagged *under* ▼. Under matters too: a group may be missing out on
+  supports. States usually act on a flag that lasts three school years in a row.
+- **Privacy**: a group of fewer than **{minimums.min_n_size}** students shows as "fewer than
+  {minimums.min_n_size}", never its size, and no count below **{minimums.min_cell_size}** is shown.
+  That alone is not enough: a group and everyone else add up to the building, the race groups add up
+  to it, and the buildings add up to the district, so a withheld count could be worked out by
+  subtraction. So further numbers are **withheld to protect another group**, until no withheld
+  count can be narrowed to fewer than {minimums.min_cell_size} possible values from everything this
+  page, its hover texts and the downloads show. A withheld count never says which of the two reasons
+  holds, since that too would narrow the counts around it. Cells without a ratio are hatched grey;
+  that says nothing good or bad about the group.
+"""
+        )
+
+    st.caption(
+        f"**Privacy:** groups of fewer than {minimums.min_n_size} students and counts below "
+        f"{minimums.min_cell_size} are withheld, and so are any other numbers that would let someone "
+        'work them out by adding and subtracting ("withheld to protect another group"). '
+        f"Flags: a ratio above {threshold:g} ▲ or below 1/{threshold:g} ▼."
+    )
+
+
+def labelled_flags(*, scope: Scope, school_year: str, indicator: str) -> pd.DataFrame:
+    """Every flag of the year, all indicators, longest runs first, with their words."""
+    view = _view(scope, school_year, indicator)
+    return label_equity_rows(view.flags, view.minimums) if len(view.flags) else view.flags
+
+
+def flags_table(described: pd.DataFrame) -> pd.DataFrame:
+    """The table of every flag, as the page shows it."""
+    return pd.DataFrame(
+        {
+            "Building": described["building_name"],
+            "Indicator": described["indicator"].map(INDICATOR_SHORT_NAMES),
+            "Group": described["group_label"],
+            "Flag": described["flag"].map(FLAG_NAMES),
+            "Years in a row": described["years_flagged"],
+            "Risk ratio": described["ratio"].astype(float),
+            "Ratio type": described["ratio_type"].map(RATIO_TYPE_NAMES),
+            "Group's risk": described["group_short"],
+            "Everyone else's risk": described["comparison_short"],
+        }
+    )
+
+
+def building_table(view: EquityView, building_id: str) -> pd.DataFrame:
+    """One building's groups: ratio and risk, as the page's table beside the bars shows them."""
+    in_building = label_equity_rows(view.in_building(building_id), view.minimums)
+    return pd.DataFrame(
+        {
+            "Group": in_building["heatmap_label"],
+            "Risk ratio": in_building["ratio_label"],
+            "Group's risk": in_building["group_short"].where(
+                in_building["risk_group"].notna(), "withheld"
+            ),
+        }
+    )
+
+
+def trend_table(view: EquityView, building_id: str, group_key: tuple[str, str]) -> pd.DataFrame:
+    """One group's ratio and both risks, school year by school year."""
+    trend = label_equity_rows(view.trend(building_id, *group_key), view.minimums)
+    return pd.DataFrame(
+        {
+            "School year": trend["school_year"],
+            "Risk ratio": trend["ratio_label"],
+            "Group's risk": trend["group_short"],
+            "Everyone else's risk": trend["comparison_short"],
+        }
+    )
+
+
+def flag_follow_up(described: pd.DataFrame, school_year: str) -> None:
+    """A picker of one flag and the link that starts a follow-up action on it."""
+    choices = list(described.itertuples())
+    pick_column, link_column = st.columns([3, 1], vertical_alignment="bottom")
+    chosen = pick_column.selectbox(
+        "Start a follow-up action on a flag",
+        range(len(choices)),
+        key="equity_follow_up_flag",
+        format_func=lambda i: (
+            f"{choices[i].building_name} · {INDICATOR_SHORT_NAMES[choices[i].indicator]} · "
+            f"{choices[i].group_label}: {FLAG_NAMES[choices[i].flag].lower()}, "
+            f"ratio {float(choices[i].ratio):.2f}"
+        ),
+    )
+    flag = choices[chosen]
+    what = INDICATOR_SHORT_NAMES[flag.indicator].lower()
+    # "Black students", but "Students with IEPs" as it is; the reference names the group, not "Y".
+    who = (
+        flag.group_label
+        if flag.group_label.startswith("Students")
+        else f"{flag.group_label} students"
+    )
+    who_code = flag.group if flag.group_type in ("race_ethnicity", "sex") else flag.group_type
+    with link_column:
+        create_action_link(
+            source_type="equity_cell",
+            source_ref=f"{flag.indicator} {who_code} {school_year}",
+            building_id=None if flag.building_id == DISTRICT_ID else flag.building_id,
+            title=(
+                f"{'Reduce' if flag.flag == 'over' else 'Widen access to'} {what} for {who} "
+                f"at {flag.building_name}"
+            )[:200],
+            problem_statement=(
+                f"In {school_year}, the {what} risk for {who} at "
+                f"{flag.building_name} was {flag.group_short}, against {flag.comparison_short} for "
+                f"everyone else ({RATIO_TYPE_NAMES[flag.ratio_type].lower()} "
+                f"{float(flag.ratio):.2f}); flagged {flag.years_flagged} school year(s) in a row."
+            ),
+        )
+
+
+# --- Figures -------------------------------------------------------------------------------------
+
+
+def heatmap(*, scope: Scope, school_year: str, indicator: str, show_all: bool) -> go.Figure:
     """The buildings x groups heatmap of one indicator: every building, or (`show_all` False) the
     district's row and the buildings with a flag."""
-    labelled = derive(indicator_rows, school_year=school_year, scope=scope, indicator=indicator)
+    view = _view(scope, school_year, indicator)
+    labelled = label_equity_rows(view.rows, view.minimums)
     shown = labelled[
         (labelled["building_id"] == DISTRICT_ID)
         | show_all
-        | labelled["building_id"].isin(set(building_flags(labelled)["building_id"]))
+        | labelled["building_id"].isin(view.flagged_buildings)
     ]
     return risk_ratio_heatmap(
         shown.assign(row_label=shown["building_name"]),
@@ -49,40 +185,14 @@ def heatmap(*, school_year: str, scope: Scope, indicator: str, show_all: bool) -
         text="cell_text",
         hover="hover",
         title=f"Each group's risk compared with everyone else's in its building, {school_year}",
-        threshold=current_minimums().threshold,
+        threshold=view.minimums.threshold,
     )
 
 
-def _every_year(scope: Scope) -> pd.DataFrame:
-    years = load(list_equity_school_years)
-    return pd.concat([load(get_equity, school_year=year, scope=scope) for year in years])
-
-
-def flags_with_years(*, school_year: str, scope: Scope) -> pd.DataFrame:
-    """Every flag of the year, all indicators, with `years_flagged` (school years in a row with the
-    same flag) and their words."""
-    flags = count_consecutive_flags(_every_year(scope), school_year=school_year)
-    return label_equity_rows(flags, current_minimums()) if len(flags) else flags
-
-
-def group_trend(
-    *, scope: Scope, building_id: str, indicator: str, group_type: str, group: str
-) -> pd.DataFrame:
-    """One building, indicator and group, school year by school year, with their words."""
-    every_year = _every_year(scope)
-    trend = every_year[
-        (every_year["building_id"] == building_id)
-        & (every_year["indicator"] == indicator)
-        & (every_year["group_type"] == group_type)
-        & (every_year["group"] == group)
-    ].sort_values("school_year")
-    return label_equity_rows(trend, current_minimums())
-
-
-def building_bars(*, school_year: str, scope: Scope, indicator: str, building_id: str) -> go.Figure:
+def building_bars(*, scope: Scope, school_year: str, indicator: str, building_id: str) -> go.Figure:
     """Each group's risk beside everyone else's, in one building (or the district)."""
-    labelled = derive(indicator_rows, school_year=school_year, scope=scope, indicator=indicator)
-    in_building = labelled[labelled["building_id"] == building_id]
+    view = _view(scope, school_year, indicator)
+    in_building = label_equity_rows(view.in_building(building_id), view.minimums)
     return group_risk_bars(
         in_building,
         y="heatmap_label",
@@ -96,17 +206,17 @@ def building_bars(*, school_year: str, scope: Scope, indicator: str, building_id
 
 
 def trend_chart(
-    *, scope: Scope, building_id: str, indicator: str, group_type: str, group: str
+    *,
+    scope: Scope,
+    school_year: str,
+    indicator: str,
+    building_id: str,
+    group_type: str,
+    group: str,
 ) -> go.Figure:
     """One group's risk ratio in one building, school year by school year."""
-    trend = derive(
-        group_trend,
-        scope=scope,
-        building_id=building_id,
-        indicator=indicator,
-        group_type=group_type,
-        group=group,
-    )
+    view = _view(scope, school_year, indicator)
+    trend = label_equity_rows(view.trend(building_id, group_type, group), view.minimums)
     building_name = trend["building_name"].iloc[0]
     return ratio_trend_chart(
         trend,
@@ -116,5 +226,5 @@ def trend_chart(
         text="ratio_label",
         title=f"Risk ratio by school year<br>{GROUP_LABELS[(group_type, group)]}<br>"
         f"{plain_html(building_name)}<br>{INDICATOR_SHORT_NAMES[indicator]}",
-        threshold=current_minimums().threshold,
+        threshold=view.minimums.threshold,
     )

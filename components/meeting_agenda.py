@@ -12,7 +12,7 @@ from components.equity_charts import INDICATOR_SHORT_NAMES
 from components.follow_up import FOLLOW_UP_PAGE, create_action_link
 from components.meeting_charts import students_in
 from components.text import plain
-from data_access.equity_metrics import DISTRICT_ID
+from data_access.equity.metrics import DISTRICT_ID
 from data_access.meeting.rules import FIDELITY_INSTRUMENT, FIDELITY_SCALE
 from data_access.meeting.view import MeetingPicture
 from data_access.scope import Scope

@@ -226,7 +226,7 @@ def _legend_below(figure: go.Figure) -> go.Figure:
 def students_in(group_type: str, group: str) -> str:
     """A student group as a sentence names it: 'Black students', 'students with IEPs',
     'English learners', 'economically disadvantaged students'."""
-    from data_access.equity_metrics import GROUP_LABELS
+    from data_access.equity.metrics import GROUP_LABELS
 
     label = GROUP_LABELS.get((group_type, group), group)
     if group_type == "iep":

@@ -88,7 +88,7 @@ def run_init(url: str) -> int:
 
 def run_recount(url: str) -> int:
     from data_access.db import record_write, session_scope
-    from data_access.equity_summary import recount_equity_summary
+    from data_access.equity.summary import recount_equity_summary
     from data_access.store import init_store
 
     init_store(url)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, create_engine
 
 # Imported for its session events: every commit that changed student data rebuilds the equity summary.
-from data_access import equity_summary  # noqa: F401
+from data_access.equity import summary  # noqa: F401
 from data_access.models import AuditLog, DataVersion, StoreInfo, utc_now
 from data_access.settings import get_settings
 

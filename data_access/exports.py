@@ -31,7 +31,7 @@ def registered_exports() -> dict[str, Export]:
     from data_access.actions import export_actions
 
     exports["actions"] = Export("one row per follow-up action", export_actions)
-    from data_access.equity import build_equity_export
+    from data_access.equity.export import build_equity_export
 
     exports["equity"] = Export(
         "one row per school year, building (and DISTRICT), indicator and student group",

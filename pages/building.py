@@ -15,7 +15,7 @@ from components.fidelity_charts import trend_chart
 from components.page import building_from_link, current_scope, page_setup
 from components.text import plain, plain_html
 from data_access.actions import STATUS_LABELS, ActionFilters, list_actions
-from data_access.equity import current_minimums, get_equity
+from data_access.equity.queries import current_minimums, get_equity
 from data_access.fidelity.queries import (
     get_fidelity_buildings,
     get_scale_scores,

@@ -11,13 +11,9 @@ import pytest
 
 from data_access.__main__ import main
 from data_access.db import session_scope
-from data_access.equity import (
-    build_equity_export,
-    current_minimums,
-    get_cell_counts,
-    get_equity,
-)
-from data_access.equity_metrics import EXPORT_COLUMNS, compute_equity
+from data_access.equity.export import build_equity_export
+from data_access.equity.metrics import EXPORT_COLUMNS, compute_equity
+from data_access.equity.queries import current_minimums, get_cell_counts, get_equity
 from data_access.export_format import ExportOptions, format_export
 from data_access.models import Student
 from data_access.scope import DISTRICT, building_scope

@@ -11,8 +11,8 @@ import pytest
 
 from components.equity_charts import HEATMAP_GROUP_LABELS
 from data_access.db import session_scope
-from data_access.equity import get_equity
-from data_access.equity_metrics import GROUP_LABELS, Minimums
+from data_access.equity.metrics import GROUP_LABELS, Minimums
+from data_access.equity.queries import get_equity
 from data_access.scope import DISTRICT
 from tests.test_equity_page import NUMBER, true_counts, withheld_numbers
 from tests.utils.browser import CHROMIUM, CHROMIUM_ARGS, require_browser, running_app

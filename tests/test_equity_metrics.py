@@ -8,7 +8,7 @@ import math
 import pandas as pd
 import pytest
 
-from data_access.equity_metrics import (
+from data_access.equity.metrics import (
     CELL_COUNTS,
     DISTRICT_ID,
     EXPORT_COLUMNS,

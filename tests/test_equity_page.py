@@ -18,8 +18,8 @@ from components.equity_charts import (
     risk_ratio_heatmap,
 )
 from data_access.db import session_scope
-from data_access.equity import get_cell_counts, get_equity
-from data_access.equity_metrics import GROUP_LABELS, Minimums, count_groups, district_cells
+from data_access.equity.metrics import GROUP_LABELS, Minimums, count_groups, district_cells
+from data_access.equity.queries import get_cell_counts, get_equity
 from data_access.scope import DISTRICT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -204,7 +204,7 @@ def test_labels_describe_withheld_groups_without_their_numbers():
     assert labelled.loc["BL", "group_text"] == "50.0% (20 of 40 students)"
     assert labelled.loc["WH", "cell_text"] == ""
     # A withheld count never says which of the two reasons holds: telling them apart would narrow
-    # the counts around it (data_access/equity_disclosure.py).
+    # the counts around it (data_access/equity/disclosure.py).
     assert labelled.loc["WH", "group_text"] == (
         "withheld (fewer than 10 of 45 students had it, or to protect another group)"
     )

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import delete, select, text
 
 from data_access.db import get_engine, session_scope
-from data_access.equity_metrics import CELL_COUNTS, GROUP_COLUMNS
-from data_access.equity_summary import SUMMARY_COLUMNS, cell_counts_query
+from data_access.equity.metrics import CELL_COUNTS, GROUP_COLUMNS
+from data_access.equity.summary import SUMMARY_COLUMNS, cell_counts_query
 from data_access.imports.pipeline import import_files, remove_demo
 from data_access.imports.reading import collect_files
 from data_access.models import Discipline, EquityCellCount, Student

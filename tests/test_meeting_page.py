@@ -16,7 +16,7 @@ from components.follow_up import prefill_from_link
 from data_access.actions import ActionFilters, list_actions
 from data_access.db import session_scope
 from data_access.demo import DEMO_AS_OF
-from data_access.equity import get_equity
+from data_access.equity.queries import get_equity
 from data_access.fidelity.queries import get_fidelity_overview
 from data_access.models import Action, MeetingAttendance
 from data_access.scope import DISTRICT

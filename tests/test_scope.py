@@ -13,7 +13,8 @@ from sqlalchemy import select
 from data_access.actions import export_actions, get_action, list_actions, list_buildings
 from data_access.db import session_scope
 from data_access.demo import DEMO_AS_OF
-from data_access.equity import build_equity_export, get_equity
+from data_access.equity.export import build_equity_export
+from data_access.equity.queries import get_equity
 from data_access.export_format import ExportOptions
 from data_access.fidelity.export import build_fidelity_export
 from data_access.fidelity.queries import (

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from data_access.db import record_write, session_scope, set_store_info
 from data_access.demo.district import TABLE_MODELS, generate_district
-from data_access.equity_summary import EVERY_YEAR, years_changed
+from data_access.equity.summary import EVERY_YEAR, years_changed
 from data_access.settings import get_settings
 from data_access.store import init_store, store_is_empty
 

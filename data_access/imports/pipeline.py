@@ -22,7 +22,7 @@ from data_access.db import (
     session_scope,
     set_store_info,
 )
-from data_access.equity_summary import EVERY_YEAR, STUDENT_DATA_TABLES, years_changed
+from data_access.equity.summary import EVERY_YEAR, STUDENT_DATA_TABLES, years_changed
 from data_access.imports.checking import CheckedTable, KnownKeys, check_actions, check_table
 from data_access.imports.loading import TableCounts, load_table
 from data_access.imports.oneroster import ONEROSTER_FILES, is_oneroster_set, read_oneroster

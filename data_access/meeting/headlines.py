@@ -13,8 +13,8 @@ import pandas as pd
 from sqlmodel import Session
 
 from data_access.actions import ActionFilters, list_actions
-from data_access.equity import get_equity
-from data_access.equity_metrics import previous_school_year
+from data_access.equity.metrics import previous_school_year
+from data_access.equity.queries import get_equity
 from data_access.fidelity.queries import get_scale_scores
 from data_access.imports_common import school_year_of
 from data_access.meeting.queries import (

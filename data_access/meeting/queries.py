@@ -14,8 +14,8 @@ import pandas as pd
 from sqlalchemy import distinct, func, select
 from sqlmodel import Session
 
-from data_access.equity import list_equity_school_years
-from data_access.equity_metrics import previous_school_year
+from data_access.equity.metrics import previous_school_year
+from data_access.equity.queries import list_equity_school_years
 from data_access.imports_common import school_year_of
 from data_access.meeting.rules import OPEN_STATUSES, Comparison, month_before, statuses_on
 from data_access.models import (

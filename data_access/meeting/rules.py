@@ -16,7 +16,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from data_access.equity_metrics import DISTRICT_ID, count_consecutive_flags, previous_school_year
+from data_access.equity.metrics import DISTRICT_ID, count_consecutive_flags, previous_school_year
 from data_access.fidelity.scoring import latest_scale_scores
 from data_access.team import MeetingRef
 

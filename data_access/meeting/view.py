@@ -18,7 +18,7 @@ from datetime import date
 import pandas as pd
 from sqlmodel import Session
 
-from data_access.equity_metrics import DISTRICT_ID
+from data_access.equity.metrics import DISTRICT_ID
 from data_access.imports_common import school_year_of
 from data_access.meeting.headlines import (
     AreaReadings,

@@ -25,9 +25,9 @@ import numpy as np
 import pandas as pd
 from scipy.sparse import lil_matrix
 
-from data_access.equity_disclosure import PARTITIONS, SPLIT_BY_COMPARISON, TOO_FEW_STUDENTS
-from data_access.equity_disclosure import PROTECTS_ANOTHER as SIZE_PROTECTED
-from data_access.equity_metrics import DISTRICT_ID, NOT_REPORTED
+from data_access.equity.disclosure import PARTITIONS, SPLIT_BY_COMPARISON, TOO_FEW_STUDENTS
+from data_access.equity.disclosure import PROTECTS_ANOTHER as SIZE_PROTECTED
+from data_access.equity.metrics import DISTRICT_ID, NOT_REPORTED
 
 
 @dataclass(frozen=True)

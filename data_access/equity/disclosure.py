@@ -1,4 +1,4 @@
-"""The equity rows as they may be published: `disclosure` applied to every building's and the
+"""The equity rows as they may be published: `suppression` applied to every building's and the
 district's group sizes and counts of one school year, before any page, chart, brief or export sees
 them.
 
@@ -14,8 +14,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from data_access.disclosure import PROTECT, SHOWN, SMALL, Count, Table
-from data_access.equity_metrics import DISTRICT_ID, NOT_REPORTED, Minimums
+from data_access.equity.metrics import (
+    DISTRICT_ID,
+    NOT_REPORTED,
+    Minimums,
+    assess_groups,
+    count_groups,
+    district_cells,
+)
+from data_access.equity.suppression import PROTECT, SHOWN, SMALL, Count, Table
 from data_access.models import RACE_ETHNICITY, SEXES
 
 # Each partition of the students: its members add up to the building. A yes/no group's "N" member is
@@ -273,3 +280,14 @@ def _side_reasons(size: np.ndarray, events: np.ndarray) -> np.ndarray:
         [TOO_FEW_STUDENTS, PROTECTS_ANOTHER, COUNT_WITHHELD],
         None,
     ).astype(object)
+
+
+def publish_equity(cells: pd.DataFrame, minimums: Minimums) -> pd.DataFrame:
+    """The rows as they may be published: `compute_equity` over every building of the district
+    (`cells` must hold them all), then the disclosure-avoidance layer (`protect_equity`), which
+    withholds further counts so that no withheld one can be worked out from what is shown."""
+    district = district_cells(cells)
+    building_counts, district_counts = count_groups(cells), count_groups(district)
+    rows = assess_groups(building_counts, district_counts, minimums)
+    counts = pd.concat([building_counts, district_counts], ignore_index=True)
+    return protect_equity(rows, counts, minimums)

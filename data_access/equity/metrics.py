@@ -1,6 +1,6 @@
 """Equity arithmetic over count tables: groups, risks, risk ratios, suppression and flags.
 
-Pure functions over DataFrames, apart from the queries that feed them (`data_access/equity.py`), so
+Pure functions over DataFrames, apart from the queries that feed them (`data_access/equity/queries.py`), so
 every rule of the data contract's `equity` table is tested with hand-computed numbers.
 
 The input is a *cell table*: one row per building (or the district) and demographic cell (race and
@@ -274,19 +274,6 @@ def compute_equity(
     district = district_cells(cells) if district is None else district
     building_counts, district_counts = count_groups(cells), count_groups(district)
     return assess_groups(building_counts, district_counts, minimums)
-
-
-def publish_equity(cells: pd.DataFrame, minimums: Minimums) -> pd.DataFrame:
-    """The rows as they may be published: `compute_equity` over every building of the district
-    (`cells` must hold them all), then the disclosure-avoidance layer (`equity_disclosure`), which
-    withholds further counts so that no withheld one can be worked out from what is shown."""
-    from data_access.equity_disclosure import protect_equity
-
-    district = district_cells(cells)
-    building_counts, district_counts = count_groups(cells), count_groups(district)
-    rows = assess_groups(building_counts, district_counts, minimums)
-    counts = pd.concat([building_counts, district_counts], ignore_index=True)
-    return protect_equity(rows, counts, minimums)
 
 
 def previous_school_year(school_year: str) -> str:

@@ -32,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from data_access.equity_metrics import CELL_COUNTS, CHRONIC_ABSENCE_MIN_DAYS, GROUP_COLUMNS
+from data_access.equity.metrics import CELL_COUNTS, CHRONIC_ABSENCE_MIN_DAYS, GROUP_COLUMNS
 from data_access.models import Attendance, Discipline, EquityCellCount, Student, Support
 
 STUDENT_DATA = (Student, Attendance, Discipline, Support)
