@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from components.this_run import data_version
-from data_access.db import session_scope
+from data_access.db import KNOWN_VERSION, session_scope
 from data_access.settings import get_settings
 
 T = TypeVar("T")
@@ -55,6 +55,7 @@ def _cached(
     _query: Callable[..., Any], name: str, url: str, version: int, arguments: dict[str, Any]
 ) -> Any:
     with session_scope(url) as session:
+        session.info[KNOWN_VERSION] = version  # what this result will be cached under
         return _query(session, **arguments)
 
 

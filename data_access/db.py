@@ -190,6 +190,16 @@ def get_data_version(session: Session) -> int:
     return session.execute(select(DataVersion.version).where(DataVersion.id == 1)).scalar_one()
 
 
+KNOWN_VERSION = "data_version"  # session.info key: the version a cached read is being made for
+
+
+def known_data_version(session: Session) -> int:
+    """The data version this session reads for: the one the cache keyed the read by (it read it
+    once for the whole page run), else the store's own."""
+    known = session.info.get(KNOWN_VERSION)
+    return known if known is not None else get_data_version(session)
+
+
 def get_store_info(session: Session) -> dict[str, str]:
     return {key: value for key, value in session.execute(select(StoreInfo.key, StoreInfo.value))}
 

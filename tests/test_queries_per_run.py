@@ -64,5 +64,5 @@ def test_the_equity_page_reads_the_store_six_times_cold_and_once_warm(monkeypatc
 
     assert not app.exception, [error.value for error in app.exception]
     assert [title.value for title in app.title] == heading  # the same page, shown again
-    assert len(cold) <= 6, cold
+    assert len(cold) <= 6, "\n".join(cold)
     assert warm == ["SELECT data_version.version FROM data_version WHERE data_version.id = ?"]

@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from data_access.db import get_data_version
+from data_access.db import known_data_version
 from data_access.equity.disclosure import publish_equity
 from data_access.equity.metrics import (
     CELL_COUNTS,
@@ -131,7 +131,7 @@ def _published_years(session: Session, *, school_years: Sequence[str]) -> dict[s
     must show nothing either alone does not). So it is worked out once per store, data version, school
     year and minimums in this process, whoever asks first; callers only ever get filtered copies."""
     minimums = current_minimums()
-    store, version = str(session.get_bind().url), get_data_version(session)
+    store, version = str(session.get_bind().url), known_data_version(session)
     published = {}
     for school_year in school_years:
         rows = _PUBLISHED.get((store, version, school_year, minimums))
