@@ -33,14 +33,16 @@ from data_access.models import Action, ActionUpdate
 from data_access.scope import DISTRICT, Scope, building_scope
 from data_access.settings import get_settings
 from data_access.staff_support import get_staffing, get_supervision_coverage, list_buildings
-from data_access.team import (
-    HEALTHY_ATTENDANCE,
+from data_access.team.queries import (
     MeetingRef,
-    count_by_category,
     get_meeting_on,
     get_previous_meeting,
     get_team_members,
     list_meetings,
+)
+from data_access.team.rules import (
+    HEALTHY_ATTENDANCE,
+    count_by_category,
     meeting_health,
     missing_categories,
 )

@@ -21,26 +21,30 @@ from data_access.db import session_scope
 from data_access.fidelity import get_instrument_items
 from data_access.imports_common import school_year_of
 from data_access.staff_support import default_as_of
-from data_access.team import (
-    CADENCE_DAYS,
-    HEALTHY_ATTENDANCE,
-    SELF_CHECK_INSTRUMENT,
-    TEAM_CATEGORY_LABELS,
-    MeetingForbidden,
-    MeetingInvalid,
-    MemberEntry,
-    SelfCheckEntry,
-    count_by_category,
+from data_access.team.queries import (
     get_marginalized_counts,
     get_meeting_attendance,
-    get_member_entry,
     get_self_check_items,
     get_self_check_scores,
     get_team_members,
     list_all_members,
     list_meetings,
+)
+from data_access.team.rules import (
+    CADENCE_DAYS,
+    HEALTHY_ATTENDANCE,
+    SELF_CHECK_INSTRUMENT,
+    TEAM_CATEGORY_LABELS,
+    count_by_category,
     meeting_health,
     missing_categories,
+)
+from data_access.team.writes import (
+    MeetingForbidden,
+    MeetingInvalid,
+    MemberEntry,
+    SelfCheckEntry,
+    get_member_entry,
     save_self_check,
     save_team_member,
 )
