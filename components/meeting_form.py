@@ -11,16 +11,9 @@ import streamlit as st
 from components.cache import load
 from components.text import plain
 from data_access.db import session_scope
-from data_access.team import (
-    TEAM_CATEGORY_LABELS,
-    MeetingEntry,
-    MeetingForbidden,
-    MeetingInvalid,
-    get_meeting_attendance,
-    get_meeting_on,
-    get_team_members,
-    record_meeting,
-)
+from data_access.team.queries import get_meeting_attendance, get_meeting_on, get_team_members
+from data_access.team.rules import TEAM_CATEGORY_LABELS
+from data_access.team.writes import MeetingEntry, MeetingForbidden, MeetingInvalid, record_meeting
 from data_access.users import UserAccess
 
 

@@ -3,8 +3,6 @@
 Shareable as `?building=ID`. Offers only the buildings the person may see; a link to any other
 building shows nothing of it."""
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
@@ -14,20 +12,12 @@ from components.equity_charts import FLAG_NAMES, INDICATOR_SHORT_NAMES, label_eq
 from components.fidelity_charts import trend_chart
 from components.page import building_from_link, current_scope, page_setup
 from components.text import plain, plain_html
-from data_access.actions import STATUS_LABELS, ActionFilters, list_actions
-from data_access.equity.queries import current_minimums, get_equity
-from data_access.fidelity.queries import (
-    get_fidelity_buildings,
-    get_scale_scores,
-    list_scored_instruments,
-)
-from data_access.imports_common import school_year_of
-from data_access.scope import building_scope
-from data_access.staff_support import (
-    default_as_of,
-    get_staffing,
-    get_supervision_coverage,
-    staff_working_in,
+from data_access.actions import STATUS_LABELS
+from data_access.building_view import (
+    STAFFING_ROLES,
+    building_as_of,
+    get_building_choices,
+    get_building_view,
 )
 
 ROLE_NAMES = {
@@ -36,11 +26,12 @@ ROLE_NAMES = {
     "social_worker": "Social worker",
     "nurse": "Nurse",
 }
+assert tuple(ROLE_NAMES) == STAFFING_ROLES
 
 status = page_setup("Building")
 print_friendly()
 scope = current_scope()
-buildings = load(get_fidelity_buildings, scope=scope)
+buildings = load(get_building_choices, scope=scope)
 if buildings.empty:
     st.info(
         "Your access covers no single building: building pages are for district leaders and each "
@@ -61,45 +52,28 @@ building_id = st.selectbox(
 )
 st.query_params["building"] = building_id  # the address bar now shares this building's page
 name = names[building_id]
-only_here = building_scope({building_id})
-as_of = default_as_of(status) if status.as_of else date.today()
-school_year = school_year_of(as_of)
+view = load(get_building_view, scope=scope, building_id=building_id, as_of=building_as_of(status))
+as_of, school_year = view.as_of, view.school_year
 st.header(plain(name), anchor=False)  # no link made of a name
 st.caption(f"As of {as_of:%-d %B %Y}, school year {school_year}. Print with your browser (Ctrl+P).")
 
-# --- Follow-up actions --------------------------------------------------------------------------
-actions = load(
-    list_actions,
-    scope=only_here,
-    as_of=as_of,
-    filters=ActionFilters(building_ids=(building_id,), statuses=("open", "in_progress")),
-)
+actions, flags = view.actions, view.equity_flags
 first, second, third, fourth = st.columns(4)
 first.metric("Open follow-up actions", f"{len(actions):,}")
 second.metric(f"Overdue on {as_of:%-d %b}", f"{int(actions['overdue'].sum()):,}")
-
-# --- Equity -------------------------------------------------------------------------------------
-equity = load(get_equity, school_year=school_year, scope=only_here)
-flags = equity[(equity["building_id"] == building_id) & equity["flag"].notna()]
 third.metric(f"Equity flags, {school_year}", f"{len(flags):,}")
-
-# --- Staff support ------------------------------------------------------------------------------
-coverage = load(get_supervision_coverage, as_of=as_of, scope=only_here)
-here = coverage.by_building[coverage.by_building["building_id"] == building_id]
 covered = (
-    f"{int(here['covered'].iloc[0])} of {int(here['staff'].iloc[0])}" if not here.empty else "none"
+    f"{view.staff_supervised} of {view.staff_counted}" if view.staff_counted is not None else "none"
 )
 fourth.metric("Support staff supervised (42 days)", covered)
 
 fidelity_column, staff_column = st.columns(2, gap="large")
 with fidelity_column:
     st.subheader("Implementation fidelity")
-    instruments = load(list_scored_instruments, scope=only_here)
-    if not instruments:
+    if not view.fidelity:
         st.caption("No fidelity scores for this building yet.")
-    for instrument in instruments:
-        scores = load(get_scale_scores, scope=only_here, instrument=instrument)
-        latest = scores.sort_values("administered_on").groupby("scale", sort=False).tail(1)
+    for fidelity in view.fidelity:
+        instrument, scores, latest = fidelity.instrument, fidelity.scores, fidelity.latest
         show_table(
             pd.DataFrame(
                 {
@@ -134,7 +108,7 @@ with fidelity_column:
 
 with staff_column:
     st.subheader("Staff support")
-    staff = staff_working_in(coverage.staff, building_id)
+    staff = view.staff
     gaps = staff[~staff["covered"]]
     if staff.empty:
         st.caption("No support staff assigned this school year.")
@@ -153,8 +127,7 @@ with staff_column:
             ),
             download="building-supervision-gaps",
         )
-    staffing = load(get_staffing, school_year=school_year, scope=only_here)
-    ratios = staffing[(staffing["building_id"] == building_id) & staffing["role"].isin(ROLE_NAMES)]
+    ratios = view.staffing
     show_table(
         pd.DataFrame(
             {
@@ -183,7 +156,7 @@ if flags.empty:
         "not calculated)."
     )
 else:
-    described = label_equity_rows(flags, current_minimums())
+    described = label_equity_rows(flags, view.minimums)
     show_table(
         pd.DataFrame(
             {

@@ -32,7 +32,7 @@ from data_access.permissions import (
     reach_of,
 )
 from data_access.supervision_schedule import mark_supervision, schedule_supervision
-from data_access.team import (
+from data_access.team.writes import (
     MeetingEntry,
     MemberEntry,
     SelfCheckEntry,

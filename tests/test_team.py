@@ -11,20 +11,20 @@ from sqlalchemy import func, select
 
 from data_access.db import get_data_version, session_scope
 from data_access.models import AuditLog, Meeting, MeetingAttendance, TeamSelfCheck
-from data_access.team import (
-    MeetingEntry,
-    MeetingForbidden,
-    MeetingInvalid,
-    SelfCheckEntry,
-    count_by_category,
+from data_access.team.queries import (
     get_marginalized_counts,
     get_meeting_attendance,
     get_self_check_items,
     get_self_check_scores,
     get_team_members,
     list_meetings,
-    meeting_health,
-    missing_categories,
+)
+from data_access.team.rules import count_by_category, meeting_health, missing_categories
+from data_access.team.writes import (
+    MeetingEntry,
+    MeetingForbidden,
+    MeetingInvalid,
+    SelfCheckEntry,
     record_meeting,
     save_self_check,
 )
@@ -346,7 +346,7 @@ def test_saving_a_self_check_checks_scores_and_dates_and_replaces_only_when_aske
 
 
 def test_adding_and_changing_a_member_is_checked_and_audited_without_the_answer(store_url):
-    from data_access.team import MemberEntry, get_member_entry, save_team_member
+    from data_access.team.writes import MemberEntry, get_member_entry, save_team_member
 
     with session_scope(store_url) as session:  # ids clear of the database's own sequence
         add_team_member(session, 101, "administrator", from_marginalized_group=True)

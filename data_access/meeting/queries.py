@@ -36,7 +36,7 @@ from data_access.models import (
 )
 from data_access.scope import Scope
 from data_access.settings import get_settings
-from data_access.team import get_meeting_on, get_previous_meeting
+from data_access.team.queries import get_meeting_on, get_previous_meeting
 
 # --- The meeting's comparison, overdue then, equity years -------------------------------------------
 

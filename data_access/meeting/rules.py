@@ -18,7 +18,7 @@ import pandas as pd
 
 from data_access.equity.metrics import DISTRICT_ID, count_consecutive_flags, previous_school_year
 from data_access.fidelity.scoring import latest_scale_scores
-from data_access.team import MeetingRef
+from data_access.team.queries import MeetingRef
 
 FIDELITY_INSTRUMENT = "TFI-2.1"
 FIDELITY_SCALE = "Tier 1"

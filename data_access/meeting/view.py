@@ -51,13 +51,8 @@ from data_access.scope import DISTRICT, Scope, building_scope
 from data_access.staff_support import (
     get_staffing,
 )
-from data_access.team import (
-    count_by_category,
-    get_team_members,
-    list_meetings,
-    meeting_health,
-    missing_categories,
-)
+from data_access.team.queries import get_team_members, list_meetings
+from data_access.team.rules import count_by_category, meeting_health, missing_categories
 
 # --- A building's brief ------------------------------------------------------------------------
 

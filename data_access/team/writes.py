@@ -1,266 +1,32 @@
-"""The district leadership team itself: who sits at the table (by category), how often it meets and
-who attends, recording a meeting, and the team's own shared-leadership self-check.
-
-Counting happens in SQL; the arithmetic over the counted rows (attendance shares, days between
-meetings, the self-check's percent) lives in pure functions here, tested with hand-computed numbers.
-Whether a member belongs to a historically marginalised group is self-reported and optional, and only
-ever leaves this module as counts: no function returns it next to a name.
-"""
+"""Writes of the leadership team: recording a meeting, the team's self-check and its members. Each
+takes `editor: UserAccess`, is checked with `check_write` (district admins and leaders only), runs in
+the caller's transaction and leaves an audit record; the entries are what the forms hold."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-import pandas as pd
-from sqlalchemy import and_, case, delete, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
 from data_access.db import record_write
-from data_access.fidelity.queries import get_instrument_items, get_instrument_scales
-from data_access.fidelity.scoring import rank_items, score_scales
-from data_access.imports_common import school_year_of
+from data_access.fidelity.queries import get_instrument_items
 from data_access.models import (
     TEAM_CATEGORIES,
-    Action,
-    InstrumentItem,
     Meeting,
     MeetingAttendance,
     TeamMember,
     TeamSelfCheck,
 )
 from data_access.permissions import WriteForbidden, check_write
+from data_access.team.queries import active_on, get_meeting_on
+from data_access.team.rules import SELF_CHECK_INSTRUMENT
 from data_access.users import UserAccess
 
-# The six kinds of member seed 002 asks for, in its order, as the team says them.
-TEAM_CATEGORY_LABELS = {
-    "administrator": "Administrators",
-    "educator": "Educators",
-    "family_learner": "Families and learners",
-    "community": "Community members",
-    "pupil_services": "Pupil service providers",
-    "school_board": "School board",
-}
-assert tuple(TEAM_CATEGORY_LABELS) == TEAM_CATEGORIES
-HEALTHY_ATTENDANCE = 0.75  # a TIPS meeting is healthy when at least 75% of members attend
-CADENCE_DAYS = 35  # the team meets monthly; a longer gap inside a school year is flagged
-SELF_CHECK_INSTRUMENT = "SHARED-LEADERSHIP"
 MAX_DECISIONS = 20_000  # characters of decisions a meeting record holds
-
-
-def _active_on(day: date):
-    """Members on the team that day: joined on or before it (or no date) and not yet left."""
-    return and_(
-        or_(TeamMember.joined_on.is_(None), TeamMember.joined_on <= day),
-        or_(TeamMember.left_on.is_(None), TeamMember.left_on >= day),
-    )
-
-
-# --- Members ----------------------------------------------------------------------------------------
-
-
-def get_team_members(session: Session, *, on: date) -> pd.DataFrame:
-    """The members on the team on a date: member_id, name, category, role_title, joined_on; by
-    category (seed order) then name. Never the self-reported group membership."""
-    rows = session.execute(
-        select(
-            TeamMember.member_id,
-            TeamMember.name,
-            TeamMember.category,
-            TeamMember.role_title,
-            TeamMember.joined_on,
-        ).where(_active_on(on))
-    ).all()
-    frame = pd.DataFrame(rows, columns=["member_id", "name", "category", "role_title", "joined_on"])
-    order = {category: i for i, category in enumerate(TEAM_CATEGORIES)}
-    frame = frame.assign(_order=frame["category"].map(order))
-    return frame.sort_values(["_order", "name"], ignore_index=True).drop(columns="_order")
-
-
-def count_by_category(members: pd.DataFrame) -> pd.DataFrame:
-    """Every one of the six categories with its number of members (0 included): category, label,
-    members. `members` has a `category` column, one row per member."""
-    counts = members["category"].value_counts() if len(members) else pd.Series(dtype=int)
-    return pd.DataFrame(
-        {
-            "category": list(TEAM_CATEGORY_LABELS),
-            "label": list(TEAM_CATEGORY_LABELS.values()),
-            "members": [int(counts.get(category, 0)) for category in TEAM_CATEGORY_LABELS],
-        }
-    )
-
-
-def missing_categories(composition: pd.DataFrame) -> list[str]:
-    """The labels of the categories nobody on the team represents (from `count_by_category`)."""
-    return composition.loc[composition["members"] == 0, "label"].tolist()
-
-
-@dataclass(frozen=True)
-class MarginalizedCounts:
-    """How current members answered "are you from a group historically marginalised by schools?"
-    (self-reported, optional). Counts only, never who."""
-
-    yes: int
-    no: int
-    not_said: int
-
-    @property
-    def members(self) -> int:
-        return self.yes + self.no + self.not_said
-
-
-def get_marginalized_counts(session: Session, *, on: date) -> MarginalizedCounts:
-    flag = TeamMember.from_marginalized_group
-    yes, no, not_said = session.execute(
-        select(
-            func.coalesce(func.sum(case((flag.is_(True), 1), else_=0)), 0),
-            func.coalesce(func.sum(case((flag.is_(False), 1), else_=0)), 0),
-            func.coalesce(func.sum(case((flag.is_(None), 1), else_=0)), 0),
-        ).where(_active_on(on))
-    ).one()
-    return MarginalizedCounts(yes=int(yes), no=int(no), not_said=int(not_said))
-
-
-# --- Meetings ---------------------------------------------------------------------------------------
-
-MEETING_COLUMNS = [
-    "meeting_id",
-    "held_on",
-    "facilitator",
-    "minute_taker",
-    "members",
-    "attended",
-    "decisions",
-    "actions_decided",
-    "actions_open",
-]
-
-
-def list_meetings(session: Session, *, until: date | None = None) -> pd.DataFrame:
-    """The district team's meetings (held on or before `until` when given), oldest first: who
-    facilitated and took minutes, how many members were on the team (the attendance record) and
-    how many attended, the decisions, and the follow-up actions decided there (and still open)."""
-    facilitator, minute_taker = aliased(TeamMember), aliased(TeamMember)
-    attendance = (
-        select(
-            MeetingAttendance.meeting_id,
-            func.count().label("members"),
-            func.sum(case((MeetingAttendance.attended.is_(True), 1), else_=0)).label("attended"),
-        )
-        .group_by(MeetingAttendance.meeting_id)
-        .subquery()
-    )
-    actions = (
-        select(
-            Action.meeting_id,
-            func.count().label("decided"),
-            func.sum(case((Action.status.in_(("open", "in_progress")), 1), else_=0)).label("open"),
-        )
-        .where(Action.meeting_id.is_not(None))
-        .group_by(Action.meeting_id)
-        .subquery()
-    )
-    statement = (
-        select(
-            Meeting.meeting_id,
-            Meeting.held_on,
-            facilitator.name,
-            minute_taker.name,
-            func.coalesce(attendance.c.members, 0),
-            func.coalesce(attendance.c.attended, 0),
-            Meeting.decisions,
-            func.coalesce(actions.c.decided, 0),
-            func.coalesce(actions.c.open, 0),
-        )
-        .outerjoin(facilitator, facilitator.member_id == Meeting.facilitator_id)
-        .outerjoin(minute_taker, minute_taker.member_id == Meeting.minute_taker_id)
-        .outerjoin(attendance, attendance.c.meeting_id == Meeting.meeting_id)
-        .outerjoin(actions, actions.c.meeting_id == Meeting.meeting_id)
-        .where(Meeting.building_id.is_(None))
-        .order_by(Meeting.held_on, Meeting.meeting_id)
-    )
-    if until is not None:
-        statement = statement.where(Meeting.held_on <= until)
-    frame = pd.DataFrame(session.execute(statement).all(), columns=MEETING_COLUMNS)
-    for column in ("members", "attended", "actions_decided", "actions_open"):
-        frame[column] = frame[column].astype(int)
-    return frame
-
-
-def meeting_health(
-    meetings: pd.DataFrame,
-    *,
-    healthy_attendance: float = HEALTHY_ATTENDANCE,
-    cadence_days: int = CADENCE_DAYS,
-) -> pd.DataFrame:
-    """Adds to each meeting (`held_on`, `members`, `attended`): `attendance_share` (0-1, missing
-    when no one was recorded), `low_attendance` (below the healthy share), `school_year`,
-    `days_since_previous` (the previous meeting of the same school year; missing for the first of a
-    year: the summer break is not a gap) and `long_gap` (more than `cadence_days`)."""
-    frame = meetings.sort_values("held_on", ignore_index=True).copy()
-    frame["attendance_share"] = frame["attended"] / frame["members"].where(frame["members"] > 0)
-    frame["low_attendance"] = frame["attendance_share"].lt(healthy_attendance).fillna(False)
-    frame["school_year"] = [school_year_of(day) for day in frame["held_on"]]
-    previous = frame.groupby("school_year")["held_on"].shift(1)
-    frame["days_since_previous"] = pd.Series(
-        [
-            None if pd.isna(before) else (day - before).days
-            for day, before in zip(frame["held_on"], previous, strict=True)
-        ],
-        index=frame.index,
-        dtype="Int64",
-    )
-    frame["long_gap"] = frame["days_since_previous"].gt(cadence_days).fillna(False).astype(bool)
-    return frame
-
-
-@dataclass(frozen=True)
-class MeetingRef:
-    meeting_id: int
-    held_on: date
-
-
-def get_previous_meeting(session: Session, *, before: date) -> MeetingRef | None:
-    """The district team's most recent meeting before a date (the one "what changed" compares with)."""
-    row = session.execute(
-        select(Meeting.meeting_id, Meeting.held_on)
-        .where(Meeting.held_on < before, Meeting.building_id.is_(None))
-        .order_by(Meeting.held_on.desc(), Meeting.meeting_id.desc())
-        .limit(1)
-    ).first()
-    return MeetingRef(meeting_id=row[0], held_on=row[1]) if row else None
-
-
-def get_meeting_on(session: Session, *, day: date) -> MeetingRef | None:
-    """The district team's meeting recorded for a date, if any."""
-    meeting_id = session.execute(
-        select(Meeting.meeting_id)
-        .where(Meeting.held_on == day, Meeting.building_id.is_(None))
-        .order_by(Meeting.meeting_id)
-        .limit(1)
-    ).scalar_one_or_none()
-    return MeetingRef(meeting_id=meeting_id, held_on=day) if meeting_id is not None else None
-
-
-def get_meeting_attendance(session: Session, *, meeting_id: int) -> pd.DataFrame:
-    """Who was expected at a meeting and whether they came: member_id, name, category, attended."""
-    rows = session.execute(
-        select(
-            MeetingAttendance.member_id,
-            TeamMember.name,
-            TeamMember.category,
-            MeetingAttendance.attended,
-        )
-        .join(TeamMember, TeamMember.member_id == MeetingAttendance.member_id)
-        .where(MeetingAttendance.meeting_id == meeting_id)
-        .order_by(TeamMember.name)
-    ).all()
-    return pd.DataFrame(rows, columns=["member_id", "name", "category", "attended"])
-
-
-# --- Recording a meeting ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -300,7 +66,7 @@ def check_meeting(
         problems["held_on"] = (
             f"{day:%-d %B %Y} is in the future: record a meeting once it has been held."
         )
-    expected = set(session.execute(select(TeamMember.member_id).where(_active_on(day))).scalars())
+    expected = set(session.execute(select(TeamMember.member_id).where(active_on(day))).scalars())
     if not expected:
         problems["attended"] = f"Nobody was on the team on {day:%-d %B %Y}: add the members first."
     elif not entry.attended:
@@ -361,9 +127,7 @@ def record_meeting(
     if problems:
         raise MeetingInvalid(problems)
     day: date = entry.held_on  # type: ignore[assignment]  # checked above
-    expected = sorted(
-        session.execute(select(TeamMember.member_id).where(_active_on(day))).scalars()
-    )
+    expected = sorted(session.execute(select(TeamMember.member_id).where(active_on(day))).scalars())
     existing = get_meeting_on(session, day=day)
     before = None if existing is None else _meeting_record(session, existing.meeting_id)
     decisions = (entry.decisions or "").strip()
@@ -409,76 +173,6 @@ def record_meeting(
         },
     )
     return meeting_id
-
-
-# --- The team's self-check --------------------------------------------------------------------------
-
-TEAM_ID = "district team"  # stands in for a building in the shared scoring functions
-
-SELF_CHECK_COLUMNS = [
-    "instrument",
-    "administered_on",
-    "scale",
-    "items_scored",
-    "items_total",
-    "points",
-    "possible",
-    "percent",
-    "criterion_pct",
-    "meets_criterion",
-    "complete",
-]
-
-
-def get_self_check_scores(
-    session: Session, *, instrument: str = SELF_CHECK_INSTRUMENT
-) -> pd.DataFrame:
-    """The team's self-check score per administration and scale, oldest first, scored exactly as
-    fidelity scales are (points / possible x 100; complete only when every item is scored)."""
-    rows = session.execute(
-        select(
-            TeamSelfCheck.instrument,
-            TeamSelfCheck.administered_on,
-            InstrumentItem.scale,
-            func.count().label("items_scored"),
-            func.sum(TeamSelfCheck.score).label("points"),
-        )
-        .join(
-            InstrumentItem,
-            and_(
-                InstrumentItem.instrument == TeamSelfCheck.instrument,
-                InstrumentItem.item_id == TeamSelfCheck.item_id,
-            ),
-        )
-        .where(TeamSelfCheck.instrument == instrument)
-        .group_by(TeamSelfCheck.instrument, TeamSelfCheck.administered_on, InstrumentItem.scale)
-    ).all()
-    scored = pd.DataFrame(
-        rows, columns=["instrument", "administered_on", "scale", "items_scored", "points"]
-    )
-    if scored.empty:
-        return pd.DataFrame(columns=SELF_CHECK_COLUMNS)
-    scored.insert(0, "building_id", TEAM_ID)
-    scores = score_scales(scored, get_instrument_scales(session, instrument=instrument))
-    return scores.drop(columns="building_id")[SELF_CHECK_COLUMNS].reset_index(drop=True)
-
-
-def get_self_check_items(
-    session: Session, *, administered_on: date, instrument: str = SELF_CHECK_INSTRUMENT
-) -> pd.DataFrame:
-    """Every item of one administration with its score, lowest first (unscored last): the items the
-    team would plan on."""
-    items = get_instrument_items(session, instrument=instrument)
-    scores = dict(
-        session.execute(
-            select(TeamSelfCheck.item_id, TeamSelfCheck.score).where(
-                TeamSelfCheck.instrument == instrument,
-                TeamSelfCheck.administered_on == administered_on,
-            )
-        ).all()
-    )
-    items["score"] = pd.array([scores.get(item) for item in items["item_id"]], dtype="Int64")
-    return rank_items(items)
 
 
 @dataclass(frozen=True)
@@ -577,8 +271,6 @@ def save_self_check(
     return len(scored)
 
 
-# --- Keeping the member list ------------------------------------------------------------------------
-
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 SELF_REPORTED = "from_marginalized_group"  # never leaves this module next to a name, nor in the log
 
@@ -595,16 +287,6 @@ class MemberEntry:
     from_marginalized_group: bool | None = None  # self-reported; None: prefers not to say
     joined_on: date | None = None
     left_on: date | None = None
-
-
-def list_all_members(session: Session) -> pd.DataFrame:
-    """Every member ever on the team (for the form's picker): member_id, name, category, left_on."""
-    rows = session.execute(
-        select(
-            TeamMember.member_id, TeamMember.name, TeamMember.category, TeamMember.left_on
-        ).order_by(TeamMember.name, TeamMember.member_id)
-    ).all()
-    return pd.DataFrame(rows, columns=["member_id", "name", "category", "left_on"])
 
 
 def get_member_entry(session: Session, *, member_id: int) -> MemberEntry | None:
@@ -625,8 +307,6 @@ def get_member_entry(session: Session, *, member_id: int) -> MemberEntry | None:
 
 
 def check_member(session: Session, *, entry: MemberEntry) -> dict[str, str]:
-    import re
-
     problems: dict[str, str] = {}
     name = (entry.name or "").strip()
     if not name:

@@ -1,0 +1,116 @@
+"""Everything the Building page shows for one building, read in one go: `get_building_view`, which
+the page loads once per building through the cache, and the buildings it may offer. The page reads
+several areas; their reads are imported here, and only here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlmodel import Session
+
+from data_access.actions import OPEN_STATUSES, ActionFilters, list_actions
+from data_access.equity.metrics import Minimums
+from data_access.equity.queries import current_minimums, get_equity
+from data_access.fidelity.queries import (
+    get_fidelity_buildings,
+    get_scale_scores,
+    list_scored_instruments,
+)
+from data_access.imports_common import school_year_of
+from data_access.scope import Scope, building_scope
+from data_access.staff_support import (
+    default_as_of,
+    get_staffing,
+    get_supervision_coverage,
+    staff_working_in,
+)
+from data_access.store import StoreStatus
+
+# The pupil-service roles whose staffing ratios a building page shows, in its order.
+STAFFING_ROLES = ("counselor", "psychologist", "social_worker", "nurse")
+
+
+def building_as_of(status: StoreStatus) -> date:
+    """The date a building page is seen as of: the demo's own "today" for a demo store, else today."""
+    return default_as_of(status) if status.as_of else date.today()
+
+
+def get_building_choices(session: Session, *, scope: Scope) -> pd.DataFrame:
+    """The buildings the page may offer (those in scope): building_id, name, level, by name."""
+    return get_fidelity_buildings(session, scope=scope)
+
+
+@dataclass(frozen=True)
+class BuildingFidelity:
+    """One instrument's scores for the building: every administration, and each scale's latest."""
+
+    instrument: str
+    scores: pd.DataFrame
+    latest: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class BuildingView:
+    """One building as of a date: its open follow-up actions, its published equity flags of the
+    school year (and the minimums they were published under), supervision coverage of its support
+    staff, its staffing ratios, and its fidelity scores per instrument."""
+
+    building_id: str
+    as_of: date
+    school_year: str
+    actions: pd.DataFrame  # open or in progress, with `overdue`
+    equity_flags: pd.DataFrame  # the building's rows with a flag
+    minimums: Minimums
+    staff: pd.DataFrame  # support staff working here, with `covered`
+    staff_supervised: int | None  # staff supervised in the window; None when nobody is counted
+    staff_counted: int | None
+    staffing: pd.DataFrame  # the STAFFING_ROLES rows of the building
+    fidelity: tuple[BuildingFidelity, ...]
+
+
+def get_building_view(
+    session: Session, *, scope: Scope, building_id: str, as_of: date
+) -> BuildingView:
+    """Only for a building in `scope`; every read is then narrowed to that one building."""
+    if not scope.allows(building_id):
+        raise PermissionError(f"{building_id} is not in {scope.label}")
+    only_here = building_scope({building_id})
+    school_year = school_year_of(as_of)
+
+    actions = list_actions(
+        session,
+        scope=only_here,
+        as_of=as_of,
+        filters=ActionFilters(building_ids=(building_id,), statuses=OPEN_STATUSES),
+    )
+
+    equity = get_equity(session, school_year=school_year, scope=only_here)
+    flags = equity[(equity["building_id"] == building_id) & equity["flag"].notna()]
+
+    coverage = get_supervision_coverage(session, as_of=as_of, scope=only_here)
+    here = coverage.by_building[coverage.by_building["building_id"] == building_id]
+    staffing = get_staffing(session, school_year=school_year, scope=only_here)
+
+    fidelity = []
+    for instrument in list_scored_instruments(session, scope=only_here):
+        scores = get_scale_scores(session, scope=only_here, instrument=instrument)
+        latest = scores.sort_values("administered_on").groupby("scale", sort=False).tail(1)
+        fidelity.append(BuildingFidelity(instrument=instrument, scores=scores, latest=latest))
+
+    return BuildingView(
+        building_id=building_id,
+        as_of=as_of,
+        school_year=school_year,
+        actions=actions,
+        equity_flags=flags,
+        minimums=current_minimums(),
+        staff=staff_working_in(coverage.staff, building_id),
+        staff_supervised=None if here.empty else int(here["covered"].iloc[0]),
+        staff_counted=None if here.empty else int(here["staff"].iloc[0]),
+        staffing=staffing[
+            (staffing["building_id"] == building_id) & staffing["role"].isin(STAFFING_ROLES)
+        ],
+        fidelity=tuple(fidelity),
+    )
