@@ -9,13 +9,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from components.text import plain
-from data_access.actions import (
+from components.follow_up_labels import (
     FIDELITY_CHECK_LABELS,
     OUTCOME_CHECK_LABELS,
     SOURCE_LABELS,
     STATUS_LABELS,
 )
+from components.text import plain
 from data_access.users import UserAccess
 from data_access.validation import latest_due_date
 

@@ -22,7 +22,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlmodel import Session
 
-from data_access.actions import ActionFilters, list_actions
+from data_access.actions.queries import ActionFilters, list_actions
 from data_access.db import once_per_session
 from data_access.equity import get_equity, list_equity_school_years
 from data_access.equity_metrics import DISTRICT_ID, count_consecutive_flags, previous_school_year

@@ -12,9 +12,10 @@ from components.cache import load
 from components.display import print_friendly, show_chart, show_table
 from components.equity_charts import FLAG_NAMES, INDICATOR_SHORT_NAMES, label_equity_rows
 from components.fidelity_charts import trend_chart
+from components.follow_up_labels import STATUS_LABELS
 from components.page import building_from_link, current_scope, page_setup
 from components.text import plain, plain_html
-from data_access.actions import STATUS_LABELS, ActionFilters, list_actions
+from data_access.actions.queries import ActionFilters, list_actions
 from data_access.equity import current_minimums, get_equity
 from data_access.fidelity import get_fidelity_buildings, get_scale_scores, list_scored_instruments
 from data_access.imports_common import school_year_of

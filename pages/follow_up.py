@@ -8,26 +8,30 @@ import streamlit as st
 from components.cache import load
 from components.display import show_dataframe, show_table
 from components.follow_up import action_fields, check_fields, forget_widgets, prefill_from_link
-from components.page import current_scope, current_user, current_user_email, page_setup
-from components.text import plain
-from data_access.actions import (
+from components.follow_up_labels import (
     FIDELITY_CHECK_LABELS,
     FIELD_LABELS,
-    OPEN_STATUSES,
     OUTCOME_CHECK_LABELS,
     STATUS_LABELS,
-    ActionConflict,
+)
+from components.page import current_scope, current_user, current_user_email, page_setup
+from components.text import plain
+from data_access.actions.queries import (
+    OPEN_STATUSES,
     ActionFilters,
-    ActionForbidden,
-    ActionInvalid,
-    create_action,
     get_action,
     get_action_history,
     list_actions,
-    list_buildings,
     list_owners,
+)
+from data_access.actions.writes import (
+    ActionConflict,
+    ActionForbidden,
+    ActionInvalid,
+    create_action,
     update_action,
 )
+from data_access.buildings import list_buildings
 from data_access.db import session_scope
 
 VIEWS = ("All actions", "My actions", "New action")  # "New action" only for those who may edit

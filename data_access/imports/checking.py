@@ -878,9 +878,9 @@ def read_definition(session: Session, *, instrument: str) -> list[tuple]:
 
 
 def check_actions(checked: CheckedTable, known: KnownKeys, *, today: date) -> None:
-    """The follow-up page's own rules (data_access.actions.validate_action) for every action row;
+    """The follow-up page's own rules (data_access.actions.writes.validate_action) for every action row;
     owners and buildings may also come from this import."""
-    from data_access.actions import validate_action
+    from data_access.actions.writes import validate_action
     from data_access.models import Action
 
     frame = checked.frame
