@@ -63,6 +63,8 @@ with add_column:
         if "email" in problems:
             st.error(plain(problems["email"]))
         name = st.text_input("Name", key="user_name")
+        if "name" in problems:
+            st.error(plain(problems["name"]))
         role = st.selectbox("Role", list(ROLE_LABELS), format_func=ROLE_LABELS.get, key="user_role")
         if "role" in problems:
             st.error(plain(problems["role"]))

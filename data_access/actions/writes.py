@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session
 
+from data_access.actions.inputs import check_action, clean_action_values
 from data_access.actions.queries import (
     EDITABLE_FIELDS,
     ActionChange,
@@ -21,10 +22,6 @@ from data_access.actions.queries import (
 )
 from data_access.db import record_write
 from data_access.models import (
-    ACTION_SOURCES,
-    ACTION_STATUSES,
-    FIDELITY_CHECKS,
-    OUTCOME_CHECKS,
     Action,
     ActionUpdate,
     Building,
@@ -74,56 +71,34 @@ def _text(value: Any) -> str | None:
 
 
 def validate_action(
-    session: Session, *, values: dict[str, Any], created_on: date
+    session: Session,
+    *,
+    values: dict[str, Any],
+    created_on: date,
+    today: date | None = None,
+    kept_due_date: date | None = None,
 ) -> dict[str, str]:
-    """Every problem with the values, by field; an empty dict means they can be saved."""
+    """Every problem with the values, by field; an empty dict means they can be saved. The typed
+    input's rules (as actions.csv), then what the store must hold: the owner, building and meeting."""
     problems: dict[str, str] = {}
-    title = (values.get("title") or "").strip()
-    if not title:
-        problems["title"] = "Give the action a title."
-    elif len(title) > 200:
-        problems["title"] = f"Keep the title to 200 characters (it has {len(title)})."
-    owner = (values.get("owner_email") or "").strip()
-    if not owner:
-        problems["owner_email"] = "Choose who owns this action."
-    elif session.get(User, owner) is None:
-        problems["owner_email"] = f"'{owner}' is not a user of the dashboard."
-    due = values.get("due_date")
-    if not isinstance(due, date):
-        problems["due_date"] = "Choose a due date."
-    elif due < created_on:
-        problems["due_date"] = (
-            f"The due date {due:%-d %b %Y} is before the action was created ({created_on:%-d %b %Y})."
-        )
+    for name, _kind, message in check_action(
+        values, today=today or date.today(), created_on=created_on, kept_due_date=kept_due_date
+    ):
+        problems.setdefault(name, message)
+    owner = values.get("owner_email")
+    if "owner_email" not in problems and session.get(User, owner.strip()) is None:
+        problems["owner_email"] = f"'{owner.strip()}' is not a user of the dashboard."
     building = values.get("building_id")
-    if building and session.get(Building, building) is None:
+    if building and "building_id" not in problems and session.get(Building, building) is None:
         problems["building_id"] = f"'{building}' is not a building in the store."
-    choices = {
-        "status": ACTION_STATUSES,
-        "fidelity_check": FIDELITY_CHECKS,
-        "outcome_check": (None, *OUTCOME_CHECKS),
-        "source_type": (None, *ACTION_SOURCES),
-    }
-    for name, allowed in choices.items():
-        if name in values and values[name] not in allowed:
-            problems[name] = f"'{values[name]}' is not one of {', '.join(a for a in allowed if a)}."
     meeting = values.get("meeting_id")
-    if meeting is not None and session.get(Meeting, meeting) is None:
+    if (
+        meeting is not None
+        and "meeting_id" not in problems
+        and session.get(Meeting, meeting) is None
+    ):
         problems["meeting_id"] = f"There is no meeting {meeting}."
     return problems
-
-
-def _clean(values: dict[str, Any]) -> dict[str, Any]:
-    cleaned = {name: values[name] for name in EDITABLE_FIELDS if name in values}
-    for name in ("title", "owner_email", "source_ref"):
-        if isinstance(cleaned.get(name), str):
-            cleaned[name] = cleaned[name].strip() or None
-    for name in ("problem_statement", "goal", "solution_actions"):
-        if name in cleaned:
-            cleaned[name] = (cleaned[name] or "").strip()
-    if "building_id" in cleaned:
-        cleaned["building_id"] = cleaned["building_id"] or None
-    return cleaned
 
 
 # --- Writes ---------------------------------------------------------------------------------------
@@ -133,7 +108,7 @@ def create_action(session: Session, *, values: dict[str, Any], editor: UserAcces
     """Store a new action (validated) with its first history entry; returns its id."""
     now = utc_now()
     actor = editor.email
-    values = {"status": "open", "fidelity_check": "not_started"} | _clean(values)
+    values = {"status": "open", "fidelity_check": "not_started"} | clean_action_values(values)
     _check_may_edit(editor, "create_action", values.get("building_id"))
     problems = validate_action(session, values=values, created_on=now.date())
     if problems:
@@ -189,9 +164,14 @@ def update_action(
         raise ActionConflict(
             _record(action), get_changes_since(session, action_id=action_id, version=base_version)
         )
-    changes = _clean(changes)
+    changes = clean_action_values(changes)
     merged = {name: getattr(action, name) for name in EDITABLE_FIELDS} | changes
-    problems = validate_action(session, values=merged, created_on=action.created_at.date())
+    problems = validate_action(
+        session,
+        values=merged,
+        created_on=action.created_at.date(),
+        kept_due_date=action.due_date,
+    )
     if problems:
         raise ActionInvalid(problems)
     changed = {k: v for k, v in changes.items() if getattr(action, k) != v}
