@@ -210,7 +210,7 @@ def show_local_mode_switch() -> None:
             label_visibility="collapsed",
         )
         if role in ("principal", "coach"):
-            from data_access.actions import list_buildings
+            from data_access.buildings import list_buildings
             from data_access.scope import DISTRICT
 
             buildings = load(list_buildings, scope=DISTRICT)

@@ -9,13 +9,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from components.text import plain
-from data_access.actions import (
+from components.follow_up_labels import (
     FIDELITY_CHECK_LABELS,
     OUTCOME_CHECK_LABELS,
     SOURCE_LABELS,
     STATUS_LABELS,
 )
+from components.text import plain
 from data_access.users import UserAccess
 from data_access.validation import latest_due_date
 
@@ -154,6 +154,7 @@ def action_fields(
         key=f"{prefix}_source_ref",
         help="Which fidelity item, equity flag, staff member or meeting this answers.",
     )
+    problem("source_ref")
     entered["problem_statement"] = st.text_area(
         "Precise problem statement",
         value=values.get("problem_statement") or "",
@@ -161,12 +162,14 @@ def action_fields(
         height=90,
         help="What, who, where, when, why and how often, from the data (TIPS).",
     )
+    problem("problem_statement")
     entered["goal"] = st.text_area(
         "Goal with timeline",
         value=values.get("goal") or "",
         key=f"{prefix}_goal",
         height=70,
     )
+    problem("goal")
     entered["solution_actions"] = st.text_area(
         "Solution actions",
         value=values.get("solution_actions") or "",
@@ -174,6 +177,7 @@ def action_fields(
         height=90,
         help="Prevent, teach, reward, correct, extinguish, safety: who does what, by when.",
     )
+    problem("solution_actions")
     if values.get("meeting_id") is not None:  # decided at a leadership meeting: keep the link
         entered["meeting_id"] = values["meeting_id"]
         st.caption(f"Decided at leadership meeting {values['meeting_id']}.")

@@ -10,7 +10,7 @@ from datetime import date
 import pandas as pd
 from sqlmodel import Session
 
-from data_access.actions import OPEN_STATUSES, ActionFilters, list_actions
+from data_access.actions.queries import OPEN_STATUSES, ActionFilters, list_actions
 from data_access.equity.metrics import Minimums
 from data_access.equity.queries import current_minimums, get_equity
 from data_access.fidelity.queries import (

@@ -28,7 +28,7 @@ def registered_exports() -> dict[str, Export]:
     exports["fidelity"] = Export(
         "one row per building, instrument, administration date and scale", build_fidelity_export
     )
-    from data_access.actions import export_actions
+    from data_access.actions.export import export_actions
 
     exports["actions"] = Export("one row per follow-up action", export_actions)
     from data_access.equity.export import build_equity_export

@@ -8,7 +8,6 @@ change is `data_access.permissions`' table, checked by every write.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -16,10 +15,10 @@ from sqlalchemy import delete, select
 from sqlmodel import Session
 
 from data_access.db import record_write
-from data_access.models import USER_ROLES, Action, Building, User, UserBuilding
+from data_access.models import Action, Building, User, UserBuilding
 from data_access.permissions import check_write, may_write
 from data_access.scope import DISTRICT, Scope, building_scope
-from data_access.validation import role_buildings_message
+from data_access.user_inputs import UserInput, check_user
 
 ROLE_LABELS = {
     "district_admin": "District admin",
@@ -30,7 +29,6 @@ ROLE_LABELS = {
 }
 DISTRICT_ROLES = ("district_admin", "district_leader")  # see every building
 BUILDING_ROLES = ("principal", "coach")  # see their own buildings
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass(frozen=True)
@@ -129,31 +127,30 @@ def save_user(
     """Add a user or change one; returns True when the user is new. District admins only;
     validated; audited with the user's role, name and buildings before and after."""
     check_write(editor, "save_user")
-    email = email.strip().lower()
+    given = {"email": email, "role": role, "name": name, "building_ids": building_ids}
     problems: dict[str, str] = {}
-    if not EMAIL.match(email):
-        problems["email"] = f"'{email}' is not an email address."
-    if role not in USER_ROLES:
-        problems["role"] = f"'{role}' is not one of {', '.join(USER_ROLES)}."
-    known = set(session.execute(select(Building.building_id)).scalars())
-    unknown = sorted(set(building_ids) - known)
-    if unknown:
-        problems["building_ids"] = f"Unknown building: {', '.join(unknown)}."
-    if message := role_buildings_message(role, building_ids):  # the rule users.csv follows too
-        problems["building_ids"] = f"{message[0].upper()}{message[1:]}."
+    for field, _kind, message in check_user(given):  # the rules users.csv follows too
+        problems.setdefault(field, message)
+    if "building_ids" not in problems:
+        known = set(session.execute(select(Building.building_id)).scalars())
+        unknown = sorted({b.strip() for b in building_ids if b and b.strip()} - known)
+        if unknown:
+            problems["building_ids"] = f"Unknown building: {', '.join(unknown)}."
     if problems:
         raise UserInvalid(problems)
+    valid = UserInput.model_validate(given)
+    email, role, name = valid.email, valid.role, valid.name
     user = session.get(User, email)
     is_new = user is None
     before = _stored_user(session, email)
     if is_new:
-        session.add(User(email=email, role=role, name=(name or "").strip() or None))
+        session.add(User(email=email, role=role, name=name))
     else:
-        user.role, user.name = role, (name or "").strip() or None
+        user.role, user.name = role, name
     session.flush()
     session.execute(delete(UserBuilding).where(UserBuilding.email == email))
     # District-wide roles see every building; stored buildings would only mislead.
-    for building_id in sorted(set(building_ids)) if role in BUILDING_ROLES else []:
+    for building_id in sorted(set(valid.building_ids)) if role in BUILDING_ROLES else []:
         session.add(UserBuilding(email=email, building_id=building_id))
     session.flush()
     record_write(

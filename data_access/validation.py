@@ -8,6 +8,9 @@ import re
 import unicodedata
 from datetime import date
 
+from pydantic import ValidationError
+from pydantic_core import PydanticCustomError
+
 # --- Domain bounds ------------------------------------------------------------------------------------
 
 MAX_DAYS_IN_SCHOOL_YEAR = 366  # days enrolled or absent in one school year
@@ -44,23 +47,43 @@ def parse_number(text: str, *, whole: bool) -> int | float | None:
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
 
 
-def hidden_character(text: str) -> str | None:
-    """The first control or invisible character in the text, named (e.g. 'U+0000'), or None."""
+_LINE_BREAKS = {"\t", "\n", "\r"}  # free text (a title, a name) may hold these; an id never
+
+
+def hidden_character(text: str, *, line_breaks: bool = False) -> str | None:
+    """The first control or invisible character in the text, named (e.g. 'U+0000'), or None.
+    With `line_breaks`, tabs and line breaks are allowed (free text, as the importer's text columns)."""
     for character in text:
+        if line_breaks and character in _LINE_BREAKS:
+            continue
         if character in _INVISIBLE or unicodedata.category(character) in ("Cc", "Cf", "Zl", "Zp"):
             return f"U+{ord(character):04X}"
     return None
 
 
-def hidden_character_message(name: str, text: str) -> str | None:
+def hidden_character_message(name: str, text: str, *, line_breaks: bool = False) -> str | None:
     """A message for a value holding a control or invisible character, or None when it holds none."""
-    found = hidden_character(text)
+    found = hidden_character(text, line_breaks=line_breaks)
     if found is None:
         return None
     return (
         f"{name} holds an invisible or control character ({found}); retype it with visible "
         "characters only"
     )
+
+
+# The importer's rule for an email column (data_access.imports.checking.EMAIL, same pattern): the typed
+# inputs of the forms follow it, so a form and a file accept the same addresses.
+_EMAIL = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$")
+
+
+def email_message(name: str, text: str) -> str | None:
+    """A message for a value that is not an email address (or holds a hidden character), or None."""
+    if hidden := hidden_character_message(name, text):
+        return hidden
+    if not _EMAIL.match(text.lower()):
+        return f"{name} '{text}' is not an email address"
+    return None
 
 
 def twin_key(value: str) -> str:
@@ -91,6 +114,23 @@ def latest_due_date(today: date) -> date:
         return today.replace(year=today.year + DUE_WITHIN_YEARS)
     except ValueError:  # 29 February
         return today.replace(year=today.year + DUE_WITHIN_YEARS, day=28)
+
+
+# --- Typed inputs -----------------------------------------------------------------------------------
+
+
+def refusal(kind: str, message: str) -> PydanticCustomError:
+    """A typed input's refusal of one field: `message` is shown as it is, by the field or on the
+    file's line (never formatted: it may quote what was typed, braces and all)."""
+    return PydanticCustomError(kind, "{message}", {"message": message})
+
+
+def input_problems(error: ValidationError) -> list[tuple[str, str, str]]:
+    """A typed input's refusals as (field, kind, message), in the order of the input's fields."""
+    return [
+        (str(problem["loc"][0]) if problem["loc"] else "", problem["type"], problem["msg"])
+        for problem in error.errors(include_url=False)
+    ]
 
 
 # --- Who sees what --------------------------------------------------------------------------------

@@ -10,9 +10,9 @@ from components.cache import load
 from components.display import print_friendly, show_chart, show_table
 from components.equity_charts import FLAG_NAMES, INDICATOR_SHORT_NAMES, label_equity_rows
 from components.fidelity_charts import trend_chart
+from components.follow_up_labels import STATUS_LABELS
 from components.page import building_from_link, current_scope, page_setup
 from components.text import plain, plain_html
-from data_access.actions import STATUS_LABELS
 from data_access.building_view import (
     STAFFING_ROLES,
     building_as_of,

@@ -6,7 +6,7 @@ from components.cache import load
 from components.display import show_table
 from components.page import current_user, page_setup
 from components.text import plain
-from data_access.actions import list_buildings
+from data_access.buildings import list_buildings
 from data_access.db import session_scope
 from data_access.scope import DISTRICT
 from data_access.users import (
@@ -63,6 +63,8 @@ with add_column:
         if "email" in problems:
             st.error(plain(problems["email"]))
         name = st.text_input("Name", key="user_name")
+        if "name" in problems:
+            st.error(plain(problems["name"]))
         role = st.selectbox("Role", list(ROLE_LABELS), format_func=ROLE_LABELS.get, key="user_role")
         if "role" in problems:
             st.error(plain(problems["role"]))

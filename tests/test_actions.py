@@ -9,16 +9,18 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from data_access.actions import (
-    ActionConflict,
+from data_access.actions.export import export_actions
+from data_access.actions.queries import (
     ActionFilters,
-    ActionForbidden,
-    ActionInvalid,
-    create_action,
-    export_actions,
     get_action,
     get_action_history,
     list_actions,
+)
+from data_access.actions.writes import (
+    ActionConflict,
+    ActionForbidden,
+    ActionInvalid,
+    create_action,
     update_action,
 )
 from data_access.db import count_rows, get_data_version, session_scope

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data_access.actions import create_action, get_action, get_action_history
+from data_access.actions.queries import get_action, get_action_history
+from data_access.actions.writes import create_action
 from data_access.db import session_scope
 from data_access.scope import DISTRICT
 from data_access.users import UserAccess

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from components.follow_up import prefill_from_link
-from data_access.actions import ActionFilters, list_actions
+from data_access.actions.queries import ActionFilters, list_actions
 from data_access.db import session_scope
 from data_access.demo import DEMO_AS_OF
 from data_access.equity.queries import get_equity

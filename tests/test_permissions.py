@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 import data_access
-from data_access.actions import create_action, update_action
+from data_access.actions.writes import create_action, update_action
 from data_access.db import get_data_version, get_engine, session_scope
 from data_access.export_format import ExportOptions
 from data_access.fidelity.writes import AdministrationEntry, save_administration

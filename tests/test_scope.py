@@ -10,7 +10,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from data_access.actions import export_actions, get_action, list_actions, list_buildings
+from data_access.actions.export import export_actions
+from data_access.actions.queries import get_action, list_actions
+from data_access.buildings import list_buildings
 from data_access.db import session_scope
 from data_access.demo import DEMO_AS_OF
 from data_access.equity.export import build_equity_export

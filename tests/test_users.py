@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from data_access.actions import create_action
+from data_access.actions.writes import create_action
 from data_access.db import get_data_version, session_scope
 from data_access.scope import DISTRICT
 from data_access.users import (

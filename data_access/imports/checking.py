@@ -49,14 +49,11 @@ from data_access.models import (
     User,
 )
 from data_access.validation import (
-    DUE_WITHIN_YEARS,
     EARLIEST_SCHOOL_YEAR_START,
     hidden_character_message,
-    latest_due_date,
     latest_school_year_start,
     parse_number,
     pseudonymous_student_id_message,
-    role_buildings_message,
     twin_key,
 )
 
@@ -723,19 +720,6 @@ def _check_plausible(
                 for day in days[mask].tolist()
             ],
         )
-    if spec.name == "actions" and "due_date" in frame:
-        latest_due = latest_due_date(today)
-        due = frame["due_date"]
-        far = due.map(lambda day: day is not None and day > latest_due).to_numpy(dtype=bool)
-        flag(
-            far,
-            "due_date",
-            lambda mask: [
-                f"due_date {day.isoformat()} is more than {DUE_WITHIN_YEARS} years ahead "
-                f"(at most {latest_due.isoformat()})"
-                for day in due[mask].tolist()
-            ],
-        )
     if spec.name == "students":
         ids = frame["student_id"]
         named = ids.str.contains(r"[@\s]", regex=True).fillna(False).to_numpy(dtype=bool)
@@ -743,21 +727,6 @@ def _check_plausible(
             named,
             "student_id",
             lambda mask: [pseudonymous_student_id_message(value) for value in ids[mask].tolist()],
-        )
-    if spec.name == "users" and "role" in frame:
-        buildings = frame.get("building_ids")
-        messages = [
-            None
-            if role is None
-            else role_buildings_message(
-                role, tuple(buildings.iloc[position] or ()) if buildings is not None else ()
-            )
-            for position, role in enumerate(frame["role"].tolist())
-        ]
-        flag(
-            [message is not None for message in messages],
-            "building_ids",
-            lambda mask: [message for message, bad in zip(messages, mask, strict=True) if bad],
         )
 
 
@@ -979,23 +948,25 @@ def read_definition(session: Session, *, instrument: str) -> list[tuple]:
 
 
 def check_actions(checked: CheckedTable, known: KnownKeys, *, today: date) -> None:
-    """The follow-up page's own rules (data_access.actions.validate_action) for every action row;
-    owners and buildings may also come from this import."""
-    from data_access.actions import validate_action
+    """The action form's own typed input (data_access.actions.inputs.ActionInput) for every action
+    row; owners and buildings are checked as references (they may also come from this import)."""
+    from data_access.actions.inputs import DUE_BEFORE_CREATED, check_action
     from data_access.models import Action
 
     frame = checked.frame
     if frame.empty:
         return
     session = known.session
-    users, buildings = known.keys("users"), known.keys("buildings")
     flagged = {(problem.line, problem.column) for problem in checked.problems}
     ids = [int(value) for value in frame["action_id"].dropna().tolist()]
-    created = dict(
-        session.execute(
-            select(Action.action_id, Action.created_at).where(Action.action_id.in_(ids))
+    stored = {
+        action_id: (created_at, due_date)
+        for action_id, created_at, due_date in session.execute(
+            select(Action.action_id, Action.created_at, Action.due_date).where(
+                Action.action_id.in_(ids)
+            )
         ).all()
-    )
+    }
     editable = [
         name for name in frame.columns if name not in ("action_id", "created_at", "updated_at")
     ]
@@ -1003,24 +974,49 @@ def check_actions(checked: CheckedTable, known: KnownKeys, *, today: date) -> No
         if row["action_id"] is None:
             continue
         values = {name: row[name] for name in editable}
-        values.setdefault("status", None)
-        values["status"] = values["status"] or "open"
+        values["status"] = values.get("status") or "open"
         values["fidelity_check"] = values.get("fidelity_check") or "not_started"
+        created_at, kept_due_date = stored.get(row["action_id"], (None, None))
         if row.get("created_at") is not None:
             created_on = row["created_at"].date()
-        elif row["action_id"] in created:
-            created_on = created[row["action_id"]].date()
+        elif created_at is not None:
+            created_on = created_at.date()
         else:
             created_on = today
-        found = validate_action(session, values=values, created_on=created_on)
-        if found.get("owner_email") and values.get("owner_email") in users:
-            del found["owner_email"]
-        if found.get("building_id") and values.get("building_id") in buildings:
-            del found["building_id"]
-        for name, message in found.items():
-            if (line, name) in flagged or row.get(name) is None:
+        reported = set()
+        for name, kind, message in check_action(
+            values, today=today, created_on=created_on, kept_due_date=kept_due_date
+        ):
+            if (line, name) in flagged or name in reported or row.get(name) is None:
                 continue  # the value itself was already reported as missing or wrong
-            if name == "due_date" and "created_at" not in frame:
+            reported.add(name)
+            if kind == DUE_BEFORE_CREATED and "created_at" not in frame:
                 message += " Add a created_at column with the day each action was first recorded."
             checked.problems.append(Problem(checked.file, line, name, message))
     checked.problems.sort(key=lambda problem: problem.line)
+
+
+def check_users(checked: CheckedTable) -> None:
+    """The Users page's own typed input (data_access.user_inputs.UserInput) for every users row:
+    the email, the name, and the role with its buildings."""
+    from data_access.user_inputs import check_user
+
+    frame = checked.frame
+    if frame.empty:
+        return
+    flagged = {(problem.line, problem.column) for problem in checked.problems}
+    for line, row in zip(checked.lines.tolist(), checked.records(), strict=True):
+        row = {name: None if _missing(value) else value for name, value in row.items()}
+        reported = set()
+        for name, _kind, message in check_user(row):
+            if (line, name) in flagged or name in reported:
+                continue  # the value itself was already reported as wrong
+            if name != "building_ids" and row.get(name) is None:
+                continue  # reported as missing (a file may leave building_ids empty)
+            reported.add(name)
+            checked.problems.append(Problem(checked.file, line, name, message))
+    checked.problems.sort(key=lambda problem: problem.line)
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))

@@ -23,7 +23,13 @@ from data_access.db import (
     set_store_info,
 )
 from data_access.equity.summary import EVERY_YEAR, STUDENT_DATA_TABLES, years_changed
-from data_access.imports.checking import CheckedTable, KnownKeys, check_actions, check_table
+from data_access.imports.checking import (
+    CheckedTable,
+    KnownKeys,
+    check_actions,
+    check_table,
+    check_users,
+)
 from data_access.imports.loading import TableCounts, load_table
 from data_access.imports.oneroster import ONEROSTER_FILES, is_oneroster_set, read_oneroster
 from data_access.imports.reading import FileUnreadable, ImportFile, Problem, RawTable, read_table
@@ -286,6 +292,8 @@ def _run(
             del raw
             if name == "actions":
                 check_actions(checked, known, today=today)
+            elif name == "users":
+                check_users(checked)
             result.problems.extend(checked.problems)
             result.warnings.extend(checked.warnings)
             if not result.problems:

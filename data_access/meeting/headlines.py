@@ -12,7 +12,7 @@ from datetime import date
 import pandas as pd
 from sqlmodel import Session
 
-from data_access.actions import ActionFilters, list_actions
+from data_access.actions.queries import ActionFilters, list_actions
 from data_access.equity.metrics import previous_school_year
 from data_access.equity.queries import get_equity
 from data_access.fidelity.queries import get_scale_scores
