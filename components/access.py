@@ -20,15 +20,8 @@ from components.cache import load
 from components.text import plain
 from data_access.permissions import reach_of
 from data_access.settings import get_settings
-from data_access.users import (
-    LOCAL_USER,
-    ROLE_LABELS,
-    SIGN_IN_OTHER,
-    SIGN_IN_UNKNOWN,
-    UserAccess,
-    check_sign_in,
-    get_user_access,
-)
+from data_access.users.access import LOCAL_USER, ROLE_LABELS, UserAccess, get_user_access
+from data_access.users.sign_in import SIGN_IN_OTHER, SIGN_IN_UNKNOWN, check_sign_in
 
 LOCAL_ADDRESSES = ("localhost", "127.0.0.1", "::1")
 # A request that came through a reverse proxy carries one of these: someone on another computer.

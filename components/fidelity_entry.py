@@ -22,7 +22,7 @@ from data_access.fidelity.writes import (
     save_administration,
 )
 from data_access.permissions import may_write
-from data_access.users import UserAccess
+from data_access.users.access import UserAccess
 
 SAVED_KEY = "fidelity_saved"  # the confirmation shown after the rerun that follows a save
 

@@ -16,7 +16,7 @@ from components.follow_up_labels import (
     STATUS_LABELS,
 )
 from components.text import plain
-from data_access.users import UserAccess
+from data_access.users.access import UserAccess
 from data_access.validation import latest_due_date
 
 FOLLOW_UP_PAGE = "pages/follow_up.py"

@@ -28,7 +28,7 @@ from data_access.actions.writes import (
 )
 from data_access.db import session_scope
 from data_access.scope import Scope
-from data_access.users import UserAccess
+from data_access.users.access import UserAccess
 
 
 def new_action_form(

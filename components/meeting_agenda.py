@@ -16,7 +16,7 @@ from data_access.equity.metrics import DISTRICT_ID
 from data_access.meeting.rules import FIDELITY_INSTRUMENT, FIDELITY_SCALE
 from data_access.meeting.view import MeetingPicture
 from data_access.scope import Scope
-from data_access.users import UserAccess
+from data_access.users.access import UserAccess
 
 AGENDA_ITEMS = 6  # per agenda section; the rest are counted, with a link to the area page
 TEAM_PAGE = "pages/team.py"

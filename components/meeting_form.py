@@ -14,7 +14,7 @@ from data_access.db import session_scope
 from data_access.team.queries import get_meeting_attendance, get_meeting_on, get_team_members
 from data_access.team.rules import TEAM_CATEGORY_LABELS
 from data_access.team.writes import MeetingEntry, MeetingForbidden, MeetingInvalid, record_meeting
-from data_access.users import UserAccess
+from data_access.users.access import UserAccess
 
 
 def meeting_form(*, prefix: str, default_day: date, editor: UserAccess) -> None:

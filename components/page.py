@@ -24,7 +24,7 @@ from data_access.db import StoreUnavailable, describe_error, describe_url
 from data_access.scope import Scope
 from data_access.settings import PROJECT_ROOT, get_settings
 from data_access.store import StoreStatus, get_store_status, init_store, store_never_held_data
-from data_access.users import UserAccess
+from data_access.users.access import UserAccess
 
 # The server log (the console Streamlit was started from): where a page's unexpected error is
 # written, traceback and all, under the reference the person on the page is shown.

@@ -21,7 +21,7 @@ from data_access.team.writes import (
     get_member_entry,
     save_team_member,
 )
-from data_access.users import UserAccess
+from data_access.users.access import UserAccess
 
 
 def show_who_is_at_the_table(view: TeamView) -> None:

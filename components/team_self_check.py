@@ -20,7 +20,7 @@ from data_access.team.writes import (
     SelfCheckEntry,
     save_self_check,
 )
-from data_access.users import UserAccess
+from data_access.users.access import UserAccess
 
 
 def show_self_check(view: TeamView) -> None:

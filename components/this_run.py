@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from data_access.db import get_data_version, local_writes, session_scope
-from data_access.users import UserAccess
+from data_access.users.access import UserAccess
 
 _THIS_RUN = "_this_run"  # session_state key, replaced at the start of every run
 

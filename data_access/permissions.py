@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from data_access.users import UserAccess
+    from data_access.users.access import UserAccess
 
 Reach = Literal["any", "own"]  # every building (and the district as a whole), or their buildings
 ROLES = ("district_admin", "district_leader", "principal", "coach", "viewer")

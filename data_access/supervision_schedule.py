@@ -31,7 +31,7 @@ from data_access.staff_support import (
     one_row_per_staff,
     visible_staff,
 )
-from data_access.users import UserAccess
+from data_access.users.access import UserAccess
 
 MAX_MINUTES = 480  # a session longer than a working day is a typing mistake
 CALENDAR_PRODUCT = "-//MTSS leadership dashboard//Supervision//EN"

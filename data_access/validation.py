@@ -135,7 +135,10 @@ def input_problems(error: ValidationError) -> list[tuple[str, str, str]]:
 
 # --- Who sees what --------------------------------------------------------------------------------
 
-_DISTRICT_ROLES = ("district_admin", "district_leader")  # as data_access.users: every building
+_DISTRICT_ROLES = (
+    "district_admin",
+    "district_leader",
+)  # as data_access.users.access: every building
 _BUILDING_ROLES = ("principal", "coach")  # their own buildings
 
 

@@ -9,14 +9,9 @@ from components.text import plain
 from data_access.buildings import list_buildings
 from data_access.db import session_scope
 from data_access.scope import DISTRICT
-from data_access.users import (
-    ROLE_LABELS,
-    UserInvalid,
-    list_users,
-    remove_user,
-    reset_sign_in,
-    save_user,
-)
+from data_access.users.access import ROLE_LABELS
+from data_access.users.queries import list_users
+from data_access.users.writes import UserInvalid, remove_user, reset_sign_in, save_user
 
 page_setup(
     "Users",

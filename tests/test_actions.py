@@ -27,7 +27,7 @@ from data_access.db import count_rows, get_data_version, session_scope
 from data_access.export_format import ExportOptions, write_csv
 from data_access.models import Action, ActionUpdate, AuditLog
 from data_access.scope import DISTRICT, building_scope
-from data_access.users import UserAccess
+from data_access.users.access import UserAccess
 from tests.utils.factories import add_building, add_user
 
 TODAY = date.today()

@@ -15,7 +15,8 @@ from data_access.imports.reading import ImportFile
 from data_access.models import AuditLog
 from data_access.supervision_schedule import mark_supervision
 from data_access.team.writes import MemberEntry, SelfCheckEntry, save_self_check, save_team_member
-from data_access.users import UserAccess, remove_user, save_user
+from data_access.users.access import UserAccess
+from data_access.users.writes import remove_user, save_user
 from tests.utils.factories import add_building, add_staff, add_supervision, add_user
 
 ADMIN = UserAccess(email="admin@district.org", role="district_admin")

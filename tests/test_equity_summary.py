@@ -17,7 +17,7 @@ from data_access.imports.pipeline import import_files, remove_demo
 from data_access.imports.reading import collect_files
 from data_access.models import Discipline, EquityCellCount, Student
 from data_access.store import init_store, upgrade_store
-from data_access.users import UserAccess
+from data_access.users.access import UserAccess
 from tests.utils.factories import (
     add_attendance,
     add_building,

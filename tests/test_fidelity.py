@@ -32,7 +32,7 @@ from data_access.fidelity.writes import (
 )
 from data_access.models import AuditLog, FidelityScore
 from data_access.scope import DISTRICT, building_scope
-from data_access.users import LOCAL_USER, UserAccess
+from data_access.users.access import LOCAL_USER, UserAccess
 from tests.utils.factories import add_administration, add_building, add_instrument
 
 ROOT = Path(__file__).resolve().parent.parent

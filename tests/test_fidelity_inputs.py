@@ -20,7 +20,7 @@ from data_access.fidelity.writes import (
     save_administration,
 )
 from data_access.models import FidelityScore
-from data_access.users import UserAccess
+from data_access.users.access import UserAccess
 from tests.test_import_rules import DISTRICT, district_files, run_import
 from tests.utils.factories import write_import_file
 

@@ -12,7 +12,7 @@ from data_access.actions.queries import get_action, get_action_history
 from data_access.actions.writes import create_action
 from data_access.db import session_scope
 from data_access.scope import DISTRICT
-from data_access.users import UserAccess
+from data_access.users.access import UserAccess
 from tests.utils.factories import add_building, add_user
 
 LEADER = UserAccess(email="lead@example.org", role="district_leader")

@@ -22,7 +22,7 @@ from data_access.models import (
     Student,
     UserBuilding,
 )
-from data_access.users import UserAccess
+from data_access.users.access import UserAccess
 from tests.utils.factories import write_import_file
 
 IMPORTER = UserAccess(email="test", role="district_admin")

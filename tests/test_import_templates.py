@@ -12,7 +12,7 @@ from data_access.imports.pipeline import import_files
 from data_access.imports.reading import ImportFile
 from data_access.imports.tables import TABLE_ORDER, TABLES
 from data_access.imports.templates import describe_columns, template_csv, template_xlsx
-from data_access.users import UserAccess
+from data_access.users.access import UserAccess
 
 IMPORTER = UserAccess(email="test", role="district_admin")
 

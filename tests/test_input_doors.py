@@ -13,7 +13,8 @@ import pytest
 
 from data_access.actions.writes import ActionInvalid, create_action
 from data_access.db import session_scope
-from data_access.users import UserAccess, UserInvalid, save_user
+from data_access.users.access import UserAccess
+from data_access.users.writes import UserInvalid, save_user
 from data_access.validation import latest_due_date
 from tests.test_import_bad_input import dump, header, refused
 from tests.test_import_rules import district_files, run_import

@@ -40,7 +40,8 @@ from data_access.team.writes import (
     save_self_check,
     save_team_member,
 )
-from data_access.users import UserAccess, remove_user, reset_sign_in, save_user
+from data_access.users.access import UserAccess
+from data_access.users.writes import remove_user, reset_sign_in, save_user
 from tests.conftest import sqlite_store
 from tests.utils.factories import (
     add_action,

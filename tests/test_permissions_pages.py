@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from data_access.permissions import may_write
-from data_access.users import UserAccess
+from data_access.users.access import UserAccess
 from tests.test_roles_pages import ROLES, open_as
 
 

@@ -18,15 +18,15 @@ from components.access import email_is_verified, local_mode_refusal
 from components.text import plain
 from data_access.db import session_scope
 from data_access.models import AuditLog, User
-from data_access.users import (
+from data_access.users.access import UserAccess
+from data_access.users.sign_in import (
     SIGN_IN_FIRST,
     SIGN_IN_OTHER,
     SIGN_IN_SAME,
     SIGN_IN_UNKNOWN,
-    UserAccess,
     check_sign_in,
-    reset_sign_in,
 )
+from data_access.users.writes import reset_sign_in
 from tests.utils.factories import add_user
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -26,7 +26,7 @@ from data_access.supervision_schedule import (
     schedule_supervision,
     series_dates,
 )
-from data_access.users import UserAccess
+from data_access.users.access import UserAccess
 from tests.utils.factories import add_building, add_staff
 
 YEAR = "2025-26"

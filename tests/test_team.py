@@ -28,7 +28,7 @@ from data_access.team.writes import (
     record_meeting,
     save_self_check,
 )
-from data_access.users import UserAccess
+from data_access.users.access import UserAccess
 from tests.utils.factories import add_action, add_meeting, add_team_member, add_user
 
 ON = date(2026, 3, 2)

@@ -9,15 +9,9 @@ import pytest
 from data_access.actions.writes import create_action
 from data_access.db import get_data_version, session_scope
 from data_access.scope import DISTRICT
-from data_access.users import (
-    LOCAL_USER,
-    UserAccess,
-    UserInvalid,
-    get_user_access,
-    list_users,
-    remove_user,
-    save_user,
-)
+from data_access.users.access import LOCAL_USER, UserAccess, get_user_access
+from data_access.users.queries import list_users
+from data_access.users.writes import UserInvalid, remove_user, save_user
 from tests.utils.factories import add_building
 
 ADMIN = UserAccess(email="admin@district.org", role="district_admin")

@@ -30,7 +30,7 @@ from data_access.models import (
     utc_now,
 )
 from data_access.permissions import WriteForbidden, check_write
-from data_access.users import UserAccess
+from data_access.users.access import UserAccess
 
 
 class ActionForbidden(WriteForbidden):

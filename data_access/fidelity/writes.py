@@ -27,7 +27,7 @@ from data_access.fidelity.queries import (
 from data_access.models import Building, FidelityScore
 from data_access.permissions import WriteForbidden, check_write
 from data_access.scope import Scope
-from data_access.users import UserAccess
+from data_access.users.access import UserAccess
 from data_access.validation import hidden_character_message
 
 

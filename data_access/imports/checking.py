@@ -997,9 +997,9 @@ def check_actions(checked: CheckedTable, known: KnownKeys, *, today: date) -> No
 
 
 def check_users(checked: CheckedTable) -> None:
-    """The Users page's own typed input (data_access.user_inputs.UserInput) for every users row:
+    """The Users page's own typed input (data_access.users.inputs.UserInput) for every users row:
     the email, the name, and the role with its buildings."""
-    from data_access.user_inputs import check_user
+    from data_access.users.inputs import check_user
 
     frame = checked.frame
     if frame.empty:

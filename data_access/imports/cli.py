@@ -42,7 +42,7 @@ def run_import_command(
     from data_access.imports.pipeline import import_files
     from data_access.imports.reading import Problem, collect_files
     from data_access.imports_common import normalise_school_year
-    from data_access.users import COMMAND_LINE
+    from data_access.users.access import COMMAND_LINE
 
     files, problems, notes = collect_files(paths)
     year = None

@@ -37,7 +37,7 @@ from data_access.imports.tables import TABLE_ORDER, TABLES
 from data_access.models import utc_now
 from data_access.permissions import check_write
 from data_access.settings import get_settings
-from data_access.users import UserAccess
+from data_access.users.access import UserAccess
 
 Progress = Callable[[float, str], None]
 

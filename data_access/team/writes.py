@@ -24,7 +24,7 @@ from data_access.models import (
 from data_access.permissions import WriteForbidden, check_write
 from data_access.team.queries import active_on, get_meeting_on
 from data_access.team.rules import SELF_CHECK_INSTRUMENT
-from data_access.users import UserAccess
+from data_access.users.access import UserAccess
 
 MAX_DECISIONS = 20_000  # characters of decisions a meeting record holds
 
