@@ -4,23 +4,20 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import event, func, select, update
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, create_engine
 
-# Imported for its session events: every commit that changed student data rebuilds the equity summary.
-from data_access.equity import summary  # noqa: F401
 from data_access.models import AuditLog, DataVersion, StoreInfo, utc_now
 from data_access.settings import get_settings
 
-T = TypeVar("T")
 NOTED_CHANGES = "audit_noted_changes"  # session.info key: row changes waiting for record_write
 WROTE = "bumped_data_version"  # session.info key: this transaction bumped the data version
 _write_count_lock = threading.Lock()
@@ -79,17 +76,6 @@ def session_scope(database_url: str | None = None) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
-
-
-def once_per_session(session: Session, query: Callable[..., T], /, **arguments: Any) -> T:
-    """`query(session, **arguments)`, computed once in this session and then handed out again: the
-    meeting screen's headlines and matrix read the same scores, coverage and equity rows. For reading
-    sessions only, and the result must not be changed in place by whoever receives it."""
-    results = session.info.setdefault("once_per_session", {})
-    key = (query, tuple(sorted(arguments.items())))
-    if key not in results:
-        results[key] = query(session, **arguments)
-    return results[key]
 
 
 def local_writes() -> int:
