@@ -21,6 +21,7 @@ from data_access.db import session_scope
 from data_access.equity.metrics import GROUP_LABELS, Minimums, count_groups, district_cells
 from data_access.equity.queries import get_cell_counts, get_equity
 from data_access.scope import DISTRICT
+from tests.utils.app import open_page
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = Minimums()
@@ -29,12 +30,7 @@ NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?%?")
 
 def equity_page(monkeypatch, url: str, indicator: str | None = None) -> AppTest:
     """The app opened as in tests/test_pages.py, switched to the Equity page."""
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.chdir(ROOT)
-    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    app.run()
-    app.switch_page("pages/equity.py")
-    app.run()
+    app = open_page(monkeypatch, url, "equity")
     if indicator:
         app.selectbox(key="equity_indicator").select(indicator).run()
     assert not app.exception, [error.value for error in app.exception]

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.text import plain
 from data_access.db import session_scope
+from tests.utils.app import open_page
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
@@ -96,17 +97,16 @@ def hostile_store(tmp_path_factory) -> str:
 
 
 def open_as(monkeypatch, url: str, role: str, page: str, **query: str) -> AppTest:
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("MTSS_DEMO_ON_FIRST_RUN", "false")
-    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=180)
-    app.session_state["preview_role"] = role
-    if ROLES[role] is not None:
-        app.session_state["preview_buildings"] = ROLES[role]
-    app.run()
-    for name, value in query.items():
-        app.query_params[name] = value
-    app.switch_page(f"pages/{page}.py")
-    return app.run()
+    return open_page(
+        monkeypatch,
+        url,
+        page,
+        role=role,
+        buildings=ROLES[role],
+        query=query,
+        env={"MTSS_DEMO_ON_FIRST_RUN": "false"},
+        timeout=180,
+    )
 
 
 def markdown_sources(app: AppTest) -> list[str]:

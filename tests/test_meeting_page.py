@@ -21,6 +21,7 @@ from data_access.fidelity.queries import get_fidelity_overview
 from data_access.models import Action, MeetingAttendance
 from data_access.scope import DISTRICT
 from data_access.staff_support import get_staffing, get_supervision_coverage
+from tests.utils import app as app_helper
 
 ROOT = Path(__file__).resolve().parent.parent
 PREVIOUS_MEETING = date(2026, 5, 12)  # the demo team's last meeting before its "today"
@@ -35,17 +36,14 @@ def open_page(
     buildings: list[str] | None = None,
     params: dict[str, str] | None = None,
 ) -> AppTest:
-    monkeypatch.setenv("DATABASE_URL", url)
-    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    if role:
-        app.session_state["preview_role"] = role
-    if buildings is not None:
-        app.session_state["preview_buildings"] = buildings
-    for name, value in (params or {}).items():
-        app.query_params[name] = value
-    app.run()
-    app.switch_page(f"pages/{page}.py")
-    app.run()
+    app = app_helper.open_page(
+        monkeypatch,
+        url,
+        page,
+        role=role or "district_admin",
+        buildings=buildings,
+        query=params,
+    )
     assert not app.exception, [e.value for e in app.exception]
     return app
 

@@ -16,18 +16,14 @@ from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
 
 from tests.test_pages import PAGES
+from tests.utils.app import open_page
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def open_app(url: str, monkeypatch, page: str | None = None) -> AppTest:
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("MTSS_DEMO_ON_FIRST_RUN", "false")
-    monkeypatch.chdir(ROOT)
-    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
-    if page is not None:
-        app.switch_page(page).run()
-    return app
+    name = Path(page).stem if page is not None else None
+    return open_page(monkeypatch, url, name, env={"MTSS_DEMO_ON_FIRST_RUN": "false"}, timeout=60)
 
 
 def database_message(app: AppTest) -> str:

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_access.db import session_scope
 from data_access.meeting.queries import get_district_summary
+from tests.utils.app import open_page
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "pages").glob("*.py"))
@@ -17,14 +18,8 @@ PAGES = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "pages").glob("*.
 def open_app(
     monkeypatch: pytest.MonkeyPatch, database_url: str, page: str | None = None
 ) -> AppTest:
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.chdir(ROOT)
-    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    app.run()
-    if page is not None:
-        app.switch_page(page)
-        app.run()
-    return app
+    name = Path(page).stem if page is not None else None
+    return open_page(monkeypatch, database_url, name)
 
 
 @pytest.mark.parametrize("page", PAGES)

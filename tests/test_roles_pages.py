@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_access.db import session_scope
 from data_access.models import Building
+from tests.utils.app import open_page
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
@@ -35,14 +36,7 @@ def building_names(demo_store_url) -> dict[str, str]:
 
 
 def open_as(monkeypatch, url: str, role: str, buildings: list[str] | None, page: str) -> AppTest:
-    monkeypatch.setenv("DATABASE_URL", url)
-    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    app.session_state["preview_role"] = role
-    if buildings is not None:
-        app.session_state["preview_buildings"] = buildings
-    app.run()
-    app.switch_page(f"pages/{page}.py")
-    return app.run()
+    return open_page(monkeypatch, url, page, role=role, buildings=buildings)
 
 
 def shown_text(app: AppTest) -> str:

@@ -21,21 +21,28 @@ def open_page(
     role: str = "district_admin",
     buildings: list[str] | None = None,
     query: dict[str, str] | None = None,
+    env: dict[str, str] | None = None,
     timeout: float = 120,
 ) -> AppTest:
     """Run the app on the store at `url` as `role` (with `buildings` for a principal or coach) and
-    open `page` (a name in pages/, e.g. "equity"; None: the default page), with `query` as the
-    link's query parameters."""
+    open `page` (a name in pages/, e.g. "equity"; None: stay on the default page), following a link
+    with `query` as its query parameters; `env` sets more environment variables."""
     monkeypatch.setenv("DATABASE_URL", url)
+    for name, value in (env or {}).items():
+        monkeypatch.setenv(name, value)
     monkeypatch.chdir(ROOT)
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout)
     app.session_state["preview_role"] = role
     if buildings is not None:
         app.session_state["preview_buildings"] = buildings
+    # The link's parameters are there from the first run (an address opened directly) and again for
+    # the page switched to (a page switch starts without them).
     for name, value in (query or {}).items():
         app.query_params[name] = value
     app.run()
-    if page is not None:
-        app.switch_page(f"pages/{page}.py")
+    for name, value in (query or {}).items():
+        app.query_params[name] = value
+    if page is not None or query:
+        app.switch_page(f"pages/{page or 'overview'}.py")
         app.run()
     return app
