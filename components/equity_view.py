@@ -24,7 +24,7 @@ from components.equity_charts import (
 )
 from components.follow_up import create_action_link
 from components.text import plain_html
-from data_access.equity.metrics import DISTRICT_ID, GROUP_LABELS, Minimums
+from data_access.equity.metrics import DISTRICT_ID, GROUP_LABELS, Minimums, flag_reference
 from data_access.equity.view import EquityView, get_equity_view
 from data_access.scope import Scope
 
@@ -144,11 +144,10 @@ def flag_follow_up(described: pd.DataFrame, school_year: str) -> None:
         if flag.group_label.startswith("Students")
         else f"{flag.group_label} students"
     )
-    who_code = flag.group if flag.group_type in ("race_ethnicity", "sex") else flag.group_type
     with link_column:
         create_action_link(
             source_type="equity_cell",
-            source_ref=f"{flag.indicator} {who_code} {school_year}",
+            source_ref=flag_reference(flag.indicator, flag.group_type, flag.group, school_year),
             building_id=None if flag.building_id == DISTRICT_ID else flag.building_id,
             title=(
                 f"{'Reduce' if flag.flag == 'over' else 'Widen access to'} {what} for {who} "

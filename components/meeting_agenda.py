@@ -12,7 +12,7 @@ from components.equity_charts import INDICATOR_SHORT_NAMES
 from components.follow_up import FOLLOW_UP_PAGE, create_action_link
 from components.meeting_charts import students_in
 from components.text import plain
-from data_access.equity.metrics import DISTRICT_ID
+from data_access.equity.metrics import DISTRICT_ID, flag_reference
 from data_access.meeting.rules import FIDELITY_INSTRUMENT, FIDELITY_SCALE
 from data_access.meeting.view import MeetingPicture
 from data_access.scope import Scope
@@ -94,7 +94,9 @@ def show_agenda(
         ):
             create_action_link(
                 source_type="equity_cell",
-                source_ref=f"{row.indicator} {row.group} {picture.equity_year}",
+                source_ref=flag_reference(
+                    row.indicator, row.group_type, row.group, picture.equity_year
+                ),
                 building_id=None if row.building_id == DISTRICT_ID else row.building_id,
                 title=(
                     f"{'Reduce' if row.flag == 'over' else 'Widen access to'} {what.lower()} for "

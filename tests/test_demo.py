@@ -23,6 +23,8 @@ from data_access.demo import (
     generate_district,
     load_demo,
 )
+from data_access.equity.metrics import flag_reference
+from data_access.imports_common import school_year_of
 from data_access.models import Action, AuditLog, InstrumentItem
 from data_access.settings import SUPPORT_ROLES
 from data_access.store import init_store
@@ -518,7 +520,8 @@ def test_actions_tell_the_stories_some_are_overdue_and_history_matches_version(s
     refs = set(
         zip(actions["building_id"], actions["source_type"], actions["source_ref"], strict=True)
     )
-    assert (STORY_MIDDLE_SCHOOL, "equity_cell", "oss BL") in refs
+    story = flag_reference("oss", "race_ethnicity", "BL", school_year_of(DEMO_AS_OF))
+    assert (STORY_MIDDLE_SCHOOL, "equity_cell", story) in refs
     assert any(b == "B10" and kind == "staff_support_gap" for b, kind, _ in refs)
     assert any(ref == "TFI-2.1 1.12" for *_, ref in refs)
     owners = actions.merge(stored["users"], left_on="owner_email", right_on="email")

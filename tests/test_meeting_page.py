@@ -16,8 +16,10 @@ from components.follow_up import prefill_from_link
 from data_access.actions.queries import ActionFilters, list_actions
 from data_access.db import session_scope
 from data_access.demo import DEMO_AS_OF
+from data_access.equity.metrics import GROUPS, INDICATORS, flag_reference
 from data_access.equity.queries import get_equity
 from data_access.fidelity.queries import get_fidelity_overview
+from data_access.imports_common import school_year_of
 from data_access.models import Action, MeetingAttendance
 from data_access.scope import DISTRICT
 from data_access.staff_support import get_staffing, get_supervision_coverage
@@ -272,3 +274,39 @@ def test_adding_a_family_member_on_the_team_page_fills_the_missing_seat(monkeypa
     assert not any("Missing from the team" in w.value for w in app.warning)
     overview = open_page(monkeypatch, fresh_demo)
     assert not any("has no member from" in w.value for w in overview.warning)
+
+
+def equity_links(app: AppTest) -> list[str]:
+    """The source_ref of every "create follow-up action" link about an equity flag on the page."""
+    from urllib.parse import parse_qs
+
+    queries = [parse_qs(link.proto.query_string) for link in app.get("page_link")]
+    return [q["source_ref"][0] for q in queries if q.get("source_type") == ["equity_cell"]]
+
+
+def test_an_equity_flag_has_one_identifier_on_the_overview_the_equity_page_and_in_the_demo(
+    monkeypatch, demo_store_url
+):
+    year = school_year_of(DEMO_AS_OF)
+    with session_scope(demo_store_url) as session:
+        flags = get_equity(session, school_year=year, scope=DISTRICT)
+        demo = set(
+            session.execute(
+                select(Action.source_ref).where(Action.source_type == "equity_cell")
+            ).scalars()
+        )
+    flags = flags[flags["flag"].notna()]
+    flagged = {
+        flag_reference(row.indicator, row.group_type, row.group, year) for row in flags.itertuples()
+    }
+    overview = equity_links(app_helper.open_page(monkeypatch, demo_store_url, "overview"))
+    equity = equity_links(app_helper.open_page(monkeypatch, demo_store_url, "equity"))
+    assert overview and equity
+    # "oss iep 2025-26" on both pages, never "oss Y 2025-26" on one of them.
+    assert set(overview) <= flagged and set(equity) <= flagged
+    every_identifier = {
+        flag_reference(indicator, group_type, group, year)
+        for indicator in INDICATORS
+        for group_type, group in GROUPS
+    }
+    assert len(demo) == 3 and demo <= every_identifier  # the demo's actions name theirs alike

@@ -14,6 +14,7 @@ from data_access.demo.dates import DEMO_AS_OF, at_utc, start_year, weekday_on_or
 from data_access.demo.fidelity import INSTRUMENT, tfi_items
 from data_access.demo.staff import SUPERVISION_LAPSED_DAYS, StaffPlan
 from data_access.demo.team import ASSISTANT_SUPERINTENDENT, MTSS_COORDINATOR, DistrictFacts
+from data_access.equity.metrics import flag_reference
 
 
 @dataclass
@@ -101,7 +102,7 @@ def actions(
             fidelity_check="partial",
             outcome_check="no_change",
             source_type="equity_cell",
-            source_ref="oss BL",
+            source_ref=flag_reference("oss", "race_ethnicity", "BL", current),
         ),
         ActionPlan(
             building_id=oss_school,
@@ -124,7 +125,7 @@ def actions(
             fidelity_check="not_started",
             outcome_check=None,
             source_type="equity_cell",
-            source_ref="oss iep",
+            source_ref=flag_reference("oss", "iep", "Y", current),
         ),
         ActionPlan(
             building_id=lapsed,
@@ -262,7 +263,7 @@ def actions(
             fidelity_check="implemented",
             outcome_check="improved_not_to_goal",
             source_type="equity_cell",
-            source_ref="chronic_absence econ_disadv",
+            source_ref=flag_reference("chronic_absence", "econ_disadv", "Y", current),
         ),
         ActionPlan(
             building_id=None,

@@ -276,6 +276,14 @@ def compute_equity(
     return assess_groups(building_counts, district_counts, minimums)
 
 
+def flag_reference(indicator: str, group_type: str, group: str, school_year: str) -> str:
+    """One identifier for an equity flag wherever an action links back to it (the Equity page, the
+    Overview's agenda, the demo): "oss BL 2025-26", "oss iep 2025-26". A yes-or-no group (IEP, EL,
+    economically disadvantaged) is named by its column, since its value is only "Y"."""
+    group_code = group if group_type in ("race_ethnicity", "sex") else group_type
+    return f"{indicator} {group_code} {school_year}"
+
+
 def previous_school_year(school_year: str) -> str:
     """'2024-25' for '2025-26'."""
     start = int(school_year[:4]) - 1
