@@ -442,7 +442,7 @@ class EquityCellCount(SQLModel, table=True):
     """The equity counts of one school year, building and demographic cell (race and ethnicity x sex
     x IEP x EL x economically disadvantaged): how many students, and how many of them had each
     outcome. Never imported or edited: rebuilt from students, attendance, discipline and supports in
-    the same transaction as any write to them (data_access/equity_summary.py), so the Equity page
+    the same transaction as any write to them (data_access/equity/summary.py), so the Equity page
     and the meeting screen read a year's few thousand cells instead of counting every student."""
 
     __tablename__ = "equity_cell_counts"
