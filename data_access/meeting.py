@@ -32,7 +32,7 @@ from data_access.imports_common import school_year_of
 from data_access.models import Action, ActionUpdate
 from data_access.scope import DISTRICT, Scope, building_scope
 from data_access.settings import get_settings
-from data_access.staff_support import get_staffing, get_supervision_coverage, list_buildings
+from data_access.staff_support.queries import get_staffing, get_supervision_coverage, list_buildings
 from data_access.team import (
     HEALTHY_ATTENDANCE,
     MeetingRef,

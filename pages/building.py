@@ -19,7 +19,7 @@ from data_access.equity import current_minimums, get_equity
 from data_access.fidelity import get_fidelity_buildings, get_scale_scores, list_scored_instruments
 from data_access.imports_common import school_year_of
 from data_access.scope import building_scope
-from data_access.staff_support import (
+from data_access.staff_support.queries import (
     default_as_of,
     get_staffing,
     get_supervision_coverage,

@@ -38,7 +38,7 @@ from data_access.overview import (
     get_staff_count,
 )
 from data_access.scope import DISTRICT
-from data_access.staff_support import default_as_of
+from data_access.staff_support.queries import default_as_of
 
 MAX_BARS = 40  # more buildings than this and the enrollment chart shows school levels instead
 TABLE_ROWS = 25  # up to this many buildings the matrix is a plain table (large type on a projector)

@@ -27,7 +27,7 @@ from data_access.db import session_scope
 from data_access.imports_common import school_year_end, school_year_of
 from data_access.permissions import may_write
 from data_access.settings import get_settings
-from data_access.staff_support import (
+from data_access.staff_support.queries import (
     DISTRICT_ID,
     default_as_of,
     get_caseload_parity,
@@ -37,7 +37,7 @@ from data_access.staff_support import (
     list_buildings,
     staff_working_in,
 )
-from data_access.supervision_schedule import (
+from data_access.staff_support.schedule import (
     MAX_MINUTES,
     SupervisionInputError,
     build_series_calendar,

@@ -20,7 +20,7 @@ from components.text import plain
 from data_access.db import session_scope
 from data_access.fidelity import get_instrument_items
 from data_access.imports_common import school_year_of
-from data_access.staff_support import default_as_of
+from data_access.staff_support.queries import default_as_of
 from data_access.team import (
     CADENCE_DAYS,
     HEALTHY_ATTENDANCE,

@@ -20,7 +20,7 @@ from data_access.equity import get_equity
 from data_access.fidelity import get_fidelity_overview
 from data_access.models import Action, MeetingAttendance
 from data_access.scope import DISTRICT
-from data_access.staff_support import get_staffing, get_supervision_coverage
+from data_access.staff_support.queries import get_staffing, get_supervision_coverage
 
 ROOT = Path(__file__).resolve().parent.parent
 PREVIOUS_MEETING = date(2026, 5, 12)  # the demo team's last meeting before its "today"

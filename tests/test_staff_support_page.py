@@ -14,8 +14,8 @@ import components.page
 from data_access.db import count_rows, get_data_version, session_scope
 from data_access.models import SupervisionSession
 from data_access.scope import DISTRICT, Scope, building_scope
-from data_access.staff_support import get_supervision_coverage
-from data_access.supervision_schedule import list_schedulable_staff
+from data_access.staff_support.queries import get_supervision_coverage
+from data_access.staff_support.schedule import list_schedulable_staff
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_AS_OF = date(2026, 5, 29)
