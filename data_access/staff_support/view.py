@@ -2,17 +2,18 @@
 
 `get_staff_support_view` reads everything for a scope and an as-of date in one session (the
 buildings, supervision coverage, caseload parity, staffing) and does the district-wide aggregation
-the page shows (buildings by coverage, the buildings x roles staffing table); the page loads it once
-per filter set through the cache. `place_of` is the pure selection of one building's team out of it
-(or the district's), with the aggregation that depends on that choice: the staff behind the
-figures, the follow-up list grouped by each person's first building, the roles nobody holds. The
+the page shows (buildings by coverage, the buildings x roles staffing table, the district's own
+part); the page loads it once per filter set through the cache. `place_of` is the pure selection of
+one building's team out of it, with the aggregation that depends on that choice: the staff behind
+the figures, the follow-up list grouped by each person's first building, the roles nobody holds.
+(Choosing a building reruns none of those queries: its part is a few rows of what was read.) The
 scheduling tab has its own filters (the support team it works on), so its own view,
 `get_supervision_schedule_view`. No wording for screens here: codes and numbers only.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
@@ -63,6 +64,9 @@ class StaffSupportView:
     # `staffing_roles` (a column per role code, in the order the staffing rows list them).
     staffing_by_building: pd.DataFrame
     staffing_roles: tuple[str, ...]
+    # The whole district's part (`place_of(view, building_id=None)`), worked out once with the rest:
+    # the page opens on it, and its follow-up list groups every visible staff member.
+    district: StaffSupportPlace | None = None
 
 
 def get_staff_support_view(session: Session, *, scope: Scope, as_of: date) -> StaffSupportView:
@@ -78,7 +82,7 @@ def get_staff_support_view(session: Session, *, scope: Scope, as_of: date) -> St
         (staffing["building_id"] != DISTRICT_ID) & (staffing["band"] == "nobody")
     ]
     staffing_by_building, staffing_roles = _students_per_fte_by_building(recommended_buildings)
-    return StaffSupportView(
+    view = StaffSupportView(
         as_of=as_of,
         school_year=school_year,
         buildings=buildings,
@@ -95,6 +99,7 @@ def get_staff_support_view(session: Session, *, scope: Scope, as_of: date) -> St
         staffing_by_building=staffing_by_building,
         staffing_roles=staffing_roles,
     )
+    return replace(view, district=place_of(view, building_id=None))
 
 
 def _students_per_fte_by_building(
@@ -138,7 +143,10 @@ class StaffSupportPlace:
 
 
 def place_of(view: StaffSupportView, *, building_id: str | None) -> StaffSupportPlace:
-    """The part of `view` for one building's support team (None: the whole district's)."""
+    """The part of `view` for one building's support team (None: the whole district's, which
+    `view.district` already holds)."""
+    if building_id is None and view.district is not None:
+        return view.district
     coverage, parity = view.coverage, view.parity
 
     def team_of(frame: pd.DataFrame) -> pd.DataFrame:
