@@ -56,7 +56,7 @@ def time_parts(url: str, runs: int, brief: bool) -> dict[str, list[float]]:
     from data_access.meeting.headlines import get_headlines
     from data_access.meeting.view import get_meeting_picture
     from data_access.scope import DISTRICT
-    from data_access.staff_support import get_default_as_of
+    from data_access.staff_support.queries import get_default_as_of
 
     times: dict[str, list[float]] = {"headlines": [], "picture": [], "brief": []}
     for _ in range(runs):

@@ -20,7 +20,7 @@ from data_access.fidelity.queries import (
 )
 from data_access.imports_common import school_year_of
 from data_access.scope import Scope, building_scope
-from data_access.staff_support import (
+from data_access.staff_support.queries import (
     default_as_of,
     get_staffing,
     get_supervision_coverage,

@@ -37,7 +37,7 @@ def registered_exports() -> dict[str, Export]:
         "one row per school year, building (and DISTRICT), indicator and student group",
         build_equity_export,
     )
-    from data_access.staff_support import build_staffing_export, build_supervision_export
+    from data_access.staff_support.export import build_staffing_export, build_supervision_export
 
     exports["staffing"] = Export(
         "one row per school year, building (and DISTRICT) and role", build_staffing_export

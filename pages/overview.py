@@ -17,7 +17,7 @@ from components.meeting_presentation import presentation_toggle
 from components.overview_glance import show_district_glance
 from components.page import current_scope, current_user, page_setup
 from data_access.meeting.view import get_overview_view
-from data_access.staff_support import default_as_of
+from data_access.staff_support.queries import default_as_of
 
 status = page_setup(
     "District overview",

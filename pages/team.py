@@ -11,7 +11,7 @@ from components.page import current_scope, current_user, page_setup
 from components.team_meetings import show_meetings
 from components.team_members import member_form, show_who_is_at_the_table
 from components.team_self_check import self_check_form, show_self_check
-from data_access.staff_support import default_as_of
+from data_access.staff_support.queries import default_as_of
 from data_access.team.view import get_team_view
 
 status = page_setup(

@@ -13,7 +13,7 @@ from data_access.db import get_data_version, session_scope
 from data_access.imports.pipeline import import_files
 from data_access.imports.reading import ImportFile
 from data_access.models import AuditLog
-from data_access.supervision_schedule import mark_supervision
+from data_access.staff_support.schedule import mark_supervision
 from data_access.team.writes import MemberEntry, SelfCheckEntry, save_self_check, save_team_member
 from data_access.users.access import UserAccess
 from data_access.users.writes import remove_user, save_user

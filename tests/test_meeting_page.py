@@ -22,7 +22,7 @@ from data_access.fidelity.queries import get_fidelity_overview
 from data_access.imports_common import school_year_of
 from data_access.models import Action, MeetingAttendance
 from data_access.scope import DISTRICT
-from data_access.staff_support import get_staffing, get_supervision_coverage
+from data_access.staff_support.queries import get_staffing, get_supervision_coverage
 from tests.utils import app as app_helper
 
 ROOT = Path(__file__).resolve().parent.parent

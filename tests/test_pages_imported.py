@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data_access.staff_support import staff_working_in
+from data_access.staff_support.queries import staff_working_in
 from tests.test_import_rules import DISTRICT, district_files, run_import
 from tests.test_pages import PAGES, open_app
 from tests.test_roles_pages import ADMIN_ONLY, NOT_FOR_VIEWERS, ROLES, open_as

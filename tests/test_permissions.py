@@ -31,7 +31,7 @@ from data_access.permissions import (
     permission_table_markdown,
     reach_of,
 )
-from data_access.supervision_schedule import mark_supervision, schedule_supervision
+from data_access.staff_support.schedule import mark_supervision, schedule_supervision
 from data_access.team.writes import (
     MeetingEntry,
     MemberEntry,

@@ -28,9 +28,8 @@ from data_access.fidelity.queries import (
 from data_access.meeting.queries import get_building_overview
 from data_access.models import Action
 from data_access.scope import Scope, building_scope
-from data_access.staff_support import (
-    build_staffing_export,
-    build_supervision_export,
+from data_access.staff_support.export import build_staffing_export, build_supervision_export
+from data_access.staff_support.queries import (
     get_caseload_parity,
     get_staffing,
     get_supervision_coverage,

@@ -11,14 +11,13 @@ from datetime import date
 
 import pytest
 
-from data_access import staff_support
 from data_access.__main__ import main
 from data_access.db import session_scope, set_store_info
 from data_access.export_format import ExportOptions
 from data_access.scope import DISTRICT, building_scope
-from data_access.staff_support import (
-    build_staffing_export,
-    build_supervision_export,
+from data_access.staff_support import queries as staff_support
+from data_access.staff_support.export import build_staffing_export, build_supervision_export
+from data_access.staff_support.queries import (
     get_caseload_parity,
     get_default_as_of,
     get_supervision_activity,

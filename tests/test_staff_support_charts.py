@@ -14,7 +14,7 @@ from components.staff_support_charts import (
     ratio_chart,
     sessions_by_month_chart,
 )
-from data_access.staff_support_metrics import sessions_by_month
+from data_access.staff_support.metrics import sessions_by_month
 
 
 def test_coverage_chart_puts_the_worst_on_top_and_colours_it_by_band():

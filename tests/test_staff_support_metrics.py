@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from data_access.staff_support_metrics import (
+from data_access.staff_support.metrics import (
     caseload_parity,
     coverage_share,
     days_between,

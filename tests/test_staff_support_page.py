@@ -10,22 +10,32 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import components.page
 from data_access.db import count_rows, get_data_version, session_scope
 from data_access.models import SupervisionSession
-from data_access.scope import DISTRICT, Scope, building_scope
-from data_access.staff_support import get_supervision_coverage
-from data_access.supervision_schedule import list_schedulable_staff
+from data_access.scope import DISTRICT
+from data_access.staff_support.queries import get_supervision_coverage
+from data_access.staff_support.schedule import list_schedulable_staff
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_AS_OF = date(2026, 5, 29)
 LAPSED = "B10"  # the demo building whose support team has had no supervision for ten weeks
 
 
-def open_page(monkeypatch: pytest.MonkeyPatch, url: str) -> AppTest:
+def open_page(
+    monkeypatch: pytest.MonkeyPatch,
+    url: str,
+    *,
+    role: str | None = None,
+    buildings: list[str] | None = None,
+) -> AppTest:
+    """The page in local mode: as the local user (a district admin), or as `role` with `buildings`
+    through the role preview, the path a signed-in person of that role takes."""
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.chdir(ROOT)
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    if role is not None:
+        app.session_state["preview_role"] = role
+        app.session_state["preview_buildings"] = buildings or []
     app.run()
     app.switch_page("pages/staff_support.py")
     app.run()
@@ -102,8 +112,9 @@ def test_one_picker_and_one_link_start_the_follow_up_for_a_building_with_gaps(
 def test_a_building_scope_sees_its_own_staff_and_only_district_aggregates_of_the_rest(
     monkeypatch, demo_store_url
 ):
-    monkeypatch.setattr(components.page, "current_scope", lambda: building_scope({"B01"}))
-    app = open_page(monkeypatch, demo_store_url)
+    # A principal of B01, through the real role path (local mode's role preview builds the same
+    # user and scope that sign-in does).
+    app = open_page(monkeypatch, demo_store_url, role="principal", buildings=["B01"])
     assert any("your buildings only" in info.value for info in app.info)
     assert app.selectbox(key="staff_support_building").options == [
         "Whole district",
@@ -151,10 +162,7 @@ def test_a_malformed_schedule_is_refused_next_to_its_fields_and_stores_nothing(
 def test_someone_who_sees_no_buildings_gets_district_figures_and_no_names(
     monkeypatch, demo_store_url
 ):
-    monkeypatch.setattr(
-        components.page, "current_scope", lambda: Scope(building_ids=frozenset(), label="nothing")
-    )
-    app = open_page(monkeypatch, demo_store_url)
+    app = open_page(monkeypatch, demo_store_url, role="viewer", buildings=[])
     assert not app.error
     assert not [frame for frame in app.dataframe if "Name" in frame.value.columns]
     assert metrics(app)["Your buildings missing a role"] == "0"

@@ -13,8 +13,8 @@ from data_access.db import count_rows, get_data_version, session_scope
 from data_access.export_format import ExportOptions
 from data_access.models import AuditLog, SupervisionSession
 from data_access.scope import DISTRICT, building_scope
-from data_access.staff_support import build_supervision_export
-from data_access.supervision_schedule import (
+from data_access.staff_support.export import build_supervision_export
+from data_access.staff_support.schedule import (
     SupervisionForbidden,
     SupervisionInputError,
     build_series_calendar,

@@ -36,7 +36,7 @@ from data_access.meeting.rules import (
 )
 from data_access.scope import DISTRICT, Scope, building_scope
 from data_access.settings import get_settings
-from data_access.staff_support import (
+from data_access.staff_support.queries import (
     SupervisionCoverage,
     get_staffing,
     get_supervision_coverage,

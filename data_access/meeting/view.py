@@ -48,9 +48,7 @@ from data_access.meeting.rules import (
     missing_roles,
 )
 from data_access.scope import DISTRICT, Scope, building_scope
-from data_access.staff_support import (
-    get_staffing,
-)
+from data_access.staff_support.queries import get_staffing
 from data_access.team.queries import get_team_members, list_meetings
 from data_access.team.rules import count_by_category, meeting_health, missing_categories
 

@@ -25,7 +25,7 @@ from data_access.imports_common import school_year_end, school_year_of, school_y
 from data_access.models import SUPERVISION_FORMATS, Staff, StaffAssignment, SupervisionSession
 from data_access.permissions import WriteForbidden, check_write, may_write
 from data_access.scope import Scope
-from data_access.staff_support import (
+from data_access.staff_support.queries import (
     get_support_assignments,
     may_see_staff_member,
     one_row_per_staff,

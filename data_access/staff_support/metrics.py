@@ -1,5 +1,5 @@
 """Staff-support arithmetic as pure functions over DataFrames: supervision coverage, monthly status
-counts, caseload parity and staffing ratios. No database here; the queries in `staff_support.py`
+counts, caseload parity and staffing ratios. No database here; the queries in `queries.py`
 feed these, and the tests check them against numbers worked out by hand."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Staff support coverage: supervision of student-support staff, caseload parity and staffing ratios
 (the data contract's `supervision` and `staffing` tables). Counting happens in SQL; the arithmetic
-over the counted rows lives in `staff_support_metrics`.
+over the counted rows lives in `metrics`, the exported tables in `export`.
 
 Who sees what: staff-level rows (names, gaps since supervision, caseloads) are only for a scope that
 includes one of the staff member's buildings; everyone else sees aggregates. `may_see_staff_member`
@@ -17,8 +17,6 @@ import pandas as pd
 from sqlalchemy import and_, case, func, select
 from sqlmodel import Session
 
-from data_access import staff_support_metrics as metrics
-from data_access.export_format import ExportOptions, format_export
 from data_access.imports_common import school_year_end, school_year_of, school_year_start
 from data_access.models import (
     STAFF_ROLES,
@@ -31,6 +29,7 @@ from data_access.models import (
 )
 from data_access.scope import DISTRICT, Scope
 from data_access.settings import get_settings
+from data_access.staff_support import metrics
 from data_access.store import StoreStatus, get_store_status
 
 ID_LIST_LIMIT = 500  # more staff ids than this go to the database as a subquery, not a list
@@ -45,18 +44,6 @@ STAFFING_COLUMNS = [
     "students_per_fte",
     "recommended_ratio",
     "meets_recommendation",
-]
-SUPERVISION_COLUMNS = [
-    "staff_id",
-    "role",
-    "building_ids",
-    "last_held_on",
-    "days_since_last_held",
-    "held_in_window",
-    "covered",
-    "held_this_year",
-    "cancelled_this_year",
-    "scheduled_ahead",
 ]
 
 
@@ -379,18 +366,6 @@ def get_supervision_activity(
     )
 
 
-def build_supervision_export(session: Session, options: ExportOptions) -> pd.DataFrame:
-    """The contract's `supervision` table: one row per support staff member active in the school
-    year of the as-of date (default: the demo's date for a demo store, else today)."""
-    as_of = resolve_as_of(session, as_of=options.as_of, school_year=options.school_year)
-    staff, _ = _staff_supervision(session, as_of=as_of)
-    table = visible_staff(staff, options.scope).sort_values("staff_id", ignore_index=True)
-    table["last_held_on"] = [
-        "" if day is None else day.isoformat() for day in table["last_held_on"]
-    ]
-    return format_export(table[SUPERVISION_COLUMNS], booleans=["covered"])
-
-
 # --- Caseload parity ------------------------------------------------------------------------------
 
 
@@ -544,20 +519,3 @@ def get_staffing(session: Session, *, school_year: str, scope: Scope) -> pd.Data
     table = table.merge(names, on="building_id", how="left")
     table.loc[table["building_id"] == DISTRICT_ID, "name"] = "Whole district"
     return table[[*STAFFING_COLUMNS, "name", "level", "band"]]
-
-
-def build_staffing_export(session: Session, options: ExportOptions) -> pd.DataFrame:
-    """The contract's `staffing` table for `--year` (default: the newest school year in the store)."""
-    school_year = options.school_year or _newest_school_year(session)
-    if school_year is None:
-        return pd.DataFrame(columns=STAFFING_COLUMNS)
-    table = get_staffing(session, school_year=school_year, scope=options.scope)
-    return format_export(
-        table[STAFFING_COLUMNS],
-        rates=["fte", "students_per_fte"],
-        booleans=["meets_recommendation"],
-    )
-
-
-def _newest_school_year(session: Session) -> str | None:
-    return session.execute(select(func.max(Student.school_year))).scalar_one_or_none()
