@@ -134,8 +134,8 @@ def bare_insert(folder: str, url: str) -> None:
 
     from data_access.db import get_engine
     from data_access.imports.tables import TABLE_ORDER, TABLES
-    from data_access.imports_common import parse_date
     from data_access.models import Action, User, UserBuilding
+    from data_access.parsing import parse_date
     from data_access.store import init_store
 
     init_store(url)

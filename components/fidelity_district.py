@@ -28,7 +28,7 @@ from components.fidelity_tables import (
 from components.text import plain, plain_html
 from data_access.fidelity.scoring import AT_CRITERION, INCOMPLETE
 from data_access.fidelity.view import FidelityView
-from data_access.imports_common import school_year_end, school_year_start
+from data_access.school_year import school_year_end, school_year_start
 
 GRID_MAX_BUILDINGS = 30  # more and the grid chart becomes counts per scale, beside the full table
 PANELS_MAX_BUILDINGS = 12  # more and each building's trend is shown one building at a time

@@ -13,8 +13,8 @@ from components.staff_support_charts import role_name
 from components.staff_support_mark import MARK_LIST, show_mark_form
 from components.text import plain
 from data_access.db import session_scope
-from data_access.imports_common import school_year_end
 from data_access.permissions import may_write
+from data_access.school_year import school_year_end
 from data_access.scope import Scope
 from data_access.staff_support.schedule import (
     MAX_MINUTES,

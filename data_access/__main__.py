@@ -145,7 +145,7 @@ def run_export(url: str, *, kind: str, out: str, year: str | None, as_of: str | 
     from data_access.db import session_scope
     from data_access.export_format import ExportOptions, write_csv
     from data_access.exports import registered_exports
-    from data_access.imports_common import normalise_school_year
+    from data_access.school_year import normalise_school_year
     from data_access.users.access import COMMAND_LINE
 
     exports = registered_exports()

@@ -11,14 +11,14 @@ import pandas as pd
 from sqlmodel import Session
 
 from data_access.actions.queries import OPEN_STATUSES, ActionFilters, list_actions
+from data_access.buildings import list_buildings
 from data_access.equity.metrics import Minimums
 from data_access.equity.queries import current_minimums, get_equity
 from data_access.fidelity.queries import (
-    get_fidelity_buildings,
     get_scale_scores,
     list_scored_instruments,
 )
-from data_access.imports_common import school_year_of
+from data_access.school_year import school_year_of
 from data_access.scope import Scope, building_scope
 from data_access.staff_support.queries import (
     default_as_of,
@@ -39,7 +39,7 @@ def building_as_of(status: StoreStatus) -> date:
 
 def get_building_choices(session: Session, *, scope: Scope) -> pd.DataFrame:
     """The buildings the page may offer (those in scope): building_id, name, level, by name."""
-    return get_fidelity_buildings(session, scope=scope)
+    return list_buildings(session, scope=scope)
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,10 @@ from data_access.scope import Scope
 
 
 def list_buildings(session: Session, *, scope: Scope) -> pd.DataFrame:
+    """The buildings in scope: building_id, name, level; by name (as pickers list them)."""
     rows = session.execute(
-        select(Building.building_id, Building.name)
+        select(Building.building_id, Building.name, Building.level)
         .where(scope.where(Building.building_id))
-        .order_by(Building.name)
+        .order_by(Building.name, Building.building_id)
     ).all()
-    return pd.DataFrame(rows, columns=["building_id", "name"])
+    return pd.DataFrame(rows, columns=["building_id", "name", "level"])

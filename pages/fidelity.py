@@ -20,7 +20,7 @@ from components.page import current_scope, current_user, page_setup
 from components.text import plain
 from data_access.fidelity.queries import get_administration_items
 from data_access.fidelity.view import get_fidelity_view
-from data_access.imports_common import school_year_of
+from data_access.school_year import school_year_of
 
 status = page_setup(
     "Implementation fidelity",

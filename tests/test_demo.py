@@ -24,8 +24,8 @@ from data_access.demo import (
     load_demo,
 )
 from data_access.equity.metrics import flag_reference
-from data_access.imports_common import school_year_of
 from data_access.models import Action, AuditLog, InstrumentItem
+from data_access.school_year import school_year_of
 from data_access.settings import SUPPORT_ROLES
 from data_access.store import init_store
 

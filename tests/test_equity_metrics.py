@@ -17,8 +17,8 @@ from data_access.equity.metrics import (
     count_consecutive_flags,
     count_groups,
     district_cells,
-    previous_school_year,
 )
+from data_access.school_year import previous_school_year
 
 RULES = Minimums(min_cell_size=10, min_n_size=30, threshold=2.0)
 

@@ -19,8 +19,8 @@ from data_access.demo import DEMO_AS_OF
 from data_access.equity.metrics import GROUPS, INDICATORS, flag_reference
 from data_access.equity.queries import get_equity
 from data_access.fidelity.queries import get_fidelity_overview
-from data_access.imports_common import school_year_of
 from data_access.models import Action, MeetingAttendance
+from data_access.school_year import school_year_of
 from data_access.scope import DISTRICT
 from data_access.staff_support.queries import get_staffing, get_supervision_coverage
 from tests.utils import app as app_helper

@@ -21,7 +21,6 @@ from data_access.export_format import ExportOptions
 from data_access.fidelity.export import build_fidelity_export
 from data_access.fidelity.queries import (
     get_administration_items,
-    get_fidelity_buildings,
     get_fidelity_overview,
     get_scale_scores,
 )
@@ -71,7 +70,7 @@ def frames_for(session, scope: Scope) -> dict[str, tuple]:
         "action list": (list_actions(session, scope=scope, as_of=DEMO_AS_OF), "building_id"),
         "action export": (export_actions(session, options), "building_id"),
         "action buildings": (list_buildings(session, scope=scope), "building_id"),
-        "fidelity buildings": (get_fidelity_buildings(session, scope=scope), "building_id"),
+        "fidelity buildings": (list_buildings(session, scope=scope), "building_id"),
         "fidelity scores": (
             get_scale_scores(session, scope=scope, instrument="TFI-2.1"),
             "building_id",

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from data_access.models import RACE_ETHNICITY, SEXES
+from data_access.school_year import previous_school_year
 
 DISTRICT_ID = "DISTRICT"  # the building_id of the district-wide rows
 
@@ -282,12 +283,6 @@ def flag_reference(indicator: str, group_type: str, group: str, school_year: str
     economically disadvantaged) is named by its column, since its value is only "Y"."""
     group_code = group if group_type in ("race_ethnicity", "sex") else group_type
     return f"{indicator} {group_code} {school_year}"
-
-
-def previous_school_year(school_year: str) -> str:
-    """'2024-25' for '2025-26'."""
-    start = int(school_year[:4]) - 1
-    return f"{start}-{(start + 1) % 100:02d}"
 
 
 def count_consecutive_flags(history: pd.DataFrame, *, school_year: str) -> pd.DataFrame:

@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from data_access.export_format import ExportOptions, format_export
 from data_access.fidelity.queries import get_scale_scores
-from data_access.imports_common import school_year_end, school_year_start
+from data_access.school_year import school_year_end, school_year_start
 
 
 def build_fidelity_export(session: Session, options: ExportOptions) -> pd.DataFrame:

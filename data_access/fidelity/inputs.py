@@ -27,7 +27,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from data_access.imports_common import parse_date
+from data_access.parsing import parse_date
 from data_access.validation import MAX_ITEM_SCORE, hidden_character, parse_number
 
 # Reasons a value is refused (identifiers: each door has its own wording for them).

@@ -21,7 +21,7 @@ from data_access.fidelity.scoring import (
     score_scales,
     share_at_criterion,
 )
-from data_access.models import Building, FidelityScore, InstrumentItem
+from data_access.models import FidelityScore, InstrumentItem
 from data_access.scope import Scope
 
 ITEM_COLUMNS = [
@@ -159,16 +159,6 @@ def get_fidelity_overview(session: Session, *, scope: Scope, instrument: str) ->
     return FidelityOverview(
         scores=scores, latest=latest_with_runs(scores), share=share_at_criterion(scores)
     )
-
-
-def get_fidelity_buildings(session: Session, *, scope: Scope) -> pd.DataFrame:
-    """The buildings in scope: building_id, name, level, by name."""
-    rows = session.execute(
-        select(Building.building_id, Building.name, Building.level)
-        .where(scope.where(Building.building_id))
-        .order_by(Building.name, Building.building_id)
-    ).all()
-    return pd.DataFrame(rows, columns=["building_id", "name", "level"])
 
 
 def get_administration_items(

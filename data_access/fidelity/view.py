@@ -8,13 +8,13 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlmodel import Session
 
+from data_access.buildings import list_buildings
 from data_access.fidelity.queries import (
-    get_fidelity_buildings,
     get_fidelity_overview,
     list_scored_instruments,
 )
 from data_access.fidelity.scoring import SCALE_SCORE_COLUMNS, buildings_without_administration
-from data_access.imports_common import school_year_end, school_year_start
+from data_access.school_year import school_year_end, school_year_start
 from data_access.scope import Scope
 
 DEFAULT_INSTRUMENT = "TFI-2.1"  # shown first when the buildings in scope have scores on it
@@ -46,7 +46,7 @@ def get_fidelity_view(
 ) -> FidelityView:
     """The Fidelity page's data: `instrument` when the buildings in scope have scores on it,
     otherwise TFI-2.1 when they have, otherwise the first instrument with scores."""
-    buildings = get_fidelity_buildings(session, scope=scope)
+    buildings = list_buildings(session, scope=scope)
     building_names = dict(zip(buildings["building_id"], buildings["name"], strict=True))
     instruments = list_scored_instruments(session, scope=scope) if not buildings.empty else []
     if instrument not in instruments:

@@ -31,14 +31,6 @@ from data_access.fidelity.inputs import (
 )
 from data_access.imports.reading import Problem, RawTable
 from data_access.imports.tables import Column, TableSpec
-from data_access.imports_common import (
-    normalise_school_year,
-    parse_bool,
-    parse_date,
-    parse_datetime,
-    school_year_end,
-    school_year_start,
-)
 from data_access.models import (
     Building,
     FidelityScore,
@@ -48,6 +40,8 @@ from data_access.models import (
     TeamSelfCheck,
     User,
 )
+from data_access.parsing import parse_bool, parse_date, parse_datetime
+from data_access.school_year import normalise_school_year, school_year_end, school_year_start
 from data_access.validation import (
     EARLIEST_SCHOOL_YEAR_START,
     hidden_character_message,

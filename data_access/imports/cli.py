@@ -41,7 +41,7 @@ def run_import_command(
 ) -> int:
     from data_access.imports.pipeline import import_files
     from data_access.imports.reading import Problem, collect_files
-    from data_access.imports_common import normalise_school_year
+    from data_access.school_year import normalise_school_year
     from data_access.users.access import COMMAND_LINE
 
     files, problems, notes = collect_files(paths)

@@ -20,12 +20,8 @@ import pandas as pd
 
 from data_access.imports.checking import KEY_SEPARATOR, KnownKeys, is_in
 from data_access.imports.reading import FileUnreadable, ImportFile, Problem, RawTable, read_table
-from data_access.imports_common import (
-    normalise_school_year,
-    parse_bool,
-    parse_date,
-    school_year_of,
-)
+from data_access.parsing import parse_bool, parse_date
+from data_access.school_year import normalise_school_year, school_year_of
 
 # Every file name of the OneRoster 1.1 and 1.2 CSV bindings (lowercase, without .csv).
 ONEROSTER_FILES = {

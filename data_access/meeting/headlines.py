@@ -13,10 +13,8 @@ import pandas as pd
 from sqlmodel import Session
 
 from data_access.actions.queries import ActionFilters, list_actions
-from data_access.equity.metrics import previous_school_year
 from data_access.equity.queries import get_equity
 from data_access.fidelity.queries import get_scale_scores
-from data_access.imports_common import school_year_of
 from data_access.meeting.queries import (
     count_overdue_on,
     get_comparison,
@@ -34,13 +32,14 @@ from data_access.meeting.rules import (
     fidelity_standing,
     missing_roles,
 )
+from data_access.school_year import previous_school_year, school_year_of
 from data_access.scope import DISTRICT, Scope, building_scope
 from data_access.settings import get_settings
 from data_access.staff_support.queries import (
     SupervisionCoverage,
+    buildings_by_id,
     get_staffing,
     get_supervision_coverage,
-    list_buildings,
 )
 
 EquityRows = Mapping[str, pd.DataFrame]  # school year → get_equity rows, for one scope
@@ -56,7 +55,7 @@ class AreaReadings:
     too. Nobody changes these frames in place."""
 
     scope: Scope
-    buildings: pd.DataFrame  # list_buildings
+    buildings: pd.DataFrame  # buildings_by_id
     scores: pd.DataFrame  # get_scale_scores of FIDELITY_INSTRUMENT
     coverage: SupervisionCoverage  # get_supervision_coverage on the meeting date
     staffing: pd.DataFrame  # get_staffing of the meeting date's school year
@@ -68,7 +67,7 @@ def read_areas(
 ) -> AreaReadings:
     return AreaReadings(
         scope=scope,
-        buildings=list_buildings(session, scope=scope),
+        buildings=buildings_by_id(session, scope=scope),
         scores=get_scale_scores(session, scope=scope, instrument=FIDELITY_INSTRUMENT),
         coverage=get_supervision_coverage(session, as_of=as_of, scope=scope),
         staffing=get_staffing(session, school_year=school_year_of(as_of), scope=scope),

@@ -14,9 +14,7 @@ import pandas as pd
 from sqlalchemy import distinct, func, select
 from sqlmodel import Session
 
-from data_access.equity.metrics import previous_school_year
 from data_access.equity.queries import list_equity_school_years
-from data_access.imports_common import school_year_of
 from data_access.meeting.rules import OPEN_STATUSES, Comparison, month_before, statuses_on
 from data_access.models import (
     Action,
@@ -34,6 +32,7 @@ from data_access.models import (
     SupervisionSession,
     Support,
 )
+from data_access.school_year import previous_school_year, school_year_of
 from data_access.scope import Scope
 from data_access.settings import get_settings
 from data_access.team.queries import get_meeting_on, get_previous_meeting

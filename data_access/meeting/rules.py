@@ -16,8 +16,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from data_access.equity.metrics import DISTRICT_ID, count_consecutive_flags, previous_school_year
+from data_access.equity.metrics import DISTRICT_ID, count_consecutive_flags
 from data_access.fidelity.scoring import latest_scale_scores
+from data_access.school_year import previous_school_year
 from data_access.team.queries import MeetingRef
 
 FIDELITY_INSTRUMENT = "TFI-2.1"

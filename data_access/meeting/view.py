@@ -19,7 +19,6 @@ import pandas as pd
 from sqlmodel import Session
 
 from data_access.equity.metrics import DISTRICT_ID
-from data_access.imports_common import school_year_of
 from data_access.meeting.headlines import (
     AreaReadings,
     EquityRows,
@@ -47,6 +46,7 @@ from data_access.meeting.rules import (
     flag_changes,
     missing_roles,
 )
+from data_access.school_year import school_year_of
 from data_access.scope import DISTRICT, Scope, building_scope
 from data_access.staff_support.queries import get_staffing
 from data_access.team.queries import get_team_members, list_meetings

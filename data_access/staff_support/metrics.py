@@ -9,8 +9,9 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from data_access.school_year import school_year_months
+
 # Months of a school year in order (it runs 1 July to 30 June).
-SCHOOL_YEAR_MONTHS = (7, 8, 9, 10, 11, 12, 1, 2, 3, 4, 5, 6)
 SESSION_STATUSES = ("held", "cancelled", "scheduled")
 
 
@@ -44,12 +45,6 @@ def coverage_share(staff: pd.DataFrame, *, by: list[str]) -> pd.DataFrame:
 
 def month_label(month_start: date) -> str:
     return f"{month_start:%b %Y}"
-
-
-def school_year_months(school_year: str) -> list[date]:
-    """The first day of each month of a school year, July to June."""
-    start = int(school_year[:4])
-    return [date(start if month >= 7 else start + 1, month, 1) for month in SCHOOL_YEAR_MONTHS]
 
 
 def sessions_by_month(counts: pd.DataFrame, *, school_year: str) -> pd.DataFrame:

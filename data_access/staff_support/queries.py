@@ -17,16 +17,16 @@ import pandas as pd
 from sqlalchemy import and_, case, func, select
 from sqlmodel import Session
 
-from data_access.imports_common import school_year_end, school_year_of, school_year_start
+from data_access.buildings import list_buildings
 from data_access.models import (
     STAFF_ROLES,
-    Building,
     Caseload,
     Staff,
     StaffAssignment,
     Student,
     SupervisionSession,
 )
+from data_access.school_year import school_year_end, school_year_of, school_year_start
 from data_access.scope import DISTRICT, Scope
 from data_access.settings import get_settings
 from data_access.staff_support import metrics
@@ -145,14 +145,11 @@ def one_row_per_staff(assignments: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def list_buildings(session: Session, *, scope: Scope) -> pd.DataFrame:
-    """The buildings the scope includes: building_id, building (its name), level; by id."""
-    rows = session.execute(
-        select(Building.building_id, Building.name, Building.level)
-        .where(scope.where(Building.building_id))
-        .order_by(Building.building_id)
-    ).all()
-    return pd.DataFrame(rows, columns=["building_id", "building", "level"])
+def buildings_by_id(session: Session, *, scope: Scope) -> pd.DataFrame:
+    """`buildings.list_buildings` the way staff support's tables and the meeting matrix hold it:
+    building_id, building (its name), level; by id."""
+    buildings = list_buildings(session, scope=scope).rename(columns={"name": "building"})
+    return buildings.sort_values("building_id", ignore_index=True)
 
 
 # --- Supervision ----------------------------------------------------------------------------------
@@ -291,7 +288,7 @@ def get_supervision_coverage(session: Session, *, as_of: date, scope: Scope) -> 
     membership = assignments[["staff_id", "role", "building_id"]].merge(
         staff[["staff_id", "covered"]], on="staff_id"
     )
-    buildings = list_buildings(session, scope=scope)
+    buildings = buildings_by_id(session, scope=scope)
     in_scope = membership[membership["building_id"].isin(buildings["building_id"])]
     by_building = buildings.merge(
         metrics.coverage_share(in_scope, by=["building_id"]), on="building_id"
@@ -515,7 +512,7 @@ def get_staffing(session: Session, *, school_year: str, scope: Scope) -> pd.Data
             table["students_per_fte"], table["recommended_ratio"], table["fte"], strict=True
         )
     ]
-    names = list_buildings(session, scope=DISTRICT).rename(columns={"building": "name"})
+    names = list_buildings(session, scope=DISTRICT)
     table = table.merge(names, on="building_id", how="left")
     table.loc[table["building_id"] == DISTRICT_ID, "name"] = "Whole district"
     return table[[*STAFFING_COLUMNS, "name", "level", "band"]]

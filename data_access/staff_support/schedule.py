@@ -21,9 +21,9 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from data_access.db import record_write
-from data_access.imports_common import school_year_end, school_year_of, school_year_start
 from data_access.models import SUPERVISION_FORMATS, Staff, StaffAssignment, SupervisionSession
 from data_access.permissions import WriteForbidden, check_write, may_write
+from data_access.school_year import school_year_end, school_year_of, school_year_start
 from data_access.scope import Scope
 from data_access.staff_support.queries import (
     get_support_assignments,

@@ -19,17 +19,17 @@ from datetime import date
 import pandas as pd
 from sqlmodel import Session
 
-from data_access.imports_common import school_year_of
+from data_access.school_year import school_year_of
 from data_access.scope import Scope
 from data_access.settings import get_settings
 from data_access.staff_support.queries import (
     DISTRICT_ID,
     CaseloadParity,
     SupervisionCoverage,
+    buildings_by_id,
     get_caseload_parity,
     get_staffing,
     get_supervision_coverage,
-    list_buildings,
     staff_working_in,
 )
 from data_access.staff_support.schedule import (
@@ -72,7 +72,7 @@ class StaffSupportView:
 def get_staff_support_view(session: Session, *, scope: Scope, as_of: date) -> StaffSupportView:
     """The Staff support page's data for a scope and an as-of date (its school year's staffing)."""
     school_year = school_year_of(as_of)
-    buildings = list_buildings(session, scope=scope)
+    buildings = buildings_by_id(session, scope=scope)
     coverage = get_supervision_coverage(session, as_of=as_of, scope=scope)
     parity = get_caseload_parity(session, as_of=as_of, scope=scope)
     staffing = get_staffing(session, school_year=school_year, scope=scope)

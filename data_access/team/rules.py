@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data_access.imports_common import school_year_of
 from data_access.models import TEAM_CATEGORIES
+from data_access.school_year import school_year_of
 
 # The six kinds of member seed 002 asks for, in its order, as the team says them.
 TEAM_CATEGORY_LABELS = {

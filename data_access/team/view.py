@@ -10,7 +10,7 @@ import pandas as pd
 from sqlmodel import Session
 
 from data_access.fidelity.queries import get_instrument_items
-from data_access.imports_common import school_year_of
+from data_access.school_year import school_year_of
 from data_access.scope import Scope
 from data_access.team.queries import (
     MarginalizedCounts,
