@@ -72,16 +72,16 @@ def hidden_character_message(name: str, text: str, *, line_breaks: bool = False)
     )
 
 
-# The importer's rule for an email column (data_access.imports.checking.EMAIL, same pattern): the typed
-# inputs of the forms follow it, so a form and a file accept the same addresses.
-_EMAIL = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$")
+# The one rule for an email address, wherever one is typed or imported: something@something.tld, with
+# no space, and no ; or , (a users.csv cell lists building ids with ;, and a list is never an address).
+EMAIL = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$")
 
 
 def email_message(name: str, text: str) -> str | None:
     """A message for a value that is not an email address (or holds a hidden character), or None."""
     if hidden := hidden_character_message(name, text):
         return hidden
-    if not _EMAIL.match(text.lower()):
+    if not EMAIL.match(text.lower()):
         return f"{name} '{text}' is not an email address"
     return None
 

@@ -44,6 +44,7 @@ from data_access.parsing import parse_bool, parse_date, parse_datetime
 from data_access.school_year import normalise_school_year, school_year_end, school_year_start
 from data_access.validation import (
     EARLIEST_SCHOOL_YEAR_START,
+    EMAIL,
     hidden_character_message,
     latest_school_year_start,
     parse_number,
@@ -252,9 +253,6 @@ def _number(column: Column, text: str) -> tuple[object, str | None]:
     if too_low or too_high:
         return None, f"{column.name} {text} is not {column.allowed}"
     return value, None
-
-
-EMAIL = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$")
 
 
 def parse_value(column: Column, text: str) -> tuple[object, str | None]:

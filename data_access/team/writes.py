@@ -4,7 +4,6 @@ the caller's transaction and leaves an audit record; the entries are what the fo
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,6 +24,7 @@ from data_access.permissions import WriteForbidden, check_write
 from data_access.team.queries import active_on, get_meeting_on
 from data_access.team.rules import SELF_CHECK_INSTRUMENT
 from data_access.users.access import UserAccess
+from data_access.validation import EMAIL
 
 MAX_DECISIONS = 20_000  # characters of decisions a meeting record holds
 
@@ -271,7 +271,6 @@ def save_self_check(
     return len(scored)
 
 
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 SELF_REPORTED = "from_marginalized_group"  # never leaves this module next to a name, nor in the log
 
 
@@ -316,7 +315,7 @@ def check_member(session: Session, *, entry: MemberEntry) -> dict[str, str]:
     if entry.category not in TEAM_CATEGORIES:
         problems["category"] = "Choose one of the six categories."
     email = (entry.email or "").strip()
-    if email and not re.match(EMAIL_PATTERN, email):
+    if email and not EMAIL.match(email.lower()):
         problems["email"] = f"'{email}' is not an email address."
     if entry.joined_on and entry.left_on and entry.left_on < entry.joined_on:
         problems["left_on"] = "The member cannot leave before joining."
