@@ -41,6 +41,25 @@ def base_layout(figure: go.Figure, *, title: str, height: int) -> go.Figure:
     return figure
 
 
+def legend_below(figure: go.Figure, *, lines: int = 1) -> go.Figure:
+    """The legend at the foot of the figure, left-aligned: beside the title it would run over it.
+    `lines` is how many lines it takes (one per entry when the chart is half the screen wide); the
+    bottom margin makes room for them."""
+    figure.update_layout(
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "y": 0,
+            "yanchor": "bottom",
+            "x": 0,
+            "xanchor": "left",
+            "traceorder": "normal",
+        },
+        margin={"b": 84 + 26 * lines},
+    )
+    return figure
+
+
 def horizontal_bar_chart(
     data: pd.DataFrame,
     *,

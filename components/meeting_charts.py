@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from pandas.io.formats.style import Styler
 
-from components.charts import FONT_SIZE, base_layout
+from components.charts import FONT_SIZE, base_layout, legend_below
 from components.text import plain_html
 from data_access.meeting.rules import ACT, AREAS, GOOD, NO_DATA, WATCH
 
@@ -115,7 +115,7 @@ def fidelity_chart(
         ticktext=["0%", "25%", "50%", "75%", "100%"],
     )
     figure = base_layout(figure, title=title, height=max(320, 40 * len(ordered) + 200))
-    return _legend_below(figure)
+    return legend_below(figure)
 
 
 def flags_chart(
@@ -158,7 +158,7 @@ def flags_chart(
         title_text="Flags (building, indicator and group)", range=[0, top * 1.2 + 1]
     )
     figure = base_layout(figure, title=title, height=max(320, 40 * len(ordered) + 200))
-    return _legend_below(figure)
+    return legend_below(figure)
 
 
 def attendance_chart(
@@ -204,23 +204,7 @@ def attendance_chart(
         tickangle=-45,
     )
     figure = base_layout(figure, title=title, height=460)
-    return _legend_below(figure)
-
-
-def _legend_below(figure: go.Figure) -> go.Figure:
-    """The legend under the plot, so it never runs over a long title."""
-    figure.update_layout(
-        legend={
-            "orientation": "h",
-            "yref": "container",
-            "y": 0,
-            "yanchor": "bottom",
-            "x": 0,
-            "xanchor": "left",
-        },
-        margin={"b": 110},
-    )
-    return figure
+    return legend_below(figure)
 
 
 def students_in(group_type: str, group: str) -> str:

@@ -8,9 +8,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.charts import LEVEL_COLORS, LEVEL_NAMES, horizontal_bar_chart
+from components.charts import LEVEL_COLORS, LEVEL_NAMES, horizontal_bar_chart, legend_below
 from components.display import show_chart, show_table
-from components.staff_support_charts import legend_below
 from data_access.meeting.view import OverviewView
 
 MAX_BARS = 40  # more buildings than this and the enrollment chart shows school levels instead
@@ -40,7 +39,7 @@ def enrollment_chart(buildings: pd.DataFrame, *, school_year: str) -> go.Figure:
             color_map=LEVEL_COLORS,
             color_names=LEVEL_NAMES,
         ),
-        entries=chart_data["level"].nunique(),
+        lines=chart_data["level"].nunique(),
     )
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.charts import FONT_SIZE, PALETTE, base_layout
+from components.charts import FONT_SIZE, PALETTE, base_layout, legend_below
 from components.text import plain_html
 
 BLUE, ORANGE, GREEN, PINK, SKY, VERMILLION = PALETTE[:6]
@@ -32,24 +32,6 @@ COVERAGE_BANDS = [  # (lowest share, name, colour): warmer colours for worse cov
     (0.5, "Some not covered", ORANGE),  # more than half
     (0.0, "Half or fewer covered", VERMILLION),
 ]
-
-
-def legend_below(figure: go.Figure, *, entries: int) -> go.Figure:
-    """The legend at the foot of the figure, left-aligned, one entry per line when the chart is
-    half the screen wide: beside the title it would run over it. The bottom margin makes room."""
-    figure.update_layout(
-        legend={
-            "orientation": "h",
-            "yref": "container",
-            "y": 0,
-            "yanchor": "bottom",
-            "x": 0,
-            "xanchor": "left",
-            "traceorder": "normal",
-        },
-        margin={"b": 80 + 26 * entries},
-    )
-    return figure
 
 
 def role_name(role: str) -> str:
@@ -102,7 +84,7 @@ def coverage_chart(
     figure.update_xaxes(title_text="Support staff covered (%)", range=[0, 185], ticksuffix="%")
     figure.update_xaxes(tickvals=[0, 25, 50, 75, 100])
     figure = base_layout(figure, title=title, height=max(320, 40 * len(ordered) + 220))
-    return legend_below(figure, entries=len(figure.data))
+    return legend_below(figure, lines=len(figure.data))
 
 
 def gap_chart(
@@ -293,7 +275,7 @@ def caseload_chart(
         title_text="Active cases per full-time equivalent (FTE)", rangemode="tozero"
     )
     figure = base_layout(figure, title=title, height=max(340, 70 * len(roles) + 260))
-    return legend_below(figure, entries=4)
+    return legend_below(figure, lines=4)
 
 
 STAFFING_BANDS = [
@@ -329,7 +311,7 @@ def staffing_summary_chart(
     figure.update_yaxes(autorange="reversed")
     figure.update_xaxes(title_text="Buildings")
     figure = base_layout(figure, title=title, height=max(340, 60 * len(roles) + 260))
-    return legend_below(figure, entries=len(STAFFING_BANDS))
+    return legend_below(figure, lines=len(STAFFING_BANDS))
 
 
 def ratio_chart(
@@ -383,4 +365,4 @@ def ratio_chart(
     figure.update_yaxes(autorange="reversed")
     figure.update_xaxes(title_text="Students per full-time staff member", range=[0, top * 1.4])
     figure = base_layout(figure, title=title, height=max(320, 60 * len(rows) + 200))
-    return legend_below(figure, entries=1)
+    return legend_below(figure, lines=1)
