@@ -1,6 +1,6 @@
 """equity cell counts: the equity counts per school year, building and demographic cell, stored
 
-A derived table (see data_access/equity_summary.py): the app rebuilds it in every transaction that
+A derived table (see data_access/equity/summary.py): the app rebuilds it in every transaction that
 changes students, attendance, discipline or supports. This migration fills it from the rows already in
 the store, with the counting query as it stands at this revision, written out here so the migration
 never changes with later code.
