@@ -134,9 +134,9 @@ def run_demo(url: str, *, size: str, seed: int, replace: bool) -> int:
 
 
 def _export_kinds() -> list[str]:
-    from data_access.exports import registered_exports
+    from data_access.exports import EXPORT_KINDS
 
-    return sorted(registered_exports())
+    return list(EXPORT_KINDS)
 
 
 def run_export(url: str, *, kind: str, out: str, year: str | None, as_of: str | None) -> int:

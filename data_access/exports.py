@@ -20,6 +20,11 @@ class Export:
     build: Callable[[Session, ExportOptions], pd.DataFrame]
 
 
+# The kinds, by name, for the command line's help: naming them must not import every area (that
+# alone took a third of a second of every command's start-up).
+EXPORT_KINDS = ("actions", "equity", "fidelity", "staffing", "supervision")
+
+
 def registered_exports() -> dict[str, Export]:
     """Every export kind, imported lazily so the command line starts fast."""
     exports: dict[str, Export] = {}

@@ -80,3 +80,9 @@ def test_an_unreachable_database_gets_a_clear_message(tmp_path):
     )
     assert "hunter2" not in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_export_kinds_named_in_the_help_are_the_registered_ones():
+    from data_access.exports import EXPORT_KINDS, registered_exports
+
+    assert list(EXPORT_KINDS) == sorted(registered_exports())
