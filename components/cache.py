@@ -59,29 +59,41 @@ def _cached(
         return _query(session, **arguments)
 
 
-def derive(compute: Callable[..., T], /, **arguments: Any) -> T:
-    """`compute(**arguments)` through the same cache: for work a page does on loaded data (labelling
-    rows, joining school years) that would otherwise be redone on every rerun. `compute` loads what it
-    needs itself, so the arguments stay small (they are hashed): say what to load, never pass frames."""
-    return _derived(compute, *_key(compute), arguments)
+def derive(compute: Callable[..., T], /, view: Any, **arguments: Any) -> T:
+    """`compute(view, **arguments)` through the same cache: for work a page does on its loaded view
+    (labelling rows) that would otherwise be redone on every rerun. `arguments` are the filters the
+    view was loaded with, and with the data version they are the key; `view` itself is handed over
+    but not hashed (those filters already decide it), and nothing here loads: no cache call runs
+    inside a cached one."""
+    return _derived(compute, *_key(compute), arguments, view)
 
 
 @st.cache_data(show_spinner=False, max_entries=1000)
 def _derived(
-    _compute: Callable[..., Any], name: str, url: str, version: int, arguments: dict[str, Any]
+    _compute: Callable[..., Any],
+    name: str,
+    url: str,
+    version: int,
+    arguments: dict[str, Any],
+    _view: Any,
 ) -> Any:
-    return _compute(**arguments)
+    return _compute(_view, **arguments)
 
 
-def derive_figure(build: Callable[..., T], /, **arguments: Any) -> T:
+def derive_figure(build: Callable[..., T], /, view: Any, **arguments: Any) -> T:
     """`derive` for a plotly figure: the figure object itself is kept (an unpickled figure is
     validated again, which is the slow part of building one) and shared by every session, so whoever
     draws it must not change it (`show_chart` does not)."""
-    return _figure(build, *_key(build), arguments)
+    return _figure(build, *_key(build), arguments, view)
 
 
 @st.cache_resource(show_spinner=False, max_entries=100)
 def _figure(
-    _build: Callable[..., Any], name: str, url: str, version: int, arguments: dict[str, Any]
+    _build: Callable[..., Any],
+    name: str,
+    url: str,
+    version: int,
+    arguments: dict[str, Any],
+    _view: Any,
 ) -> Any:
-    return _build(**arguments)
+    return _build(_view, **arguments)

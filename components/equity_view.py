@@ -12,7 +12,6 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.cache import load
 from components.equity_charts import (
     FLAG_NAMES,
     INDICATOR_SHORT_NAMES,
@@ -25,13 +24,7 @@ from components.equity_charts import (
 from components.follow_up import create_action_link
 from components.text import plain_html
 from data_access.equity.metrics import DISTRICT_ID, GROUP_LABELS, Minimums, flag_reference
-from data_access.equity.view import EquityView, get_equity_view
-from data_access.scope import Scope
-
-
-def _view(scope: Scope, school_year: str, indicator: str) -> EquityView:
-    return load(get_equity_view, scope=scope, school_year=school_year, indicator=indicator)
-
+from data_access.equity.view import EquityView
 
 # --- Words ---------------------------------------------------------------------------------------
 
@@ -72,9 +65,12 @@ def show_how_to_read(minimums: Minimums) -> None:
     )
 
 
-def labelled_flags(*, scope: Scope, school_year: str, indicator: str) -> pd.DataFrame:
+# The figure and table builders below take the page's view and its filters: the filters (with the
+# data version) are what `derive`/`derive_figure` cache them by; the view is what they are built from.
+
+
+def labelled_flags(view: EquityView, **_filters: object) -> pd.DataFrame:
     """Every flag of the year, all indicators, longest runs first, with their words."""
-    view = _view(scope, school_year, indicator)
     return label_equity_rows(view.flags, view.minimums) if len(view.flags) else view.flags
 
 
@@ -165,10 +161,9 @@ def flag_follow_up(described: pd.DataFrame, school_year: str) -> None:
 # --- Figures -------------------------------------------------------------------------------------
 
 
-def heatmap(*, scope: Scope, school_year: str, indicator: str, show_all: bool) -> go.Figure:
+def heatmap(view: EquityView, *, show_all: bool, **_filters: object) -> go.Figure:
     """The buildings x groups heatmap of one indicator: every building, or (`show_all` False) the
     district's row and the buildings with a flag."""
-    view = _view(scope, school_year, indicator)
     labelled = label_equity_rows(view.rows, view.minimums)
     shown = labelled[
         (labelled["building_id"] == DISTRICT_ID)
@@ -183,14 +178,13 @@ def heatmap(*, scope: Scope, school_year: str, indicator: str, show_all: bool) -
         ratio_type="ratio_type",
         text="cell_text",
         hover="hover",
-        title=f"Each group's risk compared with everyone else's in its building, {school_year}",
+        title=f"Each group's risk compared with everyone else's in its building, {view.school_year}",
         threshold=view.minimums.threshold,
     )
 
 
-def building_bars(*, scope: Scope, school_year: str, indicator: str, building_id: str) -> go.Figure:
+def building_bars(view: EquityView, *, building_id: str, **_filters: object) -> go.Figure:
     """Each group's risk beside everyone else's, in one building (or the district)."""
-    view = _view(scope, school_year, indicator)
     in_building = label_equity_rows(view.in_building(building_id), view.minimums)
     return group_risk_bars(
         in_building,
@@ -199,22 +193,15 @@ def building_bars(*, scope: Scope, school_year: str, indicator: str, building_id
         risk_comparison="risk_comparison",
         text_group="group_short",
         text_comparison="comparison_short",
-        title=f"{INDICATOR_SHORT_NAMES[indicator]}, {school_year}<br>"
+        title=f"{INDICATOR_SHORT_NAMES[view.indicator]}, {view.school_year}<br>"
         f"{plain_html(in_building['building_name'].iloc[0])}",
     )
 
 
 def trend_chart(
-    *,
-    scope: Scope,
-    school_year: str,
-    indicator: str,
-    building_id: str,
-    group_type: str,
-    group: str,
+    view: EquityView, *, building_id: str, group_type: str, group: str, **_filters: object
 ) -> go.Figure:
     """One group's risk ratio in one building, school year by school year."""
-    view = _view(scope, school_year, indicator)
     trend = label_equity_rows(view.trend(building_id, group_type, group), view.minimums)
     building_name = trend["building_name"].iloc[0]
     return ratio_trend_chart(
@@ -224,6 +211,6 @@ def trend_chart(
         ratio_type="ratio_type",
         text="ratio_label",
         title=f"Risk ratio by school year<br>{GROUP_LABELS[(group_type, group)]}<br>"
-        f"{plain_html(building_name)}<br>{INDICATOR_SHORT_NAMES[indicator]}",
+        f"{plain_html(building_name)}<br>{INDICATOR_SHORT_NAMES[view.indicator]}",
         threshold=view.minimums.threshold,
     )

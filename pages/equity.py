@@ -97,7 +97,7 @@ if view.building_count > MAX_HEATMAP_ROWS:
         help=f"{view.building_count:,} buildings make a very tall chart; start with the flagged ones.",
     )
     show_all = choice == "All buildings"
-show_chart(derive_figure(heatmap, **filters, show_all=show_all), key="equity_heatmap")
+show_chart(derive_figure(heatmap, view, **filters, show_all=show_all), key="equity_heatmap")
 st.caption(
     f"Orange: more likely than everyone else; blue: less likely; white: about the same. "
     f"▲ flagged over {threshold:g}; ▼ flagged under 1/{threshold:g}. Hatched grey: no ratio shown, "
@@ -109,7 +109,7 @@ if not show_all and not view.flagged_buildings:
 
 # --- Every flag -------------------------------------------------------------------------------------
 
-described = derive(labelled_flags, **filters)
+described = derive(labelled_flags, view, **filters)
 st.subheader(f"Every flag in {school_year}, all indicators")
 if described.empty:
     st.info(
@@ -151,7 +151,7 @@ building_id = picker_column.selectbox(
 chart_column, table_column = st.columns([3, 2], gap="large")
 with chart_column:
     show_chart(
-        derive_figure(building_bars, **filters, building_id=building_id),
+        derive_figure(building_bars, view, **filters, building_id=building_id),
         key="equity_building_bars",
     )
 with table_column:
@@ -174,6 +174,7 @@ with chart_column:
     show_chart(
         derive_figure(
             trend_chart,
+            view,
             **filters,
             building_id=building_id,
             group_type=group_key[0],
