@@ -67,10 +67,19 @@ def scale_grid(
     latest["row"] = (
         name.map(plain_html) + "<br>" + latest["building_id"].map(latest_date).map(short_date)
     )
+    # The percent alone on the first line: a cell is as narrow as "100.0%", and a mark beside the
+    # percent pushed its first digit out of the cell ("90.0% ★" read "0.0%" on screen).
     latest["cell"] = [
         percent_text(percent)
-        + (f" {SUSTAINING_MARK}" if sustaining else "")
-        + ("" if day == latest_date[b] else f"<br>{short_date(day)}")
+        + (
+            "<br>"
+            + " ".join(
+                ([SUSTAINING_MARK] if sustaining else [])
+                + ([short_date(day)] if day != latest_date[b] else [])
+            )
+            if sustaining or day != latest_date[b]
+            else ""
+        )
         for b, percent, sustaining, day in zip(
             latest["building_id"],
             latest["percent"],

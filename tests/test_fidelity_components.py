@@ -51,6 +51,24 @@ def district_scores() -> pd.DataFrame:
     return score_scales(sums, SCALES)
 
 
+def test_a_sustaining_mark_goes_under_the_percent_so_no_digit_is_pushed_out_of_the_cell():
+    latest = latest_with_runs(district_scores())
+    latest["sustaining"] = (latest["building_id"] == "B1") & latest["scale"].isin(
+        ["Tier 1", "Tier 2"]
+    )
+    grid = scale_grid(
+        latest,
+        building_ids=["B1", "B2"],
+        building_names=NAMES,
+        scales=["Tier 1", "Tier 2"],
+        with_details=False,
+    )
+    cells = grid.cells.set_index(["building_id", "scale"])["cell"]
+    assert cells[("B1", "Tier 1")] == "70.0%<br>★"
+    assert cells[("B1", "Tier 2")] == "50.0%<br>★ 20 Jan 2026"
+    assert cells[("B2", "Tier 1")] == "incomplete"
+
+
 def test_grid_cells_name_their_own_date_only_when_it_differs_from_the_buildings_latest():
     grid = scale_grid(
         latest_with_runs(district_scores()),
