@@ -19,7 +19,7 @@ from components.equity_view import (
 from components.page import current_scope, page_setup
 from components.text import plain
 from data_access.equity.metrics import GROUP_LABELS, INDICATORS
-from data_access.equity.queries import current_minimums
+from data_access.equity.queries import current_minimums, list_equity_school_years
 from data_access.equity.view import get_equity_view
 
 MAX_HEATMAP_ROWS = 30  # more buildings than this and the heatmap starts with flagged buildings only
@@ -33,12 +33,22 @@ scope = current_scope()
 minimums = current_minimums()
 threshold = minimums.threshold
 
-# The filters sit near the top, but the school years to choose from come with the view; so the row
-# is drawn first, and the view is read once, with the year chosen on the previous run.
-how_to_read = st.container()
-filter_row = st.empty()
-year_column, indicator_column, _ = filter_row.container().columns([1, 2, 1])
+years = load(list_equity_school_years)
+if not years:
+    st.warning(
+        "The store holds no students yet, so there is nothing to compare. Load your district's files "
+        "(see the README's *Loading your own data*), or try the demo: `python -m data_access demo`.",
+        icon=":material/inbox:",
+    )
+    st.stop()
+
+show_how_to_read(minimums)
+
 params = st.query_params
+year_column, indicator_column, _ = st.columns([1, 2, 1])
+school_year = year_column.selectbox(
+    "School year", years, index=0, key="equity_school_year", help="Students enrolled that year."
+)
 indicator_names = list(INDICATORS)
 indicator = indicator_column.selectbox(
     "Indicator",
@@ -50,34 +60,14 @@ indicator = indicator_column.selectbox(
     key="equity_indicator",
     help="Each is yes or no per student and school year; the risk is the share of students with a yes.",
 )
+# The school years go to the view too, so it does not read them again.
 filters = {
     "scope": scope,
-    "school_year": st.session_state.get("equity_school_year"),
+    "school_year": school_year,
     "indicator": indicator,
+    "years": tuple(years),
 }
 view = load(get_equity_view, **filters)
-if not view.years:
-    filter_row.empty()
-    st.warning(
-        "The store holds no students yet, so there is nothing to compare. Load your district's files "
-        "(see the README's *Loading your own data*), or try the demo: `python -m data_access demo`.",
-        icon=":material/inbox:",
-    )
-    st.stop()
-
-years = list(view.years)
-school_year = year_column.selectbox(
-    "School year",
-    years,
-    index=years.index(view.school_year),
-    key="equity_school_year",
-    help="Students enrolled that year.",
-)
-if school_year != view.school_year:  # the picker did not keep the year asked for: read that one
-    filters["school_year"] = school_year
-    view = load(get_equity_view, **filters)
-with how_to_read:
-    show_how_to_read(minimums)
 indicator_name = INDICATORS[indicator]
 in_sentence = indicator_name[0].lower() + indicator_name[1:]  # keeps "IEP" and "ODR" upper case
 if view.rows.empty:

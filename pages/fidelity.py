@@ -19,7 +19,7 @@ from components.fidelity_entry import show_entry_form
 from components.page import current_scope, current_user, page_setup
 from components.text import plain
 from data_access.fidelity.queries import get_administration_items
-from data_access.fidelity.view import get_fidelity_view
+from data_access.fidelity.view import get_default_instrument, get_fidelity_view
 from data_access.school_year import school_year_of
 
 status = page_setup(
@@ -31,7 +31,9 @@ today = date.today()
 view = load(
     get_fidelity_view,
     scope=scope,
-    instrument=st.session_state.get("fidelity_instrument"),  # the choice made on the last run
+    # The choice made on the last run, or (first run) the one the page opens on.
+    instrument=st.session_state.get("fidelity_instrument")
+    or load(get_default_instrument, scope=scope),
     school_year=school_year_of(status.as_of or today),
 )
 

@@ -21,7 +21,6 @@ from data_access.equity.queries import (
     current_minimums,
     empty_equity,
     get_equity_of_years,
-    list_equity_school_years,
 )
 from data_access.scope import Scope
 
@@ -71,13 +70,11 @@ class EquityView:
 
 
 def get_equity_view(
-    session: Session, *, scope: Scope, school_year: str | None, indicator: str
+    session: Session, *, scope: Scope, school_year: str, indicator: str, years: tuple[str, ...]
 ) -> EquityView:
-    """The Equity page's data for `scope`, `school_year` and `indicator` (see EquityView). A school
-    year the store does not hold (or None, before anyone chose one) means the newest."""
-    years = tuple(list_equity_school_years(session))
-    if school_year not in years:
-        school_year = years[0] if years else ""
+    """The Equity page's data for `scope`, `school_year` and `indicator` (see EquityView); `years`
+    are the store's school years with students, newest first (`list_equity_school_years`), which
+    the page has already read for its picker."""
     of_years = get_equity_of_years(session, school_years=years, scope=scope)
     every_year = pd.concat([of_years[year] for year in years]) if years else empty_equity()
     year_rows = of_years.get(school_year, empty_equity())

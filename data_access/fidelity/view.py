@@ -41,6 +41,22 @@ class FidelityView:
         return self.building_names.get(building_id, building_id)
 
 
+def choose_instrument(instruments: list[str], wanted: str | None) -> str | None:
+    """`wanted` when the buildings have scores on it, otherwise TFI-2.1 when they have, otherwise
+    the first instrument with scores (None: no scores at all)."""
+    if wanted in instruments:
+        return wanted
+    if DEFAULT_INSTRUMENT in instruments:
+        return DEFAULT_INSTRUMENT
+    return instruments[0] if instruments else None
+
+
+def get_default_instrument(session: Session, *, scope: Scope) -> str | None:
+    """The instrument the page opens on before anyone chose one: asked for first, so that the
+    page's one view is cached under the instrument it shows from the very first run."""
+    return choose_instrument(list_scored_instruments(session, scope=scope), None)
+
+
 def get_fidelity_view(
     session: Session, *, scope: Scope, instrument: str | None, school_year: str
 ) -> FidelityView:
@@ -49,12 +65,7 @@ def get_fidelity_view(
     buildings = list_buildings(session, scope=scope)
     building_names = dict(zip(buildings["building_id"], buildings["name"], strict=True))
     instruments = list_scored_instruments(session, scope=scope) if not buildings.empty else []
-    if instrument not in instruments:
-        instrument = (
-            DEFAULT_INSTRUMENT
-            if DEFAULT_INSTRUMENT in instruments
-            else (instruments[0] if instruments else None)
-        )
+    instrument = choose_instrument(instruments, instrument)
     if instrument is None:
         empty = pd.DataFrame()
         return FidelityView(
