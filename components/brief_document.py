@@ -17,6 +17,7 @@ from components.meeting_charts import (
     matrix_table,
     students_in,
 )
+from components.meeting_wording import headline_change, headline_since, headline_value, since
 from data_access.equity.metrics import DISTRICT_ID
 from data_access.meeting.brief import (
     Brief,
@@ -45,16 +46,19 @@ INDICATOR_NAMES = {
 
 
 def _figures(headlines: Headlines) -> list[BriefFigure]:
-    return [
-        BriefFigure(
-            label=item.label,
-            value=item.shown,
-            change=f"{item.change_shown} {item.since}" if item.change_shown else "",
-            verdict=item.verdict,
-            detail=item.detail,
+    figures = []
+    for item in headlines.items:
+        change = headline_change(item)
+        figures.append(
+            BriefFigure(
+                label=item.label,
+                value=headline_value(item),
+                change=f"{change} {headline_since(item, headlines.comparison)}" if change else "",
+                verdict=item.verdict,
+                detail=item.detail,
+            )
         )
-        for item in headlines.items
-    ]
+    return figures
 
 
 def _matrix_section(matrix: pd.DataFrame, note: str) -> BriefTable:
@@ -184,7 +188,7 @@ def meeting_brief(
     title_place = "the district" if building_id is None else place
     return Brief(
         title=f"Leadership meeting brief: {title_place}",
-        subtitle=f"As of {comparison.as_of:%-d %B %Y}. Changes are {comparison.since} "
+        subtitle=f"As of {comparison.as_of:%-d %B %Y}. Changes are {since(comparison)} "
         "(equity: against last school year). From the MTSS leadership dashboard.",
         figures=_figures(headlines),
         sections=sections,

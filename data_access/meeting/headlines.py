@@ -154,7 +154,6 @@ def headlines_from(
     read here."""
     as_of = comparison.as_of
     then = comparison.compare_on
-    since = comparison.since
     scope = now.scope
     names = now.buildings
     place = "the district" if building_id is None else names["building"].iloc[0]
@@ -175,13 +174,12 @@ def headlines_from(
             Headline(
                 key="fidelity",
                 label="TFI at criterion",
-                shown=f"{at:,} of {assessed:,}" if assessed else "no scores",
                 value=float(at) if assessed else None,
+                value_kind="count_of",
+                total=assessed,
                 before=float(at_then) if assessed_then else None,
                 higher_is_better=True,
                 unit="buildings",
-                since=since,
-                since_short=comparison.since_short,
                 detail=f"Buildings whose latest {FIDELITY_INSTRUMENT} {FIDELITY_SCALE} score is at "
                 f"or above {criterion}, of the {assessed:,} with a score.",
             )
@@ -193,13 +191,11 @@ def headlines_from(
             Headline(
                 key="fidelity",
                 label=f"{FIDELITY_INSTRUMENT} {FIDELITY_SCALE}, latest",
-                shown=f"{percent:.0f}%" if pd.notna(percent) else "no score",
                 value=None if pd.isna(percent) else float(percent),
+                value_kind="percent",
                 before=None if pd.isna(before) else float(before),
                 higher_is_better=True,
                 unit="points",
-                since=since,
-                since_short=comparison.since_short,
                 detail=f"The latest {FIDELITY_INSTRUMENT} {FIDELITY_SCALE} score: points earned "
                 "of points possible.",
             )
@@ -215,13 +211,11 @@ def headlines_from(
         Headline(
             key="supervision",
             label="Staff supervised",
-            shown=f"{share:.0f}%" if share is not None else "no staff",
             value=None if share is None else round(share),
+            value_kind="percent",
             before=None if share_then is None else round(share_then),
             higher_is_better=True,
             unit="points",
-            since=since,
-            since_short=comparison.since_short,
             detail=f"{covered:,} of {staff:,} support staff in {place} had a held supervision "
             f"session in the {window} days ending {as_of:%-d %b %Y}.",
         )
@@ -253,13 +247,10 @@ def headlines_from(
         Headline(
             key="staffing",
             label=label,
-            shown=f"{value:,}",
             value=float(value),
             before=float(before_value),
             higher_is_better=False,
             unit=unit,
-            since=since,
-            since_short=comparison.since_short,
             detail=detail,
         )
     )
@@ -277,13 +268,11 @@ def headlines_from(
         Headline(
             key="equity",
             label="Equity flags",
-            shown=f"{flags:,}" if year else "no students",
             value=float(flags) if year else None,
             before=None if flags_before is None else float(flags_before),
             higher_is_better=False,
             unit="flags",
-            since=f"since {last_year}" if last_year else since,
-            since_short=f"since {last_year}" if last_year else comparison.since_short,
+            since_year=last_year,
             detail=f"Building, indicator and student-group risk ratios above {threshold:g} or "
             f"below 1/{threshold:g} in {place} in {year}"
             + (", district rows included" if building_id is None else "")
@@ -298,13 +287,10 @@ def headlines_from(
         Headline(
             key="actions",
             label="Overdue actions",
-            shown=f"{overdue:,}",
             value=float(overdue),
             before=float(count_overdue_on(session, day=then, building_id=building_id)),
             higher_is_better=False,
             unit="actions",
-            since=since,
-            since_short=comparison.since_short,
             detail=f"Follow-up actions still open or in progress after their due date, on "
             f"{as_of:%-d %b %Y}.",
         )

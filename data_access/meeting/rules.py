@@ -64,16 +64,10 @@ class Comparison:
     this_meeting: MeetingRef | None  # a meeting already recorded for `as_of`
 
     @property
-    def since_short(self) -> str:
-        """'since 12 May', for the small print under a figure."""
-        return f"since {self.compare_on:%-d %b}"
-
-    @property
-    def since(self) -> str:
-        """'since the meeting of 12 May 2026', or 'since 29 Apr 2026 (a month earlier)'."""
-        if self.previous_meeting is not None:
-            return f"since the meeting of {self.compare_on:%-d %b %Y}"
-        return f"since {self.compare_on:%-d %b %Y} (a month earlier)"
+    def kind(self) -> str:
+        """What `compare_on` is: "meeting" (the previous meeting's date) or "month" (a month
+        before `as_of`, with no earlier meeting)."""
+        return "meeting" if self.previous_meeting is not None else "month"
 
 
 # --- Fidelity ----------------------------------------------------------------------------------------
@@ -196,36 +190,25 @@ def statuses_on(actions: pd.DataFrame, changes: pd.DataFrame, *, day: date) -> p
 
 @dataclass(frozen=True)
 class Headline:
-    """One headline figure: its value now and at the comparison date, in words."""
+    """One headline figure: its value now and at the comparison date, as numbers and codes (the
+    screen's words are made in components/meeting_wording.py)."""
 
     key: str  # one of AREAS
     label: str
-    shown: str  # the value as the screen shows it, e.g. "7 of 12"
-    value: float | None
+    value: float | None  # None: nothing to count (no scores, no staff, no students)
     before: float | None
     higher_is_better: bool
-    unit: str  # of the change: "buildings", "points", "flags", "actions", "roles"
-    since: str  # "since the meeting of 12 May 2026" or "since 2024-25"
+    unit: str  # of the value and its change: "buildings", "points", "flags", "actions", "roles"
     detail: str  # one sentence: what exactly is counted
-    since_short: str = ""  # "since 12 May", for the small print under a figure
+    value_kind: str = "count"  # "count", "percent", or "count_of" (`value` of `total`)
+    total: int | None = None  # for "count_of": what `value` is counted out of
+    since_year: str | None = None  # the school year compared with, instead of the comparison date
 
     @property
     def change(self) -> float | None:
         if self.value is None or self.before is None:
             return None
         return round(self.value - self.before, 6)
-
-    @property
-    def change_shown(self) -> str | None:
-        """'+1 building', '-7 points', 'no change'; None when there is nothing to compare with."""
-        change = self.change
-        if change is None:
-            return None
-        if change == 0:
-            return "no change"
-        amount = f"{abs(change):,.0f}"
-        unit = self.unit[:-1] if amount == "1" and self.unit.endswith("s") else self.unit
-        return f"{'+' if change > 0 else '-'}{amount} {unit}"
 
     @property
     def verdict(self) -> str | None:
