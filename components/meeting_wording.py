@@ -4,7 +4,18 @@ this module turns them into the words the Overview and the brief show. No Stream
 
 from __future__ import annotations
 
-from data_access.meeting.rules import Comparison, Headline
+from collections.abc import Mapping
+
+import pandas as pd
+
+from data_access.meeting.rules import (
+    ACT,
+    AREAS,
+    CELL_NUMBERS,
+    RECOMMENDED_ROLE_NAMES,
+    Comparison,
+    Headline,
+)
 
 # What a headline figure says when there is nothing to count, by its key.
 NOTHING_TO_COUNT = {"supervision": "no staff", "equity": "no students"}
@@ -61,3 +72,99 @@ def headline_change(item: Headline) -> str | None:
     amount = f"{abs(change):,.0f}"
     unit = item.unit[:-1] if amount == "1" and item.unit.endswith("s") else item.unit
     return f"{'+' if change > 0 else '-'}{amount} {unit}"
+
+
+# --- The buildings x areas matrix --------------------------------------------------------------------
+
+AREA_NAMES = {
+    "fidelity": "Fidelity",
+    "supervision": "Supervision",
+    "staffing": "Staffing",
+    "equity": "Equity",
+    "actions": "Actions",
+}
+STATUS_WORDS = {
+    "fidelity": {
+        "no_score": "No score",
+        "at_criterion": "At criterion",
+        "slipped": "Slipped",
+        "below": "Below",
+        "incomplete": "Incomplete",
+    },
+    "supervision": {
+        "no_staff": "No support staff",
+        "all_covered": "All covered",
+        "lapsed": "Lapsed",
+        "gaps": "Gaps",
+    },
+    "staffing": {
+        "no_data": "No data",
+        "role_missing": "Role missing",
+        "over_ratio": "Over ratio",
+        "meets": "Meets",
+    },
+    "equity": {"no_flags": "No flags", "new_or_worse": "New or worse", "flagged": "Flagged"},
+    "actions": {"overdue": "Overdue", "on_track": "On track", "none_open": "None open"},
+}
+
+
+def _cell_number(area: str, cell: Mapping[str, object]) -> str:
+    status = cell["status"]
+    if area == "fidelity":
+        if status in ("no_score", "incomplete"):
+            return ""
+        if status == "slipped":
+            return f"{cell['percent']:.0f}% (was {cell['previous_percent']:.0f}%)"
+        return f"{cell['percent']:.0f}%"
+    if area == "supervision":
+        return "" if status == "no_staff" else f"{cell['covered']:,} of {cell['staff']:,}"
+    if area == "staffing":
+        if status == "no_data":
+            return ""
+        if status == "role_missing":
+            names = ", ".join(RECOMMENDED_ROLE_NAMES.get(r, r) for r in cell["missing"])
+            return f"no {names}"
+        if status == "over_ratio":
+            return f"{cell['above']} of {cell['roles']} roles"
+        return f"{cell['roles']} roles"
+    if area == "equity":
+        flags, new_or_worse = cell["flags"], cell["new_or_worse"]
+        if not flags:
+            return ""
+        number = f"{flags} flag{'s' if flags != 1 else ''}"
+        return f"{number}, {new_or_worse} new or worse" if new_or_worse else number
+    if status == "overdue":
+        return f"{cell['overdue']} of {cell['open']} open"
+    return f"{cell['open']} open" if status == "on_track" else ""
+
+
+def cell_words(area: str, cell: Mapping[str, object]) -> tuple[str, str]:
+    """A matrix cell (rules' `<area>_cell`: its status code and numbers) as its status word and
+    number: ('Lapsed', '0 of 10'), ('Role missing', 'no social worker'), ('No flags', '')."""
+    return STATUS_WORDS[area][cell["status"]], _cell_number(area, cell)
+
+
+def attention(levels: Mapping[str, str]) -> str:
+    """The areas to act on, in words ('Fidelity, Supervision'), or 'Nothing urgent'; `levels`:
+    each area's level."""
+    act = [AREA_NAMES[area] for area in AREAS if levels[area] == ACT]
+    return ", ".join(act) if act else "Nothing urgent"
+
+
+def matrix_words(matrix: pd.DataFrame) -> pd.DataFrame:
+    """building_matrix's rows in words (same index): building_id, building, `attention`, and for
+    each area `<area>_word` and `<area>_number`."""
+    words = pd.DataFrame(
+        {"building_id": matrix["building_id"], "building": matrix["building"]},
+        index=matrix.index,
+    )
+    words["attention"] = [
+        attention({area: row[f"{area}_level"] for area in AREAS}) for _, row in matrix.iterrows()
+    ]
+    for area in AREAS:
+        keys = ["status", *CELL_NUMBERS[area]]
+        cells = matrix[[f"{area}_{key}" for key in keys]].set_axis(keys, axis=1)
+        said = [cell_words(area, cell) for cell in cells.to_dict("records")]
+        words[f"{area}_word"] = [word for word, _ in said]
+        words[f"{area}_number"] = [number for _, number in said]
+    return words

@@ -8,7 +8,13 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import pytest
 
-from components.meeting_wording import headline_change, headline_since, headline_value
+from components.meeting_wording import (
+    cell_words,
+    headline_change,
+    headline_since,
+    headline_value,
+    matrix_words,
+)
 from data_access.db import session_scope
 from data_access.meeting.headlines import get_headlines
 from data_access.meeting.queries import count_overdue_on
@@ -254,26 +260,20 @@ def test_a_flag_is_new_when_last_year_had_none_and_worse_when_it_moved_further_f
 
 
 def test_matrix_cells_say_act_watch_fine_or_nothing_to_show():
-    assert supervision_cell(10, 0) == {"level": ACT, "word": "Lapsed", "number": "0 of 10"}
+    assert supervision_cell(10, 0)["level"] == ACT
+    assert cell_words("supervision", supervision_cell(10, 0)) == ("Lapsed", "0 of 10")
     assert supervision_cell(7, 4)["level"] == WATCH
-    assert supervision_cell(6, 6)["word"] == "All covered"
+    assert cell_words("supervision", supervision_cell(6, 6))[0] == "All covered"
     assert supervision_cell(0, 0)["level"] == NO_DATA
     assert equity_cell(14, 12)["level"] == ACT
-    assert equity_cell(3, 2) == {
-        "level": WATCH,
-        "word": "Flagged",
-        "number": "3 flags, 2 new or worse",
-    }
+    assert equity_cell(3, 2)["level"] == WATCH
+    assert cell_words("equity", equity_cell(3, 2)) == ("Flagged", "3 flags, 2 new or worse")
     assert equity_cell(0, 0)["level"] == GOOD
     roles = [("counselor", "above"), ("social_worker", "nobody")]
-    assert staffing_cell(roles) == {
-        "level": ACT,
-        "word": "Role missing",
-        "number": "no social worker",
-    }
-    assert staffing_cell([("counselor", "above"), ("social_worker", "meets")])["number"] == (
-        "1 of 2 roles"
-    )
+    assert staffing_cell(roles)["level"] == ACT
+    assert cell_words("staffing", staffing_cell(roles)) == ("Role missing", "no social worker")
+    over = staffing_cell([("counselor", "above"), ("social_worker", "meets")])
+    assert cell_words("staffing", over)[1] == "1 of 2 roles"
     assert staffing_cell([])["level"] == NO_DATA
 
 
@@ -309,14 +309,15 @@ def test_the_matrix_puts_the_building_with_most_to_act_on_first_and_says_why():
         actions=actions,
     )
     assert matrix["building"].tolist() == ["Brook", "Adams"]
-    assert matrix.loc[0, "attention"] == "Fidelity, Supervision, Actions"
-    assert matrix.loc[0, "fidelity_number"] == "50% (was 60%)"
-    assert matrix.loc[0, "actions_number"] == "1 of 2 open"
-    assert matrix.loc[1, "attention"] == "Nothing urgent"
-    assert matrix.loc[1, "equity_number"] == "2 flags, 1 new or worse"
-    assert matrix.loc[0, "equity_word"] == "No flags"
-    assert matrix.loc[1, "supervision_number"] == "4 of 4"
-    assert matrix.loc[1, "staffing_word"] == "Meets"
+    said = matrix_words(matrix)
+    assert said.loc[0, "attention"] == "Fidelity, Supervision, Actions"
+    assert said.loc[0, "fidelity_number"] == "50% (was 60%)"
+    assert said.loc[0, "actions_number"] == "1 of 2 open"
+    assert said.loc[1, "attention"] == "Nothing urgent"
+    assert said.loc[1, "equity_number"] == "2 flags, 1 new or worse"
+    assert said.loc[0, "equity_word"] == "No flags"
+    assert said.loc[1, "supervision_number"] == "4 of 4"
+    assert said.loc[1, "staffing_word"] == "Meets"
 
 
 # --- The district, by hand ------------------------------------------------------------------------
@@ -446,5 +447,5 @@ def test_the_picture_shows_a_principal_only_their_building_and_the_district_coun
     # A2 was decided at the last meeting and is still open: the agenda starts from it.
     assert picture.left_open["action_id"].tolist() == [2]
     assert district.slipped["building_id"].tolist() == ["B1"]
-    row = district.matrix.set_index("building_id").loc["B1"]
+    row = matrix_words(district.matrix).set_index("building_id").loc["B1"]
     assert (row["fidelity_word"], row["fidelity_number"]) == ("Slipped", "67% (was 100%)")
