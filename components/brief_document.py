@@ -17,7 +17,15 @@ from components.meeting_charts import (
     matrix_table,
     students_in,
 )
-from components.meeting_wording import headline_change, headline_since, headline_value, since
+from components.meeting_wording import (
+    headline_change,
+    headline_detail,
+    headline_label,
+    headline_place,
+    headline_since,
+    headline_value,
+    since,
+)
 from data_access.equity.metrics import DISTRICT_ID
 from data_access.meeting.brief import (
     Brief,
@@ -51,11 +59,11 @@ def _figures(headlines: Headlines) -> list[BriefFigure]:
         change = headline_change(item)
         figures.append(
             BriefFigure(
-                label=item.label,
+                label=headline_label(item, headlines),
                 value=headline_value(item),
                 change=f"{change} {headline_since(item, headlines.comparison)}" if change else "",
                 verdict=item.verdict,
-                detail=item.detail,
+                detail=headline_detail(item, headlines),
             )
         )
     return figures
@@ -157,7 +165,6 @@ def meeting_brief(
 ) -> Brief:
     """The brief's content: the same figures, words and tables the meeting screen shows."""
     comparison = picture.comparison
-    place = headlines.place
     matrix = picture.matrix
     if building_id is not None:
         matrix = matrix[matrix["building_id"] == building_id]
@@ -182,10 +189,13 @@ def meeting_brief(
     sections.append(
         BriefText(
             title="What each figure counts",
-            lines=[f"{item.label}: {item.detail}" for item in headlines.items],
+            lines=[
+                f"{headline_label(item, headlines)}: {headline_detail(item, headlines)}"
+                for item in headlines.items
+            ],
         )
     )
-    title_place = "the district" if building_id is None else place
+    title_place = "the district" if building_id is None else headline_place(headlines)
     return Brief(
         title=f"Leadership meeting brief: {title_place}",
         subtitle=f"As of {comparison.as_of:%-d %B %Y}. Changes are {since(comparison)} "

@@ -8,6 +8,8 @@ import streamlit as st
 from components.meeting_presentation import WRAP_METRICS_CSS
 from components.meeting_wording import (
     headline_change,
+    headline_detail,
+    headline_label,
     headline_since,
     headline_since_short,
     headline_value,
@@ -32,11 +34,11 @@ def show_headlines(headlines: Headlines) -> None:
             change = f"{change.split()[0]} vs {short.removeprefix('since ')}"
         # The line above says since when; a second line of small print would be cut short.
         column.metric(
-            item.label,
+            headline_label(item, headlines),
             headline_value(item),
             delta=0 if verdict == "same" else change,
             delta_color=VERDICT_COLORS.get(verdict or "", "off"),
-            help=f"{item.detail} Blue: better {item_since}; orange: worse.",
+            help=f"{headline_detail(item, headlines)} Blue: better {item_since}; orange: worse.",
             border=True,
         )
 

@@ -12,9 +12,12 @@ from data_access.meeting.rules import (
     ACT,
     AREAS,
     CELL_NUMBERS,
+    FIDELITY_INSTRUMENT,
+    FIDELITY_SCALE,
     RECOMMENDED_ROLE_NAMES,
     Comparison,
     Headline,
+    Headlines,
 )
 
 # What a headline figure says when there is nothing to count, by its key.
@@ -47,6 +50,68 @@ def headline_since_short(item: Headline, comparison: Comparison) -> str:
 
 
 # --- A headline figure ------------------------------------------------------------------------------
+
+LABELS = {  # (district, building)
+    "fidelity": ("TFI at criterion", f"{FIDELITY_INSTRUMENT} {FIDELITY_SCALE}, latest"),
+    "supervision": ("Staff supervised", "Staff supervised"),
+    "staffing": ("Missing a role", "Recommended roles unfilled"),
+    "equity": ("Equity flags", "Equity flags"),
+    "actions": ("Overdue actions", "Overdue actions"),
+}
+
+
+def headline_place(headlines: Headlines) -> str:
+    """'the district', or the building's name."""
+    return "the district" if headlines.building is None else headlines.building
+
+
+def headline_label(item: Headline, headlines: Headlines) -> str:
+    """What the figure counts, in a few words: 'TFI at criterion', 'Staff supervised'."""
+    district, building = LABELS[item.key]
+    return district if headlines.building_id is None else building
+
+
+def headline_detail(item: Headline, headlines: Headlines) -> str:
+    """One sentence: what exactly the figure counts."""
+    as_of = headlines.comparison.as_of
+    district = headlines.building_id is None
+    if item.key == "fidelity":
+        if district:
+            criterion = (
+                f"{item.criterion_pct:g}%" if item.criterion_pct is not None else "the criterion"
+            )
+            return (
+                f"Buildings whose latest {FIDELITY_INSTRUMENT} {FIDELITY_SCALE} score is at or "
+                f"above {criterion}, of the {item.total or 0:,} with a score."
+            )
+        return (
+            f"The latest {FIDELITY_INSTRUMENT} {FIDELITY_SCALE} score: points earned of points "
+            "possible."
+        )
+    if item.key == "supervision":
+        return (
+            f"{item.covered or 0:,} of {item.staff or 0:,} support staff in {headline_place(headlines)} had "
+            f"a held supervision session in the {item.window_days} days ending {as_of:%-d %b %Y}."
+        )
+    if item.key == "staffing":
+        if district:
+            return (
+                "Buildings with nobody at all as counselor, psychologist, social worker or nurse "
+                f"(the roles with a national recommended ratio) in {item.school_year}."
+            )
+        roles = ", ".join(RECOMMENDED_ROLE_NAMES.get(r, r) for r in item.roles) or "none"
+        return f"Counselor, psychologist, social worker or nurse with no one in the role: {roles}."
+    if item.key == "equity":
+        threshold = item.threshold
+        return (
+            f"Building, indicator and student-group risk ratios above {threshold:g} or "
+            f"below 1/{threshold:g} in {headline_place(headlines)} in {item.school_year}"
+            + (", district rows included" if district else "")
+            + ". Equity is counted per school year, so the change is against last school year."
+        )
+    return (
+        f"Follow-up actions still open or in progress after their due date, on {as_of:%-d %b %Y}."
+    )
 
 
 def headline_value(item: Headline) -> str:

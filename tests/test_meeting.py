@@ -11,6 +11,7 @@ import pytest
 from components.meeting_wording import (
     cell_words,
     headline_change,
+    headline_place,
     headline_since,
     headline_value,
     matrix_words,
@@ -73,49 +74,39 @@ def test_a_month_earlier_keeps_the_day_or_takes_the_last_day_of_a_shorter_month(
 def test_a_headline_says_its_change_in_words_and_whether_it_is_better():
     supervised = Headline(
         key="supervision",
-        label="Staff supervised",
         value=73,
         value_kind="percent",
         before=80,
         higher_is_better=True,
         unit="points",
-        detail="",
     )
     overdue = Headline(
         key="actions",
-        label="Overdue actions",
         value=4,
         before=3,
         higher_is_better=False,
         unit="actions",
-        detail="",
     )
     fewer = Headline(
         key="actions",
-        label="Overdue actions",
         value=1,
         before=3,
         higher_is_better=False,
         unit="actions",
-        detail="",
     )
     same = Headline(
         key="staffing",
-        label="Missing a role",
         value=1,
         before=1,
         higher_is_better=False,
         unit="buildings",
-        detail="",
     )
     first = Headline(
         key="equity",
-        label="Equity flags",
         value=5,
         before=None,
         higher_is_better=False,
         unit="flags",
-        detail="",
     )
     assert (headline_change(supervised), supervised.verdict) == ("-7 points", "worse")
     assert (headline_change(overdue), overdue.verdict) == ("+1 action", "worse")  # singular
@@ -413,7 +404,7 @@ def test_one_buildings_headlines_count_only_that_building(store_url):
         headlines = get_headlines(session, as_of=AS_OF, building_id="B1")
         overdue_then = count_overdue_on(session, day=LAST_MEETING, building_id="B1")
     values = {h.key: (headline_value(h), h.before) for h in headlines.items}
-    assert headlines.place == "Adams Elementary"
+    assert headline_place(headlines) == "Adams Elementary"
     assert values["fidelity"] == ("67%", 100.0)  # 20 of 30, against October's 30 of 30
     assert values["supervision"] == ("100%", 100)
     assert values["staffing"] == ("3", 3.0)  # psychologist, social worker and nurse

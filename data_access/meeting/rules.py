@@ -187,15 +187,21 @@ class Headline:
     screen's words are made in components/meeting_wording.py)."""
 
     key: str  # one of AREAS
-    label: str
     value: float | None  # None: nothing to count (no scores, no staff, no students)
     before: float | None
     higher_is_better: bool
     unit: str  # of the value and its change: "buildings", "points", "flags", "actions", "roles"
-    detail: str  # one sentence: what exactly is counted
     value_kind: str = "count"  # "count", "percent", or "count_of" (`value` of `total`)
     total: int | None = None  # for "count_of": what `value` is counted out of
     since_year: str | None = None  # the school year compared with, instead of the comparison date
+    # What exactly is counted, for the figure's explanation:
+    criterion_pct: float | None = None  # fidelity (district): the criterion, None without scores
+    covered: int | None = None  # supervision: support staff with a held session in the window,
+    staff: int | None = None  # of this many
+    window_days: int | None = None  # the supervision window
+    school_year: str | None = None  # staffing: the as-of date's; equity: the one flags count in
+    roles: tuple[str, ...] = ()  # staffing (a building): the recommended roles nobody holds
+    threshold: float | None = None  # equity: the risk-ratio threshold
 
     @property
     def change(self) -> float | None:
@@ -216,7 +222,7 @@ class Headline:
 
 @dataclass(frozen=True)
 class Headlines:
-    place: str  # "the district" or a building's name
+    building: str | None  # the building's name; None for the district
     building_id: str | None
     comparison: Comparison
     items: tuple[Headline, ...]
