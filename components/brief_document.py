@@ -24,6 +24,7 @@ from components.meeting_wording import (
     headline_place,
     headline_since,
     headline_value,
+    role_names,
     since,
 )
 from data_access.equity.metrics import DISTRICT_ID
@@ -118,7 +119,7 @@ def _agenda_lines(picture: MeetingPicture, building_id: str | None) -> list[str]
             f"{float(row.previous_percent):.0f}% (criterion {row.criterion_pct:g}%)."
         )
     for row in here(picture.missing_roles).itertuples():
-        lines.append(f"Staffing, {row.building}: nobody in the role of {row.roles}.")
+        lines.append(f"Staffing, {row.building}: nobody in the role of {role_names(row.roles)}.")
     for row in here(picture.overdue).itertuples():
         lines.append(f"Overdue: {row.title} ({row.building_name}), due {row.due_date:%-d %b %Y}.")
     if building_id is None and picture.team_missing:

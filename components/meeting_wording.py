@@ -4,7 +4,7 @@ this module turns them into the words the Overview and the brief show. No Stream
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
@@ -14,7 +14,6 @@ from data_access.meeting.rules import (
     CELL_NUMBERS,
     FIDELITY_INSTRUMENT,
     FIDELITY_SCALE,
-    RECOMMENDED_ROLE_NAMES,
     Comparison,
     Headline,
     Headlines,
@@ -99,7 +98,7 @@ def headline_detail(item: Headline, headlines: Headlines) -> str:
                 "Buildings with nobody at all as counselor, psychologist, social worker or nurse "
                 f"(the roles with a national recommended ratio) in {item.school_year}."
             )
-        roles = ", ".join(RECOMMENDED_ROLE_NAMES.get(r, r) for r in item.roles) or "none"
+        roles = role_names(item.roles) or "none"
         return f"Counselor, psychologist, social worker or nurse with no one in the role: {roles}."
     if item.key == "equity":
         threshold = item.threshold
@@ -137,6 +136,19 @@ def headline_change(item: Headline) -> str | None:
     amount = f"{abs(change):,.0f}"
     unit = item.unit[:-1] if amount == "1" and item.unit.endswith("s") else item.unit
     return f"{'+' if change > 0 else '-'}{amount} {unit}"
+
+
+RECOMMENDED_ROLE_NAMES = {
+    "counselor": "counselor",
+    "psychologist": "psychologist",
+    "social_worker": "social worker",
+    "nurse": "nurse",
+}
+
+
+def role_names(roles: Iterable[str]) -> str:
+    """Recommended roles' codes in words: 'counselor, social worker'."""
+    return ", ".join(RECOMMENDED_ROLE_NAMES.get(role, role) for role in roles)
 
 
 # --- The buildings x areas matrix --------------------------------------------------------------------
@@ -187,8 +199,7 @@ def _cell_number(area: str, cell: Mapping[str, object]) -> str:
         if status == "no_data":
             return ""
         if status == "role_missing":
-            names = ", ".join(RECOMMENDED_ROLE_NAMES.get(r, r) for r in cell["missing"])
-            return f"no {names}"
+            return f"no {role_names(cell['missing'])}"
         if status == "over_ratio":
             return f"{cell['above']} of {cell['roles']} roles"
         return f"{cell['roles']} roles"

@@ -29,12 +29,6 @@ AREAS = ("fidelity", "supervision", "staffing", "equity", "actions")
 # How a cell of the matrix stands: act on it, watch it, fine, or nothing to say.
 ACT, WATCH, GOOD, NO_DATA = "act", "watch", "good", "none"
 LEVELS = (ACT, WATCH, GOOD, NO_DATA)
-RECOMMENDED_ROLE_NAMES = {
-    "counselor": "counselor",
-    "psychologist": "psychologist",
-    "social_worker": "social worker",
-    "nurse": "nurse",
-}
 
 
 # --- What "since last time" means ------------------------------------------------------------------
