@@ -244,3 +244,28 @@ def matrix_words(matrix: pd.DataFrame) -> pd.DataFrame:
         words[f"{area}_word"] = [word for word, _ in said]
         words[f"{area}_number"] = [number for _, number in said]
     return words
+
+
+# --- How current the data is -------------------------------------------------------------------------
+
+FRESHNESS_SOURCES = {
+    "students": "Students (enrollment)",
+    "attendance": "Attendance",
+    "discipline": "Discipline incidents",
+    "supports": "Tier 2 and 3 supports",
+    "screening": "Screening",
+    "fidelity_scores": "Fidelity scores",
+    "staff_assignments": "Staff assignments",
+    "supervision_sessions": "Supervision sessions (held)",
+    "caseloads": "Caseloads",
+    "actions": "Follow-up actions (last change)",
+    "meetings": "Leadership meetings",
+}
+
+
+def freshness_words(freshness: pd.DataFrame) -> pd.DataFrame:
+    """get_data_freshness in words: each source's name, and 'no data' for a source without rows."""
+    return freshness.assign(
+        source=[FRESHNESS_SOURCES.get(source, source) for source in freshness["source"]],
+        latest=["no data" if pd.isna(latest) else latest for latest in freshness["latest"]],
+    )
