@@ -17,6 +17,16 @@ from components.meeting_charts import (
     matrix_table,
     students_in,
 )
+from components.meeting_wording import (
+    headline_change,
+    headline_detail,
+    headline_label,
+    headline_place,
+    headline_since,
+    headline_value,
+    role_names,
+    since,
+)
 from data_access.equity.metrics import DISTRICT_ID
 from data_access.meeting.brief import (
     Brief,
@@ -45,16 +55,19 @@ INDICATOR_NAMES = {
 
 
 def _figures(headlines: Headlines) -> list[BriefFigure]:
-    return [
-        BriefFigure(
-            label=item.label,
-            value=item.shown,
-            change=f"{item.change_shown} {item.since}" if item.change_shown else "",
-            verdict=item.verdict,
-            detail=item.detail,
+    figures = []
+    for item in headlines.items:
+        change = headline_change(item)
+        figures.append(
+            BriefFigure(
+                label=headline_label(item, headlines),
+                value=headline_value(item),
+                change=f"{change} {headline_since(item, headlines.comparison)}" if change else "",
+                verdict=item.verdict,
+                detail=headline_detail(item, headlines),
+            )
         )
-        for item in headlines.items
-    ]
+    return figures
 
 
 def _matrix_section(matrix: pd.DataFrame, note: str) -> BriefTable:
@@ -106,7 +119,7 @@ def _agenda_lines(picture: MeetingPicture, building_id: str | None) -> list[str]
             f"{float(row.previous_percent):.0f}% (criterion {row.criterion_pct:g}%)."
         )
     for row in here(picture.missing_roles).itertuples():
-        lines.append(f"Staffing, {row.building}: nobody in the role of {row.roles}.")
+        lines.append(f"Staffing, {row.building}: nobody in the role of {role_names(row.roles)}.")
     for row in here(picture.overdue).itertuples():
         lines.append(f"Overdue: {row.title} ({row.building_name}), due {row.due_date:%-d %b %Y}.")
     if building_id is None and picture.team_missing:
@@ -153,7 +166,6 @@ def meeting_brief(
 ) -> Brief:
     """The brief's content: the same figures, words and tables the meeting screen shows."""
     comparison = picture.comparison
-    place = headlines.place
     matrix = picture.matrix
     if building_id is not None:
         matrix = matrix[matrix["building_id"] == building_id]
@@ -178,13 +190,16 @@ def meeting_brief(
     sections.append(
         BriefText(
             title="What each figure counts",
-            lines=[f"{item.label}: {item.detail}" for item in headlines.items],
+            lines=[
+                f"{headline_label(item, headlines)}: {headline_detail(item, headlines)}"
+                for item in headlines.items
+            ],
         )
     )
-    title_place = "the district" if building_id is None else place
+    title_place = "the district" if building_id is None else headline_place(headlines)
     return Brief(
         title=f"Leadership meeting brief: {title_place}",
-        subtitle=f"As of {comparison.as_of:%-d %B %Y}. Changes are {comparison.since} "
+        subtitle=f"As of {comparison.as_of:%-d %B %Y}. Changes are {since(comparison)} "
         "(equity: against last school year). From the MTSS leadership dashboard.",
         figures=_figures(headlines),
         sections=sections,

@@ -11,6 +11,7 @@ import streamlit as st
 from components.equity_charts import INDICATOR_SHORT_NAMES
 from components.follow_up import FOLLOW_UP_PAGE, create_action_link
 from components.meeting_charts import students_in
+from components.meeting_wording import role_names
 from components.text import plain
 from data_access.equity.metrics import DISTRICT_ID, flag_reference
 from data_access.meeting.rules import FIDELITY_INSTRUMENT, FIDELITY_SCALE
@@ -185,15 +186,15 @@ def show_agenda(
             else "Every building has someone in each recommended role."
         )
     for row in picture.missing_roles.head(AGENDA_ITEMS).itertuples():
-        first_role = row.roles.split(", ")[0].replace(" ", "_")
-        with item(f"**{plain(row.building)}** · no {row.roles}"):
+        first_role, roles = row.roles[0], role_names(row.roles)
+        with item(f"**{plain(row.building)}** · no {roles}"):
             create_action_link(
                 source_type="staff_support_gap",
                 source_ref=f"{first_role} {row.building_id}",
                 building_id=row.building_id,
-                title=f"Fill the {row.roles} post at {row.building}"[:200],
+                title=f"Fill the {roles} post at {row.building}"[:200],
                 problem_statement=(
-                    f"{row.building} has nobody in the role of {row.roles} in {picture.school_year}."
+                    f"{row.building} has nobody in the role of {roles} in {picture.school_year}."
                 ),
                 meeting_id=meeting_id,
             )

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from pandas.io.formats.style import Styler
 
 from components.charts import FONT_SIZE, base_layout, legend_below
+from components.meeting_wording import matrix_words
 from components.text import plain_html
 from data_access.meeting.rules import ACT, AREAS, GOOD, NO_DATA, WATCH
 
@@ -38,11 +39,12 @@ FIDELITY_COLORS = {"Slipped": VERMILLION, "Below": ORANGE, "At criterion": BLUE}
 def matrix_table(matrix: pd.DataFrame) -> pd.DataFrame:
     """The matrix as the screen and the brief print it: Building, Needs attention, then one column
     per area reading 'Word · number'."""
+    said = matrix_words(matrix)
     table = pd.DataFrame(
-        {"Building": matrix["building"], "Act on": matrix["attention"]}, index=matrix.index
+        {"Building": said["building"], "Act on": said["attention"]}, index=matrix.index
     )
     for area in AREAS:
-        words, numbers = matrix[f"{area}_word"], matrix[f"{area}_number"]
+        words, numbers = said[f"{area}_word"], said[f"{area}_number"]
         table[AREA_HEADINGS[area]] = [
             f"{word} · {number}" if number else word
             for word, number in zip(words, numbers, strict=True)

@@ -6,6 +6,15 @@ from __future__ import annotations
 import streamlit as st
 
 from components.meeting_presentation import WRAP_METRICS_CSS
+from components.meeting_wording import (
+    headline_change,
+    headline_detail,
+    headline_label,
+    headline_since,
+    headline_since_short,
+    headline_value,
+    since,
+)
 from data_access.meeting.rules import Headlines
 from data_access.meeting.view import MeetingPicture
 
@@ -17,17 +26,19 @@ def show_headlines(headlines: Headlines) -> None:
     st.html(WRAP_METRICS_CSS)
     for column, item in zip(st.columns(len(headlines.items)), headlines.items, strict=True):
         verdict = item.verdict
-        change = item.change_shown
+        change = headline_change(item)
+        item_since = headline_since(item, comparison)
         # Equity compares with last school year: "+1 vs 2024-25", short enough to show.
-        if change and item.since != comparison.since:
-            change = f"{change.split()[0]} vs {item.since_short.removeprefix('since ')}"
+        if change and item_since != since(comparison):
+            short = headline_since_short(item, comparison)
+            change = f"{change.split()[0]} vs {short.removeprefix('since ')}"
         # The line above says since when; a second line of small print would be cut short.
         column.metric(
-            item.label,
-            item.shown,
+            headline_label(item, headlines),
+            headline_value(item),
             delta=0 if verdict == "same" else change,
             delta_color=VERDICT_COLORS.get(verdict or "", "off"),
-            help=f"{item.detail} Blue: better {item.since}; orange: worse.",
+            help=f"{headline_detail(item, headlines)} Blue: better {item_since}; orange: worse.",
             border=True,
         )
 

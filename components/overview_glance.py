@@ -10,6 +10,7 @@ import streamlit as st
 
 from components.charts import LEVEL_COLORS, LEVEL_NAMES, horizontal_bar_chart, legend_below
 from components.display import show_chart, show_table
+from components.meeting_wording import freshness_words
 from data_access.meeting.view import OverviewView
 
 MAX_BARS = 40  # more buildings than this and the enrollment chart shows school levels instead
@@ -104,7 +105,7 @@ def show_district_glance(view: OverviewView) -> None:
             "The latest school year or date each source covers, and how many records it holds."
         )
         show_table(
-            view.freshness.rename(
+            freshness_words(view.freshness).rename(
                 columns={"source": "Source", "latest": "Latest", "rows": "Records"}
             ),
             column_config={"Records": st.column_config.NumberColumn(format="localized")},

@@ -14,6 +14,7 @@ from components.meeting_headlines import show_headlines, show_team_warning
 from components.meeting_key_charts import show_key_charts
 from components.meeting_matrix import show_matrix
 from components.meeting_presentation import presentation_toggle
+from components.meeting_wording import since
 from components.overview_glance import show_district_glance
 from components.page import current_scope, current_user, page_setup
 from data_access.meeting.view import get_overview_view
@@ -46,7 +47,7 @@ comparison = headlines.comparison
 toggle_column, when_column = st.columns([1, 3], vertical_alignment="center")
 present = presentation_toggle(toggle_column)
 when_column.markdown(
-    f"**As of {as_of:%-d %B %Y}** · changes {comparison.since}"
+    f"**As of {as_of:%-d %B %Y}** · changes {since(comparison)}"
     + (
         f" · this meeting is recorded (meeting {comparison.this_meeting.meeting_id}): actions "
         "created from here link to it"

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.brief_browser import find_browser
 from components.brief_document import brief_html, brief_pdf, meeting_brief
+from components.meeting_wording import headline_value
 from data_access.db import session_scope
 from data_access.demo import DEMO_AS_OF
 from data_access.fidelity.queries import get_scale_scores
@@ -109,7 +110,7 @@ def test_the_html_brief_has_the_same_numbers_and_draws_charts_without_a_browser(
     headlines, picture = meeting
     page = brief_html(headlines, picture, building_id=None)
     for item in headlines.items:
-        assert f"<div class='value'>{item.shown}</div>" in page
+        assert f"<div class='value'>{headline_value(item)}</div>" in page
     assert page.count("<div class='chart'>") == 3
     assert page.count("Plotly.newPlot") == 3
     assert "Central High School" in page and "Lapsed · 0 of 10" in page
@@ -168,7 +169,7 @@ def test_the_brief_content_matches_the_screens_agenda(meeting):
         line.startswith("Supervision, Central High School: 10 of 10") for line in agenda.lines
     )
     assert agenda.lines[-1] == "The leadership team has no member from: families and learners."
-    assert [f.value for f in brief.figures] == [item.shown for item in headlines.items]
+    assert [f.value for f in brief.figures] == [headline_value(item) for item in headlines.items]
 
 
 def test_when_drawing_the_charts_fails_the_pdf_still_comes_and_says_why(monkeypatch, meeting):
@@ -179,5 +180,5 @@ def test_when_drawing_the_charts_fails_the_pdf_still_comes_and_says_why(monkeypa
     headlines, picture = meeting
     text, reader = pdf_text(brief_pdf(headlines, picture, building_id=None))
     assert "could not be drawn on the server (Chromium crashed)" in text
-    assert headlines.get("equity").shown in text
+    assert headline_value(headlines.get("equity")) in text
     assert not any(page.images for page in reader.pages)

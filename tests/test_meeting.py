@@ -8,6 +8,14 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import pytest
 
+from components.meeting_wording import (
+    cell_words,
+    headline_change,
+    headline_place,
+    headline_since,
+    headline_value,
+    matrix_words,
+)
 from data_access.db import session_scope
 from data_access.meeting.headlines import get_headlines
 from data_access.meeting.queries import count_overdue_on
@@ -66,64 +74,45 @@ def test_a_month_earlier_keeps_the_day_or_takes_the_last_day_of_a_shorter_month(
 def test_a_headline_says_its_change_in_words_and_whether_it_is_better():
     supervised = Headline(
         key="supervision",
-        label="Staff supervised",
-        shown="73%",
         value=73,
+        value_kind="percent",
         before=80,
         higher_is_better=True,
         unit="points",
-        since="since x",
-        detail="",
     )
     overdue = Headline(
         key="actions",
-        label="Overdue actions",
-        shown="4",
         value=4,
         before=3,
         higher_is_better=False,
         unit="actions",
-        since="since x",
-        detail="",
     )
     fewer = Headline(
         key="actions",
-        label="Overdue actions",
-        shown="1",
         value=1,
         before=3,
         higher_is_better=False,
         unit="actions",
-        since="since x",
-        detail="",
     )
     same = Headline(
         key="staffing",
-        label="Missing a role",
-        shown="1",
         value=1,
         before=1,
         higher_is_better=False,
         unit="buildings",
-        since="since x",
-        detail="",
     )
     first = Headline(
         key="equity",
-        label="Equity flags",
-        shown="5",
         value=5,
         before=None,
         higher_is_better=False,
         unit="flags",
-        since="since x",
-        detail="",
     )
-    assert (supervised.change_shown, supervised.verdict) == ("-7 points", "worse")
-    assert (overdue.change_shown, overdue.verdict) == ("+1 action", "worse")  # singular
-    assert (fewer.change_shown, fewer.verdict) == ("-2 actions", "better")
-    assert (same.change_shown, same.verdict) == ("no change", "same")
-    assert (first.change_shown, first.verdict) == (None, None)
+    assert (headline_change(supervised), supervised.verdict) == ("-7 points", "worse")
+    assert (headline_change(overdue), overdue.verdict) == ("+1 action", "worse")  # singular
+    assert (headline_change(fewer), fewer.verdict) == ("-2 actions", "better")
+    assert (headline_change(same), same.verdict) == ("no change", "same")
+    assert (headline_change(first), first.verdict) == (None, None)
 
 
 def test_fidelity_standing_takes_the_latest_score_and_calls_a_drop_below_criterion_a_slip():
@@ -262,26 +251,20 @@ def test_a_flag_is_new_when_last_year_had_none_and_worse_when_it_moved_further_f
 
 
 def test_matrix_cells_say_act_watch_fine_or_nothing_to_show():
-    assert supervision_cell(10, 0) == {"level": ACT, "word": "Lapsed", "number": "0 of 10"}
+    assert supervision_cell(10, 0)["level"] == ACT
+    assert cell_words("supervision", supervision_cell(10, 0)) == ("Lapsed", "0 of 10")
     assert supervision_cell(7, 4)["level"] == WATCH
-    assert supervision_cell(6, 6)["word"] == "All covered"
+    assert cell_words("supervision", supervision_cell(6, 6))[0] == "All covered"
     assert supervision_cell(0, 0)["level"] == NO_DATA
     assert equity_cell(14, 12)["level"] == ACT
-    assert equity_cell(3, 2) == {
-        "level": WATCH,
-        "word": "Flagged",
-        "number": "3 flags, 2 new or worse",
-    }
+    assert equity_cell(3, 2)["level"] == WATCH
+    assert cell_words("equity", equity_cell(3, 2)) == ("Flagged", "3 flags, 2 new or worse")
     assert equity_cell(0, 0)["level"] == GOOD
     roles = [("counselor", "above"), ("social_worker", "nobody")]
-    assert staffing_cell(roles) == {
-        "level": ACT,
-        "word": "Role missing",
-        "number": "no social worker",
-    }
-    assert staffing_cell([("counselor", "above"), ("social_worker", "meets")])["number"] == (
-        "1 of 2 roles"
-    )
+    assert staffing_cell(roles)["level"] == ACT
+    assert cell_words("staffing", staffing_cell(roles)) == ("Role missing", "no social worker")
+    over = staffing_cell([("counselor", "above"), ("social_worker", "meets")])
+    assert cell_words("staffing", over)[1] == "1 of 2 roles"
     assert staffing_cell([])["level"] == NO_DATA
 
 
@@ -317,14 +300,15 @@ def test_the_matrix_puts_the_building_with_most_to_act_on_first_and_says_why():
         actions=actions,
     )
     assert matrix["building"].tolist() == ["Brook", "Adams"]
-    assert matrix.loc[0, "attention"] == "Fidelity, Supervision, Actions"
-    assert matrix.loc[0, "fidelity_number"] == "50% (was 60%)"
-    assert matrix.loc[0, "actions_number"] == "1 of 2 open"
-    assert matrix.loc[1, "attention"] == "Nothing urgent"
-    assert matrix.loc[1, "equity_number"] == "2 flags, 1 new or worse"
-    assert matrix.loc[0, "equity_word"] == "No flags"
-    assert matrix.loc[1, "supervision_number"] == "4 of 4"
-    assert matrix.loc[1, "staffing_word"] == "Meets"
+    said = matrix_words(matrix)
+    assert said.loc[0, "attention"] == "Fidelity, Supervision, Actions"
+    assert said.loc[0, "fidelity_number"] == "50% (was 60%)"
+    assert said.loc[0, "actions_number"] == "1 of 2 open"
+    assert said.loc[1, "attention"] == "Nothing urgent"
+    assert said.loc[1, "equity_number"] == "2 flags, 1 new or worse"
+    assert said.loc[0, "equity_word"] == "No flags"
+    assert said.loc[1, "supervision_number"] == "4 of 4"
+    assert said.loc[1, "staffing_word"] == "Meets"
 
 
 # --- The district, by hand ------------------------------------------------------------------------
@@ -397,7 +381,9 @@ def test_headlines_compare_each_figure_with_the_last_meeting(store_url):
     with session_scope(store_url) as session:
         headlines = get_headlines(session, as_of=AS_OF)
     assert headlines.comparison.compare_on == LAST_MEETING
-    values = {h.key: (h.shown, h.value, h.before, h.change_shown) for h in headlines.items}
+    values = {
+        h.key: (headline_value(h), h.value, h.before, headline_change(h)) for h in headlines.items
+    }
     assert values["fidelity"] == ("1 of 2", 1.0, 2.0, "-1 building")
     assert values["supervision"] == ("50%", 50, 100, "-50 points")
     # Both buildings lack three of the four recommended roles, the same school year on both dates.
@@ -406,7 +392,10 @@ def test_headlines_compare_each_figure_with_the_last_meeting(store_url):
     assert values["equity"] == ("0", 0.0, None, None)
     assert values["actions"] == ("3", 3.0, 2.0, "+1 action")
     assert headlines.get("actions").verdict == "worse"
-    assert headlines.get("supervision").since == "since the meeting of 13 Jan 2026"
+    assert (
+        headline_since(headlines.get("supervision"), headlines.comparison)
+        == "since the meeting of 13 Jan 2026"
+    )
 
 
 def test_one_buildings_headlines_count_only_that_building(store_url):
@@ -414,8 +403,8 @@ def test_one_buildings_headlines_count_only_that_building(store_url):
     with session_scope(store_url) as session:
         headlines = get_headlines(session, as_of=AS_OF, building_id="B1")
         overdue_then = count_overdue_on(session, day=LAST_MEETING, building_id="B1")
-    values = {h.key: (h.shown, h.before) for h in headlines.items}
-    assert headlines.place == "Adams Elementary"
+    values = {h.key: (headline_value(h), h.before) for h in headlines.items}
+    assert headline_place(headlines) == "Adams Elementary"
     assert values["fidelity"] == ("67%", 100.0)  # 20 of 30, against October's 30 of 30
     assert values["supervision"] == ("100%", 100)
     assert values["staffing"] == ("3", 3.0)  # psychologist, social worker and nurse
@@ -430,7 +419,10 @@ def test_without_an_earlier_meeting_figures_compare_with_a_month_before(sqlite_u
         headlines = get_headlines(session, as_of=AS_OF)
     assert headlines.comparison.previous_meeting is None
     assert headlines.comparison.compare_on == date(2026, 1, 1)
-    assert headlines.get("fidelity").since == "since 1 Jan 2026 (a month earlier)"
+    assert (
+        headline_since(headlines.get("fidelity"), headlines.comparison)
+        == "since 1 Jan 2026 (a month earlier)"
+    )
 
 
 def test_the_picture_shows_a_principal_only_their_building_and_the_district_counts(store_url):
@@ -446,5 +438,5 @@ def test_the_picture_shows_a_principal_only_their_building_and_the_district_coun
     # A2 was decided at the last meeting and is still open: the agenda starts from it.
     assert picture.left_open["action_id"].tolist() == [2]
     assert district.slipped["building_id"].tolist() == ["B1"]
-    row = district.matrix.set_index("building_id").loc["B1"]
+    row = matrix_words(district.matrix).set_index("building_id").loc["B1"]
     assert (row["fidelity_word"], row["fidelity_number"]) == ("Slipped", "67% (was 100%)")

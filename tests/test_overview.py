@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
+
+from components.meeting_wording import freshness_words
 from data_access.db import session_scope
 from data_access.meeting.queries import (
     get_building_overview,
@@ -81,13 +84,22 @@ def test_district_summary_uses_the_newest_school_year(store_url):
 def test_freshness_reports_latest_dates_and_ignores_future_bookings(store_url):
     build_district(store_url)
     with session_scope(store_url) as session:
-        freshness = get_data_freshness(session, as_of=date(2025, 12, 1)).set_index("source")
-    assert freshness.loc["Students (enrollment)", "latest"] == "2025-26"
-    assert freshness.loc["Students (enrollment)", "rows"] == 16
-    assert freshness.loc["Discipline incidents", "latest"] == "2025-10-03"
+        raw = get_data_freshness(session, as_of=date(2025, 12, 1))
+    freshness = raw.set_index("source")
+    assert freshness.loc["students", "latest"] == "2025-26"
+    assert freshness.loc["students", "rows"] == 16
+    assert freshness.loc["discipline", "latest"] == "2025-10-03"
     # The scheduled January session is not evidence of anything yet.
-    assert freshness.loc["Supervision sessions (held)", ["latest", "rows"]].tolist() == [
+    assert freshness.loc["supervision_sessions", ["latest", "rows"]].tolist() == ["2025-11-04", 1]
+    assert pd.isna(freshness.loc["caseloads", "latest"])
+    assert freshness.loc["caseloads", "rows"] == 0
+    # In words, as the Overview shows it.
+    said = freshness_words(raw).set_index("source")
+    assert said.loc["Students (enrollment)", "latest"] == "2025-26"
+    assert said.loc["Students (enrollment)", "rows"] == 16
+    assert said.loc["Discipline incidents", "latest"] == "2025-10-03"
+    assert said.loc["Supervision sessions (held)", ["latest", "rows"]].tolist() == [
         "2025-11-04",
         1,
     ]
-    assert freshness.loc["Caseloads", ["latest", "rows"]].tolist() == ["no data", 0]
+    assert said.loc["Caseloads", ["latest", "rows"]].tolist() == ["no data", 0]

@@ -22,9 +22,7 @@ from data_access.meeting.queries import (
 )
 from data_access.meeting.rules import (
     FIDELITY_INSTRUMENT,
-    FIDELITY_SCALE,
     OPEN_STATUSES,
-    RECOMMENDED_ROLE_NAMES,
     Comparison,
     Headline,
     Headlines,
@@ -154,10 +152,9 @@ def headlines_from(
     read here."""
     as_of = comparison.as_of
     then = comparison.compare_on
-    since = comparison.since
     scope = now.scope
     names = now.buildings
-    place = "the district" if building_id is None else names["building"].iloc[0]
+    building = None if building_id is None else str(names["building"].iloc[0])
     window = get_settings().supervision_window_days
     items = []
 
@@ -168,22 +165,17 @@ def headlines_from(
     if building_id is None:
         at, assessed = buildings_at_criterion(now_standing)
         at_then, assessed_then = buildings_at_criterion(then_standing)
-        criterion = (
-            f"{now_standing['criterion_pct'].max():g}%" if len(now_standing) else "the criterion"
-        )
+        criterion = now_standing["criterion_pct"].max() if len(now_standing) else None
         items.append(
             Headline(
                 key="fidelity",
-                label="TFI at criterion",
-                shown=f"{at:,} of {assessed:,}" if assessed else "no scores",
                 value=float(at) if assessed else None,
+                value_kind="count_of",
+                total=assessed,
                 before=float(at_then) if assessed_then else None,
                 higher_is_better=True,
                 unit="buildings",
-                since=since,
-                since_short=comparison.since_short,
-                detail=f"Buildings whose latest {FIDELITY_INSTRUMENT} {FIDELITY_SCALE} score is at "
-                f"or above {criterion}, of the {assessed:,} with a score.",
+                criterion_pct=criterion,
             )
         )
     else:
@@ -192,16 +184,11 @@ def headlines_from(
         items.append(
             Headline(
                 key="fidelity",
-                label=f"{FIDELITY_INSTRUMENT} {FIDELITY_SCALE}, latest",
-                shown=f"{percent:.0f}%" if pd.notna(percent) else "no score",
                 value=None if pd.isna(percent) else float(percent),
+                value_kind="percent",
                 before=None if pd.isna(before) else float(before),
                 higher_is_better=True,
                 unit="points",
-                since=since,
-                since_short=comparison.since_short,
-                detail=f"The latest {FIDELITY_INSTRUMENT} {FIDELITY_SCALE} score: points earned "
-                "of points possible.",
             )
         )
 
@@ -214,16 +201,14 @@ def headlines_from(
     items.append(
         Headline(
             key="supervision",
-            label="Staff supervised",
-            shown=f"{share:.0f}%" if share is not None else "no staff",
             value=None if share is None else round(share),
+            value_kind="percent",
             before=None if share_then is None else round(share_then),
             higher_is_better=True,
             unit="points",
-            since=since,
-            since_short=comparison.since_short,
-            detail=f"{covered:,} of {staff:,} support staff in {place} had a held supervision "
-            f"session in the {window} days ending {as_of:%-d %b %Y}.",
+            covered=covered,
+            staff=staff,
+            window_days=window,
         )
     )
 
@@ -237,30 +222,19 @@ def headlines_from(
     )
     if building_id is None:
         value, before_value = now_gaps["building_id"].nunique(), then_gaps["building_id"].nunique()
-        label, unit = "Missing a role", "buildings"
-        detail = (
-            "Buildings with nobody at all as counselor, psychologist, social worker or nurse "
-            f"(the roles with a national recommended ratio) in {school_year_of(as_of)}."
-        )
+        unit = "buildings"
     else:
         value, before_value = len(now_gaps), len(then_gaps)
-        label, unit = "Recommended roles unfilled", "roles"
-        roles = ", ".join(RECOMMENDED_ROLE_NAMES.get(r, r) for r in now_gaps["role"]) or "none"
-        detail = (
-            f"Counselor, psychologist, social worker or nurse with no one in the role: {roles}."
-        )
+        unit = "roles"
     items.append(
         Headline(
             key="staffing",
-            label=label,
-            shown=f"{value:,}",
             value=float(value),
             before=float(before_value),
             higher_is_better=False,
             unit=unit,
-            since=since,
-            since_short=comparison.since_short,
-            detail=detail,
+            school_year=school_year_of(as_of),
+            roles=() if building_id is None else tuple(now_gaps["role"]),
         )
     )
 
@@ -276,18 +250,13 @@ def headlines_from(
     items.append(
         Headline(
             key="equity",
-            label="Equity flags",
-            shown=f"{flags:,}" if year else "no students",
             value=float(flags) if year else None,
             before=None if flags_before is None else float(flags_before),
             higher_is_better=False,
             unit="flags",
-            since=f"since {last_year}" if last_year else since,
-            since_short=f"since {last_year}" if last_year else comparison.since_short,
-            detail=f"Building, indicator and student-group risk ratios above {threshold:g} or "
-            f"below 1/{threshold:g} in {place} in {year}"
-            + (", district rows included" if building_id is None else "")
-            + ". Equity is counted per school year, so the change is against last school year.",
+            since_year=last_year,
+            school_year=year,
+            threshold=threshold,
         )
     )
 
@@ -297,18 +266,12 @@ def headlines_from(
     items.append(
         Headline(
             key="actions",
-            label="Overdue actions",
-            shown=f"{overdue:,}",
             value=float(overdue),
             before=float(count_overdue_on(session, day=then, building_id=building_id)),
             higher_is_better=False,
             unit="actions",
-            since=since,
-            since_short=comparison.since_short,
-            detail=f"Follow-up actions still open or in progress after their due date, on "
-            f"{as_of:%-d %b %Y}.",
         )
     )
     return Headlines(
-        place=place, building_id=building_id, comparison=comparison, items=tuple(items)
+        building=building, building_id=building_id, comparison=comparison, items=tuple(items)
     )

@@ -201,38 +201,38 @@ def get_building_overview(session: Session, *, school_year: str, scope: Scope) -
 
 
 def get_data_freshness(session: Session, *, as_of: date | None = None) -> pd.DataFrame:
-    """For each data source: the latest school year or date it covers and how many rows it holds.
+    """For each data source (a code: students, attendance, ...; FRESHNESS_SOURCES in
+    components/meeting_wording.py names them): the latest school year or date it covers (text,
+    missing without rows) and how many rows it holds.
 
     Supervision counts only sessions that were held: a calendar full of future bookings says nothing
     about how current the record is. `as_of` (default: today) bounds that."""
     as_of = as_of or date.today()
     sources = [
-        ("Students (enrollment)", Student, func.max(Student.school_year), None),
-        ("Attendance", Attendance, func.max(Attendance.school_year), None),
-        ("Discipline incidents", Discipline, func.max(Discipline.incident_date), None),
-        ("Tier 2 and 3 supports", Support, func.max(Support.start_date), None),
-        ("Screening", Screening, func.max(Screening.school_year), None),
-        ("Fidelity scores", FidelityScore, func.max(FidelityScore.administered_on), None),
-        ("Staff assignments", StaffAssignment, func.max(StaffAssignment.school_year), None),
+        ("students", Student, func.max(Student.school_year), None),
+        ("attendance", Attendance, func.max(Attendance.school_year), None),
+        ("discipline", Discipline, func.max(Discipline.incident_date), None),
+        ("supports", Support, func.max(Support.start_date), None),
+        ("screening", Screening, func.max(Screening.school_year), None),
+        ("fidelity_scores", FidelityScore, func.max(FidelityScore.administered_on), None),
+        ("staff_assignments", StaffAssignment, func.max(StaffAssignment.school_year), None),
         (
-            "Supervision sessions (held)",
+            "supervision_sessions",
             SupervisionSession,
             func.max(SupervisionSession.session_date),
             (SupervisionSession.status == "held") & (SupervisionSession.session_date <= as_of),
         ),
-        ("Caseloads", Caseload, func.max(Caseload.as_of), None),
-        ("Follow-up actions (last change)", Action, func.max(Action.updated_at), None),
-        ("Leadership meetings", Meeting, func.max(Meeting.held_on), None),
+        ("caseloads", Caseload, func.max(Caseload.as_of), None),
+        ("actions", Action, func.max(Action.updated_at), None),
+        ("meetings", Meeting, func.max(Meeting.held_on), None),
     ]
     records = []
-    for label, model, latest, condition in sources:
+    for source, model, latest, condition in sources:
         statement = select(latest, func.count()).select_from(model)
         if condition is not None:
             statement = statement.where(condition)
         newest, rows = session.execute(statement).one()
         if hasattr(newest, "date") and callable(newest.date):
             newest = newest.date()
-        records.append(
-            {"source": label, "latest": str(newest) if newest else "no data", "rows": rows}
-        )
+        records.append({"source": source, "latest": str(newest) if newest else None, "rows": rows})
     return pd.DataFrame(records, columns=["source", "latest", "rows"])

@@ -2,9 +2,9 @@
 headline figure and its change, and the buildings x areas matrix with each cell's level. No session
 here: every function works on the frames the area queries return, tested with hand-computed numbers.
 
-The matrix levels and the areas are codes (ACT, WATCH, GOOD, NO_DATA; AREAS); each cell also carries
-its status word and number, and a headline its value as shown, because the matrix and the headline
-figures are compared word for word by the screen and the brief."""
+The matrix levels, the cells' statuses and the areas are codes (ACT, WATCH, GOOD, NO_DATA; AREAS);
+each cell carries its status code and numbers, and a headline its values, unit and comparison: the
+words the screen and the brief show are made from them in components/meeting_wording.py."""
 
 from __future__ import annotations
 
@@ -26,22 +26,9 @@ FIDELITY_SCALE = "Tier 1"
 OPEN_STATUSES = ("open", "in_progress")
 EQUITY_ACT_FLAGS = 3  # a building with this many flags new or worse than last year: act on it
 AREAS = ("fidelity", "supervision", "staffing", "equity", "actions")
-AREA_NAMES = {
-    "fidelity": "Fidelity",
-    "supervision": "Supervision",
-    "staffing": "Staffing",
-    "equity": "Equity",
-    "actions": "Actions",
-}
 # How a cell of the matrix stands: act on it, watch it, fine, or nothing to say.
 ACT, WATCH, GOOD, NO_DATA = "act", "watch", "good", "none"
 LEVELS = (ACT, WATCH, GOOD, NO_DATA)
-RECOMMENDED_ROLE_NAMES = {
-    "counselor": "counselor",
-    "psychologist": "psychologist",
-    "social_worker": "social worker",
-    "nurse": "nurse",
-}
 
 
 # --- What "since last time" means ------------------------------------------------------------------
@@ -64,16 +51,10 @@ class Comparison:
     this_meeting: MeetingRef | None  # a meeting already recorded for `as_of`
 
     @property
-    def since_short(self) -> str:
-        """'since 12 May', for the small print under a figure."""
-        return f"since {self.compare_on:%-d %b}"
-
-    @property
-    def since(self) -> str:
-        """'since the meeting of 12 May 2026', or 'since 29 Apr 2026 (a month earlier)'."""
-        if self.previous_meeting is not None:
-            return f"since the meeting of {self.compare_on:%-d %b %Y}"
-        return f"since {self.compare_on:%-d %b %Y} (a month earlier)"
+    def kind(self) -> str:
+        """What `compare_on` is: "meeting" (the previous meeting's date) or "month" (a month
+        before `as_of`, with no earlier meeting)."""
+        return "meeting" if self.previous_meeting is not None else "month"
 
 
 # --- Fidelity ----------------------------------------------------------------------------------------
@@ -196,36 +177,31 @@ def statuses_on(actions: pd.DataFrame, changes: pd.DataFrame, *, day: date) -> p
 
 @dataclass(frozen=True)
 class Headline:
-    """One headline figure: its value now and at the comparison date, in words."""
+    """One headline figure: its value now and at the comparison date, as numbers and codes (the
+    screen's words are made in components/meeting_wording.py)."""
 
     key: str  # one of AREAS
-    label: str
-    shown: str  # the value as the screen shows it, e.g. "7 of 12"
-    value: float | None
+    value: float | None  # None: nothing to count (no scores, no staff, no students)
     before: float | None
     higher_is_better: bool
-    unit: str  # of the change: "buildings", "points", "flags", "actions", "roles"
-    since: str  # "since the meeting of 12 May 2026" or "since 2024-25"
-    detail: str  # one sentence: what exactly is counted
-    since_short: str = ""  # "since 12 May", for the small print under a figure
+    unit: str  # of the value and its change: "buildings", "points", "flags", "actions", "roles"
+    value_kind: str = "count"  # "count", "percent", or "count_of" (`value` of `total`)
+    total: int | None = None  # for "count_of": what `value` is counted out of
+    since_year: str | None = None  # the school year compared with, instead of the comparison date
+    # What exactly is counted, for the figure's explanation:
+    criterion_pct: float | None = None  # fidelity (district): the criterion, None without scores
+    covered: int | None = None  # supervision: support staff with a held session in the window,
+    staff: int | None = None  # of this many
+    window_days: int | None = None  # the supervision window
+    school_year: str | None = None  # staffing: the as-of date's; equity: the one flags count in
+    roles: tuple[str, ...] = ()  # staffing (a building): the recommended roles nobody holds
+    threshold: float | None = None  # equity: the risk-ratio threshold
 
     @property
     def change(self) -> float | None:
         if self.value is None or self.before is None:
             return None
         return round(self.value - self.before, 6)
-
-    @property
-    def change_shown(self) -> str | None:
-        """'+1 building', '-7 points', 'no change'; None when there is nothing to compare with."""
-        change = self.change
-        if change is None:
-            return None
-        if change == 0:
-            return "no change"
-        amount = f"{abs(change):,.0f}"
-        unit = self.unit[:-1] if amount == "1" and self.unit.endswith("s") else self.unit
-        return f"{'+' if change > 0 else '-'}{amount} {unit}"
 
     @property
     def verdict(self) -> str | None:
@@ -240,7 +216,7 @@ class Headline:
 
 @dataclass(frozen=True)
 class Headlines:
-    place: str  # "the district" or a building's name
+    building: str | None  # the building's name; None for the district
     building_id: str | None
     comparison: Comparison
     items: tuple[Headline, ...]
@@ -252,68 +228,84 @@ class Headlines:
 # --- The buildings x areas matrix ----------------------------------------------------------------
 
 
-def _cell(level: str, word: str, number: str) -> dict[str, str]:
-    return {"level": level, "word": word, "number": number}
+# Each cell: its level, a status code (what the cell says, in components/meeting_wording.py) and the
+# numbers it shows. Every cell of an area carries the same numbers, so the matrix has fixed columns.
+CELL_NUMBERS = {
+    "fidelity": ("percent", "previous_percent"),
+    "supervision": ("covered", "staff"),
+    "staffing": ("missing", "above", "roles"),
+    "equity": ("flags", "new_or_worse"),
+    "actions": ("open", "overdue"),
+}
 
 
-def fidelity_cell(row: pd.Series | None) -> dict[str, str]:
+def fidelity_cell(row: pd.Series | None) -> dict[str, object]:
+    """Status: no_score, at_criterion, slipped (below criterion and lower than before), below or
+    incomplete; numbers: percent and previous_percent (NaN when there is none)."""
     if row is None:
-        return _cell(NO_DATA, "No score", "")
+        return {
+            "level": NO_DATA,
+            "status": "no_score",
+            "percent": np.nan,
+            "previous_percent": np.nan,
+        }
+    numbers = {"percent": row["percent"], "previous_percent": row["previous_percent"]}
     if row["status"] == "at criterion":
-        return _cell(GOOD, "At criterion", f"{row['percent']:.0f}%")
+        return {"level": GOOD, "status": "at_criterion", **numbers}
     if row["status"] == "below criterion":
         if row["slipped"]:
-            return _cell(
-                ACT, "Slipped", f"{row['percent']:.0f}% (was {row['previous_percent']:.0f}%)"
-            )
-        return _cell(WATCH, "Below", f"{row['percent']:.0f}%")
-    return _cell(NO_DATA, "Incomplete", "")
+            return {"level": ACT, "status": "slipped", **numbers}
+        return {"level": WATCH, "status": "below", **numbers}
+    return {"level": NO_DATA, "status": "incomplete", **numbers}
 
 
-def supervision_cell(staff: int, covered: int) -> dict[str, str]:
+def supervision_cell(staff: int, covered: int) -> dict[str, object]:
+    """Status: no_staff, all_covered, lapsed (nobody covered) or gaps; numbers: covered, staff."""
+    numbers = {"covered": covered, "staff": staff}
     if staff == 0:
-        return _cell(NO_DATA, "No support staff", "")
-    number = f"{covered:,} of {staff:,}"
+        return {"level": NO_DATA, "status": "no_staff", **numbers}
     if covered == staff:
-        return _cell(GOOD, "All covered", number)
+        return {"level": GOOD, "status": "all_covered", **numbers}
     if covered == 0:
-        return _cell(ACT, "Lapsed", number)
-    return _cell(WATCH, "Gaps", number)
+        return {"level": ACT, "status": "lapsed", **numbers}
+    return {"level": WATCH, "status": "gaps", **numbers}
 
 
-def staffing_cell(roles: Sequence[tuple[str, str]]) -> dict[str, str]:
-    """`roles`: the building's recommended roles as (role, band) pairs (from get_staffing)."""
-    if not roles:
-        return _cell(NO_DATA, "No data", "")
-    nobody = [role for role, band in roles if band == "nobody"]
-    if nobody:
-        names = ", ".join(RECOMMENDED_ROLE_NAMES.get(r, r) for r in nobody)
-        return _cell(ACT, "Role missing", f"no {names}")
+def staffing_cell(roles: Sequence[tuple[str, str]]) -> dict[str, object]:
+    """`roles`: the building's recommended roles as (role, band) pairs (from get_staffing).
+    Status: no_data, role_missing, over_ratio or meets; numbers: missing (the role codes nobody
+    holds), above (roles above the ratio) and roles (recommended roles with a band)."""
+    nobody = tuple(role for role, band in roles if band == "nobody")
     above = sum(band == "above" for _, band in roles)
+    numbers = {"missing": nobody, "above": above, "roles": len(roles)}
+    if not roles:
+        return {"level": NO_DATA, "status": "no_data", **numbers}
+    if nobody:
+        return {"level": ACT, "status": "role_missing", **numbers}
     if above:
-        return _cell(WATCH, "Over ratio", f"{above} of {len(roles)} roles")
-    return _cell(GOOD, "Meets", f"{len(roles)} roles")
+        return {"level": WATCH, "status": "over_ratio", **numbers}
+    return {"level": GOOD, "status": "meets", **numbers}
 
 
-def equity_cell(flags: int, new_or_worse: int) -> dict[str, str]:
+def equity_cell(flags: int, new_or_worse: int) -> dict[str, object]:
     """Act when several flags (EQUITY_ACT_FLAGS or more) are new or worse than last year; watch any
-    other flag; fine with none."""
+    other flag; fine with none. Status: no_flags, new_or_worse or flagged."""
+    numbers = {"flags": flags, "new_or_worse": new_or_worse}
     if flags == 0:
-        return _cell(GOOD, "No flags", "")
-    number = f"{flags} flag{'s' if flags != 1 else ''}"
+        return {"level": GOOD, "status": "no_flags", **numbers}
     if new_or_worse >= EQUITY_ACT_FLAGS:
-        return _cell(ACT, "New or worse", f"{number}, {new_or_worse} new or worse")
-    if new_or_worse:
-        return _cell(WATCH, "Flagged", f"{number}, {new_or_worse} new or worse")
-    return _cell(WATCH, "Flagged", number)
+        return {"level": ACT, "status": "new_or_worse", **numbers}
+    return {"level": WATCH, "status": "flagged", **numbers}
 
 
-def actions_cell(open_count: int, overdue: int) -> dict[str, str]:
+def actions_cell(open_count: int, overdue: int) -> dict[str, object]:
+    """Status: overdue, on_track or none_open; numbers: open, overdue."""
+    numbers = {"open": open_count, "overdue": overdue}
     if overdue:
-        return _cell(ACT, "Overdue", f"{overdue} of {open_count} open")
+        return {"level": ACT, "status": "overdue", **numbers}
     if open_count:
-        return _cell(GOOD, "On track", f"{open_count} open")
-    return _cell(NO_DATA, "None open", "")
+        return {"level": GOOD, "status": "on_track", **numbers}
+    return {"level": NO_DATA, "status": "none_open", **numbers}
 
 
 def building_matrix(
@@ -325,8 +317,9 @@ def building_matrix(
     flags: pd.DataFrame,
     actions: pd.DataFrame,
 ) -> pd.DataFrame:
-    """One row per building: for each area its level (act, watch, good, none), status word and
-    number, and `attention` (the areas to act on, in words), buildings needing most attention first.
+    """One row per building: for each area its level (act, watch, good, none), status code and
+    numbers (`{area}_level`, `{area}_status`, `{area}_{number}` for each of CELL_NUMBERS[area]), and
+    how many areas to act on and to watch, buildings needing most attention first.
 
     Inputs: buildings (building_id, building); fidelity (fidelity_standing); coverage (building_id,
     staff, covered); staffing (get_staffing rows); flags (flag_changes rows); actions (open actions:
@@ -363,17 +356,17 @@ def building_matrix(
         record = {"building_id": building_id, "building": name}
         for area, cell in cells.items():
             record[f"{area}_level"] = cell["level"]
-            record[f"{area}_word"] = cell["word"]
-            record[f"{area}_number"] = cell["number"]
-        act = [AREA_NAMES[a] for a in AREAS if cells[a]["level"] == ACT]
-        record["act_count"] = len(act)
+            record[f"{area}_status"] = cell["status"]
+            for number in CELL_NUMBERS[area]:
+                record[f"{area}_{number}"] = cell[number]
+        record["act_count"] = sum(cells[a]["level"] == ACT for a in AREAS)
         record["watch_count"] = sum(cells[a]["level"] == WATCH for a in AREAS)
-        record["attention"] = ", ".join(act) if act else "Nothing urgent"
         records.append(record)
     columns = ["building_id", "building"]
     for area in AREAS:
-        columns += [f"{area}_level", f"{area}_word", f"{area}_number"]
-    columns += ["act_count", "watch_count", "attention"]
+        columns += [f"{area}_level", f"{area}_status"]
+        columns += [f"{area}_{number}" for number in CELL_NUMBERS[area]]
+    columns += ["act_count", "watch_count"]
     matrix = pd.DataFrame(records, columns=columns)
     return matrix.sort_values(
         ["act_count", "watch_count", "building"], ascending=[False, False, True], ignore_index=True

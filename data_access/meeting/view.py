@@ -37,7 +37,6 @@ from data_access.meeting.queries import (
     list_meeting_action_ids,
 )
 from data_access.meeting.rules import (
-    RECOMMENDED_ROLE_NAMES,
     Comparison,
     Headlines,
     agenda_flag_order,
@@ -102,7 +101,7 @@ class MeetingPicture:
     all_flags: pd.DataFrame  # every flag of the year in scope, with new / worse / years_flagged
     supervision_gaps: pd.DataFrame  # buildings in scope with staff past the window, worst first
     slipped: pd.DataFrame  # buildings in scope below criterion and lower than before
-    missing_roles: pd.DataFrame  # building_id, building, roles (in words), in scope
+    missing_roles: pd.DataFrame  # building_id, building, roles (a tuple of role codes), in scope
     missing_role_buildings: int  # across the district (a count, for everyone)
     overdue: pd.DataFrame  # overdue actions in scope (list_actions rows), longest overdue first
     open_actions: pd.DataFrame  # every open action in scope (list_actions rows), soonest due first
@@ -198,9 +197,8 @@ def picture_from(
     )
     slipped = slipped.sort_values(["drop", "building"], ascending=[False, True])
     missing = (
-        gaps.assign(role=gaps["role"].map(lambda r: RECOMMENDED_ROLE_NAMES.get(r, r)))
-        .groupby("building_id", as_index=False)["role"]
-        .agg(", ".join)
+        gaps.groupby("building_id", as_index=False)["role"]
+        .agg(tuple)
         .rename(columns={"role": "roles"})
     )
     missing.insert(1, "building", missing["building_id"].map(names))

@@ -1,0 +1,271 @@
+"""The meeting's words for the screen and the brief: a headline figure's value and change, since when,
+and each matrix cell's status word and number. data_access.meeting hands numbers, dates and codes;
+this module turns them into the words the Overview and the brief show. No Streamlit here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+
+from data_access.meeting.rules import (
+    ACT,
+    AREAS,
+    CELL_NUMBERS,
+    FIDELITY_INSTRUMENT,
+    FIDELITY_SCALE,
+    Comparison,
+    Headline,
+    Headlines,
+)
+
+# What a headline figure says when there is nothing to count, by its key.
+NOTHING_TO_COUNT = {"supervision": "no staff", "equity": "no students"}
+
+
+# --- Since when -------------------------------------------------------------------------------------
+
+
+def since(comparison: Comparison) -> str:
+    """'since the meeting of 12 May 2026', or 'since 29 Apr 2026 (a month earlier)'."""
+    if comparison.kind == "meeting":
+        return f"since the meeting of {comparison.compare_on:%-d %b %Y}"
+    return f"since {comparison.compare_on:%-d %b %Y} (a month earlier)"
+
+
+def since_short(comparison: Comparison) -> str:
+    """'since 12 May', for the small print under a figure."""
+    return f"since {comparison.compare_on:%-d %b}"
+
+
+def headline_since(item: Headline, comparison: Comparison) -> str:
+    """Since when the figure's change counts: 'since 2024-25' for a figure compared with a school
+    year (equity), else the comparison's `since`."""
+    return f"since {item.since_year}" if item.since_year else since(comparison)
+
+
+def headline_since_short(item: Headline, comparison: Comparison) -> str:
+    return f"since {item.since_year}" if item.since_year else since_short(comparison)
+
+
+# --- A headline figure ------------------------------------------------------------------------------
+
+LABELS = {  # (district, building)
+    "fidelity": ("TFI at criterion", f"{FIDELITY_INSTRUMENT} {FIDELITY_SCALE}, latest"),
+    "supervision": ("Staff supervised", "Staff supervised"),
+    "staffing": ("Missing a role", "Recommended roles unfilled"),
+    "equity": ("Equity flags", "Equity flags"),
+    "actions": ("Overdue actions", "Overdue actions"),
+}
+
+
+def headline_place(headlines: Headlines) -> str:
+    """'the district', or the building's name."""
+    return "the district" if headlines.building is None else headlines.building
+
+
+def headline_label(item: Headline, headlines: Headlines) -> str:
+    """What the figure counts, in a few words: 'TFI at criterion', 'Staff supervised'."""
+    district, building = LABELS[item.key]
+    return district if headlines.building_id is None else building
+
+
+def headline_detail(item: Headline, headlines: Headlines) -> str:
+    """One sentence: what exactly the figure counts."""
+    as_of = headlines.comparison.as_of
+    district = headlines.building_id is None
+    if item.key == "fidelity":
+        if district:
+            criterion = (
+                f"{item.criterion_pct:g}%" if item.criterion_pct is not None else "the criterion"
+            )
+            return (
+                f"Buildings whose latest {FIDELITY_INSTRUMENT} {FIDELITY_SCALE} score is at or "
+                f"above {criterion}, of the {item.total or 0:,} with a score."
+            )
+        return (
+            f"The latest {FIDELITY_INSTRUMENT} {FIDELITY_SCALE} score: points earned of points "
+            "possible."
+        )
+    if item.key == "supervision":
+        return (
+            f"{item.covered or 0:,} of {item.staff or 0:,} support staff in {headline_place(headlines)} had "
+            f"a held supervision session in the {item.window_days} days ending {as_of:%-d %b %Y}."
+        )
+    if item.key == "staffing":
+        if district:
+            return (
+                "Buildings with nobody at all as counselor, psychologist, social worker or nurse "
+                f"(the roles with a national recommended ratio) in {item.school_year}."
+            )
+        roles = role_names(item.roles) or "none"
+        return f"Counselor, psychologist, social worker or nurse with no one in the role: {roles}."
+    if item.key == "equity":
+        threshold = item.threshold
+        return (
+            f"Building, indicator and student-group risk ratios above {threshold:g} or "
+            f"below 1/{threshold:g} in {headline_place(headlines)} in {item.school_year}"
+            + (", district rows included" if district else "")
+            + ". Equity is counted per school year, so the change is against last school year."
+        )
+    return (
+        f"Follow-up actions still open or in progress after their due date, on {as_of:%-d %b %Y}."
+    )
+
+
+def headline_value(item: Headline) -> str:
+    """The value as the screen shows it: '7 of 12', '73%', '5', or 'no scores' / 'no staff'."""
+    if item.value is None:
+        if item.key == "fidelity":
+            return "no scores" if item.value_kind == "count_of" else "no score"
+        return NOTHING_TO_COUNT.get(item.key, "none")
+    if item.value_kind == "count_of":
+        return f"{int(item.value):,} of {item.total or 0:,}"
+    if item.value_kind == "percent":
+        return f"{item.value:.0f}%"
+    return f"{int(item.value):,}"
+
+
+def headline_change(item: Headline) -> str | None:
+    """'+1 building', '-7 points', 'no change'; None when there is nothing to compare with."""
+    change = item.change
+    if change is None:
+        return None
+    if change == 0:
+        return "no change"
+    amount = f"{abs(change):,.0f}"
+    unit = item.unit[:-1] if amount == "1" and item.unit.endswith("s") else item.unit
+    return f"{'+' if change > 0 else '-'}{amount} {unit}"
+
+
+RECOMMENDED_ROLE_NAMES = {
+    "counselor": "counselor",
+    "psychologist": "psychologist",
+    "social_worker": "social worker",
+    "nurse": "nurse",
+}
+
+
+def role_names(roles: Iterable[str]) -> str:
+    """Recommended roles' codes in words: 'counselor, social worker'."""
+    return ", ".join(RECOMMENDED_ROLE_NAMES.get(role, role) for role in roles)
+
+
+# --- The buildings x areas matrix --------------------------------------------------------------------
+
+AREA_NAMES = {
+    "fidelity": "Fidelity",
+    "supervision": "Supervision",
+    "staffing": "Staffing",
+    "equity": "Equity",
+    "actions": "Actions",
+}
+STATUS_WORDS = {
+    "fidelity": {
+        "no_score": "No score",
+        "at_criterion": "At criterion",
+        "slipped": "Slipped",
+        "below": "Below",
+        "incomplete": "Incomplete",
+    },
+    "supervision": {
+        "no_staff": "No support staff",
+        "all_covered": "All covered",
+        "lapsed": "Lapsed",
+        "gaps": "Gaps",
+    },
+    "staffing": {
+        "no_data": "No data",
+        "role_missing": "Role missing",
+        "over_ratio": "Over ratio",
+        "meets": "Meets",
+    },
+    "equity": {"no_flags": "No flags", "new_or_worse": "New or worse", "flagged": "Flagged"},
+    "actions": {"overdue": "Overdue", "on_track": "On track", "none_open": "None open"},
+}
+
+
+def _cell_number(area: str, cell: Mapping[str, object]) -> str:
+    status = cell["status"]
+    if area == "fidelity":
+        if status in ("no_score", "incomplete"):
+            return ""
+        if status == "slipped":
+            return f"{cell['percent']:.0f}% (was {cell['previous_percent']:.0f}%)"
+        return f"{cell['percent']:.0f}%"
+    if area == "supervision":
+        return "" if status == "no_staff" else f"{cell['covered']:,} of {cell['staff']:,}"
+    if area == "staffing":
+        if status == "no_data":
+            return ""
+        if status == "role_missing":
+            return f"no {role_names(cell['missing'])}"
+        if status == "over_ratio":
+            return f"{cell['above']} of {cell['roles']} roles"
+        return f"{cell['roles']} roles"
+    if area == "equity":
+        flags, new_or_worse = cell["flags"], cell["new_or_worse"]
+        if not flags:
+            return ""
+        number = f"{flags} flag{'s' if flags != 1 else ''}"
+        return f"{number}, {new_or_worse} new or worse" if new_or_worse else number
+    if status == "overdue":
+        return f"{cell['overdue']} of {cell['open']} open"
+    return f"{cell['open']} open" if status == "on_track" else ""
+
+
+def cell_words(area: str, cell: Mapping[str, object]) -> tuple[str, str]:
+    """A matrix cell (rules' `<area>_cell`: its status code and numbers) as its status word and
+    number: ('Lapsed', '0 of 10'), ('Role missing', 'no social worker'), ('No flags', '')."""
+    return STATUS_WORDS[area][cell["status"]], _cell_number(area, cell)
+
+
+def attention(levels: Mapping[str, str]) -> str:
+    """The areas to act on, in words ('Fidelity, Supervision'), or 'Nothing urgent'; `levels`:
+    each area's level."""
+    act = [AREA_NAMES[area] for area in AREAS if levels[area] == ACT]
+    return ", ".join(act) if act else "Nothing urgent"
+
+
+def matrix_words(matrix: pd.DataFrame) -> pd.DataFrame:
+    """building_matrix's rows in words (same index): building_id, building, `attention`, and for
+    each area `<area>_word` and `<area>_number`."""
+    words = pd.DataFrame(
+        {"building_id": matrix["building_id"], "building": matrix["building"]},
+        index=matrix.index,
+    )
+    words["attention"] = [
+        attention({area: row[f"{area}_level"] for area in AREAS}) for _, row in matrix.iterrows()
+    ]
+    for area in AREAS:
+        keys = ["status", *CELL_NUMBERS[area]]
+        cells = matrix[[f"{area}_{key}" for key in keys]].set_axis(keys, axis=1)
+        said = [cell_words(area, cell) for cell in cells.to_dict("records")]
+        words[f"{area}_word"] = [word for word, _ in said]
+        words[f"{area}_number"] = [number for _, number in said]
+    return words
+
+
+# --- How current the data is -------------------------------------------------------------------------
+
+FRESHNESS_SOURCES = {
+    "students": "Students (enrollment)",
+    "attendance": "Attendance",
+    "discipline": "Discipline incidents",
+    "supports": "Tier 2 and 3 supports",
+    "screening": "Screening",
+    "fidelity_scores": "Fidelity scores",
+    "staff_assignments": "Staff assignments",
+    "supervision_sessions": "Supervision sessions (held)",
+    "caseloads": "Caseloads",
+    "actions": "Follow-up actions (last change)",
+    "meetings": "Leadership meetings",
+}
+
+
+def freshness_words(freshness: pd.DataFrame) -> pd.DataFrame:
+    """get_data_freshness in words: each source's name, and 'no data' for a source without rows."""
+    return freshness.assign(
+        source=[FRESHNESS_SOURCES.get(source, source) for source in freshness["source"]],
+        latest=["no data" if pd.isna(latest) else latest for latest in freshness["latest"]],
+    )
