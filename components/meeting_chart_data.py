@@ -3,6 +3,8 @@ charts and the brief), and the brief's charts as plotly figures. No Streamlit he
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -52,9 +54,50 @@ def flag_rows(picture: MeetingPicture, order: list[str]) -> pd.DataFrame:
     return counts
 
 
-CHART_BUILDINGS = (
-    15  # the brief's charts show the buildings needing most attention, up to this many
-)
+CHART_BUILDINGS = 15  # the key charts show the buildings needing most attention, up to this many
+
+
+def charted_buildings(picture: MeetingPicture) -> tuple[list[str], str]:
+    """The buildings the key charts show (the first of the matrix, which lists those needing most
+    attention first) and the words saying so in a title when that is not all of them."""
+    order = list(picture.matrix["building_id"])[:CHART_BUILDINGS]
+    few = (
+        ""
+        if len(picture.matrix) <= CHART_BUILDINGS
+        else f" (the {CHART_BUILDINGS} needing most attention)"
+    )
+    return order, few
+
+
+def fidelity_figure(rows: pd.DataFrame, *, few: str) -> go.Figure:
+    return fidelity_chart(
+        rows,
+        y="building",
+        percent="percent",
+        word="word",
+        text="text",
+        criterion=float(rows["criterion_pct"].max()),
+        title=f"{FIDELITY_INSTRUMENT} {FIDELITY_SCALE}, latest by building{few}",
+    )
+
+
+def coverage_figure(rows: pd.DataFrame, *, picture: MeetingPicture, few: str) -> go.Figure:
+    return coverage_chart(
+        rows,
+        y="building",
+        title=f"Support staff supervised in the {picture.window_days} days to "
+        f"{picture.comparison.as_of:%-d %b %Y}{few}",
+    )
+
+
+def flags_figure(rows: pd.DataFrame, *, picture: MeetingPicture, few: str) -> go.Figure:
+    return flags_chart(
+        rows,
+        y="building",
+        new_or_worse="new_or_worse",
+        continuing="continuing",
+        title=f"Equity flags by building, {picture.equity_year}{few}",
+    )
 
 
 def brief_charts(
@@ -62,7 +105,6 @@ def brief_charts(
 ) -> list[tuple[str, go.Figure]]:
     """The key charts of the brief, as on the meeting screen: for the district, latest Tier 1,
     supervision coverage and equity flags by building; for one building, its TFI trend."""
-    as_of = picture.comparison.as_of
     if building_id is not None:
         if trend is None or trend.empty:
             return []
@@ -82,54 +124,13 @@ def brief_charts(
                 ),
             )
         ]
-    order = list(picture.matrix["building_id"])[:CHART_BUILDINGS]
-    few = (
-        ""
-        if len(picture.matrix) <= CHART_BUILDINGS
-        else f" (the {CHART_BUILDINGS} needing most attention)"
-    )
+    order, few = charted_buildings(picture)
     charts = []
-    rows = fidelity_rows(picture, order)
-    if len(rows):
-        charts.append(
-            (
-                "Fidelity",
-                fidelity_chart(
-                    rows,
-                    y="building",
-                    percent="percent",
-                    word="word",
-                    text="text",
-                    criterion=float(rows["criterion_pct"].max()),
-                    title=f"{FIDELITY_INSTRUMENT} {FIDELITY_SCALE}, latest by building{few}",
-                ),
-            )
-        )
-    rows = coverage_rows(picture, order)
-    if len(rows):
-        charts.append(
-            (
-                "Supervision",
-                coverage_chart(
-                    rows,
-                    y="building",
-                    title=f"Support staff supervised in the {picture.window_days} days to "
-                    f"{as_of:%-d %b %Y}{few}",
-                ),
-            )
-        )
-    rows = flag_rows(picture, order)
-    if len(rows):
-        charts.append(
-            (
-                "Equity",
-                flags_chart(
-                    rows,
-                    y="building",
-                    new_or_worse="new_or_worse",
-                    continuing="continuing",
-                    title=f"Equity flags by building, {picture.equity_year}{few}",
-                ),
-            )
-        )
+    for area, rows, figure in (
+        ("Fidelity", fidelity_rows(picture, order), fidelity_figure),
+        ("Supervision", coverage_rows(picture, order), partial(coverage_figure, picture=picture)),
+        ("Equity", flag_rows(picture, order), partial(flags_figure, picture=picture)),
+    ):
+        if len(rows):
+            charts.append((area, figure(rows, few=few)))
     return charts

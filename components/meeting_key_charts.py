@@ -3,34 +3,32 @@ needing most attention, each beside its table."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
 from components.display import show_chart, show_table
-from components.meeting_chart_data import coverage_rows, fidelity_rows, flag_rows
-from components.meeting_charts import AREA_HEADINGS, fidelity_chart, flags_chart
-from components.staff_support_charts import coverage_chart
+from components.meeting_chart_data import (
+    charted_buildings,
+    coverage_figure,
+    coverage_rows,
+    fidelity_figure,
+    fidelity_rows,
+    flag_rows,
+    flags_figure,
+)
+from components.meeting_charts import AREA_HEADINGS
 from data_access.meeting.rules import FIDELITY_INSTRUMENT, FIDELITY_SCALE
 from data_access.meeting.view import MeetingPicture
 
-CHART_BUILDINGS = 15  # the key charts show the buildings needing most attention, up to this many
 
-
-def show_key_charts(picture: MeetingPicture, *, as_of: date) -> None:
+def show_key_charts(picture: MeetingPicture) -> None:
     matrix = picture.matrix
     if not matrix.empty:
         st.subheader("Key charts")
         fidelity_tab, supervision_tab, equity_tab = st.tabs(
             [AREA_HEADINGS["fidelity"], AREA_HEADINGS["supervision"], AREA_HEADINGS["equity"]]
         )
-        order = list(matrix["building_id"])[:CHART_BUILDINGS]
-        few = (
-            ""
-            if len(matrix) <= CHART_BUILDINGS
-            else f" (the {CHART_BUILDINGS} needing most attention)"
-        )
+        order, few = charted_buildings(picture)
         with fidelity_tab:
             rows = fidelity_rows(picture, order)
             chart_column, table_column = st.columns([3, 2], gap="large")
@@ -38,18 +36,7 @@ def show_key_charts(picture: MeetingPicture, *, as_of: date) -> None:
                 st.caption(f"No {FIDELITY_INSTRUMENT} {FIDELITY_SCALE} scores yet.")
             else:
                 with chart_column:
-                    show_chart(
-                        fidelity_chart(
-                            rows,
-                            y="building",
-                            percent="percent",
-                            word="word",
-                            text="text",
-                            criterion=float(rows["criterion_pct"].max()),
-                            title=f"{FIDELITY_INSTRUMENT} {FIDELITY_SCALE}, latest by building{few}",
-                        ),
-                        key="meeting_fidelity_chart",
-                    )
+                    show_chart(fidelity_figure(rows, few=few), key="meeting_fidelity_chart")
                 with table_column:
                     ordered = rows.sort_values(["percent", "building"])
                     show_table(
@@ -69,12 +56,7 @@ def show_key_charts(picture: MeetingPicture, *, as_of: date) -> None:
             else:
                 with chart_column:
                     show_chart(
-                        coverage_chart(
-                            rows,
-                            y="building",
-                            title=f"Support staff supervised in the {picture.window_days} days to "
-                            f"{as_of:%-d %b %Y}{few}",
-                        ),
+                        coverage_figure(rows, picture=picture, few=few),
                         key="meeting_supervision_chart",
                     )
                 with table_column:
@@ -97,14 +79,7 @@ def show_key_charts(picture: MeetingPicture, *, as_of: date) -> None:
             else:
                 with chart_column:
                     show_chart(
-                        flags_chart(
-                            rows,
-                            y="building",
-                            new_or_worse="new_or_worse",
-                            continuing="continuing",
-                            title=f"Equity flags by building, {picture.equity_year}{few}",
-                        ),
-                        key="meeting_equity_chart",
+                        flags_figure(rows, picture=picture, few=few), key="meeting_equity_chart"
                     )
                 with table_column:
                     ordered = rows.assign(total=rows["new_or_worse"] + rows["continuing"])

@@ -60,7 +60,7 @@ show_headlines(headlines)
 show_team_warning(picture)
 show_matrix(picture, as_of=as_of)
 show_agenda(picture, as_of=as_of, scope=scope, user=user)
-show_key_charts(picture, as_of=as_of)
+show_key_charts(picture)
 
 # --- Record this meeting, and the brief ------------------------------------------------------------
 if may_record and not present:
