@@ -97,12 +97,6 @@ def _forget_write(session: OrmSession) -> None:
     session.info.pop(WROTE, None)
 
 
-def ping_store(database_url: str | None = None) -> None:
-    """Raise (an OperationalError) unless the store answers now."""
-    with get_engine(database_url).connect() as connection:
-        connection.execute(select(1))
-
-
 def describe_url(database_url: str) -> str:
     """The store's address without its password, for messages."""
     return make_url(database_url).render_as_string(hide_password=True)

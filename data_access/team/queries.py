@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from data_access.fidelity.queries import get_instrument_items, get_instrument_scales
-from data_access.fidelity.scoring import rank_items, score_scales
+from data_access.fidelity.scoring import SCALE_SCORE_COLUMNS, rank_items, score_scales
 from data_access.models import (
     TEAM_CATEGORIES,
     Action,
@@ -188,19 +188,8 @@ def get_meeting_attendance(session: Session, *, meeting_id: int) -> pd.DataFrame
 
 TEAM_ID = "district team"  # stands in for a building in the shared scoring functions
 
-SELF_CHECK_COLUMNS = [
-    "instrument",
-    "administered_on",
-    "scale",
-    "items_scored",
-    "items_total",
-    "points",
-    "possible",
-    "percent",
-    "criterion_pct",
-    "meets_criterion",
-    "complete",
-]
+# The fidelity table's columns, less the building: the team scores itself, not a building.
+SELF_CHECK_COLUMNS = [column for column in SCALE_SCORE_COLUMNS if column != "building_id"]
 
 
 def get_self_check_scores(
