@@ -10,6 +10,7 @@ from datetime import date
 import pandas as pd
 
 from components.brief_browser import chart_images
+from components.equity_concern import likelihood_words
 from components.meeting_chart_data import brief_charts
 from components.meeting_charts import (
     LEVEL_COLORS,
@@ -105,7 +106,8 @@ def _agenda_lines(picture: MeetingPicture, building_id: str | None) -> list[str]
         was = "new this year" if row.new else f"{float(row.previous_ratio):.2f} last year"
         lines.append(
             f"Equity, {place}: {group} {float(row.ratio):.2f} times as likely to have "
-            f"{INDICATOR_NAMES.get(row.indicator, row.indicator)} ({was}; "
+            f"{INDICATOR_NAMES.get(row.indicator, row.indicator)}"
+            f"{likelihood_words(row.indicator, row.flag)} ({was}; "
             f"{row.years_flagged} year(s) in a row)."
         )
     for row in here(picture.supervision_gaps).head(10).itertuples():
@@ -172,7 +174,7 @@ def meeting_brief(
     note = (
         "Vermillion: act on it; light orange: watch; light blue: fine; grey: nothing to show. "
         f"Fidelity: latest {FIDELITY_INSTRUMENT} {FIDELITY_SCALE}; supervision: the last "
-        f"{picture.window_days} days; equity: flags in {picture.equity_year}."
+        f"{picture.window_days} days; equity: concerns in {picture.equity_year}."
     )
     if len(matrix) > BRIEF_BUILDINGS:
         note += f" The {BRIEF_BUILDINGS} buildings with most to act on of {len(matrix):,}."

@@ -21,9 +21,16 @@ from components.equity_charts import (
     ratio_trend_chart,
     risk_ratio_heatmap,
 )
+from components.equity_concern import action_title, concern_words
 from components.follow_up import create_action_link
 from components.text import plain_html
-from data_access.equity.metrics import DISTRICT_ID, GROUP_LABELS, Minimums, flag_reference
+from data_access.equity.metrics import (
+    DISTRICT_ID,
+    GROUP_LABELS,
+    Minimums,
+    flag_reference,
+    only_concerns,
+)
 from data_access.equity.view import EquityView
 
 # --- Words ---------------------------------------------------------------------------------------
@@ -43,8 +50,11 @@ def show_how_to_read(minimums: Minimums) -> None:
   than {minimums.min_n_size} students, or fewer than {minimums.min_cell_size} with the outcome), the
   group's own ratio is not shown either: the building's total minus the group would give their count.
 - **Flags** in force: a ratio above **{threshold:g}** is flagged *over* ▲; below **1/{threshold:g}**
-  ({1 / threshold:.2f}) it is flagged *under* ▼. Under matters too: a group may be missing out on
-  supports. States usually act on a flag that lasts three school years in a row.
+  ({1 / threshold:.2f}) it is flagged *under* ▼. Which of them is a **concern** depends on the
+  indicator: for discipline, exclusion and chronic absence only *over* is (a group with fewer
+  suspensions than everyone else is shown as context, never counted as a flag to act on); for Tier 2
+  and 3 support and special-education identification both are (under: a group may be missing out
+  on supports). States usually act on a flag that lasts three school years in a row.
 - **Privacy**: a group of fewer than **{minimums.min_n_size}** students shows as "fewer than
   {minimums.min_n_size}", never its size, and no count below **{minimums.min_cell_size}** is shown.
   That alone is not enough: a group and everyone else add up to the building, the race groups add up
@@ -82,6 +92,10 @@ def flags_table(described: pd.DataFrame) -> pd.DataFrame:
             "Indicator": described["indicator"].map(INDICATOR_SHORT_NAMES),
             "Group": described["group_label"],
             "Flag": described["flag"].map(FLAG_NAMES),
+            "What it means": [
+                concern_words(indicator, flag)
+                for indicator, flag in zip(described["indicator"], described["flag"], strict=True)
+            ],
             "Years in a row": described["years_flagged"],
             "Risk ratio": described["ratio"].astype(float),
             "Ratio type": described["ratio_type"].map(RATIO_TYPE_NAMES),
@@ -119,11 +133,14 @@ def trend_table(view: EquityView, building_id: str, group_key: tuple[str, str]) 
 
 
 def flag_follow_up(described: pd.DataFrame, school_year: str) -> None:
-    """A picker of one flag and the link that starts a follow-up action on it."""
-    choices = list(described.itertuples())
+    """A picker of one concern and the link that starts a follow-up action on it (a flag that is no
+    concern, such as fewer suspensions than everyone else, is nothing to act on)."""
+    choices = list(only_concerns(described).itertuples())
+    if not choices:
+        return
     pick_column, link_column = st.columns([3, 1], vertical_alignment="bottom")
     chosen = pick_column.selectbox(
-        "Start a follow-up action on a flag",
+        "Start a follow-up action on a concern",
         range(len(choices)),
         key="equity_follow_up_flag",
         format_func=lambda i: (
@@ -145,10 +162,10 @@ def flag_follow_up(described: pd.DataFrame, school_year: str) -> None:
             source_type="equity_cell",
             source_ref=flag_reference(flag.indicator, flag.group_type, flag.group, school_year),
             building_id=None if flag.building_id == DISTRICT_ID else flag.building_id,
-            title=(
-                f"{'Reduce' if flag.flag == 'over' else 'Widen access to'} {what} for {who} "
-                f"at {flag.building_name}"
-            )[:200],
+            title=action_title(
+                flag.indicator, flag.flag, what=what, who=who, place=flag.building_name
+            )
+            or "",
             problem_statement=(
                 f"In {school_year}, the {what} risk for {who} at "
                 f"{flag.building_name} was {flag.group_short}, against {flag.comparison_short} for "

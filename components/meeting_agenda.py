@@ -9,6 +9,7 @@ from datetime import date
 import streamlit as st
 
 from components.equity_charts import INDICATOR_SHORT_NAMES
+from components.equity_concern import action_title, likelihood_words
 from components.follow_up import FOLLOW_UP_PAGE, create_action_link
 from components.meeting_charts import students_in
 from components.meeting_wording import role_names
@@ -79,10 +80,13 @@ def show_agenda(
         ):
             open_action_link(row.action_id)
 
-    section(2, f"New or worse equity flags, {picture.equity_year} against last year")
+    section(2, f"New or worse equity concerns, {picture.equity_year} against last year")
     flags = picture.flags
     if flags.empty:
-        st.caption("None: no flag is new this school year and none moved further from 1.")
+        st.caption(
+            "None: no concern is new this school year and none moved further from 1 the way of "
+            "concern."
+        )
     for row in flags.head(AGENDA_ITEMS).itertuples():
         group = students_in(row.group_type, row.group)
         what = INDICATOR_SHORT_NAMES.get(row.indicator, row.indicator)
@@ -91,7 +95,7 @@ def show_agenda(
         run = f", flagged {row.years_flagged} years in a row" if row.years_flagged >= 2 else ""
         with item(
             f"**{plain(place)}** · {what}: {group} {float(row.ratio):.2f} times as likely as everyone "
-            f"else ({was}{run})"
+            f"else{likelihood_words(row.indicator, row.flag)} ({was}{run})"
         ):
             create_action_link(
                 source_type="equity_cell",
@@ -99,10 +103,10 @@ def show_agenda(
                     row.indicator, row.group_type, row.group, picture.equity_year
                 ),
                 building_id=None if row.building_id == DISTRICT_ID else row.building_id,
-                title=(
-                    f"{'Reduce' if row.flag == 'over' else 'Widen access to'} {what.lower()} for "
-                    f"{group} at {place}"
-                )[:200],
+                title=action_title(
+                    row.indicator, row.flag, what=what.lower(), who=group, place=place
+                )
+                or "",
                 problem_statement=(
                     f"In {picture.equity_year}, {group} at {place} were {float(row.ratio):.2f} times "
                     f"as likely as everyone else to have: {what.lower()} ({was}{run})."
@@ -111,7 +115,7 @@ def show_agenda(
             )
     if len(flags) > AGENDA_ITEMS:
         st.caption(
-            f"…and {len(flags) - AGENDA_ITEMS:,} more new or worse flags on the Equity page."
+            f"…and {len(flags) - AGENDA_ITEMS:,} more new or worse concerns on the Equity page."
         )
         st.page_link("pages/equity.py", label="Open equity", icon=":material/balance:")
 

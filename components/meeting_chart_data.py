@@ -39,7 +39,7 @@ def coverage_rows(picture: MeetingPicture, order: list[str]) -> pd.DataFrame:
 
 
 def flag_rows(picture: MeetingPicture, order: list[str]) -> pd.DataFrame:
-    """Flags per building in `order` this school year: building, new_or_worse, continuing."""
+    """Equity concerns per building in `order` this school year: building, new_or_worse, continuing."""
     flags = picture.all_flags[picture.all_flags["building_id"].isin(order)]
     if flags.empty:
         return pd.DataFrame(columns=["building_id", "building", "new_or_worse", "continuing"])
@@ -96,7 +96,7 @@ def flags_figure(rows: pd.DataFrame, *, picture: MeetingPicture, few: str) -> go
         y="building",
         new_or_worse="new_or_worse",
         continuing="continuing",
-        title=f"Equity flags by building, {picture.equity_year}{few}",
+        title=f"Equity concerns by building, {picture.equity_year}{few}",
     )
 
 

@@ -29,7 +29,7 @@ AREA_HEADINGS = {
     "fidelity": "Fidelity (TFI Tier 1)",
     "supervision": "Supervision (42 days)",
     "staffing": "Staffing ratios",
-    "equity": "Equity flags",
+    "equity": "Equity concerns",
     "actions": "Follow-up actions",
 }
 CRITERION_COLOR = "#555555"
@@ -123,7 +123,7 @@ def fidelity_chart(
 def flags_chart(
     data: pd.DataFrame, *, y: str, new_or_worse: str, continuing: str, title: str
 ) -> go.Figure:
-    """Equity flags per building this school year, split into new or worse since last year and the
+    """Equity concerns per building this school year, split into new or worse since last year and the
     rest, most flags at the top, the total printed at the end of each bar."""
     data = data.assign(**{y: data[y].map(plain_html)})  # building names are data
     ordered = data.assign(_total=data[new_or_worse] + data[continuing]).sort_values(

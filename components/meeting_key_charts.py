@@ -75,7 +75,9 @@ def show_key_charts(picture: MeetingPicture) -> None:
             rows = flag_rows(picture, order)
             chart_column, table_column = st.columns([3, 2], gap="large")
             if rows.empty:
-                st.caption(f"No building in your view has an equity flag in {picture.equity_year}.")
+                st.caption(
+                    f"No building in your view has an equity concern in {picture.equity_year}."
+                )
             else:
                 with chart_column:
                     show_chart(

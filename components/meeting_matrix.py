@@ -32,8 +32,9 @@ def show_matrix(picture: MeetingPicture, *, as_of: date) -> None:
             f"Fidelity: latest {FIDELITY_INSTRUMENT} {FIDELITY_SCALE}, *slipped* when below criterion "
             f"and lower than the administration before. Supervision: support staff with a held session "
             f"in the {picture.window_days} days to {as_of:%-d %b}; *lapsed* when nobody has. Staffing: "
-            "counselor, psychologist, social worker and nurse against national ratios. Equity: flags "
-            f"in {picture.equity_year}, *new or worse* than last school year. Actions: open follow-up "
+            "counselor, psychologist, social worker and nurse against national ratios. Equity: "
+            f"concerns (flags the way each indicator worries about) in {picture.equity_year}, *new "
+            "or worse* than last school year. Actions: open follow-up "
             "actions, *overdue* past their due date."
         )
         table = matrix_table(matrix)

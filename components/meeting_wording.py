@@ -54,7 +54,7 @@ LABELS = {  # (district, building)
     "fidelity": ("TFI at criterion", f"{FIDELITY_INSTRUMENT} {FIDELITY_SCALE}, latest"),
     "supervision": ("Staff supervised", "Staff supervised"),
     "staffing": ("Missing a role", "Recommended roles unfilled"),
-    "equity": ("Equity flags", "Equity flags"),
+    "equity": ("Equity concerns", "Equity concerns"),
     "actions": ("Overdue actions", "Overdue actions"),
 }
 
@@ -103,10 +103,14 @@ def headline_detail(item: Headline, headlines: Headlines) -> str:
     if item.key == "equity":
         threshold = item.threshold
         return (
-            f"Building, indicator and student-group risk ratios above {threshold:g} or "
-            f"below 1/{threshold:g} in {headline_place(headlines)} in {item.school_year}"
+            f"Building, indicator and student-group risk ratios flagged the way of concern in "
+            f"{headline_place(headlines)} in {item.school_year}"
             + (", district rows included" if district else "")
-            + ". Equity is counted per school year, so the change is against last school year."
+            + f": above {threshold:g} for discipline, exclusion and chronic absence; above "
+            f"{threshold:g} or below 1/{threshold:g} for Tier 2 and 3 support and special-education "
+            "identification. A group with fewer suspensions than everyone else is not counted (the "
+            "Equity page shows it). Equity is counted per school year, so the change is against "
+            "last school year."
         )
     return (
         f"Follow-up actions still open or in progress after their due date, on {as_of:%-d %b %Y}."
@@ -180,7 +184,7 @@ STATUS_WORDS = {
         "over_ratio": "Over ratio",
         "meets": "Meets",
     },
-    "equity": {"no_flags": "No flags", "new_or_worse": "New or worse", "flagged": "Flagged"},
+    "equity": {"no_flags": "No concerns", "new_or_worse": "New or worse", "flagged": "Concerns"},
     "actions": {"overdue": "Overdue", "on_track": "On track", "none_open": "None open"},
 }
 
@@ -207,7 +211,7 @@ def _cell_number(area: str, cell: Mapping[str, object]) -> str:
         flags, new_or_worse = cell["flags"], cell["new_or_worse"]
         if not flags:
             return ""
-        number = f"{flags} flag{'s' if flags != 1 else ''}"
+        number = f"{flags} concern{'s' if flags != 1 else ''}"
         return f"{number}, {new_or_worse} new or worse" if new_or_worse else number
     if status == "overdue":
         return f"{cell['overdue']} of {cell['open']} open"

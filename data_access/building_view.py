@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from data_access.actions.queries import OPEN_STATUSES, ActionFilters, list_actions
 from data_access.buildings import list_buildings
-from data_access.equity.metrics import Minimums
+from data_access.equity.metrics import Minimums, concern_mask
 from data_access.equity.queries import current_minimums, get_equity
 from data_access.fidelity.queries import (
     get_scale_scores,
@@ -61,7 +61,8 @@ class BuildingView:
     as_of: date
     school_year: str
     actions: pd.DataFrame  # open or in progress, with `overdue`
-    equity_flags: pd.DataFrame  # the building's rows with a flag
+    equity_flags: pd.DataFrame  # the building's rows flagged the way of concern (only_concerns)
+    equity_context: pd.DataFrame  # its other flagged rows: fewer of a harmful outcome than others
     minimums: Minimums
     staff: pd.DataFrame  # support staff working here, with `covered`
     staff_supervised: int | None  # staff supervised in the window; None when nobody is counted
@@ -87,7 +88,8 @@ def get_building_view(
     )
 
     equity = get_equity(session, school_year=school_year, scope=only_here)
-    flags = equity[(equity["building_id"] == building_id) & equity["flag"].notna()]
+    flagged = equity[(equity["building_id"] == building_id) & equity["flag"].notna()]
+    concern = concern_mask(flagged)
 
     coverage = get_supervision_coverage(session, as_of=as_of, scope=only_here)
     here = coverage.by_building[coverage.by_building["building_id"] == building_id]
@@ -104,7 +106,8 @@ def get_building_view(
         as_of=as_of,
         school_year=school_year,
         actions=actions,
-        equity_flags=flags,
+        equity_flags=flagged[concern],
+        equity_context=flagged[~concern],
         minimums=current_minimums(),
         staff=staff_working_in(coverage.staff, building_id),
         staff_supervised=None if here.empty else int(here["covered"].iloc[0]),

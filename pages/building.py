@@ -9,6 +9,7 @@ import streamlit as st
 from components.cache import load
 from components.display import print_friendly, show_chart, show_table
 from components.equity_charts import FLAG_NAMES, INDICATOR_SHORT_NAMES, label_equity_rows
+from components.equity_concern import context_note
 from components.fidelity_charts import trend_chart
 from components.follow_up_labels import STATUS_LABELS
 from components.page import building_from_link, current_scope, page_setup
@@ -61,7 +62,7 @@ actions, flags = view.actions, view.equity_flags
 first, second, third, fourth = st.columns(4)
 first.metric("Open follow-up actions", f"{len(actions):,}")
 second.metric(f"Overdue on {as_of:%-d %b}", f"{int(actions['overdue'].sum()):,}")
-third.metric(f"Equity flags, {school_year}", f"{len(flags):,}")
+third.metric(f"Equity concerns, {school_year}", f"{len(flags):,}")
 covered = (
     f"{view.staff_supervised} of {view.staff_counted}" if view.staff_counted is not None else "none"
 )
@@ -149,11 +150,11 @@ with staff_column:
         query_params={"building": building_id},
     )
 
-st.subheader(f"Equity flags, {school_year}")
+st.subheader(f"Equity concerns, {school_year}")
 if flags.empty:
     st.caption(
-        "No flags: every ratio that could be calculated is within the thresholds (small groups are "
-        "not calculated)."
+        "No concerns: no ratio that could be calculated is flagged the way its indicator worries "
+        "about (small groups are not calculated)."
     )
 else:
     described = label_equity_rows(flags, view.minimums)
@@ -170,6 +171,8 @@ else:
         ),
         download="building-equity-flags",
     )
+if len(view.equity_context):
+    st.caption(context_note(len(view.equity_context)))
 st.page_link(
     "pages/equity.py",
     label="Open equity for this building",

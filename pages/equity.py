@@ -5,6 +5,7 @@ import streamlit as st
 
 from components.cache import derive, derive_figure, load
 from components.display import show_chart, show_table
+from components.equity_concern import flag_count_words
 from components.equity_view import (
     building_bars,
     building_table,
@@ -107,7 +108,8 @@ if described.empty:
     )
 else:
     st.caption(
-        f"{len(described):,} flags. *Years in a row* counts the school years, ending in "
+        f"{flag_count_words(described)}. "
+        "*Years in a row* counts the school years, ending in "
         f"{school_year}, in which the same building, indicator and group carried the same flag."
     )
     show_table(

@@ -72,7 +72,7 @@ def test_the_pdf_brief_carries_the_screens_numbers_and_its_charts_as_images(
         "TFI at criterion",
         "Staff supervised",
         "Missing a role",
-        "Equity flags",
+        "Equity concerns",
         "Overdue actions",
     ):
         assert label in text

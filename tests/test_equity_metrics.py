@@ -10,10 +10,13 @@ import pytest
 
 from data_access.equity.metrics import (
     CELL_COUNTS,
+    CONCERN_DIRECTIONS,
     DISTRICT_ID,
     EXPORT_COLUMNS,
+    INDICATORS,
     Minimums,
     compute_equity,
+    concern_mask,
     count_consecutive_flags,
     count_groups,
     district_cells,
@@ -278,3 +281,41 @@ def test_ratio_uses_unrounded_risks():
         cells(cell("B1", "BL", n=31, odr=13), cell("B1", "WH", n=70, odr=10)), None, RULES
     )
     assert math.isclose(row_of(result, "B1", "odr", "race_ethnicity", "BL")["ratio"], 910 / 310)
+
+
+def test_every_indicator_knows_which_way_is_a_concern():
+    # Harmful outcomes: only a group having more of them is a concern. Identification and access
+    # to tiered supports: too much and too little are both questions for the team.
+    assert {indicator: CONCERN_DIRECTIONS[indicator] for indicator in INDICATORS} == {
+        "odr": "over",
+        "iss": "over",
+        "oss": "over",
+        "exclusion": "over",
+        "chronic_absence": "over",
+        "tier2plus": "both",
+        "tier3": "both",
+        "sped_identification": "both",
+    }
+    # The contract's system-health indicators (below benchmark, and below benchmark with no
+    # support: unmet need) are harmful too, for when they are computed.
+    assert CONCERN_DIRECTIONS["below_benchmark"] == "over"
+    assert CONCERN_DIRECTIONS["unsupported_need"] == "over"
+
+
+def test_a_flag_is_a_concern_only_when_it_points_the_way_its_indicator_worries_about():
+    rows = pd.DataFrame(
+        {
+            "indicator": [
+                "oss",
+                "oss",
+                "chronic_absence",
+                "tier2plus",
+                "tier3",
+                "sped_identification",
+                "odr",
+            ],
+            "flag": ["over", "under", "under", "under", "over", "under", None],
+        }
+    )
+    assert concern_mask(rows).tolist() == [True, False, False, True, True, True, False]
+    assert concern_mask(rows.iloc[0:0]).tolist() == []

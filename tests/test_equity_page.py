@@ -99,6 +99,29 @@ def test_the_middle_schools_oss_over_flags_for_black_students_and_students_with_
     assert "Franklin Middle School" in chart_specs(app)[2]["layout"]["title"]["text"]
 
 
+def test_a_lower_rate_of_a_harmful_outcome_is_context_and_never_an_action(
+    monkeypatch, demo_store_url
+):
+    app = equity_page(monkeypatch, demo_store_url)
+    flags = app.dataframe[0].value
+    # The district's chronic absence "under" (a group missing less school than everyone else).
+    context = flags[(flags["Indicator"] == "Chronic absence") & (flags["Flag"] == "Under ▼")]
+    assert context["What it means"].tolist() == [
+        "Lower than everyone else: not a concern for this indicator"
+    ]
+    concerns = flags.drop(index=context.index)
+    assert len(concerns) == 27
+    tier = concerns[concerns["Indicator"] == "Tier 3 support"]
+    assert set(tier["What it means"]) == {"Higher than everyone else: a concern to check"}
+    oss = concerns[concerns["Indicator"] == "Out-of-school suspension"]
+    assert set(oss["What it means"]) == {"Higher than everyone else: a concern"}
+    # The concerns come first; only they can start a follow-up action.
+    assert flags.index.get_loc(context.index[0]) == len(flags) - 1
+    options = app.selectbox(key="equity_follow_up_flag").options
+    assert len(options) == 27
+    assert not any("Chronic absence" in option and "under" in option for option in options)
+
+
 @pytest.mark.parametrize("indicator", ["oss", "chronic_absence"])
 def test_no_withheld_count_or_risk_appears_in_any_chart_or_table(
     monkeypatch, demo_store_url, indicator
@@ -371,3 +394,24 @@ def test_trend_marks_alternate_and_not_calculated_years_apart():
     assert list(by_name["Not calculated"].x) == ["2024-25"]
     assert list(by_name["Not calculated"].y) == [1.0]  # drawn at 1 with a label, never at 0
     assert figure.layout.yaxis.type == "log"
+
+
+def test_a_concern_suggests_the_action_its_direction_calls_for_and_context_suggests_none():
+    from components.equity_concern import action_title
+
+    def title(indicator: str, flag: str) -> str | None:
+        return action_title(
+            indicator, flag, what="it", who="Female students", place="Adams Elementary"
+        )
+
+    assert title("oss", "under") is None  # fewer suspensions than everyone else
+    assert title("chronic_absence", "under") is None
+    assert title("oss", "over") == "Reduce it for Female students at Adams Elementary"
+    assert (
+        title("tier2plus", "under") == "Widen access to it for Female students at Adams Elementary"
+    )
+    assert (
+        title("tier3", "over")
+        == "Review the high rate of it for Female students at Adams Elementary"
+    )
+    assert title("sped_identification", "under").startswith("Widen access to it")

@@ -165,5 +165,5 @@ def test_a_principals_building_page_counts_only_the_published_flags(monkeypatch,
         year = list_equity_school_years(session)[0]
         rows = get_equity(session, school_year=year, scope=building_scope({"B09"}))
     published = int(rows[(rows["building_id"] == "B09") & rows["flag"].notna()].shape[0])
-    metric = next(m for m in app.metric if m.label.startswith("Equity flags"))
+    metric = next(m for m in app.metric if m.label.startswith("Equity concerns"))
     assert metric.value == str(published) == "10"

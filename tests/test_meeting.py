@@ -17,6 +17,7 @@ from components.meeting_wording import (
     matrix_words,
 )
 from data_access.db import session_scope
+from data_access.equity.metrics import DISTRICT_ID, EXPORT_COLUMNS
 from data_access.meeting.headlines import get_headlines
 from data_access.meeting.queries import count_overdue_on
 from data_access.meeting.rules import (
@@ -35,7 +36,7 @@ from data_access.meeting.rules import (
     supervision_cell,
 )
 from data_access.meeting.view import get_meeting_picture
-from data_access.scope import building_scope
+from data_access.scope import DISTRICT, building_scope
 from tests.utils.factories import (
     add_action,
     add_administration,
@@ -182,72 +183,49 @@ def test_status_on_a_day_is_rebuilt_from_the_status_history():
 
 
 def test_a_flag_is_new_when_last_year_had_none_and_worse_when_it_moved_further_from_one():
-    keys = {"indicator": "oss", "group_type": "race_ethnicity"}
+    def row(year, indicator, group, ratio, flag):
+        return {
+            "school_year": year,
+            "building_id": "B1",
+            "indicator": indicator,
+            "group_type": "race_ethnicity",
+            "group": group,
+            "ratio": ratio,
+            "flag": flag,
+        }
+
     history = pd.DataFrame(
         [
-            {
-                "school_year": "2024-25",
-                "building_id": "B1",
-                "group": "BL",
-                "ratio": 3.1,
-                "flag": "over",
-            },
-            {
-                "school_year": "2025-26",
-                "building_id": "B1",
-                "group": "BL",
-                "ratio": 2.9,
-                "flag": "over",
-            },
-            {
-                "school_year": "2024-25",
-                "building_id": "B1",
-                "group": "HI",
-                "ratio": 2.2,
-                "flag": "over",
-            },
-            {
-                "school_year": "2025-26",
-                "building_id": "B1",
-                "group": "HI",
-                "ratio": 2.6,
-                "flag": "over",
-            },
-            {
-                "school_year": "2024-25",
-                "building_id": "B1",
-                "group": "AS",
-                "ratio": 0.6,
-                "flag": None,
-            },
-            {
-                "school_year": "2025-26",
-                "building_id": "B1",
-                "group": "AS",
-                "ratio": 0.4,
-                "flag": "under",
-            },
-            {
-                "school_year": "2024-25",
-                "building_id": "B1",
-                "group": "WH",
-                "ratio": 0.45,
-                "flag": "under",
-            },
-            {
-                "school_year": "2025-26",
-                "building_id": "B1",
-                "group": "WH",
-                "ratio": 0.3,
-                "flag": "under",
-            },
+            row("2024-25", "oss", "BL", 3.1, "over"),
+            row("2025-26", "oss", "BL", 2.9, "over"),
+            row("2024-25", "oss", "HI", 2.2, "over"),
+            row("2025-26", "oss", "HI", 2.6, "over"),
+            # Access to Tier 2 or 3 support: too little is a concern too.
+            row("2024-25", "tier2plus", "AS", 0.6, None),
+            row("2025-26", "tier2plus", "AS", 0.4, "under"),
+            row("2024-25", "tier2plus", "WH", 0.45, "under"),
+            row("2025-26", "tier2plus", "WH", 0.3, "under"),
+            # Fewer suspensions than everyone else, and falling: good news, never on the agenda.
+            row("2024-25", "oss", "WH", 0.45, "under"),
+            row("2025-26", "oss", "WH", 0.3, "under"),
+            row("2025-26", "chronic_absence", "AS", 0.2, "under"),
         ]
-    ).assign(**keys)
-    rows = flag_changes(history, school_year="2025-26").set_index("group")
-    assert rows.loc[["BL", "HI", "AS", "WH"], "new"].tolist() == [False, False, True, False]
-    # BL fell (2.9 < 3.1), HI rose (over), WH fell further below 1 (under): worse is away from 1.
-    assert rows.loc[["BL", "HI", "AS", "WH"], "worse"].tolist() == [False, True, False, True]
-    assert rows.loc[["BL", "AS"], "years_flagged"].tolist() == [2, 1]
+    )
+    rows = flag_changes(history, school_year="2025-26")
+    assert sorted(zip(rows["indicator"], rows["group"], strict=True)) == [
+        ("oss", "BL"),
+        ("oss", "HI"),
+        ("tier2plus", "AS"),
+        ("tier2plus", "WH"),
+    ]
+    rows = rows.set_index("group")
+    oss, access = rows[rows["indicator"] == "oss"], rows[rows["indicator"] == "tier2plus"]
+    assert oss.loc[["BL", "HI"], "new"].tolist() == [False, False]
+    assert access.loc[["AS", "WH"], "new"].tolist() == [True, False]
+    # BL fell (2.9 < 3.1), HI rose (over), WH's access fell further below 1: worse is away from 1.
+    assert oss.loc[["BL", "HI"], "worse"].tolist() == [False, True]
+    assert access.loc[["AS", "WH"], "worse"].tolist() == [False, True]
+    assert [oss.loc["BL", "years_flagged"], access.loc["AS", "years_flagged"]] == [2, 1]
 
 
 def test_matrix_cells_say_act_watch_fine_or_nothing_to_show():
@@ -258,7 +236,7 @@ def test_matrix_cells_say_act_watch_fine_or_nothing_to_show():
     assert supervision_cell(0, 0)["level"] == NO_DATA
     assert equity_cell(14, 12)["level"] == ACT
     assert equity_cell(3, 2)["level"] == WATCH
-    assert cell_words("equity", equity_cell(3, 2)) == ("Flagged", "3 flags, 2 new or worse")
+    assert cell_words("equity", equity_cell(3, 2)) == ("Concerns", "3 concerns, 2 new or worse")
     assert equity_cell(0, 0)["level"] == GOOD
     roles = [("counselor", "above"), ("social_worker", "nobody")]
     assert staffing_cell(roles)["level"] == ACT
@@ -305,8 +283,8 @@ def test_the_matrix_puts_the_building_with_most_to_act_on_first_and_says_why():
     assert said.loc[0, "fidelity_number"] == "50% (was 60%)"
     assert said.loc[0, "actions_number"] == "1 of 2 open"
     assert said.loc[1, "attention"] == "Nothing urgent"
-    assert said.loc[1, "equity_number"] == "2 flags, 1 new or worse"
-    assert said.loc[0, "equity_word"] == "No flags"
+    assert said.loc[1, "equity_number"] == "2 concerns, 1 new or worse"
+    assert said.loc[0, "equity_word"] == "No concerns"
     assert said.loc[1, "supervision_number"] == "4 of 4"
     assert said.loc[1, "staffing_word"] == "Meets"
 
@@ -423,6 +401,87 @@ def test_without_an_earlier_meeting_figures_compare_with_a_month_before(sqlite_u
         headline_since(headlines.get("fidelity"), headlines.comparison)
         == "since 1 Jan 2026 (a month earlier)"
     )
+
+
+def flagged_rows(*flags: tuple[str, str, str, float, str]) -> dict[str, pd.DataFrame]:
+    """get_equity rows of 2025-26: one per (building_id, indicator, group, ratio, flag)."""
+    names = {
+        "B1": "Adams Elementary",
+        "B2": "Brook Middle",
+        DISTRICT_ID: "District (all buildings)",
+    }
+    rows = pd.DataFrame(
+        [
+            {
+                "school_year": "2025-26",
+                "building_id": building_id,
+                "indicator": indicator,
+                "group_type": "sex",
+                "group": group,
+                "n_group": 40,
+                "ratio": ratio,
+                "ratio_type": "risk_ratio",
+                "flag": flag,
+                "building_name": names[building_id],
+            }
+            for building_id, indicator, group, ratio, flag in flags
+        ]
+    )
+    return {"2025-26": rows.reindex(columns=[*EXPORT_COLUMNS, "building_name"])}
+
+
+def test_fewer_suspensions_than_everyone_else_is_no_flag_to_count_or_act_on(store_url):
+    build_district(store_url)
+    only_under = flagged_rows(("B1", "oss", "F", 0.3, "under"))
+    with session_scope(store_url) as session:
+        headlines = get_headlines(session, as_of=AS_OF, equity=only_under)
+        building = get_headlines(session, as_of=AS_OF, building_id="B1", equity=only_under)
+        picture = get_meeting_picture(session, as_of=AS_OF, scope=DISTRICT, equity=only_under)
+    assert headline_value(headlines.get("equity")) == "0"
+    assert headline_value(building.get("equity")) == "0"
+    assert picture.flags.empty and picture.all_flags.empty  # no agenda item, no chart bar
+    adams = picture.matrix.set_index("building_id").loc["B1"]
+    assert (adams["equity_status"], adams["equity_flags"]) == ("no_flags", 0)
+
+
+def test_less_access_to_tiered_support_is_a_flag_to_count_and_act_on(store_url):
+    build_district(store_url)
+    rows = flagged_rows(
+        ("B1", "tier2plus", "F", 0.4, "under"),
+        ("B1", "oss", "M", 2.5, "over"),
+        ("B1", "chronic_absence", "M", 0.3, "under"),
+        (DISTRICT_ID, "sped_identification", "F", 0.45, "under"),
+    )
+    with session_scope(store_url) as session:
+        headlines = get_headlines(session, as_of=AS_OF, equity=rows)
+        building = get_headlines(session, as_of=AS_OF, building_id="B1", equity=rows)
+        picture = get_meeting_picture(session, as_of=AS_OF, scope=DISTRICT, equity=rows)
+    assert headline_value(headlines.get("equity")) == "3"  # district rows included
+    assert headline_value(building.get("equity")) == "2"
+    assert sorted(picture.flags["indicator"]) == ["oss", "sped_identification", "tier2plus"]
+    adams = picture.matrix.set_index("building_id").loc["B1"]
+    assert adams["equity_flags"] == 2
+
+
+def test_a_buildings_page_counts_its_concerns_and_keeps_the_rest_as_context(
+    sqlite_url, monkeypatch
+):
+    import data_access.building_view as building_view
+
+    rows = flagged_rows(
+        ("B1", "oss", "F", 0.3, "under"),
+        ("B1", "tier3", "F", 0.4, "under"),
+        ("B1", "iss", "M", 2.4, "over"),
+    )["2025-26"]
+    monkeypatch.setattr(building_view, "get_equity", lambda session, **_: rows)
+    with session_scope(sqlite_url) as session:
+        add_building(session, "B1", name="Adams Elementary")
+    with session_scope(sqlite_url) as session:
+        view = building_view.get_building_view(
+            session, scope=building_scope({"B1"}), building_id="B1", as_of=AS_OF
+        )
+    assert sorted(view.equity_flags["indicator"]) == ["iss", "tier3"]
+    assert view.equity_context["indicator"].tolist() == ["oss"]
 
 
 def test_the_picture_shows_a_principal_only_their_building_and_the_district_counts(store_url):

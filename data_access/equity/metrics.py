@@ -32,6 +32,24 @@ INDICATORS: dict[str, str] = {
     "tier3": "Tier 3 support",
     "sped_identification": "Special-education identification (IEP)",
 }
+# Which way a flag is a concern, per indicator: the one place that says so (issue 18).
+# "over": an outcome that harms the students who have it (discipline, exclusion, chronic absence,
+# and the contract's system-health indicators below benchmark and unmet need): a group having *more*
+# of it than everyone else is the concern; a group having less of it is good news, kept as context.
+# "both": identification and access to tiered supports: too many (over-identification,
+# over-placement) and too few (missing out on supports) are both questions for the team.
+CONCERN_DIRECTIONS: dict[str, str] = {
+    "odr": "over",
+    "iss": "over",
+    "oss": "over",
+    "exclusion": "over",
+    "chronic_absence": "over",
+    "tier2plus": "both",
+    "tier3": "both",
+    "sped_identification": "both",
+    "below_benchmark": "over",
+    "unsupported_need": "over",
+}
 # Indicators whose population is not every student: chronic absence counts only students with an
 # attendance row and at least this many days enrolled.
 CHRONIC_ABSENCE_MIN_DAYS = 10
@@ -275,6 +293,28 @@ def compute_equity(
     district = district_cells(cells) if district is None else district
     building_counts, district_counts = count_groups(cells), count_groups(district)
     return assess_groups(building_counts, district_counts, minimums)
+
+
+def is_concern(indicator: str, flag: str | None) -> bool:
+    """Whether a flag (`over`, `under` or none) on `indicator` is one to count and act on."""
+    if not isinstance(flag, str) or not flag:
+        return False
+    return CONCERN_DIRECTIONS[indicator] in ("both", flag)
+
+
+def concern_mask(rows: pd.DataFrame) -> pd.Series:
+    """For rows with `indicator` and `flag` (the contract's `equity` rows): True where the row is
+    flagged the way its indicator's concern points (CONCERN_DIRECTIONS). An `under` flag on a harmful
+    outcome is False: the group has less of it than everyone else, which is context, not a concern."""
+    direction = rows["indicator"].map(CONCERN_DIRECTIONS)
+    flag = rows["flag"]
+    mask = flag.notna() & ((direction == "both") | (direction == flag))
+    return mask.astype(bool)
+
+
+def only_concerns(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `rows` that are concerns (see concern_mask), index kept."""
+    return rows[concern_mask(rows)] if len(rows) else rows
 
 
 def flag_reference(indicator: str, group_type: str, group: str, school_year: str) -> str:

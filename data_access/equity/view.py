@@ -15,6 +15,7 @@ from data_access.equity.metrics import (
     GROUPS,
     INDICATORS,
     Minimums,
+    concern_mask,
     count_consecutive_flags,
 )
 from data_access.equity.queries import (
@@ -36,9 +37,9 @@ class EquityView:
     building_count: int  # buildings in scope with students that year (the district not counted)
     flagged_buildings: frozenset[str]  # buildings with a flag in the indicator (not the district)
     default_building: str  # where one building up close starts: the most flags, else the district
-    flags: (
-        pd.DataFrame
-    )  # every flag of the year, all indicators, with `years_flagged`, longest first
+    # Every flag of the year, all indicators, with `years_flagged` and `concern` (concern_mask):
+    # concerns first, each part longest run first.
+    flags: pd.DataFrame
     history: pd.DataFrame  # the indicator's rows of every school year
 
     def in_building(self, building_id: str) -> pd.DataFrame:
@@ -84,11 +85,13 @@ def get_equity_view(
     buildings = rows[["building_id", "building_name"]].drop_duplicates().set_index("building_id")
     flags = count_consecutive_flags(every_year, school_year=school_year)
     order = {name: i for i, name in enumerate(INDICATORS)}
+    # Concerns first; a flag pointing the other way (fewer suspensions than everyone else) after
+    # them, as context.
     flags = (
-        flags.assign(indicator_order=flags["indicator"].map(order))
+        flags.assign(indicator_order=flags["indicator"].map(order), concern=concern_mask(flags))
         .sort_values(
-            ["years_flagged", "indicator_order", "building_id", "ratio"],
-            ascending=[False, True, True, False],
+            ["concern", "years_flagged", "indicator_order", "building_id", "ratio"],
+            ascending=[False, False, True, True, False],
         )
         .drop(columns="indicator_order")
     )

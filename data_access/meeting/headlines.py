@@ -13,6 +13,7 @@ import pandas as pd
 from sqlmodel import Session
 
 from data_access.actions.queries import ActionFilters, list_actions
+from data_access.equity.metrics import only_concerns
 from data_access.equity.queries import get_equity
 from data_access.fidelity.queries import get_scale_scores
 from data_access.meeting.queries import (
@@ -105,7 +106,8 @@ def _coverage_of(coverage: SupervisionCoverage, building_id: str | None) -> tupl
 
 
 def _flags_in(rows: pd.DataFrame, building_id: str | None) -> int:
-    flagged = rows[rows["flag"].notna()] if len(rows) else rows
+    """The flags of concern (only_concerns) in `rows`, or in one building's of them."""
+    flagged = only_concerns(rows)
     if building_id is not None:
         flagged = flagged[flagged["building_id"] == building_id]
     return len(flagged)
