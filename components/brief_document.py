@@ -198,7 +198,7 @@ def meeting_brief(
             ],
         )
     )
-    title_place = "the district" if building_id is None else headline_place(headlines)
+    title_place = headline_place(headlines)
     return Brief(
         title=f"Leadership meeting brief: {title_place}",
         subtitle=f"As of {comparison.as_of:%-d %B %Y}. Changes are {since(comparison)} "

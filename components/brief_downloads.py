@@ -11,6 +11,7 @@ import streamlit as st
 from components.brief_browser import find_browser
 from components.brief_document import brief_html, brief_pdf
 from components.cache import load
+from components.meeting_wording import headline_place
 from data_access.meeting.rules import Headlines
 from data_access.meeting.view import MeetingPicture, get_building_brief_view
 from data_access.scope import Scope
@@ -26,13 +27,25 @@ def brief_downloads(
 ) -> None:
     """Choose the district or a building in scope, then one click downloads its brief. `equity`:
     the district's equity rows the page already loaded (a building's flags are counted from them)."""
-    options: list[str | None] = [None, *picture.matrix.sort_values("building")["building_id"]]
+    buildings = list(picture.matrix.sort_values("building")["building_id"])
+    # The figures without a building chosen are the scope's (the district's, or a principal's
+    # buildings'): for a principal of one building that is the building's own brief.
+    options: list[str | None] = [
+        *([None] if scope.is_district or len(buildings) != 1 else []),
+        *buildings,
+    ]
     names = dict(zip(picture.matrix["building_id"], picture.matrix["building"], strict=True))
     pick_column, pdf_column, html_column = st.columns([2, 1, 1], vertical_alignment="bottom")
     building_id = pick_column.selectbox(
         "Brief for",
         options,
-        format_func=lambda b: "The whole district" if b is None else names[b],
+        format_func=lambda b: (
+            names[b]
+            if b is not None
+            else "The whole district"
+            if scope.is_district
+            else f"All your buildings ({headline_place(headlines)})"
+        ),
         key="meeting_brief_for",
         help="The headline figures, where each building stands, the key charts, the agenda and the "
         "open actions, ready to send to people who missed the meeting.",

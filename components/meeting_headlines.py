@@ -13,8 +13,10 @@ from components.meeting_wording import (
     headline_since,
     headline_since_short,
     headline_value,
+    headline_whose,
     since,
 )
+from components.text import plain
 from data_access.meeting.rules import Headlines
 from data_access.meeting.view import MeetingPicture
 
@@ -24,6 +26,8 @@ VERDICT_COLORS = {"better": "blue", "worse": "orange"}
 def show_headlines(headlines: Headlines) -> None:
     comparison = headlines.comparison
     st.html(WRAP_METRICS_CSS)
+    whose, more = headline_whose(headlines)
+    st.markdown(f"**{plain(whose)}**{more}")
     for column, item in zip(st.columns(len(headlines.items)), headlines.items, strict=True):
         verdict = item.verdict
         change = headline_change(item)
@@ -38,7 +42,10 @@ def show_headlines(headlines: Headlines) -> None:
             headline_value(item),
             delta=0 if verdict == "same" else change,
             delta_color=VERDICT_COLORS.get(verdict or "", "off"),
-            help=f"{headline_detail(item, headlines)} Blue: better {item_since}; orange: worse.",
+            help=plain(
+                f"{whose}. {headline_detail(item, headlines)} Blue: better {item_since}; "
+                "orange: worse."
+            ),
             border=True,
         )
 

@@ -60,8 +60,27 @@ LABELS = {  # (district, building)
 
 
 def headline_place(headlines: Headlines) -> str:
-    """'the district', or the building's name."""
-    return "the district" if headlines.building is None else headlines.building
+    """Whose the figures are: 'the district', the building's name, or the buildings' names ('Adams
+    Elementary and Brook Middle'; 'your 4 buildings' when there are more than three)."""
+    if headlines.building is not None:
+        return headlines.building
+    if headlines.whole_district:
+        return "the district"
+    names = headlines.buildings
+    if not names:
+        return "no buildings"
+    if len(names) > 3:
+        return f"your {len(names)} buildings"
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def headline_whose(headlines: Headlines) -> tuple[str, str]:
+    """Whose the headline figures are, for the line above them: ('Figures for the whole district',
+    ' (every building)') or ('Figures for Franklin Middle School only', ', not the district'). The
+    first part is shown bold; a building's name in it is data (the screen escapes it)."""
+    if headlines.whole_district:
+        return "Figures for the whole district", " (every building)"
+    return f"Figures for {headline_place(headlines)} only", ", not the district"
 
 
 def headline_label(item: Headline, headlines: Headlines) -> str:
@@ -73,7 +92,7 @@ def headline_label(item: Headline, headlines: Headlines) -> str:
 def headline_detail(item: Headline, headlines: Headlines) -> str:
     """One sentence: what exactly the figure counts."""
     as_of = headlines.comparison.as_of
-    district = headlines.building_id is None
+    district = headlines.building_id is None  # counts of buildings: the district's, or several
     if item.key == "fidelity":
         if district:
             criterion = (
@@ -105,7 +124,7 @@ def headline_detail(item: Headline, headlines: Headlines) -> str:
         return (
             f"Building, indicator and student-group risk ratios flagged the way of concern in "
             f"{headline_place(headlines)} in {item.school_year}"
-            + (", district rows included" if district else "")
+            + (", district rows included" if headlines.whole_district else "")
             + f": above {threshold:g} for discipline, exclusion and chronic absence; above "
             f"{threshold:g} or below 1/{threshold:g} for Tier 2 and 3 support and special-education "
             "identification. A group with fewer suspensions than everyone else is not counted (the "

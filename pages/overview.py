@@ -73,9 +73,7 @@ if may_record and not present:
         meeting_form(prefix="meeting_record", default_day=as_of, editor=user)
 
 st.subheader("Meeting brief")
-brief_downloads(
-    headlines=headlines, picture=picture, scope=scope, as_of=as_of, equity=view.district_equity
-)
+brief_downloads(headlines=headlines, picture=picture, scope=scope, as_of=as_of, equity=view.equity)
 
 if present:
     st.stop()

@@ -18,8 +18,8 @@ from components.meeting_wording import (
 )
 from data_access.db import session_scope
 from data_access.equity.metrics import DISTRICT_ID, EXPORT_COLUMNS
-from data_access.meeting.headlines import get_headlines
-from data_access.meeting.queries import count_overdue_on
+from data_access.meeting.headlines import get_headlines, headlines_from, read_areas
+from data_access.meeting.queries import count_overdue_on, get_comparison
 from data_access.meeting.rules import (
     ACT,
     GOOD,
@@ -35,7 +35,7 @@ from data_access.meeting.rules import (
     statuses_on,
     supervision_cell,
 )
-from data_access.meeting.view import get_meeting_picture
+from data_access.meeting.view import get_meeting_picture, get_overview_view
 from data_access.scope import DISTRICT, building_scope
 from tests.utils.factories import (
     add_action,
@@ -482,6 +482,46 @@ def test_a_buildings_page_counts_its_concerns_and_keeps_the_rest_as_context(
         )
     assert sorted(view.equity_flags["indicator"]) == ["iss", "tier3"]
     assert view.equity_context["indicator"].tolist() == ["oss"]
+
+
+def test_a_principals_overview_headlines_are_their_buildings_own(store_url):
+    build_district(store_url)
+    with session_scope(store_url) as session:
+        one = get_overview_view(session, scope=building_scope({"B2"}), as_of=AS_OF).headlines
+        both = get_overview_view(session, scope=building_scope({"B1", "B2"}), as_of=AS_OF)
+        district = get_overview_view(session, scope=DISTRICT, as_of=AS_OF).headlines
+    values = {h.key: (headline_value(h), h.before) for h in one.items}
+    assert (headline_place(one), one.building_id) == ("Brook Middle", "B2")
+    assert values["fidelity"] == ("70%", 70.0)  # 21 of 30, not "1 of 2" buildings
+    assert values["supervision"] == ("0%", 100)  # P1's December session: covered then, not now
+    assert values["staffing"] == ("3", 3.0)  # counselor, social worker, nurse
+    assert values["actions"] == ("2", 0.0)  # A2 and A4; neither overdue on 13 January
+    # Two buildings (not the district): buildings' counts, named.
+    several = both.headlines
+    assert headline_place(several) == "Adams Elementary and Brook Middle"
+    assert headline_value(several.get("fidelity")) == "1 of 2"
+    assert headline_value(several.get("actions")) == "3"
+    assert headline_place(district) == "the district"
+
+
+def test_a_principals_equity_concerns_count_only_their_buildings(store_url):
+    build_district(store_url)
+    rows = flagged_rows(
+        ("B1", "oss", "F", 2.5, "over"),
+        ("B2", "oss", "M", 2.5, "over"),
+        ("B2", "tier3", "M", 0.3, "under"),
+        (DISTRICT_ID, "oss", "M", 2.2, "over"),
+    )
+    with session_scope(store_url) as session:
+        several = headlines_from(
+            session,
+            comparison=get_comparison(session, as_of=AS_OF),
+            building_id=None,
+            now=read_areas(session, as_of=AS_OF, scope=building_scope({"B2", "B9"})),
+            years=["2025-26"],
+            equity=rows,
+        )
+    assert headline_value(several.get("equity")) == "2"  # not B1's, not the district's
 
 
 def test_the_picture_shows_a_principal_only_their_building_and_the_district_counts(store_url):

@@ -21,7 +21,7 @@ from data_access.equity.queries import get_equity
 from data_access.fidelity.queries import get_fidelity_overview
 from data_access.models import Action, MeetingAttendance
 from data_access.school_year import school_year_of
-from data_access.scope import DISTRICT
+from data_access.scope import DISTRICT, building_scope
 from data_access.staff_support.queries import get_staffing, get_supervision_coverage
 from tests.utils import app as app_helper
 
@@ -91,6 +91,8 @@ def test_the_meeting_screen_tells_the_demo_stories_without_a_click(monkeypatch, 
 def test_the_headline_figures_are_the_area_pages_own_numbers(monkeypatch, demo_store_url):
     app = open_page(monkeypatch, demo_store_url)
     metrics = {m.label: m for m in app.metric}
+    whose = [m.value for m in app.main.markdown if "figures" in m.value.lower()]
+    assert whose and "whole district" in whose[0]
     with session_scope(demo_store_url) as session:
         latest = get_fidelity_overview(session, scope=DISTRICT, instrument="TFI-2.1").latest
         tier1 = latest[latest["scale"] == "Tier 1"]
@@ -155,8 +157,19 @@ def test_a_principal_sees_only_their_building_in_the_matrix_and_agenda(monkeypat
     text = agenda_text(app)
     for other in ("Central High School", "Hawthorne Elementary", "Maple Grove Elementary"):
         assert other not in text
-    # District roll-ups stay: the same headline figures as everyone's.
-    assert {m.label: m.value for m in app.metric}["Staff supervised"] == "73%"
+    # The headline figures are the building's own, and say so: not the district's 73% of staff
+    # supervised and 27 equity concerns.
+    metrics = {m.label: m for m in app.metric}
+    assert metrics["Staff supervised"].value == "100%"  # Franklin's 10 of 10
+    with session_scope(demo_store_url) as session:
+        franklin = get_equity(session, school_year="2025-26", scope=building_scope({"B09"}))
+    franklin = franklin[franklin["building_id"] == "B09"]
+    assert metrics["Equity concerns"].value == str(concern_mask(franklin).sum()) == "10"
+    assert "Franklin Middle School" in metrics["Equity concerns"].help
+    whose = [m.value for m in app.main.markdown if "figures" in m.value.lower()]
+    assert whose[0] == "**Figures for Franklin Middle School only**, not the district"
+    # Its brief is the building's: no "whole district" brief built from the building's figures.
+    assert app.selectbox(key="meeting_brief_for").options == ["Franklin Middle School"]
     assert not app.get("expander") or not any(
         "Record this meeting" in e.label for e in app.get("expander")
     )

@@ -98,18 +98,22 @@ def _share(covered: int, staff: int) -> float | None:
     return covered * 100.0 / staff if staff else None
 
 
-def _coverage_of(coverage: SupervisionCoverage, building_id: str | None) -> tuple[int, int]:
-    if building_id is None:
+Place = frozenset[str] | None  # the buildings a figure counts; None: the whole district
+
+
+def _coverage_of(coverage: SupervisionCoverage, place: Place) -> tuple[int, int]:
+    if place is None:
         return coverage.district_covered, coverage.district_staff
-    row = coverage.by_building[coverage.by_building["building_id"] == building_id]
-    return (int(row["covered"].sum()), int(row["staff"].sum())) if len(row) else (0, 0)
+    rows = coverage.by_building[coverage.by_building["building_id"].isin(place)]
+    return int(rows["covered"].sum()), int(rows["staff"].sum())
 
 
-def _flags_in(rows: pd.DataFrame, building_id: str | None) -> int:
-    """The flags of concern (only_concerns) in `rows`, or in one building's of them."""
+def _flags_in(rows: pd.DataFrame, place: Place) -> int:
+    """The flags of concern (only_concerns) in `rows`: all of them (the district's rows included)
+    for the district, else only those of the buildings in `place`."""
     flagged = only_concerns(rows)
-    if building_id is not None:
-        flagged = flagged[flagged["building_id"] == building_id]
+    if place is not None:
+        flagged = flagged[flagged["building_id"].isin(place)]
     return len(flagged)
 
 
@@ -151,17 +155,33 @@ def headlines_from(
 ) -> Headlines:
     """The headline figures from what is already read about `now.scope` on the meeting date; what
     the comparison date needs (coverage then, overdue then, staffing of another school year) is
-    read here."""
+    read here.
+
+    Whose figures: one building's (`building_id`), else the whole district's when `now.scope` is
+    the district, else the buildings in `now.scope` (a principal of several): counts over those
+    buildings only, never the district's rows or another building's."""
     as_of = comparison.as_of
     then = comparison.compare_on
     scope = now.scope
     names = now.buildings
-    building = None if building_id is None else str(names["building"].iloc[0])
+    place: Place = (
+        frozenset({building_id}) if building_id is not None else scope.building_ids
+    )  # None for the district
+    building = (
+        None
+        if building_id is None
+        else str(names.loc[names["building_id"] == building_id, "building"].iloc[0])
+    )
+    in_place = (
+        ()
+        if building_id is not None or place is None
+        else tuple(sorted(names.loc[names["building_id"].isin(place), "building"]))
+    )
     window = get_settings().supervision_window_days
     items = []
 
     # Fidelity: buildings at criterion (district) or the building's percent, latest on each date.
-    scores = now.scores
+    scores = now.scores if place is None else now.scores[now.scores["building_id"].isin(place)]
     now_standing = fidelity_standing(scores, on=as_of)
     then_standing = fidelity_standing(scores, on=then)
     if building_id is None:
@@ -195,9 +215,9 @@ def headlines_from(
         )
 
     # Supervision: support staff with a held session in the window ending on each date.
-    covered, staff = _coverage_of(now.coverage, building_id)
+    covered, staff = _coverage_of(now.coverage, place)
     covered_then, staff_then = _coverage_of(
-        get_supervision_coverage(session, as_of=then, scope=scope), building_id
+        get_supervision_coverage(session, as_of=then, scope=scope), place
     )
     share, share_then = _share(covered, staff), _share(covered_then, staff_then)
     items.append(
@@ -222,6 +242,9 @@ def headlines_from(
         if school_year_of(then) == school_year_of(as_of)
         else get_staffing(session, school_year=school_year_of(then), scope=scope)
     )
+    if place is not None:
+        now_gaps = now_gaps[now_gaps["building_id"].isin(place)]
+        then_gaps = then_gaps[then_gaps["building_id"].isin(place)]
     if building_id is None:
         value, before_value = now_gaps["building_id"].nunique(), then_gaps["building_id"].nunique()
         unit = "buildings"
@@ -246,8 +269,8 @@ def headlines_from(
     rows = equity_rows(
         session, years=[y for y in (year, last_year) if y], scope=scope, given=equity
     )
-    flags = _flags_in(rows[year], building_id) if year else 0
-    flags_before = _flags_in(rows[last_year], building_id) if last_year else None
+    flags = _flags_in(rows[year], place) if year else 0
+    flags_before = _flags_in(rows[last_year], place) if last_year else None
     threshold = get_settings().risk_ratio_threshold
     items.append(
         Headline(
@@ -263,17 +286,25 @@ def headlines_from(
     )
 
     # Actions: open or in progress past their due date, now and as the history says they were then.
+    # A district-wide action is the district's, not a building's.
     actions = now.open_actions
+    if place is not None:
+        actions = actions[actions["building_id"].isin(place)]
     overdue = int(actions["overdue"].sum())
     items.append(
         Headline(
             key="actions",
             value=float(overdue),
-            before=float(count_overdue_on(session, day=then, building_id=building_id)),
+            before=float(count_overdue_on(session, day=then, building_ids=place)),
             higher_is_better=False,
             unit="actions",
         )
     )
     return Headlines(
-        building=building, building_id=building_id, comparison=comparison, items=tuple(items)
+        building=building,
+        building_id=building_id,
+        comparison=comparison,
+        items=tuple(items),
+        buildings=in_place,
+        whole_district=place is None,
     )

@@ -7,6 +7,7 @@ Counts are aggregated in SQL; no student row leaves the database. The area figur
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -51,14 +52,23 @@ def get_comparison(session: Session, *, as_of: date) -> Comparison:
     )
 
 
-def count_overdue_on(session: Session, *, day: date, building_id: str | None = None) -> int:
+def count_overdue_on(
+    session: Session,
+    *,
+    day: date,
+    building_id: str | None = None,
+    building_ids: Collection[str] | None = None,
+) -> int:
     """Actions that were open or in progress at the end of `day` with a due date before it: what
-    the Follow-up page said was overdue that day, rebuilt from each action's history."""
+    the Follow-up page said was overdue that day, rebuilt from each action's history. Every action,
+    or those of one building (`building_id`) or of some buildings (`building_ids`)."""
     statement = select(Action.action_id, Action.status, Action.created_at).where(
         Action.due_date < day
     )
     if building_id is not None:
         statement = statement.where(Action.building_id == building_id)
+    if building_ids is not None:
+        statement = statement.where(Action.building_id.in_(sorted(building_ids)))
     actions = pd.DataFrame(
         session.execute(statement).all(), columns=["action_id", "status", "created_at"]
     )

@@ -217,10 +217,15 @@ class Headline:
 
 @dataclass(frozen=True)
 class Headlines:
-    building: str | None  # the building's name; None for the district
+    """The headline figures and whose they are: one building's (`building_id`, `building`), the
+    whole district's (`whole_district`), or some buildings' (`buildings`: a principal of several)."""
+
+    building: str | None  # the building's name; None for the district or several buildings
     building_id: str | None
     comparison: Comparison
     items: tuple[Headline, ...]
+    buildings: tuple[str, ...] = ()  # the names, when the figures are several buildings'
+    whole_district: bool = False
 
     def get(self, key: str) -> Headline:
         return next(item for item in self.items if item.key == key)

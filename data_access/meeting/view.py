@@ -6,8 +6,10 @@ Every number comes from the area modules' own queries (fidelity, staff support, 
 actions), so the meeting screen says what the area pages say; this module only reads them, once
 each, and hands them to the pure rules in `rules.py`.
 
-Who sees what: headline figures are district roll-ups (or one building's, for a brief the person may
-see), for everyone. Matrix rows and agenda items of a building are only for a scope that includes it.
+Who sees what: headline figures are the scope's own (the district's for district roles, a principal's
+building's or buildings'), and say whose they are. Matrix rows and agenda items of a building are
+only for a scope that includes it; the few district counts a principal sees (supervision and
+staffing across the district) are roll-ups everyone may see, and say "district".
 """
 
 from __future__ import annotations
@@ -250,9 +252,9 @@ class OverviewView:
     students in the store only `summary` and `freshness` are filled."""
 
     summary: DistrictSummary
-    headlines: Headlines | None  # the district's
+    headlines: Headlines | None  # the scope's (see get_overview_view), saying whose they are
     picture: MeetingPicture | None  # the scope's
-    district_equity: dict[str, pd.DataFrame]  # school year → the district's get_equity rows
+    equity: dict[str, pd.DataFrame]  # school year → get_equity rows of the scope
     glance: dict[str, DistrictGlance]  # school year (each of summary.school_years) → its glance
     freshness: pd.DataFrame  # get_data_freshness
 
@@ -261,7 +263,7 @@ def get_overview_view(
     session: Session, *, scope: Scope, as_of: date, freshness_as_of: date | None = None
 ) -> OverviewView:
     """The Overview for the buildings in `scope` as of `as_of`. Each area query runs once: the
-    district's readings serve the headline figures and, for a district scope, the picture.
+    scope's readings serve the headline figures and the picture.
     `freshness_as_of`: the date supervision freshness is bounded by (default: today). The district
     at a glance comes for every school year, so choosing one on the page reads nothing."""
     summary = get_district_summary(session)
@@ -271,34 +273,32 @@ def get_overview_view(
             summary=summary,
             headlines=None,
             picture=None,
-            district_equity={},
+            equity={},
             glance={},
             freshness=freshness,
         )
     comparison = get_comparison(session, as_of=as_of)
     years = get_equity_years(session, as_of=as_of)
-    district = read_areas(session, as_of=as_of, scope=DISTRICT)
-    here = district if scope == DISTRICT else read_areas(session, as_of=as_of, scope=scope)
-    district_equity = equity_rows(session, years=years, scope=DISTRICT, given=None)
+    here = read_areas(session, as_of=as_of, scope=scope)
+    equity = equity_rows(session, years=years, scope=scope, given=None)
+    # The headline figures are the scope's own: the district's for the district, one building's
+    # for a principal of one, else the buildings in scope (never a count over buildings the person
+    # may not see, which is what a principal saw before: "37 equity flags" above one building).
+    only = sorted(scope.building_ids)[0] if len(scope.building_ids or ()) == 1 else None
     headlines = headlines_from(
-        session,
-        comparison=comparison,
-        building_id=None,
-        now=district,
-        years=years,
-        equity=district_equity,
+        session, comparison=comparison, building_id=only, now=here, years=years, equity=equity
     )
     picture = picture_from(
         session,
         comparison=comparison,
         here=here,
         years=years,
-        equity=(
-            district_equity
-            if scope == DISTRICT
-            else equity_rows(session, years=years, scope=scope, given=None)
+        equity=equity,
+        district_staffing=(
+            here.staffing
+            if scope.is_district
+            else get_staffing(session, school_year=school_year_of(as_of), scope=DISTRICT)
         ),
-        district_staffing=district.staffing,
     )
     glance = {}
     for school_year in summary.school_years:
@@ -308,7 +308,7 @@ def get_overview_view(
             district=everyone,
             buildings=(
                 everyone
-                if scope == DISTRICT
+                if scope.is_district
                 else get_building_overview(session, school_year=school_year, scope=scope)
             ),
             staff_count=get_staff_count(session, school_year=school_year),
@@ -317,7 +317,7 @@ def get_overview_view(
         summary=summary,
         headlines=headlines,
         picture=picture,
-        district_equity=district_equity,
+        equity=equity,
         glance=glance,
         freshness=freshness,
     )
