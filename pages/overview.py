@@ -9,7 +9,7 @@ import streamlit as st
 from components.brief_downloads import brief_downloads
 from components.cache import load
 from components.meeting_agenda import show_agenda
-from components.meeting_form import meeting_form
+from components.meeting_form import meeting_form, show_meeting_saved
 from components.meeting_headlines import show_headlines, show_team_warning
 from components.meeting_key_charts import show_key_charts
 from components.meeting_matrix import show_matrix
@@ -64,6 +64,7 @@ show_key_charts(picture)
 
 # --- Record this meeting, and the brief ------------------------------------------------------------
 if may_record and not present:
+    show_meeting_saved(prefix="meeting_record")
     with st.expander(
         f"Record this meeting ({as_of:%-d %B %Y})"
         if not comparison.this_meeting
