@@ -332,3 +332,29 @@ def test_an_equity_flag_has_one_identifier_on_the_overview_the_equity_page_and_i
         for group_type, group in GROUPS
     }
     assert len(demo) == 3 and demo <= every_identifier  # the demo's actions name theirs alike
+
+
+def test_an_empty_store_s_overview_gives_an_admin_next_steps_in_the_app(monkeypatch, fresh_demo):
+    from data_access.imports.pipeline import remove_demo
+    from data_access.users.access import LOCAL_USER
+
+    assert remove_demo(database_url=fresh_demo, editor=LOCAL_USER)
+    monkeypatch.setenv("MTSS_DEMO_ON_FIRST_RUN", "false")
+    app = open_page(monkeypatch, fresh_demo)
+    texts = [w.value for w in app.warning] + [i.value for i in app.info]
+    assert not any("python -m data_access" in text for text in texts), texts
+    links = {link.proto.label: link.proto.page for link in app.get("page_link")}
+    assert any("Data page" in label for label in links), links
+    button = app.button(key="overview_load_demo")
+    assert button.label == "Load the demo district again"
+    button.click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert matrix(app).shape[0] == 12  # the demo's buildings, on the Overview at once
+    assert any("Demo data" in info.value for info in app.info)
+
+    # A viewer gets words, not a command or a button: they ask an admin.
+    assert remove_demo(database_url=fresh_demo, editor=LOCAL_USER)
+    viewer = open_page(monkeypatch, fresh_demo, role="viewer")
+    texts = [w.value for w in viewer.warning] + [i.value for i in viewer.info]
+    assert any("Ask a district admin" in text for text in texts), texts
+    assert "overview_load_demo" not in [b.key for b in viewer.button]
