@@ -141,6 +141,12 @@ def show_entry_form(
         )
         for field, message in rejected.problems.items():
             notes.get(field, notes["scores"]).error(plain(message))
+        # Again by the Save button, where the eye is after pressing it (45 items below the top).
+        st.error(
+            f"Nothing was saved: {count} problem{'s' if count > 1 else ''} to fix, marked above: "
+            + plain(" ".join(rejected.problems.values())),
+            icon=":material/error:",
+        )
         return
     except IntegrityError:  # another person saved the same administration a moment ago
         top_message.error(

@@ -188,6 +188,8 @@ def test_a_form_with_no_building_or_score_says_what_is_missing(monkeypatch, dist
         "Nothing was saved: 2 problems to fix, marked below.",
         "Choose the building that took the inventory.",
         "Score at least one item; leave blank only the items not scored.",
+        "Nothing was saved: 2 problems to fix, marked above: Choose the building that took the "
+        "inventory. Score at least one item; leave blank only the items not scored.",
     ]
     with session_scope(district) as session:
         assert count_rows(session, FidelityScore) == before
@@ -216,6 +218,8 @@ def test_each_failed_save_replaces_the_last_ones_errors_and_says_why(monkeypatch
     assert errors_of(app) == [
         "Nothing was saved: 1 problem to fix, marked below.",
         "Item C1 is scored from 0 to 3; 4 is out of range.",
+        "Nothing was saved: 1 problem to fix, marked above: Item C1 is scored from 0 to 3; 4 is "
+        "out of range.",
     ]
     # The score box takes what is typed (a browser would otherwise refuse a value above its
     # maximum without a word and send the old one): the check is the server's, with its message.
