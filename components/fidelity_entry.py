@@ -12,6 +12,7 @@ import streamlit as st
 from sqlalchemy.exc import IntegrityError
 
 from components.cache import load
+from components.fidelity_paste import show_score_filler
 from components.fidelity_tables import long_date
 from components.text import plain
 from data_access.db import session_scope
@@ -61,6 +62,7 @@ def show_entry_form(
         key="fidelity_entry_instrument",
     )
     definition = load(get_instrument_items, instrument=instrument)
+    show_score_filler(instrument=instrument, items=definition, field_key=item_key)
 
     notes = {}  # field → the place for its message
     with st.form("fidelity_entry_form"):
@@ -104,10 +106,10 @@ def show_entry_form(
             columns = st.columns(3)
             for index, item in enumerate(items.itertuples()):
                 with columns[index % 3]:
+                    # No min or max on the box: a browser refuses a value outside them without
+                    # a word and sends the old one; the save checks the range and says so.
                     scores[item.item_id] = st.number_input(
                         f"{plain(item.item_id)} {plain(item.item_title)}",
-                        min_value=0,
-                        max_value=int(item.max_score),
                         value=None,
                         step=1,
                         placeholder=f"0 to {item.max_score}, blank: not scored",
@@ -139,6 +141,12 @@ def show_entry_form(
         )
         for field, message in rejected.problems.items():
             notes.get(field, notes["scores"]).error(plain(message))
+        # Again by the Save button, where the eye is after pressing it (45 items below the top).
+        st.error(
+            f"Nothing was saved: {count} problem{'s' if count > 1 else ''} to fix, marked above: "
+            + plain(" ".join(rejected.problems.values())),
+            icon=":material/error:",
+        )
         return
     except IntegrityError:  # another person saved the same administration a moment ago
         top_message.error(

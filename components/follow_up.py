@@ -20,6 +20,33 @@ from data_access.users.access import UserAccess
 from data_access.validation import latest_due_date
 
 FOLLOW_UP_PAGE = "pages/follow_up.py"
+DATA_SOURCES = (
+    "fidelity_item",
+    "equity_cell",
+    "staff_support_gap",
+)  # actions started from a figure
+DUE_AFTER = timedelta(days=28)
+
+
+def default_due_date(
+    *, today: date, data_as_of: date | None, source_type: str | None
+) -> tuple[date, str]:
+    """A new action's due date, and the words saying what it is based on. An action started from a
+    figure is due four weeks after the later of today and the date of the data: the data's date when
+    the store's figures run ahead of the clock (a meeting prepared for), today when they are older (a
+    due date already past is of no use to a coach), and the form says which."""
+    weeks = DUE_AFTER.days // 7
+    if source_type in DATA_SOURCES and data_as_of is not None and data_as_of != today:
+        if data_as_of > today:
+            return data_as_of + DUE_AFTER, (
+                f"Due date: {weeks} weeks after {data_as_of:%-d %b %Y}, the date of the data "
+                "this action comes from."
+            )
+        return today + DUE_AFTER, (
+            f"Due date: {weeks} weeks from today ({today:%-d %b %Y}); the data it comes from is "
+            f"as of {data_as_of:%-d %b %Y}."
+        )
+    return today + DUE_AFTER, f"Due date: {weeks} weeks from today ({today:%-d %b %Y})."
 
 
 def create_action_link(
@@ -83,6 +110,7 @@ def action_fields(
     problems: dict[str, str],
     today: date,
     editor: UserAccess | None = None,
+    due: tuple[date, str] | None = None,
 ) -> dict[str, Any]:
     """Every field of an action as widgets (inside the caller's form), each with its problem, if any,
     right under it. Returns what is in the widgets. The building choices are those the editor may
@@ -133,12 +161,16 @@ def action_fields(
     with right:
         entered["due_date"] = st.date_input(
             "Due date",
-            value=values.get("due_date") or today + timedelta(days=28),
+            value=values.get("due_date") or (due[0] if due else today + DUE_AFTER),
             key=f"{prefix}_due_date",
             format="YYYY-MM-DD",
             # As actions.csv: at most 5 years ahead (an older action keeps the date it has).
-            max_value=max(latest_due_date(today), values.get("due_date") or today),
+            max_value=max(
+                latest_due_date(today), values.get("due_date") or today, due[0] if due else today
+            ),
         )
+        if due and not values.get("due_date"):
+            st.caption(due[1])  # what the proposed due date is based on
         problem("due_date")
         source_options = [None, *SOURCE_LABELS]
         entered["source_type"] = st.selectbox(

@@ -10,7 +10,12 @@ import streamlit as st
 
 from components.cache import load
 from components.display import show_table
-from components.follow_up import action_fields, check_fields, forget_widgets
+from components.follow_up import (
+    action_fields,
+    check_fields,
+    default_due_date,
+    forget_widgets,
+)
 from components.follow_up_labels import (
     FIDELITY_CHECK_LABELS,
     FIELD_LABELS,
@@ -32,10 +37,20 @@ from data_access.users.access import UserAccess
 
 
 def new_action_form(
-    *, owners: pd.DataFrame, buildings: pd.DataFrame, editor: UserAccess | None
+    *,
+    owners: pd.DataFrame,
+    buildings: pd.DataFrame,
+    editor: UserAccess | None,
+    data_as_of: date | None = None,
 ) -> None:
+    """`data_as_of`: the date the store's data describes (None: not recorded), which an action
+    started from a figure takes its due date from (`default_due_date`)."""
     st.subheader("New follow-up action")
     prefill = st.session_state.get("new_prefill", {})
+    today = date.today()
+    due = default_due_date(
+        today=today, data_as_of=data_as_of, source_type=prefill.get("source_type")
+    )
     problems = st.session_state.get("new_problems", {})
     with st.form("new_action"):
         entered = action_fields(
@@ -44,8 +59,9 @@ def new_action_form(
             owners=owners,
             buildings=buildings,
             problems=problems,
-            today=date.today(),
+            today=today,
             editor=editor,
+            due=due,
         )
         if st.form_submit_button("Create action", type="primary"):
             try:

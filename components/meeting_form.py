@@ -17,10 +17,18 @@ from data_access.team.writes import MeetingEntry, MeetingForbidden, MeetingInval
 from data_access.users.access import UserAccess
 
 
-def meeting_form(*, prefix: str, default_day: date, editor: UserAccess) -> None:
-    """The form. Problems show beside their field and nothing is stored until every one is fixed."""
+def show_meeting_saved(*, prefix: str) -> None:
+    """After a save, what was saved: a toast, and a line on the page itself. Called by the page
+    above the expander that holds the form, because the rerun after saving closes the expander
+    (the Overview's also changes its title) and would hide a message inside it."""
     if flash := st.session_state.pop(f"{prefix}_flash", None):
+        st.toast(flash, icon=":material/check_circle:")
         st.success(flash, icon=":material/check_circle:")
+
+
+def meeting_form(*, prefix: str, default_day: date, editor: UserAccess) -> None:
+    """The form. Problems show beside their field and nothing is stored until every one is fixed.
+    The page shows what was saved with `show_meeting_saved`, outside the form's expander."""
     day = st.date_input(
         "Date of the meeting",
         value=default_day,

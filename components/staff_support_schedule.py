@@ -18,6 +18,7 @@ from data_access.school_year import school_year_end
 from data_access.scope import Scope
 from data_access.staff_support.schedule import (
     MAX_MINUTES,
+    SupervisionAlreadyScheduled,
     SupervisionInputError,
     build_series_calendar,
     get_series_sessions,
@@ -173,34 +174,52 @@ def _schedule_form(
         )
     if not may_schedule:
         st.caption("Scheduling supervision is for district leaders and district admins.")
-    if not submitted:
-        return
+    slots = {
+        "staff": staff_slot,
+        "supervisor": supervisor_slot,
+        "format": format_slot,
+        "start": start_slot,
+        "every_weeks": every_slot,
+        "until": until_slot,
+    }
+    if submitted:
+        st.session_state.pop(PENDING, None)  # a new request replaces one waiting for a choice
+        request = {
+            "staff_ids": list(chosen_staff),
+            "supervisor_id": supervisor,
+            "session_format": session_format,
+            "start": start,
+            "until": until if repeat == "series" else None,
+            "every_weeks": int(every) if repeat == "series" else None,
+        }
+        _schedule(request, editor=editor, slots=slots, allow_same_day=False)
+    _ask_about_same_day(editor=editor, slots=slots)
+
+
+PENDING = "schedule_pending"  # a request held back because a supervisee is booked that day
+
+
+def _schedule(
+    request: dict, *, editor: UserAccess | None, slots: dict, allow_same_day: bool
+) -> None:
     try:
         with session_scope() as session:
             scheduled = schedule_supervision(
-                session,
-                staff_ids=chosen_staff,
-                supervisor_id=supervisor,
-                session_format=session_format,
-                start=start,
-                until=until if repeat == "series" else None,
-                every_weeks=int(every) if repeat == "series" else None,
-                editor=editor,
+                session, **request, editor=editor, allow_same_day=allow_same_day
             )
+    except SupervisionAlreadyScheduled as clash:
+        # Most often the same request sent twice: nothing is written until the person chooses.
+        st.session_state[PENDING] = {"request": request, "message": clash.problems["start"]}
     except SupervisionInputError as error:
-        slots = {
-            "staff": staff_slot,
-            "supervisor": supervisor_slot,
-            "format": format_slot,
-            "start": start_slot,
-            "every_weeks": every_slot,
-            "until": until_slot,
-        }
         for field, message in error.problems.items():
-            slots.get(field, start_slot).error(plain(message), icon=":material/error:")
+            slots.get(field, slots["start"]).error(plain(message), icon=":material/error:")
         st.error("Nothing was scheduled: correct the fields marked above.")
     else:
+        st.session_state.pop(PENDING, None)
         st.session_state["staff_support_series"] = scheduled.series_id
+        # The calendar picker below moves to the series just made (a widget keeps its own choice
+        # across reruns, so it is set, not only its default).
+        st.session_state["ics_series"] = scheduled.series_id
         count = len(scheduled.dates)
         st.session_state["staff_support_notice"] = (
             f"Scheduled {count} session{'s' if count != 1 else ''} from "
@@ -208,6 +227,27 @@ def _schedule_form(
             "Download them for calendars below."
         )
         st.rerun()  # every figure on the page now counts the new sessions
+
+
+def _ask_about_same_day(*, editor: UserAccess | None, slots: dict) -> None:
+    """A request held back because a supervisee already has a session that day: say so, and let the
+    person go ahead (a second session that day, on purpose) or drop it (the usual answer)."""
+    pending = st.session_state.get(PENDING)
+    if not pending:
+        return
+    st.warning(
+        f"Nothing was scheduled yet: {plain(pending['message'])} Scheduling again would book a "
+        "second session on the same day, which is most often the same request sent twice.",
+        icon=":material/event_busy:",
+    )
+    drop_column, go_column = st.columns(2)
+    if drop_column.button(
+        "Don't schedule", type="primary", key="schedule_duplicate_cancel", width="stretch"
+    ):
+        st.session_state.pop(PENDING, None)
+        st.rerun()
+    if go_column.button("Schedule anyway", key="schedule_duplicate_confirm", width="stretch"):
+        _schedule(pending["request"], editor=editor, slots=slots, allow_same_day=True)
 
 
 def _series_download(lists: SupervisionScheduleView, *, scope: Scope, school_year: str) -> None:

@@ -45,6 +45,7 @@ PERMISSIONS: dict[str, Permission] = {
     "reset_sign_in": Permission("reset a user's remembered sign-in", ADMINS_ONLY),
     "import_files": Permission("import data files", ADMINS_ONLY),
     "remove_demo": Permission("remove the demo district", ADMINS_ONLY),
+    "import_demo": Permission("load the demo district into an empty store", ADMINS_ONLY),
 }
 
 # Functions whose names look like writes but are not a person's change: the bookkeeping every write

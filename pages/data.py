@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from components.cache import load
+from components.data_uploads import newest_per_table
 from components.display import show_static_table, show_table
 from components.downloads import XLSX_MIME, download_menu
 from components.page import current_user, page_setup
@@ -112,6 +113,9 @@ if status.demo:
 
 if uploads:
     state.pop("data_last_import", None)
+    uploads, replaced = newest_per_table(uploads)  # a corrected file replaces the first
+    for note in replaced:
+        st.info(plain(note), icon=":material/swap_horiz:")
     files = [ImportFile(upload.name, upload.getvalue()) for upload in uploads]
     signature = hashlib.sha256(
         b"".join(f.name.encode() + hashlib.sha256(f.source).digest() for f in files)

@@ -88,7 +88,7 @@ def actions_list(frame, *, key: str) -> None:
 
 # --- The views ----------------------------------------------------------------------------------------
 if choice == "New action":
-    new_action_form(owners=owners, buildings=buildings, editor=editor)
+    new_action_form(owners=owners, buildings=buildings, editor=editor, data_as_of=status.as_of)
 elif choice == "My actions":
     mine = me
     if me is None:

@@ -9,12 +9,13 @@ import streamlit as st
 from components.brief_downloads import brief_downloads
 from components.cache import load
 from components.meeting_agenda import show_agenda
-from components.meeting_form import meeting_form
+from components.meeting_form import meeting_form, show_meeting_saved
 from components.meeting_headlines import show_headlines, show_team_warning
 from components.meeting_key_charts import show_key_charts
 from components.meeting_matrix import show_matrix
 from components.meeting_presentation import presentation_toggle
 from components.meeting_wording import since
+from components.overview_empty import show_empty_store
 from components.overview_glance import show_district_glance
 from components.page import current_scope, current_user, page_setup
 from data_access.meeting.view import get_overview_view
@@ -33,11 +34,7 @@ as_of = default_as_of(status)
 view = load(get_overview_view, scope=scope, as_of=as_of, freshness_as_of=status.as_of)
 
 if not view.summary.school_years:
-    st.warning(
-        "The store holds no students yet, so there is nothing to show. Load your district's files "
-        "(see the README's *Loading your own data*), or try the demo: `python -m data_access demo`.",
-        icon=":material/inbox:",
-    )
+    show_empty_store(user)  # next steps in the app: import on the Data page, or the demo again
     st.stop()
 
 may_record = user is not None and user.role in ("district_admin", "district_leader")
@@ -64,6 +61,7 @@ show_key_charts(picture)
 
 # --- Record this meeting, and the brief ------------------------------------------------------------
 if may_record and not present:
+    show_meeting_saved(prefix="meeting_record")
     with st.expander(
         f"Record this meeting ({as_of:%-d %B %Y})"
         if not comparison.this_meeting

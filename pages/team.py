@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.cache import load
-from components.meeting_form import meeting_form
+from components.meeting_form import meeting_form, show_meeting_saved
 from components.page import current_scope, current_user, page_setup
 from components.team_meetings import show_meetings
 from components.team_members import member_form, show_who_is_at_the_table
@@ -33,6 +33,7 @@ if may_record:
 
 show_meetings(view)
 if may_record:
+    show_meeting_saved(prefix="team_record")
     with st.expander("Record a meeting", icon=":material/edit_note:"):
         meeting_form(prefix="team_record", default_day=as_of, editor=user)
 

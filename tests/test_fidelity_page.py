@@ -188,6 +188,8 @@ def test_a_form_with_no_building_or_score_says_what_is_missing(monkeypatch, dist
         "Nothing was saved: 2 problems to fix, marked below.",
         "Choose the building that took the inventory.",
         "Score at least one item; leave blank only the items not scored.",
+        "Nothing was saved: 2 problems to fix, marked above: Choose the building that took the "
+        "inventory. Score at least one item; leave blank only the items not scored.",
     ]
     with session_scope(district) as session:
         assert count_rows(session, FidelityScore) == before
@@ -199,3 +201,85 @@ def test_an_empty_store_says_there_is_nothing_to_show_yet(monkeypatch, sqlite_ur
     assert not app.exception, [error.value for error in app.exception]
     assert any("holds no buildings yet" in warning.value for warning in app.warning)
     assert not app.get("plotly_chart")
+
+
+def errors_of(app) -> list[str]:
+    return [error.value for error in app.error]
+
+
+def test_each_failed_save_replaces_the_last_ones_errors_and_says_why(monkeypatch, district):
+    app = open_app(monkeypatch, district, PAGE)
+    app.button(key="fidelity_entry_save").click().run()
+    assert "Choose the building that took the inventory." in errors_of(app)
+
+    # The building fixed, a score out of range typed: only the new problem shows, named.
+    fill_rubric(app, "B3", date(2026, 2, 27), {"C1": 4})
+    app.button(key="fidelity_entry_save").click().run()
+    assert errors_of(app) == [
+        "Nothing was saved: 1 problem to fix, marked below.",
+        "Item C1 is scored from 0 to 3; 4 is out of range.",
+        "Nothing was saved: 1 problem to fix, marked above: Item C1 is scored from 0 to 3; 4 is "
+        "out of range.",
+    ]
+    # The score box takes what is typed (a browser would otherwise refuse a value above its
+    # maximum without a word and send the old one): the check is the server's, with its message.
+    box = app.number_input(key="fidelity_entry_item_DISTRICT-RUBRIC_C1").proto
+    assert not box.has_max and not box.has_min
+    assert stored_rubric(district, "B3") == {}
+
+
+def test_a_pasted_column_fills_the_form_and_saves_through_the_same_checks(monkeypatch, district):
+    app = open_app(monkeypatch, district, PAGE)
+    app.selectbox(key="fidelity_entry_instrument").select("DISTRICT-RUBRIC").run()
+    app.text_area(key="fidelity_paste_text").input("3\n2\n\n1\n0\n3\n2\n1\n")
+    app.button(key="fidelity_paste_fill").click().run()
+    assert not errors_of(app), errors_of(app)
+    filled = {
+        item: app.number_input(key=f"fidelity_entry_item_DISTRICT-RUBRIC_{item}").value
+        for item in ["C1", "C2", "C3", "C4", "C5", "T1", "T2", "T3"]
+    }
+    assert filled == {"C1": 3, "C2": 2, "C3": None, "C4": 1, "C5": 0, "T1": 3, "T2": 2, "T3": 1}
+    assert any("Filled the form from a column of 8 lines" in s.value for s in app.success)
+    app.selectbox(key="fidelity_entry_building").select("B3")
+    app.date_input(key="fidelity_entry_date").set_value(date(2026, 2, 27))
+    app.button(key="fidelity_entry_save").click().run()
+    assert not errors_of(app), errors_of(app)
+    assert stored_rubric(district, "B3") == {
+        "C1": 3,
+        "C2": 2,
+        "C4": 1,
+        "C5": 0,
+        "T1": 3,
+        "T2": 2,
+        "T3": 1,
+    }
+
+
+def test_pasted_pairs_with_a_bad_value_name_the_item_and_change_nothing(monkeypatch, district):
+    app = open_app(monkeypatch, district, PAGE)
+    app.selectbox(key="fidelity_entry_instrument").select("DISTRICT-RUBRIC").run()
+    app.text_area(key="fidelity_paste_text").input("1\n" * 8)
+    app.button(key="fidelity_paste_fill").click().run()
+    app.text_area(key="fidelity_paste_text").input("C1\t3\nC2,5\nX9,1")
+    app.button(key="fidelity_paste_fill").click().run()
+    assert errors_of(app) == [
+        "Nothing was filled: 2 problems in what you pasted.",
+        "Line 2: Item C2 is scored from 0 to 3; 5 is out of range.",
+        "Line 3: X9 is not an item of DISTRICT-RUBRIC.",
+    ]
+    # The form keeps what it had: 1 everywhere, not C1's 3.
+    assert app.number_input(key="fidelity_entry_item_DISTRICT-RUBRIC_C1").value == 1
+    assert app.number_input(key="fidelity_entry_item_DISTRICT-RUBRIC_C2").value == 1
+
+
+def test_an_uploaded_item_score_file_fills_the_form(monkeypatch, district):
+    app = open_app(monkeypatch, district, PAGE)
+    app.selectbox(key="fidelity_entry_instrument").select("DISTRICT-RUBRIC").run()
+    data = b"Item,Item Description,Score\nC1,Item C1,2\nT3,Item T3,0\n"
+    app.file_uploader(key="fidelity_upload_file").set_value([("tfi-items.csv", data, "text/csv")])
+    app.run()
+    app.button(key="fidelity_upload_fill").click().run()
+    assert not errors_of(app), errors_of(app)
+    assert app.number_input(key="fidelity_entry_item_DISTRICT-RUBRIC_C1").value == 2
+    assert app.number_input(key="fidelity_entry_item_DISTRICT-RUBRIC_T3").value == 0
+    assert app.number_input(key="fidelity_entry_item_DISTRICT-RUBRIC_C2").value is None

@@ -172,3 +172,33 @@ def test_a_coach_without_a_building_is_refused_in_the_form_not_with_a_traceback(
     assert "The action was not created: see the fields marked above." in messages
     with session_scope(url) as session:
         assert get_action(session, action_id=existing + 1, scope=DISTRICT) is None
+
+
+@pytest.mark.parametrize("days", [40, -180])
+def test_a_new_action_from_data_is_due_four_weeks_after_the_later_of_today_and_the_data(
+    store_with_action, days
+):
+    from data_access.db import set_store_info
+
+    url, _ = store_with_action
+    today = date.today()
+    as_of = today + timedelta(days=days)
+    with session_scope(url) as session:
+        set_store_info(session, values={"as_of": as_of.isoformat()})
+    app = open_follow_up(
+        new="1", title="Reduce OSS", building="B1", source_type="equity_cell", source_ref="oss"
+    )
+    assert not app.exception, [e.value for e in app.exception]
+    due = app.date_input(key="new_due_date").value
+    captions = [c.value for c in app.caption]
+    if days > 0:  # the data is dated ahead of today: four weeks after the data's date
+        assert due == as_of + timedelta(days=28)
+        assert f"Due date: 4 weeks after {as_of:%-d %b %Y}, the date of the data" in " ".join(
+            captions
+        ), captions
+    else:  # months-old data: a due date in the past is no use, so four weeks from today
+        assert due == today + timedelta(days=28)
+        assert (
+            f"Due date: 4 weeks from today ({today:%-d %b %Y}); the data it comes from is as of "
+            f"{as_of:%-d %b %Y}." in captions
+        ), captions

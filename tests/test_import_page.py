@@ -66,3 +66,39 @@ def test_the_data_page_offers_templates_and_the_demo_switch(monkeypatch, demo_st
     freshness = app.dataframe[1].value.set_index("Table")
     assert freshness.loc["buildings", "Rows"] == 12
     assert freshness.loc["buildings", "What it changed"] == "demo data"
+
+
+BAD_BUILDINGS = b"building_id,name,level\nB1,Lincoln Elementary,castle\nB2,Adams Middle,middle\n"
+GOOD_BUILDINGS = (
+    b"building_id,name,level\nB1,Lincoln Elementary,elementary\nB2,Adams Middle,middle\n"
+)
+
+
+def test_a_corrected_file_uploaded_again_replaces_the_first_and_only_its_problems_show(
+    monkeypatch, sqlite_url
+):
+    monkeypatch.setenv("MTSS_DEMO_ON_FIRST_RUN", "false")
+    app = open_app(monkeypatch, sqlite_url, "pages/data.py")
+    uploader = app.file_uploader(key="data_upload_0")
+    uploader.set_value([("buildings.csv", BAD_BUILDINGS, "text/csv")]).run()
+    assert not app.exception, [error.value for error in app.exception]
+    assert any("1 problem found" in error.value for error in app.error)
+
+    # The corrected file added beside the first: the newer one is the one checked, alone.
+    app.file_uploader(key="data_upload_0").set_value(
+        [
+            ("buildings.csv", BAD_BUILDINGS, "text/csv"),
+            ("buildings.csv", GOOD_BUILDINGS, "text/csv"),
+        ]
+    ).run()
+    assert not app.exception, [error.value for error in app.exception]
+    assert not app.error, [error.value for error in app.error]
+    recognised = app.dataframe[0].value
+    assert recognised[["File", "Table", "Rows"]].values.tolist() == [
+        ["buildings.csv", "buildings", 2]
+    ]
+    assert any(
+        "buildings.csv uploaded again: the file added last replaces the earlier one" in info.value
+        for info in app.info
+    ), [info.value for info in app.info]
+    assert any("passed every check" in text.value for text in app.markdown)

@@ -181,6 +181,15 @@ def test_the_link_from_another_page_carries_the_meeting_into_the_new_action():
     assert "meeting_id" not in prefill_from_link({"new": "1", "meeting": "x"})
 
 
+def assert_saved_where_the_eye_is(app: AppTest, saved: str) -> None:
+    """The confirmation is on the page itself, not inside the "Record" expander (which the rerun
+    after saving closes), and it pops up as a toast too."""
+    outside = [s.value for s in app.main.success if saved in s.value]
+    inside = [s.value for e in app.main.get("expander") for s in e.success if saved in s.value]
+    assert outside and not inside, (outside, inside)
+    assert any(saved in toast.value for toast in app.toast)
+
+
 def test_recording_the_meeting_on_the_screen_links_the_actions_created_from_it(
     monkeypatch, fresh_demo
 ):
@@ -203,6 +212,7 @@ def test_recording_the_meeting_on_the_screen_links_the_actions_created_from_it(
     next(b for b in app.button if b.label == "Save the meeting").click().run()
     assert not app.error, [e.value for e in app.error]
     assert any("Saved the meeting of 29 May 2026" in s.value for s in app.success)
+    assert_saved_where_the_eye_is(app, "Saved the meeting of 29 May 2026")
     with session_scope(fresh_demo) as session:
         rows = session.execute(
             select(MeetingAttendance.member_id, MeetingAttendance.attended).where(
@@ -282,6 +292,18 @@ def test_a_district_with_only_enrollment_gets_a_plain_meeting_screen(monkeypatch
     assert not team.error and any("No meetings are recorded yet" in i.value for i in team.info)
 
 
+def test_recording_a_meeting_on_the_team_page_says_so_outside_the_closed_expander(
+    monkeypatch, fresh_demo
+):
+    app = open_page(monkeypatch, fresh_demo, "team")
+    app.date_input(key="team_record_day").set_value(date(2026, 5, 26)).run()
+    app.selectbox(key="team_record_facilitator").select(2)
+    app.selectbox(key="team_record_minute_taker").select(3)
+    next(b for b in app.button if b.label == "Save the meeting").click().run()
+    assert not app.error, [e.value for e in app.error]
+    assert_saved_where_the_eye_is(app, "Saved the meeting of 26 May 2026")
+
+
 def test_adding_a_family_member_on_the_team_page_fills_the_missing_seat(monkeypatch, fresh_demo):
     app = open_page(monkeypatch, fresh_demo, "team")
     app.text_input(key="member_name_None").input("Ines Parent")
@@ -329,3 +351,29 @@ def test_an_equity_flag_has_one_identifier_on_the_overview_the_equity_page_and_i
         for group_type, group in GROUPS
     }
     assert len(demo) == 3 and demo <= every_identifier  # the demo's actions name theirs alike
+
+
+def test_an_empty_store_s_overview_gives_an_admin_next_steps_in_the_app(monkeypatch, fresh_demo):
+    from data_access.imports.pipeline import remove_demo
+    from data_access.users.access import LOCAL_USER
+
+    assert remove_demo(database_url=fresh_demo, editor=LOCAL_USER)
+    monkeypatch.setenv("MTSS_DEMO_ON_FIRST_RUN", "false")
+    app = open_page(monkeypatch, fresh_demo)
+    texts = [w.value for w in app.warning] + [i.value for i in app.info]
+    assert not any("python -m data_access" in text for text in texts), texts
+    links = {link.proto.label: link.proto.page for link in app.get("page_link")}
+    assert any("Data page" in label for label in links), links
+    button = app.button(key="overview_load_demo")
+    assert button.label == "Load the demo district again"
+    button.click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert matrix(app).shape[0] == 12  # the demo's buildings, on the Overview at once
+    assert any("Demo data" in info.value for info in app.info)
+
+    # A viewer gets words, not a command or a button: they ask an admin.
+    assert remove_demo(database_url=fresh_demo, editor=LOCAL_USER)
+    viewer = open_page(monkeypatch, fresh_demo, role="viewer")
+    texts = [w.value for w in viewer.warning] + [i.value for i in viewer.info]
+    assert any("Ask a district admin" in text for text in texts), texts
+    assert "overview_load_demo" not in [b.key for b in viewer.button]

@@ -50,7 +50,7 @@ def test_an_empty_store_says_how_to_load_data(monkeypatch, sqlite_url):
     monkeypatch.setenv("MTSS_DEMO_ON_FIRST_RUN", "false")
     app = open_app(monkeypatch, sqlite_url)
     assert not app.exception
-    assert any("holds no students yet" in warning.value for warning in app.warning)
+    assert any("holds no district data yet" in warning.value for warning in app.warning)
     assert not app.metric
 
 
@@ -89,7 +89,7 @@ def test_a_store_emptied_on_purpose_is_not_refilled_with_the_demo(monkeypatch, t
     monkeypatch.setenv("MTSS_DEMO_ON_FIRST_RUN", "true")
     app = open_app(monkeypatch, url)
     assert not app.exception
-    assert any("holds no students yet" in warning.value for warning in app.warning)
+    assert any("holds no district data yet" in warning.value for warning in app.warning)
     assert not any("Demo data" in info.value for info in app.info)
 
 

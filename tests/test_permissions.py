@@ -21,7 +21,7 @@ from data_access.actions.writes import create_action, update_action
 from data_access.db import get_data_version, get_engine, session_scope
 from data_access.export_format import ExportOptions
 from data_access.fidelity.writes import AdministrationEntry, save_administration
-from data_access.imports.pipeline import import_files, remove_demo
+from data_access.imports.pipeline import import_demo, import_files, remove_demo
 from data_access.imports.reading import ImportFile
 from data_access.models import AuditLog
 from data_access.permissions import (
@@ -223,6 +223,9 @@ CALLS: dict[str, Call] = {
     "remove_demo": lambda session, editor, building, url: remove_demo(
         database_url=url, editor=editor
     ),
+    "import_demo": lambda session, editor, building, url: import_demo(
+        database_url=url, editor=editor
+    ),
 }
 
 
@@ -241,6 +244,7 @@ DISTRICT_WIDE = {  # changes to the district as a whole: never "their buildings"
     "reset_sign_in",
     "import_files",
     "remove_demo",
+    "import_demo",
 }
 
 
@@ -316,7 +320,8 @@ def test_each_write_allows_exactly_what_the_table_says(district, write, role, bu
             result = call(session, editor, building, district)
             if write == "import_files":  # a dry run: checked, nothing stored
                 assert result.ok, result.problems
-            elif write == "remove_demo":  # the store holds no demo: nothing to remove
+            elif write in ("remove_demo", "import_demo"):
+                # The store holds a district and no demo: nothing to remove, no demo over it.
                 assert result is False
             else:
                 assert audit_rows(session, editor.email) == audited + 1

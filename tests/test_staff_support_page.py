@@ -167,3 +167,101 @@ def test_someone_who_sees_no_buildings_gets_district_figures_and_no_names(
     assert not [frame for frame in app.dataframe if "Name" in frame.value.columns]
     assert metrics(app)["Your buildings missing a role"] == "0"
     assert any("your own buildings" in caption.value for caption in app.caption)
+
+
+@pytest.fixture
+def demo_copy(demo_store_url, tmp_path) -> str:
+    """A copy of the demo store for a test that writes to it."""
+    import shutil
+
+    copy = tmp_path / "demo.db"
+    shutil.copyfile(demo_store_url.removeprefix("sqlite:///"), copy)
+    return f"sqlite:///{copy}"
+
+
+def schedule_group(
+    app: AppTest, staff: list[str], supervisor: str, start: date, every: int = 4
+) -> None:
+    app.multiselect(key="schedule_staff").set_value(staff)
+    app.selectbox(key="schedule_supervisor").set_value(supervisor)
+    app.radio(key="schedule_format").set_value("group")
+    app.radio(key="schedule_repeat").set_value("series")
+    app.number_input(key="schedule_every").set_value(every)
+    app.date_input(key="schedule_start").set_value(start)
+    app.date_input(key="schedule_until").set_value(date(2026, 6, 30))
+    app.button(key="schedule_submit").click().run()
+    assert not app.exception, [error.value for error in app.exception]
+
+
+def series_of(url: str, staff_id: str) -> list[str]:
+    """The series a staff member's sessions belong to, oldest scheduled first (by their first date)."""
+    from sqlalchemy import func, select
+
+    with session_scope(url) as session:
+        rows = session.execute(
+            select(SupervisionSession.series_id, func.min(SupervisionSession.session_date))
+            .where(
+                SupervisionSession.staff_id == staff_id, SupervisionSession.series_id.is_not(None)
+            )
+            .group_by(SupervisionSession.series_id)
+            .order_by(func.min(SupervisionSession.session_date))
+        ).all()
+    return [series for series, _ in rows]
+
+
+def test_the_calendar_picker_moves_to_the_series_just_scheduled(monkeypatch, demo_copy):
+    app = open_page(monkeypatch, demo_copy)
+    app.selectbox(key="schedule_team").select("B01").run()
+    with session_scope(demo_copy) as session:
+        team = list_schedulable_staff(
+            session, school_year="2025-26", scope=DISTRICT, building_id="B01"
+        )
+    first, second, third = team["staff_id"].iloc[:3]
+    schedule_group(app, [first, second], third, date(2026, 6, 1))
+    [series_one] = series_of(demo_copy, first)
+    assert app.selectbox(key="ics_series").value == series_one
+    schedule_group(app, [second], third, date(2026, 6, 2), every=1)
+    [_, series_two] = series_of(demo_copy, second)
+    assert series_two != series_one
+    # The picker (and so the .ics download) is on the second series, the one just made.
+    assert app.selectbox(key="ics_series").value == series_two
+    assert app.get("download_button")[-1].proto.label.startswith("Download 5 sessions")
+
+
+def test_the_same_group_on_the_same_day_again_is_a_warning_with_a_choice(monkeypatch, demo_copy):
+    app = open_page(monkeypatch, demo_copy)
+    app.selectbox(key="schedule_team").select("B01").run()
+    with session_scope(demo_copy) as session:
+        team = list_schedulable_staff(
+            session, school_year="2025-26", scope=DISTRICT, building_id="B01"
+        )
+    first, second, third = team["staff_id"].iloc[:3]
+    names = dict(zip(team["staff_id"], team["name"], strict=True))
+    schedule_group(app, [first, second], third, date(2026, 6, 1))
+    with session_scope(demo_copy) as session:
+        before = (count_rows(session, SupervisionSession), get_data_version(session))
+
+    # Again: nothing is written; a warning says who already has a session on which day.
+    schedule_group(app, [first, second], third, date(2026, 6, 1))
+    warnings = [warning.value for warning in app.warning]
+    assert any(
+        f"{names[first]} and {names[second]} already have supervision on 1 Jun 2026" in text
+        for text in warnings
+    ), warnings
+    with session_scope(demo_copy) as session:
+        assert (count_rows(session, SupervisionSession), get_data_version(session)) == before
+
+    # "Don't schedule" leaves the store alone and the warning goes.
+    app.button(key="schedule_duplicate_cancel").click().run()
+    assert not [w for w in app.warning if "already have supervision" in w.value]
+    assert not app.get("button") or "schedule_duplicate_confirm" not in [b.key for b in app.button]
+    with session_scope(demo_copy) as session:
+        assert (count_rows(session, SupervisionSession), get_data_version(session)) == before
+
+    # Asked again and confirmed: the second series is written, as asked.
+    schedule_group(app, [first, second], third, date(2026, 6, 1))
+    app.button(key="schedule_duplicate_confirm").click().run()
+    assert not app.exception
+    with session_scope(demo_copy) as session:
+        assert count_rows(session, SupervisionSession) == before[0] + 4  # 2 people x 2 dates
+    assert len(series_of(demo_copy, first)) == 2

@@ -7,7 +7,7 @@ from datetime import date, time
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from data_access.db import count_rows, get_data_version, session_scope
 from data_access.export_format import ExportOptions
@@ -367,3 +367,52 @@ def test_the_schedulable_staff_are_the_years_support_staff_in_scope(sqlite_url):
     assert list(b2["staff_id"]) == ["P2", "S1"]
     assert list(b1_team["staff_id"]) == ["C1", "S1"]
     assert b1_team.set_index("staff_id").loc["S1", "building_ids"] == "B1;B2"
+
+
+def test_a_supervisee_booked_that_day_is_held_back_until_asked_again_on_purpose(sqlite_url):
+    from data_access.staff_support.schedule import SupervisionAlreadyScheduled
+
+    build_team(sqlite_url)
+    request = dict(
+        staff_ids=["C1", "S1"], supervisor_id="D1", session_format="group", start=date(2026, 1, 5)
+    )
+    with session_scope(sqlite_url) as session:
+        schedule_supervision(session, **request, editor=LEAD)
+    before = snapshot(sqlite_url)
+    with pytest.raises(SupervisionAlreadyScheduled) as raised, session_scope(sqlite_url) as session:
+        schedule_supervision(
+            session,
+            **{**request, "staff_ids": ["S1", "C1"]},
+            until=date(2026, 2, 2),
+            every_weeks=2,
+            editor=LEAD,
+        )
+    # Only the first date of the new series clashes (19 Jan and 2 Feb are free).
+    assert raised.value.clashes == {date(2026, 1, 5): ["Staff C1", "Staff S1"]}
+    assert raised.value.problems["start"] == (
+        "Staff C1 and Staff S1 already have supervision on 5 Jan 2026."
+    )
+    assert snapshot(sqlite_url) == before
+    with session_scope(sqlite_url) as session:
+        again = schedule_supervision(session, **request, editor=LEAD, allow_same_day=True)
+    assert len(again.session_ids) == 2
+    # A cancelled session frees the day: booking it again is no clash.
+    with session_scope(sqlite_url) as session:
+        schedule_supervision(
+            session,
+            staff_ids=["P2"],
+            supervisor_id="D1",
+            session_format="individual",
+            start=date(2026, 3, 2),
+            editor=LEAD,
+        )
+        session.execute(update(SupervisionSession).values(status="cancelled"))
+    with session_scope(sqlite_url) as session:
+        schedule_supervision(
+            session,
+            staff_ids=["P2"],
+            supervisor_id="D1",
+            session_format="individual",
+            start=date(2026, 3, 2),
+            editor=LEAD,
+        )

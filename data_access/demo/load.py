@@ -51,9 +51,11 @@ def load_demo(
     seed: int = 2026,
     replace: bool = False,
     progress: Progress | None = None,
+    actor: str = "demo",
 ) -> LoadSummary:
     """Generate the demo district and insert it, all in one transaction: any error rolls everything
-    back, so the store is exactly as before. Refuses a store holding district data unless `replace`."""
+    back, so the store is exactly as before. Refuses a store holding district data unless `replace`.
+    `actor`: who the audit log names (the command line and first run: "demo")."""
     started = time.perf_counter()
     url = database_url or get_settings().database_url
     report = progress or (lambda fraction, message: None)
@@ -98,7 +100,7 @@ def load_demo(
         )
         record_write(
             session,
-            actor="demo",
+            actor=actor,
             operation="load_demo",
             table_name="*",
             detail={

@@ -163,7 +163,7 @@ def _check(
             if score is None:
                 continue
             if "score" in found:
-                refuse(key, found["score"], _score_message(found["score"], item_id, max_scores))
+                refuse(key, found["score"], score_message(found["score"], item_id, max_scores))
             else:
                 scored += 1
         if scored == 0 and not any(key.startswith("item:") for key in problems):
@@ -189,7 +189,7 @@ def _hidden(name: str, value: object) -> str:
     return f"{hidden_character_message(name, str(value))}."
 
 
-def _score_message(refusal: Refusal, item_id: str, max_scores: Mapping[str, int]) -> str:
+def score_message(refusal: Refusal, item_id: str, max_scores: Mapping[str, int]) -> str:
     """The form's words for a refused score (the importer words the same reasons its own way)."""
     top, score = max_scores[item_id], refusal.value
     if refusal.reason == OUT_OF_RANGE:

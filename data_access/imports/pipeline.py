@@ -375,3 +375,17 @@ def remove_demo(*, database_url: str | None = None, editor: UserAccess) -> bool:
         )
         record_write(session, actor=editor.email, operation="clear_demo", table_name="*")
     return True
+
+
+def import_demo(*, database_url: str | None = None, editor: UserAccess) -> bool:
+    """Load the small demo district into an empty store, from the app (one transaction, audited
+    under the editor); False, storing nothing, when the store already holds district data. District
+    admins only (WriteForbidden otherwise)."""
+    from data_access.demo import StoreNotEmpty, load_demo
+
+    check_write(editor, "import_demo")
+    try:
+        load_demo(database_url=database_url, size="small", actor=editor.email)
+    except StoreNotEmpty:
+        return False
+    return True

@@ -88,6 +88,52 @@ def _buildings_in_year(session: Session, staff_ids: Sequence[str], school_year: 
     return buildings
 
 
+class SupervisionAlreadyScheduled(SupervisionInputError):
+    """Some supervisees already have a session (scheduled or held) on a date asked for: most often
+    the same request sent twice. Nothing was stored; asking again with `allow_same_day=True` goes
+    ahead. `clashes` maps each such date to the names of the supervisees booked that day."""
+
+    def __init__(self, clashes: dict[date, list[str]]):
+        self.clashes = clashes
+        super().__init__({"start": same_day_message(clashes)})
+
+
+def same_day_message(clashes: dict[date, list[str]]) -> str:
+    """'Ana Diaz and Ben Ode already have supervision on 1 Jun 2026 and 29 Jun 2026.' (the names
+    of the first date, and every date with any of them booked)."""
+    days = sorted(clashes)
+    people = list(dict.fromkeys(name for day in days for name in clashes[day]))
+    who = people[0] if len(people) == 1 else f"{', '.join(people[:-1])} and {people[-1]}"
+    shown = [f"{day:%-d %b %Y}" for day in days[:3]]
+    when = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+    if len(days) > 3:
+        when += f" (and {len(days) - 3} more date{'s' if len(days) > 4 else ''})"
+    verb = "has" if len(people) == 1 else "have"
+    return f"{who} already {verb} supervision on {when}."
+
+
+def _same_day_sessions(
+    session: Session, staff_ids: Sequence[str], dates: Sequence[date]
+) -> dict[date, list[str]]:
+    """Date → names of the supervisees with a scheduled or held session that day (cancelled ones
+    do not count: the slot is free again)."""
+    rows = session.execute(
+        select(SupervisionSession.session_date, Staff.name)
+        .join(Staff, Staff.staff_id == SupervisionSession.staff_id)
+        .where(
+            SupervisionSession.staff_id.in_(list(staff_ids)),
+            SupervisionSession.session_date.in_(list(dates)),
+            SupervisionSession.status != "cancelled",
+        )
+        .order_by(SupervisionSession.session_date, Staff.name)
+    ).all()
+    clashes: dict[date, list[str]] = {}
+    for day, name in rows:
+        if name not in clashes.setdefault(day, []):
+            clashes[day].append(name)
+    return clashes
+
+
 class SupervisionForbidden(WriteForbidden):
     """The person's role may not schedule or mark supervision (of those staff); nothing stored."""
 
@@ -115,6 +161,7 @@ def schedule_supervision(
     until: date | None = None,
     every_weeks: int | None = None,
     editor: UserAccess,
+    allow_same_day: bool = False,
 ) -> ScheduledSupervision:
     """Schedule one session (`until=None`) or a series from `start` every `every_weeks` weeks to
     `until` (inside the school year `start` falls in), for one or several supervisees.
@@ -123,7 +170,9 @@ def schedule_supervision(
     the start or past 30 June of that school year; the interval is under one week; a supervisee has
     no staff assignment in that school year or is outside the scope; the supervisor is unknown or is
     one of the supervisees; several supervisees are booked as individual supervision. Raises
-    SupervisionForbidden when the editor's role may not schedule supervision (for those staff)."""
+    SupervisionAlreadyScheduled, storing nothing, when a supervisee already has a session on one of
+    the dates, unless `allow_same_day`. Raises SupervisionForbidden when the editor's role may not
+    schedule supervision (for those staff)."""
     check_write(editor, "schedule_supervision", refusal=SupervisionForbidden)
     scope = editor.scope
     problems: dict[str, str] = {}
@@ -192,6 +241,8 @@ def schedule_supervision(
 
     assert start is not None and school_year is not None  # checked above
     dates = [start] if until is None else series_dates(start, until, int(every_weeks or 1))
+    if not allow_same_day and (clashes := _same_day_sessions(session, staff_ids, dates)):
+        raise SupervisionAlreadyScheduled(clashes)
     series_id = _new_id("SER")
     session_ids = []
     for day in dates:
