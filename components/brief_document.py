@@ -28,6 +28,7 @@ from components.meeting_wording import (
     since,
 )
 from data_access.equity.metrics import DISTRICT_ID
+from data_access.labels import INDICATORS_SHORT, in_sentence
 from data_access.meeting.brief import (
     Brief,
     BriefChart,
@@ -42,16 +43,8 @@ from data_access.meeting.view import MeetingPicture
 
 BRIEF_BUILDINGS = 25  # the district brief's matrix lists the buildings needing most attention
 BRIEF_ACTIONS = 40
-INDICATOR_NAMES = {
-    "odr": "office discipline referral",
-    "iss": "in-school suspension",
-    "oss": "out-of-school suspension",
-    "exclusion": "exclusion",
-    "chronic_absence": "chronic absence",
-    "tier2plus": "Tier 2 or 3 support",
-    "tier3": "Tier 3 support",
-    "sped_identification": "special-education identification",
-}
+# Indicators in a sentence: "out-of-school suspension", "Tier 3 support" (data_access/labels.py).
+INDICATOR_NAMES = {code: in_sentence(name) for code, name in INDICATORS_SHORT.items()}
 
 
 def _figures(headlines: Headlines) -> list[BriefFigure]:

@@ -1,0 +1,35 @@
+"""Tables in words for the screen: a missing value is a dash, never the grey "None" a data frame
+draws for it, and codes go through the one mapping (data_access/labels.py). No Streamlit here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from data_access.labels import is_missing
+
+DASH = "—"
+
+
+def with_dashes(frame: pd.DataFrame, formats: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """`frame` with every missing value shown as "—". A column holding a missing value becomes text,
+    its numbers written with `formats[column]` (a template such as "{:,.0f}" or "{:.0f}%") or as
+    they are; columns with nothing missing are left as they are (numbers, sorting and formats kept)."""
+    formats = formats or {}
+    shown = frame.copy()
+    for column in shown.columns:
+        values = shown[column]
+        missing = [is_missing(value) for value in values]
+        if not any(missing):
+            continue
+        spec = formats.get(column, "")
+        shown[column] = [
+            DASH if gone else _formatted(value, spec)
+            for value, gone in zip(values, missing, strict=True)
+        ]
+    return shown
+
+
+def _formatted(value: object, template: str) -> str:
+    return template.format(value) if template else str(value)

@@ -1,0 +1,163 @@
+"""Words for people: no table, pre-filled field or brief shows a code ("social_worker",
+"oss iep 2025-26"), "None" or "nan"; action owners are named; figures say the date of their data."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.utils.app import open_page
+
+SNAKE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
+# An equity flag's stored identifier, e.g. "oss iep 2025-26" or "odr BL 2024-25".
+FLAG_REFERENCE = re.compile(
+    r"\b(odr|iss|oss|exclusion|chronic_absence|tier2plus|tier3|sped_identification) \S+ \d{4}-\d{2}\b"
+)
+MISSING = {"None", "none", "nan", "NaN", "NaT", "<NA>"}
+ROLES = {"district_admin": None, "principal": ["B09"], "coach": ["B01", "B02"]}
+PAGES = ["overview", "building", "equity", "fidelity", "staff_support", "team", "follow_up"]
+
+
+def shown_headers(frame) -> list[str]:
+    """A table's column headings as shown: the column config's label, else the column's name;
+    hidden columns left out."""
+    config = json.loads(frame.proto.columns or "{}")
+    headers = []
+    for column in frame.value.columns:
+        options = config.get(f"name:{column}") or config.get(str(column)) or {}
+        if options.get("hidden"):
+            continue
+        headers.append(str(options.get("label") or column))
+    return headers
+
+
+def shown_cells(frame) -> list[str]:
+    config = json.loads(frame.proto.columns or "{}")
+    cells = []
+    for column in frame.value.columns:
+        options = config.get(f"name:{column}") or config.get(str(column)) or {}
+        if options.get("hidden"):
+            continue
+        # A missing value is drawn as a grey "None" in the table.
+        cells += ["None" if _blank(value) else str(value) for value in frame.value[column].tolist()]
+    return cells
+
+
+def _blank(value) -> bool:
+    return (
+        value is None
+        or value is pd.NaT
+        or value is pd.NA
+        or (isinstance(value, float) and pd.isna(value))
+    )
+
+
+def table_problems(app: AppTest) -> list[str]:
+    """Every code, raw flag reference or 'None'/'nan' text shown in a table's headings or cells."""
+    problems = []
+    for frame in app.main.dataframe:
+        for text in shown_headers(frame) + shown_cells(frame):
+            if "@" in text:
+                continue  # an email address may hold underscores
+            if SNAKE.search(text) or FLAG_REFERENCE.search(text) or text.strip() in MISSING:
+                problems.append(text)
+    return sorted(set(problems))
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("role", list(ROLES))
+def test_tables_show_words_not_codes_or_none(monkeypatch, demo_store_url, role, page):
+    app = open_page(monkeypatch, demo_store_url, page, role=role, buildings=ROLES[role])
+    assert not app.exception
+    problems = table_problems(app)
+    assert problems == [], f"{role} {page}: {problems}"
+
+
+# --- The one mapping -------------------------------------------------------------------------------
+
+
+def test_every_code_of_the_store_has_words_and_unknown_codes_stay_readable():
+    from data_access import labels, models
+
+    for codes, mapping in (
+        (models.USER_ROLES, labels.USER_ROLES),
+        (models.STAFF_ROLES, labels.STAFF_ROLES),
+        (models.ACTION_STATUSES, labels.ACTION_STATUSES),
+        (models.FIDELITY_CHECKS, labels.FIDELITY_CHECKS),
+        (models.OUTCOME_CHECKS, labels.OUTCOME_CHECKS),
+        (models.ACTION_SOURCES, labels.ACTION_SOURCES),
+        (models.TEAM_CATEGORIES, labels.TEAM_CATEGORIES),
+        (models.SUPERVISION_STATUSES, labels.SESSION_STATUSES),
+        (models.LEVELS, labels.BUILDING_LEVELS),
+    ):
+        assert tuple(mapping) == tuple(codes)
+        assert not any(SNAKE.search(word) for word in mapping.values())
+    assert labels.words(labels.STAFF_ROLES, "social_worker") == "Social worker"
+    assert labels.words(labels.INDICATORS, "odr") == "Office discipline referrals"
+    assert labels.words(labels.STAFF_ROLES, "reading_tutor") == "Reading tutor"
+    assert labels.words(labels.STAFF_ROLES, None) == ""
+    assert labels.words(labels.STAFF_ROLES, float("nan")) == ""
+    assert labels.words_list(labels.STAFF_ROLES, ["counselor", "social_worker"]) == (
+        "counselor, social worker"
+    )
+
+
+def test_an_equity_flag_reference_is_shown_in_words_and_free_text_as_written():
+    from data_access.equity.metrics import flag_reference
+    from data_access.labels import flag_reference_words, source_words
+
+    assert flag_reference_words(flag_reference("oss", "iep", "Y", "2025-26")) == (
+        "Out-of-school suspension · Students with IEPs · 2025-26"
+    )
+    assert flag_reference_words(flag_reference("odr", "race_ethnicity", "BL", "2024-25")) == (
+        "Office discipline referrals · Black · 2024-25"
+    )
+    assert flag_reference_words("chronic_absence econ_disadv 2025-26") == (
+        "Chronic absence · Economically disadvantaged · 2025-26"
+    )
+    assert flag_reference_words("Hallway data from March") == "Hallway data from March"
+    assert flag_reference_words(None) == ""
+    assert source_words("staff_support_gap", "social_worker B05") == "Social worker · B05"
+
+
+def test_owners_are_named_with_the_email_only_to_tell_two_people_apart():
+    from data_access.labels import owner_names, owner_word
+
+    owners = pd.DataFrame(
+        {
+            "email": ["a.lee@d.org", "b.lee@d.org", "c.kim@d.org", "nameless@d.org"],
+            "name": ["Ann Lee", "Ann Lee", "Chris Kim", None],
+        }
+    )
+    names = owner_names(owners)
+    assert names == {
+        "a.lee@d.org": "Ann Lee (a.lee@d.org)",
+        "b.lee@d.org": "Ann Lee (b.lee@d.org)",
+        "c.kim@d.org": "Chris Kim",
+        "nameless@d.org": "nameless@d.org",
+    }
+    assert owner_word("gone@d.org", names) == "gone@d.org"
+    assert owner_word(None, names) == ""
+
+
+def test_a_missing_value_is_a_dash_and_numbers_keep_their_format():
+    from components.words import with_dashes
+
+    frame = pd.DataFrame(
+        {
+            "Role": ["Counselor", None],
+            "Students per FTE": [298.857, float("nan")],
+            "FTE": [1.0, 2.0],
+        }
+    )
+    shown = with_dashes(frame, {"Students per FTE": "{:,.0f}"})
+    assert shown["Role"].tolist() == ["Counselor", "—"]
+    assert shown["Students per FTE"].tolist() == ["299", "—"]
+    assert shown["FTE"].tolist() == [1.0, 2.0]
+    assert with_dashes(pd.DataFrame({"Cancelled %": [8.1, None]}), {"Cancelled %": "{:.0f}%"})[
+        "Cancelled %"
+    ].tolist() == ["8%", "—"]
