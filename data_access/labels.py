@@ -43,7 +43,7 @@ TEAM_CATEGORIES = {
     "school_board": "School board",
 }
 # The guidance those categories (and the team self-check) come from, as a principal knows it.
-LEADERSHIP_GUIDANCE = "the MTSS guidance on strong shared leadership"
+LEADERSHIP_GUIDANCE = "MTSS guidance on strong shared leadership"
 
 # --- Equity ----------------------------------------------------------------------------------------
 

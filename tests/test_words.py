@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.test_follow_up_page import open_follow_up, store_with_action  # noqa: F401
 from tests.utils.app import open_page
 
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
@@ -161,3 +162,68 @@ def test_a_missing_value_is_a_dash_and_numbers_keep_their_format():
     assert with_dashes(pd.DataFrame({"Cancelled %": [8.1, None]}), {"Cancelled %": "{:.0f}%"})[
         "Cancelled %"
     ].tolist() == ["8%", "—"]
+
+
+# --- Pre-filled fields, guidance, the brief ---------------------------------------------------------
+
+
+def test_an_action_from_an_equity_flag_shows_the_flag_in_words_and_keeps_its_reference(
+    store_with_action,  # noqa: F811
+):
+    from data_access.actions.queries import get_action
+    from data_access.db import session_scope
+    from data_access.scope import DISTRICT
+
+    url, existing = store_with_action
+    app = open_follow_up(
+        new="1",
+        title="Out-of-school suspension for students with IEPs",
+        source_type="equity_cell",
+        source_ref="oss iep 2025-26",
+        building="B1",
+    )
+    assert not app.exception
+    assert all(box.value != "oss iep 2025-26" for box in app.text_input)
+    said = " ".join(c.value for c in app.main.caption)
+    assert "Out-of-school suspension · Students with IEPs · 2025-26" in said
+    assert not any(FLAG_REFERENCE.search(text) for text in said.split("\n"))
+    app.selectbox(key="new_owner_email").select("coach@example.org")
+    next(b for b in app.button if b.label == "Create action").click().run()
+    with session_scope(url) as session:
+        record = get_action(session, action_id=existing + 1, scope=DISTRICT)
+    assert record.values["source_ref"] == "oss iep 2025-26"  # actions link to flags by it
+    assert "None" not in [box.value for box in app.text_input]
+
+
+@pytest.mark.parametrize("page", ["overview", "team"])
+def test_the_leadership_guidance_is_named_not_numbered(monkeypatch, demo_store_url, page):
+    from tests.test_roles_pages import shown_text
+
+    app = open_page(monkeypatch, demo_store_url, page, role="district_admin")
+    text = shown_text(app)
+    assert "seed 002" not in text.lower()
+    assert "MTSS guidance on strong shared leadership" in text
+
+
+def test_the_brief_names_action_owners_and_words_their_flags(demo_store_url):
+    from components.brief_document import meeting_brief
+    from data_access.db import session_scope
+    from data_access.demo import DEMO_AS_OF
+    from data_access.meeting.brief import BriefTable
+    from data_access.meeting.headlines import get_headlines
+    from data_access.meeting.view import get_meeting_picture
+    from data_access.scope import DISTRICT
+
+    with session_scope(demo_store_url) as session:
+        headlines = get_headlines(session, as_of=DEMO_AS_OF)
+        picture = get_meeting_picture(session, as_of=DEMO_AS_OF, scope=DISTRICT)
+    brief = meeting_brief(headlines, picture, building_id=None, charts=[])
+    actions = next(s for s in brief.sections if isinstance(s, BriefTable) and "actions" in s.title)
+    owners = [row[actions.columns.index("Owner")] for row in actions.rows]
+    assert "Gabriel Gomez" in owners
+    assert not any("@" in owner for owner in owners)
+    everything = json.dumps(
+        [brief.title, brief.subtitle, [vars(s) for s in brief.sections if not hasattr(s, "png")]]
+    )
+    assert not FLAG_REFERENCE.search(everything)
+    assert "None" not in everything and "nan" not in everything.split('"')
