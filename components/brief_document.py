@@ -28,7 +28,14 @@ from components.meeting_wording import (
     since,
 )
 from data_access.equity.metrics import DISTRICT_ID
-from data_access.labels import INDICATORS_SHORT, in_sentence
+from data_access.labels import (
+    ACTION_STATUSES,
+    INDICATORS_SHORT,
+    in_sentence,
+    owner_names,
+    owner_word,
+    words,
+)
 from data_access.meeting.brief import (
     Brief,
     BriefChart,
@@ -126,6 +133,11 @@ def _agenda_lines(picture: MeetingPicture, building_id: str | None) -> list[str]
 
 def _actions_section(actions: pd.DataFrame, as_of: date) -> BriefTable:
     shown = actions.sort_values(["due_date", "action_id"]).head(BRIEF_ACTIONS)
+    names = owner_names(
+        shown[["owner_email", "owner_name"]]
+        .drop_duplicates("owner_email")
+        .set_axis(["email", "name"], axis=1)
+    )
     return BriefTable(
         title="Open follow-up actions",
         columns=["ID", "Action", "Building", "Owner", "Due", "Status"],
@@ -134,9 +146,9 @@ def _actions_section(actions: pd.DataFrame, as_of: date) -> BriefTable:
                 str(row.action_id),
                 row.title,
                 row.building_name,
-                row.owner_email,
+                owner_word(row.owner_email, names),
                 f"{row.due_date:%-d %b %Y}" + (" (overdue)" if row.overdue else ""),
-                "In progress" if row.status == "in_progress" else "Open",
+                words(ACTION_STATUSES, row.status),
             ]
             for row in shown.itertuples()
         ],
