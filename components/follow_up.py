@@ -16,6 +16,7 @@ from components.follow_up_labels import (
     STATUS_LABELS,
 )
 from components.text import plain
+from data_access.labels import flag_reference_words, is_flag_reference, is_missing
 from data_access.users.access import UserAccess
 from data_access.validation import latest_due_date
 
@@ -148,12 +149,18 @@ def action_fields(
             index=_index(source_options, values.get("source_type")),
             format_func=lambda s: "Not recorded" if s is None else SOURCE_LABELS[s],
         )
-    entered["source_ref"] = st.text_input(
-        "Came from (detail)",
-        value=values.get("source_ref") or "",
-        key=f"{prefix}_source_ref",
-        help="Which fidelity item, equity flag, staff member or meeting this answers.",
-    )
+    reference = values.get("source_ref")
+    if is_flag_reference(reference):
+        # An equity flag's identifier links the action to its flag: kept as it is, shown in words.
+        entered["source_ref"] = reference
+        st.caption(f"Came from the equity flag: **{plain(flag_reference_words(reference))}**")
+    else:
+        entered["source_ref"] = st.text_input(
+            "Came from (detail)",
+            value="" if is_missing(reference) else str(reference),
+            key=f"{prefix}_source_ref",
+            help="Which fidelity item, equity flag, staff member or meeting this answers.",
+        )
     problem("source_ref")
     entered["problem_statement"] = st.text_area(
         "Precise problem statement",

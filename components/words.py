@@ -4,10 +4,12 @@ draws for it, and codes go through the one mapping (data_access/labels.py). No S
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 
 import pandas as pd
 
 from data_access.labels import is_missing
+from data_access.school_year import school_year_of
 
 DASH = "—"
 
@@ -33,3 +35,11 @@ def with_dashes(frame: pd.DataFrame, formats: Mapping[str, str] | None = None) -
 
 def _formatted(value: object, template: str) -> str:
     return template.format(value) if template else str(value)
+
+
+def as_of_words(as_of: date, *, school_year: str | None = None) -> str:
+    """The date of the data a figure shows: 'as of 29 May 2026'; for a school year already over
+    (before the one `as_of` falls in), 'the whole of 2024-25'."""
+    if school_year is not None and school_year < school_year_of(as_of):
+        return f"the whole of {school_year}"
+    return f"as of {as_of:%-d %b %Y}"

@@ -234,6 +234,14 @@ _GROUP_BY_CODE = {
 }
 
 
+def is_flag_reference(reference: object) -> bool:
+    """Whether `reference` is an equity flag's identifier ("oss iep 2025-26")."""
+    if is_missing(reference):
+        return False
+    match = _REFERENCE.match(str(reference))
+    return match is not None and match["indicator"] in INDICATORS
+
+
 def flag_reference_words(reference: object) -> str:
     """An equity flag's stored reference as people say it: 'oss iep 2025-26' → 'Out-of-school
     suspension · Students with IEPs · 2025-26'. Anything that is not such a reference comes back as

@@ -227,3 +227,22 @@ def test_the_brief_names_action_owners_and_words_their_flags(demo_store_url):
     )
     assert not FLAG_REFERENCE.search(everything)
     assert not re.search(r"\bNone\b(?! open)|\bnan\b", everything)  # "None open": no open actions
+
+
+@pytest.mark.parametrize("page", ["equity", "fidelity"])
+def test_each_page_says_the_date_of_its_data(monkeypatch, demo_store_url, page):
+    from tests.test_roles_pages import shown_text
+
+    app = open_page(monkeypatch, demo_store_url, page, role="principal", buildings=["B09"])
+    text = shown_text(app).replace("The demo's data runs to 29 May 2026", "")
+    assert "as of 29 May 2026" in text
+
+
+def test_the_as_of_words_name_the_day_or_the_whole_past_school_year():
+    from datetime import date
+
+    from components.words import as_of_words
+
+    assert as_of_words(date(2026, 5, 29)) == "as of 29 May 2026"
+    assert as_of_words(date(2026, 5, 29), school_year="2025-26") == "as of 29 May 2026"
+    assert as_of_words(date(2026, 5, 29), school_year="2024-25") == "the whole of 2024-25"
