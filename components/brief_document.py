@@ -27,12 +27,12 @@ from components.meeting_wording import (
     role_names,
     since,
 )
+from components.words import action_owner_names
 from data_access.equity.metrics import DISTRICT_ID
 from data_access.labels import (
     ACTION_STATUSES,
     INDICATORS_SHORT,
     in_sentence,
-    owner_names,
     owner_word,
     words,
 )
@@ -120,8 +120,13 @@ def _agenda_lines(picture: MeetingPicture, building_id: str | None) -> list[str]
         )
     for row in here(picture.missing_roles).itertuples():
         lines.append(f"Staffing, {row.building}: nobody in the role of {role_names(row.roles)}.")
-    for row in here(picture.overdue).itertuples():
-        lines.append(f"Overdue: {row.title} ({row.building_name}), due {row.due_date:%-d %b %Y}.")
+    overdue = here(picture.overdue)
+    owners = action_owner_names(overdue)
+    for row in overdue.itertuples():
+        lines.append(
+            f"Overdue: {row.title} ({row.building_name}), due {row.due_date:%-d %b %Y}; "
+            f"owner {owner_word(row.owner_email, owners)}."
+        )
     if building_id is None and picture.team_missing:
         lines.append(
             "The leadership team has no member from: "
@@ -133,11 +138,7 @@ def _agenda_lines(picture: MeetingPicture, building_id: str | None) -> list[str]
 
 def _actions_section(actions: pd.DataFrame, as_of: date) -> BriefTable:
     shown = actions.sort_values(["due_date", "action_id"]).head(BRIEF_ACTIONS)
-    names = owner_names(
-        shown[["owner_email", "owner_name"]]
-        .drop_duplicates("owner_email")
-        .set_axis(["email", "name"], axis=1)
-    )
+    names = action_owner_names(shown)
     return BriefTable(
         title="Open follow-up actions",
         columns=["ID", "Action", "Building", "Owner", "Due", "Status"],

@@ -8,7 +8,7 @@ from datetime import date
 
 import pandas as pd
 
-from data_access.labels import is_missing
+from data_access.labels import is_missing, owner_names
 from data_access.school_year import school_year_of
 
 DASH = "—"
@@ -43,3 +43,12 @@ def as_of_words(as_of: date, *, school_year: str | None = None) -> str:
     if school_year is not None and school_year < school_year_of(as_of):
         return f"the whole of {school_year}"
     return f"as of {as_of:%-d %b %Y}"
+
+
+def action_owner_names(actions: pd.DataFrame) -> dict[str, str]:
+    """The owners of `actions` (list_actions rows: owner_email, owner_name) → the name to show,
+    the email beside it only when two of them share a name (labels.owner_names)."""
+    if actions.empty:
+        return {}
+    owners = actions[["owner_email", "owner_name"]].drop_duplicates("owner_email")
+    return owner_names(owners.set_axis(["email", "name"], axis=1))

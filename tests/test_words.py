@@ -246,3 +246,11 @@ def test_the_as_of_words_name_the_day_or_the_whole_past_school_year():
     assert as_of_words(date(2026, 5, 29)) == "as of 29 May 2026"
     assert as_of_words(date(2026, 5, 29), school_year="2025-26") == "as of 29 May 2026"
     assert as_of_words(date(2026, 5, 29), school_year="2024-25") == "the whole of 2024-25"
+
+
+def test_the_overviews_agenda_names_who_owns_each_overdue_action(monkeypatch, demo_store_url):
+    app = open_page(monkeypatch, demo_store_url, "overview", role="district_admin")
+    agenda = [m.value for m in app.main.markdown if "overdue by" in m.value]
+    assert agenda, "the demo has overdue actions"
+    assert all("owner " in line and "@" not in line for line in agenda), agenda
+    assert any("owner Jerome Stewart" in line for line in agenda), agenda
