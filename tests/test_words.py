@@ -254,3 +254,13 @@ def test_the_overviews_agenda_names_who_owns_each_overdue_action(monkeypatch, de
     assert agenda, "the demo has overdue actions"
     assert all("owner " in line and "@" not in line for line in agenda), agenda
     assert any("owner Jerome Stewart" in line for line in agenda), agenda
+
+
+# The Data page's tables name files and columns as a district's files must spell them
+# ("staff_assignments", "building_id"): there the code is the thing to type, so it stays.
+@pytest.mark.parametrize("page", ["users"])
+def test_the_admin_pages_tables_show_words_not_codes_or_none(monkeypatch, demo_store_url, page):
+    app = open_page(monkeypatch, demo_store_url, page, role="district_admin")
+    assert not app.exception
+    problems = table_problems(app)
+    assert problems == [], f"{page}: {problems}"
