@@ -16,7 +16,7 @@ from components.follow_up_labels import (
     STATUS_LABELS,
 )
 from components.text import plain
-from data_access.labels import flag_reference_words, is_flag_reference, is_missing
+from data_access.labels import is_flag_reference, is_missing, source_words
 from data_access.users.access import UserAccess
 from data_access.validation import latest_due_date
 
@@ -150,10 +150,13 @@ def action_fields(
             format_func=lambda s: "Not recorded" if s is None else SOURCE_LABELS[s],
         )
     reference = values.get("source_ref")
-    if is_flag_reference(reference):
-        # An equity flag's identifier links the action to its flag: kept as it is, shown in words.
+    worded = source_words(values.get("source_type"), reference)
+    if not is_missing(reference) and worded != reference:
+        # An identifier (an equity flag's "oss iep 2025-26", a gap's "social_worker B05") links the
+        # action to what it answers: kept as it is, shown in words.
         entered["source_ref"] = reference
-        st.caption(f"Came from the equity flag: **{plain(flag_reference_words(reference))}**")
+        what = "the equity flag" if is_flag_reference(reference) else "the gap"
+        st.caption(f"Came from {what}: **{plain(worded)}**")
     else:
         entered["source_ref"] = st.text_input(
             "Came from (detail)",

@@ -264,3 +264,16 @@ def test_the_admin_pages_tables_show_words_not_codes_or_none(monkeypatch, demo_s
     assert not app.exception
     problems = table_problems(app)
     assert problems == [], f"{page}: {problems}"
+
+
+def test_an_action_from_a_staffing_gap_names_the_role_in_words(store_with_action):  # noqa: F811
+    app = open_follow_up(
+        new="1",
+        title="Fill the social worker role",
+        source_type="staff_support_gap",
+        source_ref="social_worker B1",
+        building="B1",
+    )
+    assert not app.exception
+    assert all(box.value != "social_worker B1" for box in app.text_input)
+    assert "Social worker · B1" in " ".join(c.value for c in app.main.caption)
