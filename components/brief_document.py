@@ -28,7 +28,15 @@ from components.meeting_wording import (
     role_names,
     since,
 )
+from components.words import action_owner_names
 from data_access.equity.metrics import DISTRICT_ID
+from data_access.labels import (
+    ACTION_STATUSES,
+    INDICATORS_SHORT,
+    in_sentence,
+    owner_word,
+    words,
+)
 from data_access.meeting.brief import (
     Brief,
     BriefChart,
@@ -43,16 +51,8 @@ from data_access.meeting.view import MeetingPicture
 
 BRIEF_BUILDINGS = 25  # the district brief's matrix lists the buildings needing most attention
 BRIEF_ACTIONS = 40
-INDICATOR_NAMES = {
-    "odr": "office discipline referral",
-    "iss": "in-school suspension",
-    "oss": "out-of-school suspension",
-    "exclusion": "exclusion",
-    "chronic_absence": "chronic absence",
-    "tier2plus": "Tier 2 or 3 support",
-    "tier3": "Tier 3 support",
-    "sped_identification": "special-education identification",
-}
+# Indicators in a sentence: "out-of-school suspension", "Tier 3 support" (data_access/labels.py).
+INDICATOR_NAMES = {code: in_sentence(name) for code, name in INDICATORS_SHORT.items()}
 
 
 def _figures(headlines: Headlines) -> list[BriefFigure]:
@@ -122,8 +122,13 @@ def _agenda_lines(picture: MeetingPicture, building_id: str | None) -> list[str]
         )
     for row in here(picture.missing_roles).itertuples():
         lines.append(f"Staffing, {row.building}: nobody in the role of {role_names(row.roles)}.")
-    for row in here(picture.overdue).itertuples():
-        lines.append(f"Overdue: {row.title} ({row.building_name}), due {row.due_date:%-d %b %Y}.")
+    overdue = here(picture.overdue)
+    owners = action_owner_names(overdue)
+    for row in overdue.itertuples():
+        lines.append(
+            f"Overdue: {row.title} ({row.building_name}), due {row.due_date:%-d %b %Y}; "
+            f"owner {owner_word(row.owner_email, owners)}."
+        )
     if building_id is None and picture.team_missing:
         lines.append(
             "The leadership team has no member from: "
@@ -135,6 +140,7 @@ def _agenda_lines(picture: MeetingPicture, building_id: str | None) -> list[str]
 
 def _actions_section(actions: pd.DataFrame, as_of: date) -> BriefTable:
     shown = actions.sort_values(["due_date", "action_id"]).head(BRIEF_ACTIONS)
+    names = action_owner_names(shown)
     return BriefTable(
         title="Open follow-up actions",
         columns=["ID", "Action", "Building", "Owner", "Due", "Status"],
@@ -143,9 +149,9 @@ def _actions_section(actions: pd.DataFrame, as_of: date) -> BriefTable:
                 str(row.action_id),
                 row.title,
                 row.building_name,
-                row.owner_email,
+                owner_word(row.owner_email, names),
                 f"{row.due_date:%-d %b %Y}" + (" (overdue)" if row.overdue else ""),
-                "In progress" if row.status == "in_progress" else "Open",
+                words(ACTION_STATUSES, row.status),
             ]
             for row in shown.itertuples()
         ],

@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.text import plain_html
+from data_access.labels import BUILDING_LEVELS
 
 # Okabe-Ito: distinguishable with every common form of colour blindness, and on a projector.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -17,13 +18,7 @@ LEVEL_COLORS = {
     "k8": "#CC79A7",
     "other": "#999999",
 }
-LEVEL_NAMES = {
-    "elementary": "Elementary",
-    "middle": "Middle",
-    "high": "High",
-    "k8": "K-8",
-    "other": "Other",
-}
+LEVEL_NAMES = BUILDING_LEVELS  # data_access/labels.py
 FONT_SIZE = 16  # readable from the back of a meeting room
 
 

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from components.charts import FONT_SIZE, PALETTE, base_layout
 from components.text import plain_html
 from data_access.equity.metrics import GROUP_LABELS, Minimums
+from data_access.labels import FLAGS, INDICATORS_SHORT, RATIO_TYPES
 
 # Diverging and colour-blind safe (Okabe-Ito blue and vermillion), white at a ratio of 1, on a log
 # scale so that 0.5 and 2 are equally far from 1.
@@ -45,23 +46,10 @@ HEATMAP_GROUP_LABELS: dict[tuple[str, str], str] = {
     ("el", "Y"): "English learners",
     ("econ_disadv", "Y"): "Low income",  # economically disadvantaged, in the hover text
 }
-# Indicator names short enough for a table column.
-INDICATOR_SHORT_NAMES = {
-    "odr": "Office referral (ODR)",
-    "iss": "In-school suspension",
-    "oss": "Out-of-school suspension",
-    "exclusion": "Exclusion (OSS or expulsion)",
-    "chronic_absence": "Chronic absence",
-    "tier2plus": "Tier 2 or 3 support",
-    "tier3": "Tier 3 support",
-    "sped_identification": "Special-ed identification",
-}
-FLAG_NAMES = {"over": "Over ▲", "under": "Under ▼"}
-RATIO_TYPE_NAMES = {
-    "risk_ratio": "Risk ratio",
-    "alternate_risk_ratio": "Alternate (district)",
-    "not_calculated": "Not calculated",
-}
+# Indicator names short enough for a table column, flags and ratio types (data_access/labels.py).
+INDICATOR_SHORT_NAMES = INDICATORS_SHORT
+FLAG_NAMES = {"over": f"{FLAGS['over']} {OVER_MARK}", "under": f"{FLAGS['under']} {UNDER_MARK}"}
+RATIO_TYPE_NAMES = RATIO_TYPES
 
 
 # --- Words -----------------------------------------------------------------------------------------

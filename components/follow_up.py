@@ -16,6 +16,7 @@ from components.follow_up_labels import (
     STATUS_LABELS,
 )
 from components.text import plain
+from data_access.labels import is_flag_reference, is_missing, source_words
 from data_access.users.access import UserAccess
 from data_access.validation import latest_due_date
 
@@ -180,12 +181,21 @@ def action_fields(
             index=_index(source_options, values.get("source_type")),
             format_func=lambda s: "Not recorded" if s is None else SOURCE_LABELS[s],
         )
-    entered["source_ref"] = st.text_input(
-        "Came from (detail)",
-        value=values.get("source_ref") or "",
-        key=f"{prefix}_source_ref",
-        help="Which fidelity item, equity flag, staff member or meeting this answers.",
-    )
+    reference = values.get("source_ref")
+    worded = source_words(values.get("source_type"), reference)
+    if not is_missing(reference) and worded != reference:
+        # An identifier (an equity flag's "oss iep 2025-26", a gap's "social_worker B05") links the
+        # action to what it answers: kept as it is, shown in words.
+        entered["source_ref"] = reference
+        what = "the equity flag" if is_flag_reference(reference) else "the gap"
+        st.caption(f"Came from {what}: **{plain(worded)}**")
+    else:
+        entered["source_ref"] = st.text_input(
+            "Came from (detail)",
+            value="" if is_missing(reference) else str(reference),
+            key=f"{prefix}_source_ref",
+            help="Which fidelity item, equity flag, staff member or meeting this answers.",
+        )
     problem("source_ref")
     entered["problem_statement"] = st.text_area(
         "Precise problem statement",

@@ -20,6 +20,7 @@ from components.follow_up_labels import (
     FIDELITY_CHECK_LABELS,
     FIELD_LABELS,
     OUTCOME_CHECK_LABELS,
+    SOURCE_LABELS,
     STATUS_LABELS,
 )
 from components.text import plain
@@ -32,6 +33,7 @@ from data_access.actions.writes import (
     update_action,
 )
 from data_access.db import session_scope
+from data_access.labels import is_missing, owner_word, source_words, words
 from data_access.scope import Scope
 from data_access.users.access import UserAccess
 
@@ -178,32 +180,40 @@ VALUE_LABELS = {
     "status": STATUS_LABELS,
     "fidelity_check": FIDELITY_CHECK_LABELS,
     "outcome_check": OUTCOME_CHECK_LABELS,
+    "source_type": SOURCE_LABELS,
 }
 
 
-def in_words(field: str, value: str | None) -> str:
-    """A stored code as people say it ("in_progress" → "In progress")."""
-    if value is None or pd.isna(value):
+def in_words(field: str, value: str | None, names: dict[str, str] | None = None) -> str:
+    """A stored code as people say it ("in_progress" → "In progress", an equity flag's reference
+    worded, an owner by name); a missing value is blank."""
+    if is_missing(value):
         return ""
-    return VALUE_LABELS.get(field, {}).get(value, value)
+    if field == "source_ref":
+        return source_words(None, value)
+    if field == "owner_email":
+        return owner_word(value, names or {})
+    if field in VALUE_LABELS:
+        return words(VALUE_LABELS[field], value)
+    return str(value)
 
 
-def show_history(history: pd.DataFrame) -> None:
+def show_history(history: pd.DataFrame, names: dict[str, str] | None = None) -> None:
     st.markdown("**History**")
     show_table(
         pd.DataFrame(
             {
                 "When (UTC)": [f"{t:%Y-%m-%d %H:%M}" for t in history["changed_at"]],
-                "Who": history["changed_by"],
+                "Who": [owner_word(who, names or {}) for who in history["changed_by"]],
                 "What": history["field"].map(
                     lambda f: "Created" if f == "created" else FIELD_LABELS.get(f, f)
                 ),
                 "From": [
-                    in_words(f, v)
+                    in_words(f, v, names)
                     for f, v in zip(history["field"], history["old_value"], strict=True)
                 ],
                 "To": [
-                    in_words(f, v)
+                    in_words(f, v, names)
                     for f, v in zip(history["field"], history["new_value"], strict=True)
                 ],
             }
@@ -254,7 +264,7 @@ def show_action(
             "You can read this action; its building's coach or a district leader updates it.",
             icon=":material/visibility:",
         )
-        show_history(opened.history)
+        show_history(opened.history, owner_names)
         return
     with st.form(f"{prefix}_quick", border=True):
         checks = check_fields(prefix=prefix, values=values)
@@ -281,4 +291,4 @@ def show_action(
         if st.form_submit_button("Save changes", type="primary"):
             changes = {k: v for k, v in entered.items() if (v or None) != (values[k] or None)}
             save(action_id, base.version, changes, prefix, editor)
-    show_history(opened.history)
+    show_history(opened.history, owner_names)

@@ -14,7 +14,9 @@ from components.follow_up import FOLLOW_UP_PAGE, create_action_link
 from components.meeting_charts import students_in
 from components.meeting_wording import role_names
 from components.text import plain
+from components.words import action_owner_names
 from data_access.equity.metrics import DISTRICT_ID, flag_reference
+from data_access.labels import owner_word
 from data_access.meeting.rules import FIDELITY_INSTRUMENT, FIDELITY_SCALE
 from data_access.meeting.view import MeetingPicture
 from data_access.scope import Scope
@@ -208,11 +210,13 @@ def show_agenda(
     section(6, "Overdue follow-up actions")
     if picture.overdue.empty:
         st.caption("Nothing is overdue.")
+    owners = action_owner_names(picture.overdue)
     for row in picture.overdue.head(AGENDA_ITEMS).itertuples():
         days = (as_of - row.due_date).days
         with item(
             f"**{plain(row.title)}** · {plain(row.building_name)} · due {row.due_date:%-d %b %Y}, "
-            f"overdue by {days} day{'s' if days != 1 else ''}"
+            f"overdue by {days} day{'s' if days != 1 else ''} · "
+            f"owner {plain(owner_word(row.owner_email, owners))}"
         ):
             open_action_link(row.action_id)
     if len(picture.overdue) > AGENDA_ITEMS:

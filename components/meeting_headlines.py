@@ -17,6 +17,7 @@ from components.meeting_wording import (
     since,
 )
 from components.text import plain
+from data_access.labels import LEADERSHIP_GUIDANCE
 from data_access.meeting.rules import Headlines
 from data_access.meeting.view import MeetingPicture
 
@@ -55,15 +56,16 @@ def show_team_warning(picture: MeetingPicture) -> None:
     if picture.team_members == 0:
         st.warning(
             "**No leadership team members are recorded.** Add them on the Leadership team page: "
-            "seed 002 asks for administrators, educators, families and learners, community members, "
-            "pupil service providers and the school board at the table.",
+            f"the {LEADERSHIP_GUIDANCE} asks for administrators, educators, families and learners, "
+            "community members, pupil service providers and the school board at the table.",
             icon=":material/group_off:",
         )
     elif picture.team_missing:
         missing = ", ".join(picture.team_missing).lower()
         st.warning(
-            f"**The leadership team has no member from {missing}.** Seed 002 asks for "
-            "administrators, educators, families and learners, community members, pupil service "
+            f"**The leadership team has no member from {missing}.** "
+            f"The {LEADERSHIP_GUIDANCE} asks for administrators, educators, families and "
+            "learners, community members, pupil service "
             "providers and the school board at the table.",
             icon=":material/group_off:",
         )

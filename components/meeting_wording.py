@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from data_access.labels import STAFF_ROLES, words_list
 from data_access.meeting.rules import (
     ACT,
     AREAS,
@@ -161,17 +162,9 @@ def headline_change(item: Headline) -> str | None:
     return f"{'+' if change > 0 else '-'}{amount} {unit}"
 
 
-RECOMMENDED_ROLE_NAMES = {
-    "counselor": "counselor",
-    "psychologist": "psychologist",
-    "social_worker": "social worker",
-    "nurse": "nurse",
-}
-
-
 def role_names(roles: Iterable[str]) -> str:
-    """Recommended roles' codes in words: 'counselor, social worker'."""
-    return ", ".join(RECOMMENDED_ROLE_NAMES.get(role, role) for role in roles)
+    """Recommended roles' codes in words: 'counselor, social worker' (data_access/labels.py)."""
+    return words_list(STAFF_ROLES, roles)
 
 
 # --- The buildings x areas matrix --------------------------------------------------------------------

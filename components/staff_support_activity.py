@@ -8,6 +8,7 @@ import streamlit as st
 from components.display import show_chart, show_table
 from components.staff_support_charts import format_mix_chart, role_name, sessions_by_month_chart
 from components.text import plain
+from components.words import with_dashes
 from data_access.staff_support.queries import SupervisionActivity
 from data_access.staff_support.view import StaffSupportPlace, StaffSupportView
 
@@ -38,7 +39,9 @@ def show_sessions_by_month(
         )
         months = activity.months.assign(cancelled_share=activity.months["cancelled_share"] * 100)
         show_table(
-            months[["label", "held", "cancelled", "scheduled", "cancelled_share"]].rename(
+            with_dashes(months, {"cancelled_share": "{:.0f}%"})[
+                ["label", "held", "cancelled", "scheduled", "cancelled_share"]
+            ].rename(
                 columns={
                     "label": "Month",
                     "held": "Held",
@@ -48,8 +51,8 @@ def show_sessions_by_month(
                 }
             ),
             column_config={
-                "Cancelled %": st.column_config.NumberColumn(
-                    format="%.0f%%", help="Cancelled, as a share of sessions held or cancelled"
+                "Cancelled %": st.column_config.TextColumn(
+                    help="Cancelled, as a share of sessions held or cancelled (— with none)"
                 )
             },
             download="supervision-by-month",

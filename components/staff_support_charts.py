@@ -10,23 +10,13 @@ import plotly.graph_objects as go
 
 from components.charts import FONT_SIZE, PALETTE, base_layout, legend_below
 from components.text import plain_html
+from data_access.labels import SESSION_STATUSES, STAFF_ROLES, words
 
 BLUE, ORANGE, GREEN, PINK, SKY, VERMILLION = PALETTE[:6]
 GREY = "#999999"
-ROLE_NAMES = {
-    "counselor": "Counselor",
-    "psychologist": "Psychologist",
-    "social_worker": "Social worker",
-    "nurse": "Nurse",
-    "intervention_specialist": "Intervention specialist",
-    "behavior_specialist": "Behavior specialist",
-    "safeguarding_lead": "Safeguarding lead",
-    "coach": "Coach",
-    "administrator": "Administrator",
-    "other": "Other",
-}
+ROLE_NAMES = STAFF_ROLES  # data_access/labels.py
 STATUS_COLORS = {"held": GREEN, "cancelled": VERMILLION, "scheduled": SKY}
-STATUS_NAMES = {"held": "Held", "cancelled": "Cancelled", "scheduled": "Scheduled"}
+STATUS_NAMES = SESSION_STATUSES
 COVERAGE_BANDS = [  # (lowest share, name, colour): warmer colours for worse coverage
     (1.0, "Everyone covered", GREEN),
     (0.5, "Some not covered", ORANGE),  # more than half
@@ -35,7 +25,7 @@ COVERAGE_BANDS = [  # (lowest share, name, colour): warmer colours for worse cov
 
 
 def role_name(role: str) -> str:
-    return ROLE_NAMES.get(role, role.replace("_", " ").capitalize())
+    return words(STAFF_ROLES, role)
 
 
 def coverage_band(share: float) -> str:

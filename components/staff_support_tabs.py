@@ -3,6 +3,7 @@ from the page's view (`data_access.staff_support.view`)."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from components.display import show_chart, show_table
@@ -13,6 +14,7 @@ from components.staff_support_charts import (
     staffing_summary_chart,
 )
 from components.text import plain, plain_html
+from components.words import with_dashes
 from data_access.scope import Scope
 from data_access.staff_support.view import StaffSupportPlace, StaffSupportView
 
@@ -205,10 +207,12 @@ def show_staffing_tab(view: StaffSupportView, place: StaffSupportPlace, *, place
         place_staffing = place.staffing
         st.subheader(f"{'District totals' if chosen is None else plain(place_name)}, {school_year}")
         st.caption(f"{place.enrolled:,} students enrolled.")
+        table = with_dashes(
+            place_staffing.assign(role=place_staffing["role"].map(role_name)),
+            {"students_per_fte": "{:,.0f}", "recommended_ratio": "{:,.0f}"},
+        )
         show_table(
-            place_staffing.assign(role=place_staffing["role"].map(role_name))[
-                ["role", "fte", "students_per_fte", "recommended_ratio"]
-            ].rename(
+            table[["role", "fte", "students_per_fte", "recommended_ratio"]].rename(
                 columns={
                     "role": "Role",
                     "fte": "FTE",
@@ -218,18 +222,28 @@ def show_staffing_tab(view: StaffSupportView, place: StaffSupportPlace, *, place
             ),
             column_config={
                 "FTE": st.column_config.NumberColumn(format="%.2f"),
-                "Students per FTE": st.column_config.NumberColumn(format="%.0f"),
-                "Recommended": st.column_config.NumberColumn(format="%d"),
+                **{
+                    name: st.column_config.NumberColumn(format=number_format)
+                    for name, column, number_format in (
+                        ("Students per FTE", "students_per_fte", "%.0f"),
+                        ("Recommended", "recommended_ratio", "%d"),
+                    )
+                    if pd.api.types.is_numeric_dtype(table[column])
+                },
             },
             download="staffing-ratios",
         )
-        st.caption("An empty *Students per FTE* means no one holds that role.")
+        st.caption("A dash under *Students per FTE* means no one holds that role.")
     if chosen is None:
         st.subheader(f"Every building, {school_year}: students per FTE")
         role_columns = view.staffing_roles
-        wide = view.staffing_by_building.rename(
-            columns={"building_id": "ID", "name": "Building", "enrollment": "Students"}
-        ).rename(columns={role: role_name(role) for role in role_columns})
+        wide = (
+            with_dashes(
+                view.staffing_by_building, {role: "{:,.0f}" for role in view.staffing_roles}
+            )
+            .rename(columns={"building_id": "ID", "name": "Building", "enrollment": "Students"})
+            .rename(columns={role: role_name(role) for role in role_columns})
+        )
         show_table(
             wide,
             max_rows=12,
@@ -239,8 +253,9 @@ def show_staffing_tab(view: StaffSupportView, place: StaffSupportPlace, *, place
                 **{
                     role_name(role): st.column_config.NumberColumn(format="%.0f")
                     for role in role_columns
+                    if pd.api.types.is_numeric_dtype(wide[role_name(role)])
                 },
             },
             download="staffing-every-building",
         )
-        st.caption("Students per full-time staff member; empty where no one holds the role.")
+        st.caption("Students per full-time staff member; a dash where no one holds the role.")

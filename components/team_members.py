@@ -11,6 +11,7 @@ from components.display import show_chart, show_table
 from components.team_charts import category_chart
 from components.text import plain
 from data_access.db import session_scope
+from data_access.labels import LEADERSHIP_GUIDANCE
 from data_access.team.queries import list_all_members
 from data_access.team.rules import TEAM_CATEGORY_LABELS
 from data_access.team.view import TeamView
@@ -36,7 +37,7 @@ def show_who_is_at_the_table(view: TeamView) -> None:
         "Categories represented",
         f"{len(composition) - len(missing)} of {len(composition)}",
         help="Administrators, educators, families and learners, community members, pupil service "
-        "providers and the school board (seed 002).",
+        f"providers and the school board (the {LEADERSHIP_GUIDANCE}).",
         border=True,
     )
     third.metric(
@@ -47,8 +48,9 @@ def show_who_is_at_the_table(view: TeamView) -> None:
     )
     if missing:
         st.warning(
-            f"**Missing from the team: {', '.join(missing).lower()}.** Seed 002 asks for "
-            "administrators, educators, families and learners, community members, pupil service "
+            f"**Missing from the team: {', '.join(missing).lower()}.** "
+            f"The {LEADERSHIP_GUIDANCE} asks for administrators, educators, families and "
+            "learners, community members, pupil service "
             "providers and school board members, deliberately including groups historically "
             "marginalised by schools.",
             icon=":material/group_off:",

@@ -12,6 +12,7 @@ from components.display import show_chart, show_table
 from components.fidelity_charts import item_scores_chart, trend_chart
 from components.text import plain
 from data_access.db import session_scope
+from data_access.labels import LEADERSHIP_GUIDANCE
 from data_access.team.rules import SELF_CHECK_INSTRUMENT
 from data_access.team.view import TeamView
 from data_access.team.writes import (
@@ -38,7 +39,8 @@ def show_self_check(view: TeamView) -> None:
     complete = scores[scores["complete"].astype(bool)]
     latest = scores.iloc[-1]
     st.caption(
-        f"{SELF_CHECK_INSTRUMENT}: the eight indicators of strong shared leadership (seed 002), "
+        f"{SELF_CHECK_INSTRUMENT}: the eight indicators of strong shared leadership ("
+        f"the {LEADERSHIP_GUIDANCE}), "
         f"each rated 0 (not in place), 1 (partly) or 2 (fully). Criterion {criterion:g}% of the "
         "points. A self-check with an item left blank is incomplete and shows no percent."
     )

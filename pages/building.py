@@ -13,21 +13,18 @@ from components.equity_concern import context_note
 from components.fidelity_charts import trend_chart
 from components.follow_up_labels import STATUS_LABELS
 from components.page import building_from_link, current_scope, page_setup
+from components.staff_support_charts import role_name
 from components.text import plain, plain_html
+from components.words import with_dashes
 from data_access.building_view import (
     STAFFING_ROLES,
     building_as_of,
     get_building_choices,
     get_building_view,
 )
+from data_access.labels import STAFF_ROLES
 
-ROLE_NAMES = {
-    "counselor": "Counselor",
-    "psychologist": "Psychologist",
-    "social_worker": "Social worker",
-    "nurse": "Nurse",
-}
-assert tuple(ROLE_NAMES) == STAFFING_ROLES
+ROLE_NAMES = {role: STAFF_ROLES[role] for role in STAFFING_ROLES}
 
 status = page_setup("Building")
 print_friendly()
@@ -118,7 +115,9 @@ with staff_column:
     else:
         st.markdown(f"**Past the supervision window ({len(gaps)}):**")
         show_table(
-            gaps[["name", "role", "last_held_on", "days_since_last_held"]].rename(
+            with_dashes(gaps.assign(role=gaps["role"].map(role_name)))[
+                ["name", "role", "last_held_on", "days_since_last_held"]
+            ].rename(
                 columns={
                     "name": "Name",
                     "role": "Role",

@@ -19,9 +19,11 @@ from components.equity_view import (
 )
 from components.page import current_scope, page_setup
 from components.text import plain
+from components.words import as_of_words
 from data_access.equity.metrics import GROUP_LABELS, INDICATORS
 from data_access.equity.queries import current_minimums, list_equity_school_years
 from data_access.equity.view import get_equity_view
+from data_access.staff_support.queries import default_as_of
 
 MAX_HEATMAP_ROWS = 30  # more buildings than this and the heatmap starts with flagged buildings only
 
@@ -78,6 +80,9 @@ if view.rows.empty:
 # --- Buildings x groups -----------------------------------------------------------------------------
 
 st.subheader(f"Risk ratios by building and student group: {in_sentence}, {school_year}")
+st.caption(
+    f"Students enrolled in {school_year}, {as_of_words(default_as_of(status), school_year=school_year)}."
+)
 show_all = True
 if view.building_count > MAX_HEATMAP_ROWS:
     choice = st.radio(

@@ -18,6 +18,7 @@ from components.fidelity_district import show_all_buildings
 from components.fidelity_entry import show_entry_form
 from components.page import current_scope, current_user, page_setup
 from components.text import plain
+from components.words import as_of_words
 from data_access.fidelity.queries import get_administration_items
 from data_access.fidelity.view import get_default_instrument, get_fidelity_view
 from data_access.school_year import school_year_of
@@ -62,6 +63,7 @@ if view.instruments:
         help="Scores of different instruments, or versions of one (TFI 2.1 and 3.0), are never "
         "combined or drawn on one axis.",
     )
+    st.caption(f"Each building's latest administration {as_of_words(status.as_of or today)}.")
 else:
     st.info(
         "No fidelity scores yet. Enter an administration in the *Enter an administration* tab, or "

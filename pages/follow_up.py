@@ -17,6 +17,7 @@ from components.follow_up_list import (
 from components.page import current_scope, current_user, current_user_email, page_setup
 from data_access.actions.queries import ActionFilters
 from data_access.actions.view import get_follow_up_view
+from data_access.labels import owner_names as people_names
 
 status = page_setup(
     "Follow-up actions",
@@ -57,7 +58,7 @@ view = load(
     overdue_only=overdue_only,
 )
 owners, buildings = view.owners, view.buildings
-owner_names = dict(zip(owners["email"], owners["name"].fillna(owners["email"]), strict=True))
+owner_names = people_names(owners)  # names; the email only to tell two people apart
 
 # --- What needs attention first ---------------------------------------------------------------------
 show_attention(view, as_of=as_of, owner_names=owner_names)

@@ -113,7 +113,8 @@ class ActionFilters:
 def list_actions(
     session: Session, *, scope: Scope, as_of: date, filters: ActionFilters = ActionFilters()
 ) -> pd.DataFrame:
-    """Actions in scope matching the filters, with `overdue` and `due_this_week`, soonest due first."""
+    """Actions in scope matching the filters, with `overdue` and `due_this_week`, soonest due first;
+    `owner_name` is the owner's name (missing for an email the dashboard does not know)."""
     statement = (
         select(
             Action.action_id,
@@ -121,6 +122,7 @@ def list_actions(
             Building.name.label("building_name"),
             Action.title,
             Action.owner_email,
+            User.name.label("owner_name"),
             Action.due_date,
             Action.status,
             Action.fidelity_check,
@@ -131,6 +133,7 @@ def list_actions(
             Action.version,
         )
         .outerjoin(Building, Building.building_id == Action.building_id)
+        .outerjoin(User, User.email == Action.owner_email)
         .where(_visible(scope))
         .order_by(Action.due_date, Action.action_id)
     )

@@ -16,22 +16,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from data_access import labels
 from data_access.models import RACE_ETHNICITY, SEXES
 from data_access.school_year import previous_school_year
 
 DISTRICT_ID = "DISTRICT"  # the building_id of the district-wide rows
 
 # The contract's eight indicators, in its order: name → what a leadership team calls it.
-INDICATORS: dict[str, str] = {
-    "odr": "Office discipline referral",
-    "iss": "In-school suspension",
-    "oss": "Out-of-school suspension",
-    "exclusion": "Exclusion (out-of-school suspension or expulsion)",
-    "chronic_absence": "Chronic absence (missed 10% or more of school days)",
-    "tier2plus": "Tier 2 or Tier 3 support",
-    "tier3": "Tier 3 support",
-    "sped_identification": "Special-education identification (IEP)",
-}
+INDICATORS: dict[str, str] = labels.INDICATORS
 # Which way a flag is a concern, per indicator: the one place that says so (issue 18).
 # "over": an outcome that harms the students who have it (discipline, exclusion, chronic absence,
 # and the contract's system-health indicators below benchmark and unmet need): a group having *more*
@@ -64,21 +56,7 @@ GROUPS: tuple[tuple[str, str], ...] = (
     ("el", "Y"),
     ("econ_disadv", "Y"),
 )
-GROUP_LABELS: dict[tuple[str, str], str] = {
-    ("race_ethnicity", "HI"): "Hispanic/Latino",
-    ("race_ethnicity", "AM"): "American Indian/Alaska Native",
-    ("race_ethnicity", "AS"): "Asian",
-    ("race_ethnicity", "HP"): "Native Hawaiian/Pacific Islander",
-    ("race_ethnicity", "BL"): "Black",
-    ("race_ethnicity", "WH"): "White",
-    ("race_ethnicity", "TR"): "Two or more races",
-    ("sex", "F"): "Female",
-    ("sex", "M"): "Male",
-    ("sex", "X"): "Sex X (nonbinary)",
-    ("iep", "Y"): "Students with IEPs",
-    ("el", "Y"): "English learners",
-    ("econ_disadv", "Y"): "Economically disadvantaged",
-}
+GROUP_LABELS: dict[tuple[str, str], str] = labels.GROUPS
 # sped_identification is "has an IEP": reporting it for the IEP group itself would say nothing.
 NOT_REPORTED = {("sped_identification", "iep")}
 

@@ -6,18 +6,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from data_access.labels import TEAM_CATEGORIES as TEAM_CATEGORIES_IN_WORDS
 from data_access.models import TEAM_CATEGORIES
 from data_access.school_year import school_year_of
 
-# The six kinds of member seed 002 asks for, in its order, as the team says them.
-TEAM_CATEGORY_LABELS = {
-    "administrator": "Administrators",
-    "educator": "Educators",
-    "family_learner": "Families and learners",
-    "community": "Community members",
-    "pupil_services": "Pupil service providers",
-    "school_board": "School board",
-}
+# The six kinds of member the MTSS guidance on strong shared leadership asks for, in its order, as
+# the team says them (data_access/labels.py).
+TEAM_CATEGORY_LABELS = TEAM_CATEGORIES_IN_WORDS
 assert tuple(TEAM_CATEGORY_LABELS) == TEAM_CATEGORIES
 HEALTHY_ATTENDANCE = 0.75  # a TIPS meeting is healthy when at least 75% of members attend
 CADENCE_DAYS = 35  # the team meets monthly; a longer gap inside a school year is flagged

@@ -7,17 +7,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlmodel import Session
 
+from data_access.labels import USER_ROLES
 from data_access.models import User, UserBuilding
 from data_access.permissions import may_write
 from data_access.scope import DISTRICT, Scope, building_scope
 
-ROLE_LABELS = {
-    "district_admin": "District admin",
-    "district_leader": "District leader",
-    "principal": "Principal",
-    "coach": "Coach",
-    "viewer": "Viewer",
-}
+ROLE_LABELS = USER_ROLES  # the roles in words (data_access/labels.py)
 DISTRICT_ROLES = ("district_admin", "district_leader")  # see every building
 BUILDING_ROLES = ("principal", "coach")  # see their own buildings
 
