@@ -1,0 +1,174 @@
+"""Drill-down and addresses: a click on the buildings' matrix, a bar or a heatmap cell leads to what
+makes the number up; each page's main choices are in its address, and a bad or out-of-scope address
+falls back safely (never to another building's rows)."""
+
+from __future__ import annotations
+
+import pytest
+
+from components.drill_links import (
+    building_of_point,
+    building_page,
+    cell_keys,
+    chart_destination,
+    matrix_destination,
+)
+from data_access.demo.buildings import SMALL_BUILDINGS
+from tests.utils.app import open_page
+
+IDS = ["B03", "B01", "B08"]  # the matrix's rows, in the order shown
+
+
+def event(**selection) -> dict:
+    return {"selection": {"rows": [], "columns": [], "cells": [], **selection}}
+
+
+# --- Where a click leads (no browser) --------------------------------------------------------------
+
+
+def test_a_row_of_the_matrix_opens_that_buildings_page():
+    destination = matrix_destination(event(rows=[1]), IDS)
+    assert destination.page == "pages/building.py"
+    assert destination.params == {"building": "B01"}
+
+
+def test_a_cell_of_an_area_column_opens_the_building_page_at_that_area():
+    assert matrix_destination(event(cells=[(2, "Equity flags")]), IDS).params == {
+        "building": "B08",
+        "area": "equity",
+    }
+    assert matrix_destination(event(cells=[(0, "Staffing ratios")]), IDS).params == {
+        "building": "B03",
+        "area": "staff",
+    }
+    # The building's name is no area: its page, from the top.
+    assert matrix_destination(event(cells=[(0, "Building")]), IDS).params == {"building": "B03"}
+
+
+def test_no_selection_or_a_row_out_of_range_leads_nowhere():
+    assert matrix_destination(event(), IDS) is None
+    assert matrix_destination(None, IDS) is None
+    assert matrix_destination(event(rows=[7]), IDS) is None
+
+
+def test_an_unknown_area_is_left_out_of_the_address():
+    assert building_page("B01", "nonsense").params == {"building": "B01"}
+
+
+def test_a_bar_names_its_building_by_its_label():
+    names = {"Lincoln Elementary": "B01", "Roosevelt Middle School": "B08"}
+    assert building_of_point({"x": 62.0, "y": "Roosevelt Middle School"}, names) == "B08"
+    assert building_of_point({"x": "Lincoln Elementary", "y": 0.4}, names) == "B01"
+    assert building_of_point({"x": 1, "y": "Criterion"}, names) is None
+    bar = {"selection": {"points": [{"x": 3, "y": "Lincoln Elementary"}]}}
+    assert chart_destination(bar, building_ids=names, area="equity").params == {
+        "building": "B01",
+        "area": "equity",
+    }
+    assert chart_destination({"selection": {"points": []}}, building_ids=names, area="x") is None
+
+
+def test_a_heatmap_cell_carries_its_keys():
+    click = {"selection": {"points": [{"x": 2, "y": 1, "customdata": ["B02", "race", "HI"]}]}}
+    assert cell_keys(click) == ("B02", "race", "HI")
+    assert cell_keys({"selection": {"points": [{"x": 2, "y": 1}]}}) is None
+
+
+# --- On the pages (AppTest) ------------------------------------------------------------------------
+
+
+NAMES = {building_id: name for building_id, name, *_ in SMALL_BUILDINGS}
+
+
+def param(app, name: str) -> str | None:
+    value = app.query_params.get(name)
+    return value[0] if isinstance(value, list) else value
+
+
+def matrix_of(app):
+    [matrix] = [frame for frame in app.main.dataframe if frame.key == "meeting_matrix"]
+    return matrix
+
+
+def click_matrix(app, **selection):
+    app.session_state["meeting_matrix"] = event(**selection)
+    app.run()
+
+
+def test_clicking_a_buildings_row_on_the_overview_opens_its_page(monkeypatch, demo_store_url):
+    app = open_page(monkeypatch, demo_store_url)
+    first = matrix_of(app).value.iloc[0]["Building"]
+    click_matrix(app, rows=[0])
+    assert not app.exception
+    assert app.main.header[0].value == first
+    assert NAMES[param(app, "building")] == first
+    assert param(app, "area") is None
+
+
+def test_clicking_an_equity_cell_opens_the_building_page_at_equity(monkeypatch, demo_store_url):
+    app = open_page(monkeypatch, demo_store_url)
+    second = matrix_of(app).value.iloc[1]["Building"]
+    click_matrix(app, cells=[(1, "Equity flags")])
+    assert not app.exception
+    assert app.main.header[0].value == second
+    assert NAMES[param(app, "building")] == second
+    assert param(app, "area") == "equity"
+
+
+def test_a_principal_sent_to_another_building_sees_a_refusal_and_their_own(
+    monkeypatch, demo_store_url
+):
+    app = open_page(
+        monkeypatch,
+        demo_store_url,
+        "building",
+        role="principal",
+        buildings=["B09"],
+        query={"building": "B01", "area": "equity"},
+    )
+    assert not app.exception
+    assert "not among the buildings you can see" in app.main.warning[0].value
+    assert app.main.header[0].value != "Lincoln Elementary"
+    assert param(app, "building") == "B09"
+
+
+def test_the_building_view_refuses_a_building_out_of_scope(demo_store_url):
+    from datetime import date
+
+    from data_access.building_view import get_building_view
+    from data_access.db import session_scope
+    from data_access.scope import building_scope
+
+    with session_scope(demo_store_url) as session, pytest.raises(PermissionError):
+        get_building_view(
+            session, scope=building_scope({"B09"}), building_id="B01", as_of=date(2026, 5, 1)
+        )
+
+
+def scripts(app) -> str:
+    return " ".join(element.proto.body for element in app.main.get("html"))
+
+
+def test_the_building_page_opens_at_the_area_its_address_names(monkeypatch, demo_store_url):
+    app = open_page(
+        monkeypatch, demo_store_url, "building", query={"building": "B01", "area": "equity"}
+    )
+    assert not app.exception
+    assert 'getElementById("equity")' in scripts(app)
+    assert [h.proto.anchor for h in app.main.subheader if h.proto.anchor] == [
+        "fidelity",
+        "staff",
+        "equity",
+        "actions",
+    ]
+    app.run()  # a rerun (a picker changed) does not jump back
+    assert "getElementById" not in scripts(app)
+
+
+def test_a_bad_area_or_building_in_the_address_falls_back_quietly(monkeypatch, demo_store_url):
+    app = open_page(
+        monkeypatch, demo_store_url, "building", query={"building": "<b>", "area": "')alert(1)"}
+    )
+    assert not app.exception
+    assert "getElementById" not in scripts(app)
+    assert app.main.header[0].value  # the first building the person may see
