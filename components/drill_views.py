@@ -57,9 +57,13 @@ def open_at_area(building_id: str) -> None:
     if st.session_state.get("_building_area_shown") == arrival:
         return
     st.session_state["_building_area_shown"] = arrival
-    # The heading is on the page by now (this runs last); the script only scrolls.
+    scroll_to(area)
+
+
+def scroll_to(anchor: str) -> None:
+    """Scroll the page to the heading with this anchor (call it after the heading is drawn)."""
     st.html(
         "<script>setTimeout(() => document.getElementById("
-        f"{json.dumps(area)})?.scrollIntoView({{block: 'start'}}), 300);</script>",
+        f"{json.dumps(anchor)})?.scrollIntoView({{block: 'start'}}), 300);</script>",
         unsafe_allow_javascript=True,
     )

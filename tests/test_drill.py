@@ -172,3 +172,58 @@ def test_a_bad_area_or_building_in_the_address_falls_back_quietly(monkeypatch, d
     assert not app.exception
     assert "getElementById" not in scripts(app)
     assert app.main.header[0].value  # the first building the person may see
+
+
+# --- The Equity page's address ---------------------------------------------------------------------
+
+
+def test_the_equity_page_opens_at_the_view_its_address_names(monkeypatch, demo_store_url):
+    query = {
+        "school_year": "2024-25",
+        "indicator": "chronic_absence",
+        "building": "B08",
+        "group": "sex:F",
+    }
+    app = open_page(monkeypatch, demo_store_url, "equity", query=query)
+    assert not app.exception
+    assert app.selectbox(key="equity_school_year").value == "2024-25"
+    assert app.selectbox(key="equity_indicator").value == "chronic_absence"
+    assert app.selectbox(key="equity_building").value == "B08"
+    assert app.selectbox(key="equity_trend_group").value == ("sex", "F")
+    assert {name: param(app, name) for name in query} == query
+
+
+def test_the_equity_address_follows_the_pickers(monkeypatch, demo_store_url):
+    app = open_page(monkeypatch, demo_store_url, "equity")
+    app.selectbox(key="equity_indicator").select("oss").run()
+    app.selectbox(key="equity_building").select("B11").run()
+    assert param(app, "indicator") == "oss"
+    assert param(app, "building") == "B11"
+    assert param(app, "group") == ":".join(app.selectbox(key="equity_trend_group").value)
+
+
+def test_a_bad_equity_address_falls_back_to_the_defaults(monkeypatch, demo_store_url):
+    query = {"school_year": "1999-00", "indicator": "nope", "building": "B99", "group": "x:y:z"}
+    app = open_page(monkeypatch, demo_store_url, "equity", query=query)
+    assert not app.exception
+    newest = app.selectbox(key="equity_school_year").options[0]
+    assert app.selectbox(key="equity_school_year").value == newest
+    assert app.selectbox(key="equity_indicator").value == "odr"
+    assert param(app, "school_year") == newest
+    assert param(app, "building") != "B99"
+
+
+def test_a_principal_sent_to_another_buildings_equity_sees_only_their_own(
+    monkeypatch, demo_store_url
+):
+    app = open_page(
+        monkeypatch,
+        demo_store_url,
+        "equity",
+        role="principal",
+        buildings=["B09"],
+        query={"building": "B01"},
+    )
+    assert not app.exception
+    assert "B01" not in app.selectbox(key="equity_building").options
+    assert app.selectbox(key="equity_building").value != "B01"
