@@ -227,3 +227,23 @@ def test_a_principal_sent_to_another_buildings_equity_sees_only_their_own(
     assert not app.exception
     assert "B01" not in app.selectbox(key="equity_building").options
     assert app.selectbox(key="equity_building").value != "B01"
+
+
+def clickable_charts(app) -> set[str]:
+    """The keys of the charts on the page that report a click."""
+    return {chart.proto.id for chart in app.main.get("plotly_chart") if chart.proto.selection_mode}
+
+
+def test_the_overview_key_charts_report_a_click_on_a_bar(monkeypatch, demo_store_url):
+    app = open_page(monkeypatch, demo_store_url)
+    clickable = clickable_charts(app)
+    for key in ("meeting_fidelity_chart", "meeting_supervision_chart", "meeting_equity_chart"):
+        assert any(key in chart_id for chart_id in clickable), key
+
+
+def test_the_equity_heatmap_and_bars_report_a_click(monkeypatch, demo_store_url):
+    app = open_page(monkeypatch, demo_store_url, "equity")
+    clickable = clickable_charts(app)
+    for key in ("equity_heatmap", "equity_building_bars"):
+        assert any(key in chart_id for chart_id in clickable), key
+    assert not any("equity_trend" in chart_id for chart_id in clickable)
