@@ -8,6 +8,7 @@ import streamlit as st
 
 from components.brief_downloads import brief_downloads
 from components.cache import load
+from components.drill_headlines import show_headline_links
 from components.meeting_agenda import show_agenda
 from components.meeting_form import meeting_form
 from components.meeting_headlines import show_headlines, show_team_warning
@@ -57,6 +58,7 @@ when_column.markdown(
 )
 
 show_headlines(headlines)
+show_headline_links(headlines, equity_year=picture.equity_year, user=user)
 show_team_warning(picture)
 show_matrix(picture, as_of=as_of)
 show_agenda(picture, as_of=as_of, scope=scope, user=user)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from components.drill_headlines import headline_link
 from components.drill_links import (
     building_of_point,
     building_page,
@@ -247,3 +248,39 @@ def test_the_equity_heatmap_and_bars_report_a_click(monkeypatch, demo_store_url)
     for key in ("equity_heatmap", "equity_building_bars"):
         assert any(key in chart_id for chart_id in clickable), key
     assert not any("equity_trend" in chart_id for chart_id in clickable)
+
+
+# --- Headlines link to what makes them up ----------------------------------------------------------
+
+
+def links(app) -> dict[str, tuple[str, str]]:
+    """label → (page, query string) of every page link on the page."""
+    return {
+        element.proto.label: (element.proto.page, element.proto.query_string)
+        for element in app.main.get("page_link")
+    }
+
+
+def test_each_overview_headline_links_to_what_makes_it_up(monkeypatch, demo_store_url):
+    app = open_page(monkeypatch, demo_store_url)
+    found = links(app)
+    assert found["Scores by building"][0].endswith("fidelity")
+    assert "tab=Staffing+ratios" in found["Staffing ratios"][1]
+    assert "school_year=" in found["Every flag"][1]
+    assert found["Overdue actions"][0].endswith("follow_up")
+
+
+def test_a_buildings_headline_links_open_that_building():
+    link = headline_link("supervision", building_id="B09", equity_year="2025-26")
+    assert link.params == {"building": "B09", "tab": "Supervision"}
+    link = headline_link("equity", building_id="B09", equity_year="2025-26")
+    assert (link.page, link.params) == (
+        "pages/equity.py",
+        {"school_year": "2025-26", "building": "B09"},
+    )
+
+
+def test_a_viewer_gets_no_link_to_a_page_they_cannot_open(monkeypatch, demo_store_url):
+    app = open_page(monkeypatch, demo_store_url, role="viewer", buildings=[])
+    assert not app.exception
+    assert "Overdue actions" not in links(app)
