@@ -6,6 +6,7 @@ default (and the scope, not the address, decides which buildings are offered).""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
 import streamlit as st
@@ -18,7 +19,7 @@ def _marker(key: str) -> str:
 def from_address(
     key: str,
     param: str,
-    options: Sequence[Any],
+    options: Sequence[Any] | Callable[[Any], bool],
     *,
     default: Any,
     parse: Callable[[str], Any] = str,
@@ -26,7 +27,8 @@ def from_address(
     """Before widget `key` is drawn (without an `index` or `value` of its own): start it at the value
     `param` names in the address, when that value is one of `options` and is new (the widget is
     fresh, or the address changed since this page last read or wrote it); else keep the person's
-    choice, or `default` when there is none among `options`."""
+    choice, or `default` when there is none among `options` (a list, or a test of a value)."""
+    valid = options if callable(options) else options.__contains__
     marker = _marker(key)
     wanted = st.query_params.get(param)
     if wanted is not None and (
@@ -36,11 +38,11 @@ def from_address(
             value = parse(wanted)
         except (TypeError, ValueError):
             value = None
-        if value is not None and value in options:
+        if value is not None and valid(value):
             st.session_state[key] = value
             st.session_state[marker] = wanted
             return
-    if st.session_state.get(key) not in options:
+    if key not in st.session_state or not valid(st.session_state[key]):
         st.session_state[key] = default
 
 
@@ -56,9 +58,20 @@ def to_address(key: str, param: str, value: Any, *, text: Callable[[Any], str] =
     st.session_state[_marker(key)] = written
 
 
-def index_in_address(param: str, options: Sequence[Any], default: int = 0) -> int:
-    """The position of the address's `param` among `options` (for a widget without a key's state),
-    else `default`."""
+def new_in_address(key: str, param: str) -> str | None:
+    """The address's `param`, when `from_address` would start widget `key` at it (unchecked: for a
+    view that checks it itself before the widget's options are known)."""
     wanted = st.query_params.get(param)
-    texts = [str(option) for option in options]
-    return texts.index(wanted) if wanted in texts else default
+    if wanted is not None and (
+        key not in st.session_state or st.session_state.get(_marker(key)) != wanted
+    ):
+        return wanted
+    return None
+
+
+def as_date(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def is_date(value: Any) -> bool:
+    return isinstance(value, date)

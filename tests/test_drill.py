@@ -284,3 +284,38 @@ def test_a_viewer_gets_no_link_to_a_page_they_cannot_open(monkeypatch, demo_stor
     app = open_page(monkeypatch, demo_store_url, role="viewer", buildings=[])
     assert not app.exception
     assert "Overdue actions" not in links(app)
+
+
+# --- Staff support and Fidelity addresses ----------------------------------------------------------
+
+
+def test_the_staff_support_page_opens_at_the_view_its_address_names(monkeypatch, demo_store_url):
+    from datetime import date
+
+    query = {"building": "B02", "tab": "Staffing ratios", "as_of": "2025-10-01"}
+    app = open_page(monkeypatch, demo_store_url, "staff_support", query=query)
+    assert not app.exception
+    assert app.selectbox(key="staff_support_building").value == "B02"
+    assert app.date_input(key="staff_support_as_of").value == date(2025, 10, 1)
+    assert app.session_state["tab"] == "Staffing ratios"
+    app.selectbox(key="staff_support_building").select("B03").run()
+    assert param(app, "building") == "B03"
+    assert param(app, "as_of") == "2025-10-01"
+
+
+def test_a_bad_staff_support_address_falls_back(monkeypatch, demo_store_url):
+    query = {"building": "B99", "tab": "Nope", "as_of": "soon"}
+    app = open_page(monkeypatch, demo_store_url, "staff_support", query=query)
+    assert not app.exception
+    assert app.selectbox(key="staff_support_building").value is None  # the whole district
+    assert param(app, "building") is None
+    assert param(app, "as_of") != "soon"
+
+
+def test_the_fidelity_page_opens_at_the_view_its_address_names(monkeypatch, demo_store_url):
+    query = {"building": "B03", "tab": "One building"}
+    app = open_page(monkeypatch, demo_store_url, "fidelity", query=query)
+    assert not app.exception
+    assert app.selectbox(key="fidelity_building").value == "B03"
+    assert app.session_state["tab"] == "One building"
+    assert param(app, "instrument") == app.selectbox(key="fidelity_instrument").value
