@@ -17,6 +17,7 @@ from components.drill_equity import (
     start_building,
     start_group,
 )
+from components.drill_filters import at_level, level_filter
 from components.equity_view import (
     building_table,
     flag_follow_up,
@@ -39,7 +40,6 @@ status = page_setup(
     caption="Does every group of students get the same system? Each group's risk of an outcome, "
     "compared with everyone else's in the same building.",
 )
-scope = current_scope()
 minimums = current_minimums()
 threshold = minimums.threshold
 
@@ -54,7 +54,8 @@ if not years:
 
 show_how_to_read(minimums)
 
-year_column, indicator_column, _ = st.columns([1, 2, 1])
+year_column, indicator_column, level_column = st.columns([1, 2, 1])
+scope = at_level(current_scope(), level_filter(level_column, key="equity_level"))
 indicator_names = list(INDICATORS)
 from_address("equity_school_year", "school_year", years, default=years[0])
 from_address("equity_indicator", "indicator", indicator_names, default=indicator_names[0])

@@ -10,6 +10,7 @@ import streamlit as st
 from components.access import may_record
 from components.cache import load
 from components.drill_address import from_address, new_in_address, to_address
+from components.drill_filters import at_level, level_filter
 from components.fidelity_building import (
     show_administration_items,
     show_building_history,
@@ -26,7 +27,8 @@ status = page_setup(
     "Implementation fidelity",
     caption="Are our buildings doing MTSS as designed, and which items should each act on?",
 )
-scope = current_scope()
+filter_column, _ = st.columns([1, 3])
+scope = at_level(current_scope(), level_filter(filter_column, key="fidelity_level"))
 today = date.today()
 view = load(
     get_fidelity_view,

@@ -9,6 +9,7 @@ import streamlit as st
 
 from components.cache import load
 from components.drill_address import as_date, from_address, is_date, to_address
+from components.drill_filters import at_level, level_filter
 from components.page import building_from_link, current_scope, current_user, page_setup
 from components.staff_support_schedule import show_schedule_tab
 from components.staff_support_supervision import show_supervision_tab
@@ -21,10 +22,10 @@ status = page_setup(
     caption="Are student-support staff supervised regularly, are caseloads fair, and is every "
     "building staffed to national recommendations?",
 )
-scope = current_scope()
 editor = current_user()
 
-as_of_column, building_column, _ = st.columns([1, 2, 1])
+as_of_column, building_column, level_column = st.columns([1, 2, 1])
+scope = at_level(current_scope(), level_filter(level_column, key="staff_support_level"))
 from_address("staff_support_as_of", "as_of", is_date, default=default_as_of(status), parse=as_date)
 as_of = as_of_column.date_input(
     "As of",

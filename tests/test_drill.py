@@ -81,6 +81,12 @@ def test_a_heatmap_cell_carries_its_keys():
 NAMES = {building_id: name for building_id, name, *_ in SMALL_BUILDINGS}
 
 
+def assert_fine(app) -> None:
+    """No traceback, and no error the page guard caught either."""
+    assert not app.exception, [error.value for error in app.exception]
+    assert not [error.value for error in app.main.error]
+
+
 def param(app, name: str) -> str | None:
     value = app.query_params.get(name)
     return value[0] if isinstance(value, list) else value
@@ -100,7 +106,7 @@ def test_clicking_a_buildings_row_on_the_overview_opens_its_page(monkeypatch, de
     app = open_page(monkeypatch, demo_store_url)
     first = matrix_of(app).value.iloc[0]["Building"]
     click_matrix(app, rows=[0])
-    assert not app.exception
+    assert_fine(app)
     assert app.main.header[0].value == first
     assert NAMES[param(app, "building")] == first
     assert param(app, "area") is None
@@ -110,7 +116,7 @@ def test_clicking_an_equity_cell_opens_the_building_page_at_equity(monkeypatch, 
     app = open_page(monkeypatch, demo_store_url)
     second = matrix_of(app).value.iloc[1]["Building"]
     click_matrix(app, cells=[(1, "Equity flags")])
-    assert not app.exception
+    assert_fine(app)
     assert app.main.header[0].value == second
     assert NAMES[param(app, "building")] == second
     assert param(app, "area") == "equity"
@@ -127,7 +133,7 @@ def test_a_principal_sent_to_another_building_sees_a_refusal_and_their_own(
         buildings=["B09"],
         query={"building": "B01", "area": "equity"},
     )
-    assert not app.exception
+    assert_fine(app)
     assert "not among the buildings you can see" in app.main.warning[0].value
     assert app.main.header[0].value != "Lincoln Elementary"
     assert param(app, "building") == "B09"
@@ -154,7 +160,7 @@ def test_the_building_page_opens_at_the_area_its_address_names(monkeypatch, demo
     app = open_page(
         monkeypatch, demo_store_url, "building", query={"building": "B01", "area": "equity"}
     )
-    assert not app.exception
+    assert_fine(app)
     assert 'getElementById("equity")' in scripts(app)
     assert [h.proto.anchor for h in app.main.subheader if h.proto.anchor] == [
         "fidelity",
@@ -170,7 +176,7 @@ def test_a_bad_area_or_building_in_the_address_falls_back_quietly(monkeypatch, d
     app = open_page(
         monkeypatch, demo_store_url, "building", query={"building": "<b>", "area": "')alert(1)"}
     )
-    assert not app.exception
+    assert_fine(app)
     assert "getElementById" not in scripts(app)
     assert app.main.header[0].value  # the first building the person may see
 
@@ -186,7 +192,7 @@ def test_the_equity_page_opens_at_the_view_its_address_names(monkeypatch, demo_s
         "group": "sex:F",
     }
     app = open_page(monkeypatch, demo_store_url, "equity", query=query)
-    assert not app.exception
+    assert_fine(app)
     assert app.selectbox(key="equity_school_year").value == "2024-25"
     assert app.selectbox(key="equity_indicator").value == "chronic_absence"
     assert app.selectbox(key="equity_building").value == "B08"
@@ -206,7 +212,7 @@ def test_the_equity_address_follows_the_pickers(monkeypatch, demo_store_url):
 def test_a_bad_equity_address_falls_back_to_the_defaults(monkeypatch, demo_store_url):
     query = {"school_year": "1999-00", "indicator": "nope", "building": "B99", "group": "x:y:z"}
     app = open_page(monkeypatch, demo_store_url, "equity", query=query)
-    assert not app.exception
+    assert_fine(app)
     newest = app.selectbox(key="equity_school_year").options[0]
     assert app.selectbox(key="equity_school_year").value == newest
     assert app.selectbox(key="equity_indicator").value == "odr"
@@ -225,7 +231,7 @@ def test_a_principal_sent_to_another_buildings_equity_sees_only_their_own(
         buildings=["B09"],
         query={"building": "B01"},
     )
-    assert not app.exception
+    assert_fine(app)
     assert "B01" not in app.selectbox(key="equity_building").options
     assert app.selectbox(key="equity_building").value != "B01"
 
@@ -282,7 +288,7 @@ def test_a_buildings_headline_links_open_that_building():
 
 def test_a_viewer_gets_no_link_to_a_page_they_cannot_open(monkeypatch, demo_store_url):
     app = open_page(monkeypatch, demo_store_url, role="viewer", buildings=[])
-    assert not app.exception
+    assert_fine(app)
     assert "Overdue actions" not in links(app)
 
 
@@ -294,7 +300,7 @@ def test_the_staff_support_page_opens_at_the_view_its_address_names(monkeypatch,
 
     query = {"building": "B02", "tab": "Staffing ratios", "as_of": "2025-10-01"}
     app = open_page(monkeypatch, demo_store_url, "staff_support", query=query)
-    assert not app.exception
+    assert_fine(app)
     assert app.selectbox(key="staff_support_building").value == "B02"
     assert app.date_input(key="staff_support_as_of").value == date(2025, 10, 1)
     assert app.session_state["tab"] == "Staffing ratios"
@@ -306,7 +312,7 @@ def test_the_staff_support_page_opens_at_the_view_its_address_names(monkeypatch,
 def test_a_bad_staff_support_address_falls_back(monkeypatch, demo_store_url):
     query = {"building": "B99", "tab": "Nope", "as_of": "soon"}
     app = open_page(monkeypatch, demo_store_url, "staff_support", query=query)
-    assert not app.exception
+    assert_fine(app)
     assert app.selectbox(key="staff_support_building").value is None  # the whole district
     assert param(app, "building") is None
     assert param(app, "as_of") != "soon"
@@ -315,7 +321,58 @@ def test_a_bad_staff_support_address_falls_back(monkeypatch, demo_store_url):
 def test_the_fidelity_page_opens_at_the_view_its_address_names(monkeypatch, demo_store_url):
     query = {"building": "B03", "tab": "One building"}
     app = open_page(monkeypatch, demo_store_url, "fidelity", query=query)
-    assert not app.exception
+    assert_fine(app)
     assert app.selectbox(key="fidelity_building").value == "B03"
     assert app.session_state["tab"] == "One building"
     assert param(app, "instrument") == app.selectbox(key="fidelity_instrument").value
+
+
+# --- Building level ---------------------------------------------------------------------------------
+
+LEVEL_OF = {building_id: level for building_id, _, level, *_ in SMALL_BUILDINGS}
+
+
+def names_at(level: str) -> set[str]:
+    return {NAMES[b] for b, at in LEVEL_OF.items() if at == level}
+
+
+def options(app, key: str) -> set[str]:
+    """A picker's options as shown (names, without the ids some pickers add)."""
+    return {option.split(" (")[0] for option in app.selectbox(key=key).options}
+
+
+def test_the_equity_page_filters_to_one_building_level(monkeypatch, demo_store_url):
+    app = open_page(monkeypatch, demo_store_url, "equity", query={"level": "middle"})
+    assert_fine(app)
+    assert options(app, "equity_building") - {"District"} == names_at("middle")
+    assert param(app, "level") == "middle"
+
+
+def test_the_fidelity_and_staff_pages_filter_to_one_building_level(monkeypatch, demo_store_url):
+    app = open_page(monkeypatch, demo_store_url, "fidelity", query={"level": "high"})
+    assert_fine(app)
+    assert options(app, "fidelity_building") == names_at("high")
+    app = open_page(monkeypatch, demo_store_url, "staff_support", query={"level": "high"})
+    assert_fine(app)
+    assert options(app, "staff_support_building") - {"Whole district"} == names_at("high")
+
+
+def test_the_overview_matrix_filters_to_one_building_level(monkeypatch, demo_store_url):
+    app = open_page(monkeypatch, demo_store_url, "overview", query={"level": "elementary"})
+    assert_fine(app)
+    assert set(matrix_of(app).value["Building"]) == names_at("elementary")
+
+
+def test_a_level_never_widens_a_principals_view(monkeypatch, demo_store_url):
+    for page in ("fidelity", "equity", "staff_support"):
+        app = open_page(
+            monkeypatch,
+            demo_store_url,
+            page,
+            role="principal",
+            buildings=["B09"],
+            query={"level": "elementary"},
+        )
+        assert_fine(app)
+        offered = {option for box in app.selectbox for option in box.options}
+        assert not offered & names_at("elementary"), page
