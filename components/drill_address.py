@@ -27,7 +27,8 @@ def from_address(
     """Before widget `key` is drawn (without an `index` or `value` of its own): start it at the value
     `param` names in the address, when that value is one of `options` and is new (the widget is
     fresh, or the address changed since this page last read or wrote it); else keep the person's
-    choice, or `default` when there is none among `options` (a list, or a test of a value)."""
+    choice, or `default` when there is none among `options` (a list, or a test of a value); a
+    `default` of None is the widget's first option (it must be None)."""
     valid = options if callable(options) else options.__contains__
     marker = _marker(key)
     wanted = st.query_params.get(param)
@@ -43,7 +44,11 @@ def from_address(
             st.session_state[marker] = wanted
             return
     if key not in st.session_state or not valid(st.session_state[key]):
-        st.session_state[key] = default
+        if default is None:
+            # The widget's own first option: a None put in its state would show as no choice.
+            st.session_state.pop(key, None)
+        else:
+            st.session_state[key] = default
 
 
 def to_address(key: str, param: str, value: Any, *, text: Callable[[Any], str] = str) -> None:
