@@ -13,14 +13,18 @@ from pandas.io.formats.style import Styler
 ROW_HEIGHT = 35  # Streamlit's data-frame row height in pixels
 
 
-def show_chart(figure: go.Figure, *, key: str | None = None) -> None:
+def show_chart(figure: go.Figure, *, key: str | None = None, on_select: Any = "ignore") -> Any:
+    """The figure, full width; with `on_select="rerun"` (or a callback) a click on a bar or point
+    selects it, and the selection is returned (components/drill_views.py)."""
     # theme=None keeps the product's own fonts and colours (components/charts.py) instead of
     # Streamlit's, which shrink axis labels below what a projector can show.
-    st.plotly_chart(
+    return st.plotly_chart(
         figure,
         width="stretch",
         theme=None,
         key=key,
+        on_select=on_select,
+        selection_mode="points",
         config={"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]},
     )
 

@@ -1,12 +1,13 @@
 """The Overview's key charts: latest fidelity, supervision coverage and equity flags of the buildings
-needing most attention, each beside its table."""
+needing most attention, each beside its table; a click on a bar opens that building's page there."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from components.display import show_chart, show_table
+from components.display import show_table
+from components.drill_views import show_clickable_bars
 from components.meeting_chart_data import (
     charted_buildings,
     coverage_figure,
@@ -29,6 +30,8 @@ def show_key_charts(picture: MeetingPicture) -> None:
             [AREA_HEADINGS["fidelity"], AREA_HEADINGS["supervision"], AREA_HEADINGS["equity"]]
         )
         order, few = charted_buildings(picture)
+        # A click on a building's bar opens its page at that area.
+        building_ids = dict(zip(matrix["building"], matrix["building_id"], strict=True))
         with fidelity_tab:
             rows = fidelity_rows(picture, order)
             chart_column, table_column = st.columns([3, 2], gap="large")
@@ -36,7 +39,12 @@ def show_key_charts(picture: MeetingPicture) -> None:
                 st.caption(f"No {FIDELITY_INSTRUMENT} {FIDELITY_SCALE} scores yet.")
             else:
                 with chart_column:
-                    show_chart(fidelity_figure(rows, few=few), key="meeting_fidelity_chart")
+                    show_clickable_bars(
+                        fidelity_figure(rows, few=few),
+                        key="meeting_fidelity_chart",
+                        building_ids=building_ids,
+                        area="fidelity",
+                    )
                 with table_column:
                     ordered = rows.sort_values(["percent", "building"])
                     show_table(
@@ -55,9 +63,11 @@ def show_key_charts(picture: MeetingPicture) -> None:
                 st.caption("No support staff assigned this school year.")
             else:
                 with chart_column:
-                    show_chart(
+                    show_clickable_bars(
                         coverage_figure(rows, picture=picture, few=few),
                         key="meeting_supervision_chart",
+                        building_ids=building_ids,
+                        area="staff",
                     )
                 with table_column:
                     ordered = rows.sort_values(["share", "building"])
@@ -80,8 +90,11 @@ def show_key_charts(picture: MeetingPicture) -> None:
                 )
             else:
                 with chart_column:
-                    show_chart(
-                        flags_figure(rows, picture=picture, few=few), key="meeting_equity_chart"
+                    show_clickable_bars(
+                        flags_figure(rows, picture=picture, few=few),
+                        key="meeting_equity_chart",
+                        building_ids=building_ids,
+                        area="equity",
                     )
                 with table_column:
                     ordered = rows.assign(total=rows["new_or_worse"] + rows["continuing"])

@@ -1,5 +1,5 @@
 """The Overview's matrix: where each building stands in every area, coloured by what to do about it,
-and a picker that opens a building's page."""
+a click on a building's row or cell opens its page (at that area), and a picker does too."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date
 
 import streamlit as st
 
-from components.display import show_dataframe, show_static_table
+from components.drill_views import show_clickable_matrix
 from components.meeting_charts import matrix_table, style_matrix
 from components.text import plain
 from data_access.meeting.rules import FIDELITY_INSTRUMENT, FIDELITY_SCALE
@@ -35,18 +35,19 @@ def show_matrix(picture: MeetingPicture, *, as_of: date) -> None:
             "counselor, psychologist, social worker and nurse against national ratios. Equity: "
             f"concerns (flags the way each indicator worries about) in {picture.equity_year}, *new "
             "or worse* than last school year. Actions: open follow-up "
-            "actions, *overdue* past their due date."
+            "actions, *overdue* past their due date. **Click a cell** to open that building's page "
+            "at that area."
         )
         table = matrix_table(matrix)
         styled = style_matrix(table, matrix).hide(axis="index")
-        if len(matrix) <= TABLE_ROWS:
-            show_static_table(styled)
-        else:
-            show_dataframe(styled, hide_index=True, width="stretch", height=35 * TABLE_ROWS + 3)
+        show_clickable_matrix(
+            styled, list(matrix["building_id"]), rows=min(len(matrix), TABLE_ROWS)
+        )
         names = dict(zip(matrix["building_id"], matrix["building"], strict=True))
+        # Keyboard users (and anyone who prefers it) can still pick a building by name.
         pick_column, link_column = st.columns([2, 1], vertical_alignment="bottom")
         chosen = pick_column.selectbox(
-            "Open a building's page",
+            "Or pick a building's page",
             list(matrix["building_id"]),
             format_func=lambda b: f"{names[b]} ({b})",
             key="meeting_building",

@@ -212,11 +212,12 @@ def current_user_email() -> str | None:
 
 
 def building_from_link(key: str, allowed: list[str]) -> None:
-    """Start a building picker (widget `key`) at the building a link names (`?building=ID`), once,
-    and only if that building is one the person may see."""
+    """Start a building picker (widget `key`) at the building a link names (`?building=ID`), once per
+    link (and whenever the page opens anew), and only if that building is one the person may see."""
     wanted = st.query_params.get("building")
     marker = f"{key}_linked"
-    if wanted and wanted in allowed and st.session_state.get(marker) != wanted:
+    fresh = key not in st.session_state  # a page opened anew: its pickers start from the link
+    if wanted and wanted in allowed and (fresh or st.session_state.get(marker) != wanted):
         st.session_state[key] = wanted
         st.session_state[marker] = wanted
 

@@ -1,13 +1,14 @@
 """One building's whole picture: fidelity, staff support, equity flags and follow-up actions.
 
-Shareable as `?building=ID`. Offers only the buildings the person may see; a link to any other
-building shows nothing of it."""
+Shareable as `?building=ID`, at one area with `&area=fidelity|staff|equity|actions`. Offers only
+the buildings the person may see; a link to any other building shows nothing of it."""
 
 import pandas as pd
 import streamlit as st
 
 from components.cache import load
 from components.display import print_friendly, show_chart, show_table
+from components.drill_views import open_at_area
 from components.equity_charts import FLAG_NAMES, INDICATOR_SHORT_NAMES, label_equity_rows
 from components.equity_concern import context_note
 from components.fidelity_charts import trend_chart
@@ -67,7 +68,7 @@ fourth.metric("Support staff supervised (42 days)", covered)
 
 fidelity_column, staff_column = st.columns(2, gap="large")
 with fidelity_column:
-    st.subheader("Implementation fidelity")
+    st.subheader("Implementation fidelity", anchor="fidelity")
     if not view.fidelity:
         st.caption("No fidelity scores for this building yet.")
     for fidelity in view.fidelity:
@@ -105,7 +106,7 @@ with fidelity_column:
     )
 
 with staff_column:
-    st.subheader("Staff support")
+    st.subheader("Staff support", anchor="staff")
     staff = view.staff
     gaps = staff[~staff["covered"]]
     if staff.empty:
@@ -149,7 +150,7 @@ with staff_column:
         query_params={"building": building_id},
     )
 
-st.subheader(f"Equity concerns, {school_year}")
+st.subheader(f"Equity concerns, {school_year}", anchor="equity")
 if flags.empty:
     st.caption(
         "No concerns: no ratio that could be calculated is flagged the way its indicator worries "
@@ -179,7 +180,7 @@ st.page_link(
     query_params={"building": building_id},
 )
 
-st.subheader("Open follow-up actions")
+st.subheader("Open follow-up actions", anchor="actions")
 if actions.empty:
     st.caption("No open follow-up actions.")
 else:
@@ -196,3 +197,4 @@ else:
         download="building-open-actions",
     )
 st.page_link("pages/follow_up.py", label="Open follow-up actions", icon=":material/task_alt:")
+open_at_area(building_id)  # last: every area's heading is on the page

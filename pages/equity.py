@@ -5,13 +5,24 @@ import streamlit as st
 
 from components.cache import derive, derive_figure, load
 from components.display import show_chart, show_table
+from components.drill_address import from_address
+from components.drill_equity import (
+    UP_CLOSE,
+    clickable_building_bars,
+    clickable_heatmap,
+    keep_address,
+    open_cell,
+    open_group,
+    scroll_if_asked,
+    start_building,
+    start_group,
+)
+from components.drill_filters import at_level, level_filter
 from components.equity_concern import flag_count_words
 from components.equity_view import (
-    building_bars,
     building_table,
     flag_follow_up,
     flags_table,
-    heatmap,
     labelled_flags,
     show_how_to_read,
     trend_chart,
@@ -32,7 +43,6 @@ status = page_setup(
     caption="Does every group of students get the same system? Each group's risk of an outcome, "
     "compared with everyone else's in the same building.",
 )
-scope = current_scope()
 minimums = current_minimums()
 threshold = minimums.threshold
 
@@ -47,18 +57,17 @@ if not years:
 
 show_how_to_read(minimums)
 
-params = st.query_params
-year_column, indicator_column, _ = st.columns([1, 2, 1])
-school_year = year_column.selectbox(
-    "School year", years, index=0, key="equity_school_year", help="Students enrolled that year."
-)
+year_column, indicator_column, level_column = st.columns([1, 2, 1])
+scope = at_level(current_scope(), level_filter(level_column, key="equity_level"))
 indicator_names = list(INDICATORS)
+from_address("equity_school_year", "school_year", years, default=years[0])
+from_address("equity_indicator", "indicator", indicator_names, default=indicator_names[0])
+school_year = year_column.selectbox(
+    "School year", years, key="equity_school_year", help="Students enrolled that year."
+)
 indicator = indicator_column.selectbox(
     "Indicator",
     indicator_names,
-    index=indicator_names.index(params["indicator"])
-    if params.get("indicator") in INDICATORS
-    else 0,
     format_func=INDICATORS.get,
     key="equity_indicator",
     help="Each is yes or no per student and school year; the risk is the share of students with a yes.",
@@ -93,12 +102,16 @@ if view.building_count > MAX_HEATMAP_ROWS:
         help=f"{view.building_count:,} buildings make a very tall chart; start with the flagged ones.",
     )
     show_all = choice == "All buildings"
-show_chart(derive_figure(heatmap, view, **filters, show_all=show_all), key="equity_heatmap")
+show_chart(
+    derive_figure(clickable_heatmap, view, **filters, show_all=show_all),
+    key="equity_heatmap",
+    on_select=open_cell,
+)
 st.caption(
     f"Orange: more likely than everyone else; blue: less likely; white: about the same. "
     f"▲ flagged over {threshold:g}; ▼ flagged under 1/{threshold:g}. Hatched grey: no ratio shown, "
     "too few students to compare or withheld to protect another group (hover a cell to see which). "
-    "Hover a cell for its counts."
+    "Hover a cell for its counts; click it to see that building's groups and the group's years below."
 )
 if not show_all and not view.flagged_buildings:
     st.info(f"No building has a flag for {in_sentence} in {school_year}.")
@@ -131,25 +144,22 @@ else:
 
 # --- One building up close --------------------------------------------------------------------------
 
-st.subheader(f"One building up close: {in_sentence}, {school_year}")
+st.subheader(f"One building up close: {in_sentence}, {school_year}", anchor=UP_CLOSE)
 buildings = view.buildings
-default_building = (
-    params["building"] if params.get("building") in buildings.index else view.default_building
-)
-building_ids = list(buildings.index)
+start_building(view)
 picker_column, _ = st.columns([1, 2])
 building_id = picker_column.selectbox(
     "Building",
-    building_ids,
-    index=building_ids.index(default_building),
+    list(buildings.index),
     format_func=lambda b: buildings[b],
     key="equity_building",
 )
 chart_column, table_column = st.columns([3, 2], gap="large")
 with chart_column:
     show_chart(
-        derive_figure(building_bars, view, **filters, building_id=building_id),
+        derive_figure(clickable_building_bars, view, **filters, building_id=building_id),
         key="equity_building_bars",
+        on_select=open_group,
     )
 with table_column:
     show_table(building_table(view, building_id), max_rows=13, download="equity-building-groups")
@@ -157,12 +167,15 @@ with table_column:
 # --- One ratio across school years ------------------------------------------------------------------
 
 groups = view.groups_in(building_id)
-st.subheader(f"One group in {plain(buildings[building_id])}, school year by school year")
+st.subheader(
+    f"One group in {plain(buildings[building_id])}, school year by school year",
+    anchor="group-years",
+)
+start_group(view, building_id, groups)
 picker_column, _ = st.columns([1, 2])
 group_key = picker_column.selectbox(
     "Student group",
     groups,
-    index=groups.index(view.default_group(building_id)),
     format_func=GROUP_LABELS.get,
     key="equity_trend_group",
 )
@@ -181,3 +194,7 @@ with chart_column:
     )
 with table_column:
     show_table(trend_table(view, building_id, group_key), download="equity-group-trend")
+keep_address(
+    school_year=school_year, indicator=indicator, building_id=building_id, group_key=group_key
+)
+scroll_if_asked()

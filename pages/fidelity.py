@@ -9,8 +9,9 @@ import streamlit as st
 
 from components.access import may_record
 from components.cache import load
+from components.drill_address import from_address, new_in_address, to_address
+from components.drill_filters import at_level, level_filter
 from components.fidelity_building import (
-    keep_choice,
     show_administration_items,
     show_building_history,
 )
@@ -27,13 +28,15 @@ status = page_setup(
     "Implementation fidelity",
     caption="Are our buildings doing MTSS as designed, and which items should each act on?",
 )
-scope = current_scope()
+filter_column, _ = st.columns([1, 3])
+scope = at_level(current_scope(), level_filter(filter_column, key="fidelity_level"))
 today = date.today()
 view = load(
     get_fidelity_view,
     scope=scope,
-    # The choice made on the last run, or (first run) the one the page opens on.
-    instrument=st.session_state.get("fidelity_instrument")
+    # A new address's, the choice made on the last run, or (first run) the one the page opens on.
+    instrument=new_in_address("fidelity_instrument", "instrument")
+    or st.session_state.get("fidelity_instrument")
     or load(get_default_instrument, scope=scope),
     school_year=school_year_of(status.as_of or today),
 )
@@ -54,16 +57,16 @@ if view.buildings.empty:
         )
     st.stop()
 if view.instruments:
-    keep_choice("fidelity_instrument", view.instruments)
+    from_address("fidelity_instrument", "instrument", view.instruments, default=view.instrument)
     st.selectbox(
         "Instrument",
         view.instruments,
-        index=view.instruments.index(view.instrument),
         key="fidelity_instrument",
         help="Scores of different instruments, or versions of one (TFI 2.1 and 3.0), are never "
         "combined or drawn on one axis.",
     )
     st.caption(f"Each building's latest administration {as_of_words(status.as_of or today)}.")
+    to_address("fidelity_instrument", "instrument", view.instrument)
 else:
     st.info(
         "No fidelity scores yet. Enter an administration in the *Enter an administration* tab, or "
@@ -73,7 +76,9 @@ else:
 
 may_enter = may_record(current_user(), "save_administration")  # data_access checks it too
 district_tab, building_tab, *entry_tabs = st.tabs(
-    ["All buildings", "One building", *(["Enter an administration"] if may_enter else [])]
+    ["All buildings", "One building", *(["Enter an administration"] if may_enter else [])],
+    key="tab",
+    bind="query-params",  # the tab open is in the address (?tab=One+building)
 )
 
 if view.instrument is not None:
@@ -81,6 +86,7 @@ if view.instrument is not None:
         show_all_buildings(view)
     with building_tab:
         building_id, administered_on, scale = show_building_history(view)
+        to_address("fidelity_building", "building", building_id)
         items = load(
             get_administration_items,
             scope=scope,

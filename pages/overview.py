@@ -8,6 +8,8 @@ import streamlit as st
 
 from components.brief_downloads import brief_downloads
 from components.cache import load
+from components.drill_filters import level_filter, picture_at_level
+from components.drill_headlines import show_headline_links
 from components.meeting_agenda import show_agenda
 from components.meeting_form import meeting_form, show_meeting_saved
 from components.meeting_headlines import show_headlines, show_team_warning
@@ -54,7 +56,10 @@ when_column.markdown(
 )
 
 show_headlines(headlines)
+show_headline_links(headlines, equity_year=picture.equity_year, user=user)
 show_team_warning(picture)
+level_column, _ = st.columns([1, 3])  # the matrix and key charts at one level
+picture = picture_at_level(picture, scope, level_filter(level_column, key="meeting_level"))
 show_matrix(picture, as_of=as_of)
 show_agenda(picture, as_of=as_of, scope=scope, user=user)
 show_key_charts(picture)

@@ -3,9 +3,13 @@ national recommendations, and scheduling and recording supervision."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from components.cache import load
+from components.drill_address import as_date, from_address, is_date, to_address
+from components.drill_filters import at_level, level_filter
 from components.page import building_from_link, current_scope, current_user, page_setup
 from components.staff_support_schedule import show_schedule_tab
 from components.staff_support_supervision import show_supervision_tab
@@ -18,13 +22,13 @@ status = page_setup(
     caption="Are student-support staff supervised regularly, are caseloads fair, and is every "
     "building staffed to national recommendations?",
 )
-scope = current_scope()
 editor = current_user()
 
-as_of_column, building_column, _ = st.columns([1, 2, 1])
+as_of_column, building_column, level_column = st.columns([1, 2, 1])
+scope = at_level(current_scope(), level_filter(level_column, key="staff_support_level"))
+from_address("staff_support_as_of", "as_of", is_date, default=default_as_of(status), parse=as_date)
 as_of = as_of_column.date_input(
     "As of",
-    value=default_as_of(status),
     key="staff_support_as_of",
     format="YYYY-MM-DD",
     help="Coverage, gaps and caseloads are worked out as of this date, in its school year "
@@ -40,6 +44,8 @@ chosen = building_column.selectbox(
     key="staff_support_building",
     help="Figures for one building's support team, beside the district's.",
 )
+to_address("staff_support_as_of", "as_of", as_of, text=date.isoformat)
+to_address("staff_support_building", "building", chosen)
 place_name = "the district" if chosen is None else building_names[chosen]
 
 if view.coverage.district_staff == 0:
@@ -54,7 +60,9 @@ place = place_of(view, building_id=chosen)
 show_headlines(view, place, scope=scope, place_name=place_name)
 
 supervision_tab, caseload_tab, staffing_tab, schedule_tab = st.tabs(
-    ["Supervision", "Caseloads", "Staffing ratios", "Schedule and record supervision"]
+    ["Supervision", "Caseloads", "Staffing ratios", "Schedule and record supervision"],
+    key="tab",
+    bind="query-params",  # the tab open is in the address (?tab=Caseloads)
 )
 with supervision_tab:
     activity = load(

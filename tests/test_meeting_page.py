@@ -51,7 +51,8 @@ def open_page(
 
 
 def matrix(app: AppTest) -> pd.DataFrame:
-    return app.table[0].value.set_index("Building")
+    [table] = [frame for frame in app.dataframe if frame.key == "meeting_matrix"]  # clickable rows
+    return table.value.set_index("Building")
 
 
 def agenda_text(app: AppTest) -> str:
