@@ -13,10 +13,11 @@ from components.meeting_form import meeting_form
 from components.meeting_headlines import show_headlines, show_team_warning
 from components.meeting_key_charts import show_key_charts
 from components.meeting_matrix import show_matrix
-from components.meeting_presentation import presentation_toggle
+from components.meeting_presentation import presentation_toggle, presenting
 from components.meeting_wording import since
 from components.overview_glance import show_district_glance
 from components.page import current_scope, current_user, page_setup
+from components.presentation_slides import show_slides
 from data_access.meeting.view import get_overview_view
 from data_access.staff_support.queries import default_as_of
 
@@ -24,6 +25,7 @@ status = page_setup(
     "District overview",
     caption="The leadership team's meeting screen: where each building stands on fidelity, staff "
     "support and equity, what changed since the last meeting, and what to decide.",
+    presenting=presenting(),
 )
 scope = current_scope()
 user = current_user()
@@ -56,6 +58,9 @@ when_column.markdown(
     )
 )
 
+if present:  # one area per slide, for the projector
+    show_slides(headlines, picture, as_of=as_of, scope=scope, user=user)
+    st.stop()
 show_headlines(headlines)
 show_team_warning(picture)
 show_matrix(picture, as_of=as_of)
@@ -63,7 +68,7 @@ show_agenda(picture, as_of=as_of, scope=scope, user=user)
 show_key_charts(picture)
 
 # --- Record this meeting, and the brief ------------------------------------------------------------
-if may_record and not present:
+if may_record:
     with st.expander(
         f"Record this meeting ({as_of:%-d %B %Y})"
         if not comparison.this_meeting
@@ -77,7 +82,5 @@ brief_downloads(
     headlines=headlines, picture=picture, scope=scope, as_of=as_of, equity=view.district_equity
 )
 
-if present:
-    st.stop()
 st.divider()
 show_district_glance(view)
