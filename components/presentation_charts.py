@@ -11,7 +11,7 @@ from components.charts import FONT_SIZE
 
 PROJECTOR_FONT_SIZE = 20  # tick labels and bar labels on a 1280x720 projector (the screen's: 16)
 SCALE = PROJECTOR_FONT_SIZE / FONT_SIZE
-BAR_PITCH = 26  # pixels per bar on a slide: the 20 px labels of neighbouring bars never touch
+BAR_PITCH = 24  # pixels per bar on a slide: the 20 px labels of neighbouring bars never touch
 TICKS = 30  # the axis' tick labels, between the bars and the bottom margin
 
 

@@ -182,6 +182,6 @@ def show_area_chart(picture: MeetingPicture, area: str) -> None:
         return
     # The title above the chart, where it wraps: in the figure, a long one would be cut off.
     st.markdown(f"**{plain(figure.layout.title.text)}**")
-    figure.update_layout(title_text=None, margin_t=36)  # room for the criterion's label
+    figure.update_layout(title_text=None, margin_t=24)  # room for the criterion's label
     projected = for_projector(figure, bars=len(rows))
     show_chart(projected, key=f"present_{area}_chart")

@@ -156,9 +156,9 @@ def test_for_projector_enlarges_every_text_of_a_figure(demo_store_url):
     layout = figure.layout
     assert original.to_json() == before  # the figure it was given is left as it was
     assert layout.font.size == 20 and layout.title.font.size == 25
-    # Room for 12 bars of 26 px (a 20 px label each) inside the margins, which grew alike.
+    # Room for 12 bars of 24 px (a 20 px label each) inside the margins, which grew alike.
     assert layout.margin.t == 75 and layout.margin.b == 138
-    assert layout.height == 12 * 26 + 75 + 138 + 30
+    assert layout.height == 12 * 24 + 75 + 138 + 30
     assert layout.xaxis.title.font.size == 20 and layout.xaxis.tickfont.size == 20
     assert layout.yaxis.tickfont.size == 20 and layout.legend.font.size == 20
     # The criterion label (an annotation set at 14 px, now 18) and the bar labels (16 px) scale alike.
