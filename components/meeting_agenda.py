@@ -4,6 +4,8 @@ Each item can become a follow-up action, linked to this meeting when it is recor
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import streamlit as st
@@ -26,32 +28,45 @@ AGENDA_ITEMS = 6  # per agenda section; the rest are counted, with a link to the
 TEAM_PAGE = "pages/team.py"
 
 
-def show_agenda(
-    picture: MeetingPicture, *, as_of: date, scope: Scope, user: UserAccess | None
-) -> None:
-    comparison = picture.comparison
-    matrix = picture.matrix
-    meeting_id = comparison.this_meeting.meeting_id if comparison.this_meeting else None
-    may_open_actions = user is not None and user.role != "viewer"
-    st.subheader("Agenda")
-    st.caption(
-        "Drawn from the data: what the last meeting left open, then what changed or slipped. Each "
-        "item can become a follow-up action"
-        + (
-            " linked to this meeting."
-            if meeting_id
-            else " (record this meeting first to link them)."
-        )
-    )
+@dataclass(frozen=True)
+class _Agenda:
+    """What every agenda section needs: the picture, the day, who is looking, and this meeting."""
 
-    def item(text: str):
+    picture: MeetingPicture
+    as_of: date
+    scope: Scope
+    user: UserAccess | None
+    items: int = AGENDA_ITEMS  # shown per section; the rest are counted
+    links_below: bool = False  # each item's link under its text (a narrow column), not beside it
+
+    @property
+    def comparison(self):
+        return self.picture.comparison
+
+    @property
+    def matrix(self):
+        return self.picture.matrix
+
+    @property
+    def meeting_id(self) -> int | None:
+        this_meeting = self.comparison.this_meeting
+        return this_meeting.meeting_id if this_meeting else None
+
+    @property
+    def may_open_actions(self) -> bool:
+        return self.user is not None and self.user.role != "viewer"
+
+    def item(self, text: str):
         """One agenda line: the text, and beside it the column for its link (`with item(...):`)."""
+        if self.links_below:
+            st.markdown(text)
+            return st.container()
         text_column, link_column = st.columns([4, 1], vertical_alignment="center")
         text_column.markdown(text)
         return link_column
 
-    def open_action_link(action_id: int) -> None:
-        if may_open_actions:
+    def open_action_link(self, action_id: int) -> None:
+        if self.may_open_actions:
             st.page_link(
                 FOLLOW_UP_PAGE,
                 label="Open the action",
@@ -59,9 +74,56 @@ def show_agenda(
                 query_params={"action": str(action_id)},
             )
 
+    @staticmethod
     def section(number: int, title: str) -> None:
         st.markdown(f"##### {number}. {title}")
 
+
+def show_agenda(
+    picture: MeetingPicture,
+    *,
+    as_of: date,
+    scope: Scope,
+    user: UserAccess | None,
+    sections: Sequence[str] | None = None,
+    items: int = AGENDA_ITEMS,
+    links_below: bool = False,
+) -> None:
+    """The agenda under its heading, `items` per section; with `sections` (names in
+    AGENDA_SECTIONS), only those sections, without the heading (presentation mode shows one area's
+    sections on each slide, in a half-width column: `links_below` puts each item's link under it)."""
+    agenda = _Agenda(
+        picture=picture,
+        as_of=as_of,
+        scope=scope,
+        user=user,
+        items=items,
+        links_below=links_below,
+    )
+    if sections is None:
+        st.subheader("Agenda")
+        st.caption(
+            "Drawn from the data: what the last meeting left open, then what changed or slipped. "
+            "Each item can become a follow-up action"
+            + (
+                " linked to this meeting."
+                if agenda.meeting_id
+                else " (record this meeting first to link them)."
+            )
+        )
+    for name in AGENDA_SECTIONS if sections is None else sections:
+        AGENDA_SECTIONS[name](agenda)
+
+
+def _left_open(agenda: _Agenda) -> None:
+    """Left open from the last meeting."""
+    picture, comparison, section, item, open_action_link = (
+        agenda.picture,
+        agenda.comparison,
+        agenda.section,
+        agenda.item,
+        agenda.open_action_link,
+    )
     previous = comparison.previous_meeting
     section(
         1,
@@ -75,13 +137,22 @@ def show_agenda(
         st.caption(
             "Nothing: every action that meeting decided is done or dropped (or it decided none)."
         )
-    for row in picture.left_open.head(AGENDA_ITEMS).itertuples():
+    for row in picture.left_open.head(agenda.items).itertuples():
         due = "overdue since" if row.overdue else "due"
         with item(
             f"**{plain(row.title)}** · {plain(row.building_name)} · {due} {row.due_date:%-d %b %Y}"
         ):
             open_action_link(row.action_id)
 
+
+def _equity_flags(agenda: _Agenda) -> None:
+    """New or worse equity flags."""
+    picture, section, item, meeting_id = (
+        agenda.picture,
+        agenda.section,
+        agenda.item,
+        agenda.meeting_id,
+    )
     section(2, f"New or worse equity concerns, {picture.equity_year} against last year")
     flags = picture.flags
     if flags.empty:
@@ -89,7 +160,7 @@ def show_agenda(
             "None: no concern is new this school year and none moved further from 1 the way of "
             "concern."
         )
-    for row in flags.head(AGENDA_ITEMS).itertuples():
+    for row in flags.head(agenda.items).itertuples():
         group = students_in(row.group_type, row.group)
         what = INDICATOR_SHORT_NAMES.get(row.indicator, row.indicator)
         place = "the whole district" if row.building_id == DISTRICT_ID else row.building_name
@@ -115,12 +186,17 @@ def show_agenda(
                 ),
                 meeting_id=meeting_id,
             )
-    if len(flags) > AGENDA_ITEMS:
+    if len(flags) > agenda.items:
         st.caption(
-            f"…and {len(flags) - AGENDA_ITEMS:,} more new or worse concerns on the Equity page."
+            f"…and {len(flags) - agenda.items:,} more new or worse concerns on the Equity page."
         )
         st.page_link("pages/equity.py", label="Open equity", icon=":material/balance:")
 
+
+def _supervision_gaps(agenda: _Agenda) -> None:
+    """Supervision gaps."""
+    picture, as_of, scope, matrix = agenda.picture, agenda.as_of, agenda.scope, agenda.matrix
+    section, item, meeting_id = agenda.section, agenda.item, agenda.meeting_id
     section(3, f"Supervision gaps ({picture.window_days} days to {as_of:%-d %b})")
     covered, staff = picture.district_coverage
     if scope.is_district or matrix.empty:
@@ -131,7 +207,7 @@ def show_agenda(
     gaps = picture.supervision_gaps
     if gaps.empty and not matrix.empty:
         st.caption("Every support staff member in your buildings had supervision in the window.")
-    for row in gaps.head(AGENDA_ITEMS).itertuples():
+    for row in gaps.head(agenda.items).itertuples():
         lapsed = " — **nobody** on the team" if row.covered == 0 else ""
         with item(
             f"**{plain(row.building)}** · {row.staff - row.covered:,} of {row.staff:,} support staff past "
@@ -148,19 +224,28 @@ def show_agenda(
                 ),
                 meeting_id=meeting_id,
             )
-    if len(gaps) > AGENDA_ITEMS:
-        st.caption(f"…and {len(gaps) - AGENDA_ITEMS:,} more buildings with gaps.")
+    if len(gaps) > agenda.items:
+        st.caption(f"…and {len(gaps) - agenda.items:,} more buildings with gaps.")
         st.page_link(
             "pages/staff_support.py", label="Open staff support", icon=":material/diversity_3:"
         )
 
+
+def _fidelity_slipping(agenda: _Agenda) -> None:
+    """Fidelity below criterion and slipping."""
+    picture, section, item, meeting_id = (
+        agenda.picture,
+        agenda.section,
+        agenda.item,
+        agenda.meeting_id,
+    )
     section(4, "Fidelity: below criterion and slipping")
     if picture.slipped.empty:
         st.caption(
             f"No building in your view is below the {FIDELITY_INSTRUMENT} {FIDELITY_SCALE} criterion "
             "and lower than at its administration before."
         )
-    for row in picture.slipped.head(AGENDA_ITEMS).itertuples():
+    for row in picture.slipped.head(agenda.items).itertuples():
         with item(
             f"**{plain(row.building)}** · {FIDELITY_SCALE} {float(row.percent):.0f}% on "
             f"{row.administered_on:%-d %b %Y}, down from {float(row.previous_percent):.0f}% on "
@@ -179,10 +264,19 @@ def show_agenda(
                 ),
                 meeting_id=meeting_id,
             )
-    if len(picture.slipped) > AGENDA_ITEMS:
-        st.caption(f"…and {len(picture.slipped) - AGENDA_ITEMS:,} more slipping buildings.")
+    if len(picture.slipped) > agenda.items:
+        st.caption(f"…and {len(picture.slipped) - agenda.items:,} more slipping buildings.")
         st.page_link("pages/fidelity.py", label="Open fidelity", icon=":material/fact_check:")
 
+
+def _missing_roles(agenda: _Agenda) -> None:
+    """Recommended roles nobody holds."""
+    picture, section, item, meeting_id = (
+        agenda.picture,
+        agenda.section,
+        agenda.item,
+        agenda.meeting_id,
+    )
     section(5, f"Staffing: recommended roles nobody holds, {picture.school_year}")
     if picture.missing_roles.empty:
         st.caption(
@@ -191,7 +285,7 @@ def show_agenda(
             if picture.missing_role_buildings
             else "Every building has someone in each recommended role."
         )
-    for row in picture.missing_roles.head(AGENDA_ITEMS).itertuples():
+    for row in picture.missing_roles.head(agenda.items).itertuples():
         first_role, roles = row.roles[0], role_names(row.roles)
         with item(f"**{plain(row.building)}** · no {roles}"):
             create_action_link(
@@ -204,14 +298,19 @@ def show_agenda(
                 ),
                 meeting_id=meeting_id,
             )
-    if len(picture.missing_roles) > AGENDA_ITEMS:
-        st.caption(f"…and {len(picture.missing_roles) - AGENDA_ITEMS:,} more buildings.")
+    if len(picture.missing_roles) > agenda.items:
+        st.caption(f"…and {len(picture.missing_roles) - agenda.items:,} more buildings.")
 
+
+def _overdue_actions(agenda: _Agenda) -> None:
+    """Overdue follow-up actions."""
+    picture, as_of, section, item = agenda.picture, agenda.as_of, agenda.section, agenda.item
+    open_action_link, may_open_actions = agenda.open_action_link, agenda.may_open_actions
     section(6, "Overdue follow-up actions")
     if picture.overdue.empty:
         st.caption("Nothing is overdue.")
     owners = action_owner_names(picture.overdue)
-    for row in picture.overdue.head(AGENDA_ITEMS).itertuples():
+    for row in picture.overdue.head(agenda.items).itertuples():
         days = (as_of - row.due_date).days
         with item(
             f"**{plain(row.title)}** · {plain(row.building_name)} · due {row.due_date:%-d %b %Y}, "
@@ -219,11 +318,16 @@ def show_agenda(
             f"owner {plain(owner_word(row.owner_email, owners))}"
         ):
             open_action_link(row.action_id)
-    if len(picture.overdue) > AGENDA_ITEMS:
-        st.caption(f"…and {len(picture.overdue) - AGENDA_ITEMS:,} more overdue actions.")
+    if len(picture.overdue) > agenda.items:
+        st.caption(f"…and {len(picture.overdue) - agenda.items:,} more overdue actions.")
         if may_open_actions:
             st.page_link(FOLLOW_UP_PAGE, label="Open follow-up actions", icon=":material/task_alt:")
 
+
+def _the_team(agenda: _Agenda) -> None:
+    """The leadership team itself."""
+    picture, as_of, section, item = agenda.picture, agenda.as_of, agenda.section, agenda.item
+    meeting_id = agenda.meeting_id
     section(7, "The team itself")
     last = picture.last_meeting
     if picture.team_missing:
@@ -246,3 +350,15 @@ def show_agenda(
             f"members attended ({last['attendance_share']:.0%}{low}){late}."
         )
     st.page_link(TEAM_PAGE, label="Open the Leadership team page", icon=":material/groups:")
+
+
+# The agenda's sections in the order of the meeting.
+AGENDA_SECTIONS = {
+    "left_open": _left_open,
+    "equity_flags": _equity_flags,
+    "supervision_gaps": _supervision_gaps,
+    "fidelity_slipping": _fidelity_slipping,
+    "missing_roles": _missing_roles,
+    "overdue_actions": _overdue_actions,
+    "the_team": _the_team,
+}

@@ -1,5 +1,5 @@
-"""The Overview's presentation mode (large type, no sidebar, for the projector; shareable as
-?present=1) and the style that lets headline values wrap."""
+"""The Overview's presentation mode (large type, no sidebar, one area per slide, for a 1280x720
+projector; shareable as ?present=1&slide=equity) and the style that lets headline values wrap."""
 
 from __future__ import annotations
 
@@ -18,11 +18,22 @@ PRESENTATION_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stExpandSidebarButton"], [data-testid="stHeader"] {display: none !important;}
-[data-testid="stMainBlockContainer"] {max-width: 100% !important; padding: 1.5rem 2.5rem !important;}
-[data-testid="stMain"] p, [data-testid="stMain"] li {font-size: 1.45rem !important; line-height: 1.45;}
-[data-testid="stMain"] h1 {font-size: 3rem !important;}
+[data-testid="stMainBlockContainer"] {max-width: 100% !important; padding: 1rem 2.5rem !important;}
+[data-testid="stMain"] p, [data-testid="stMain"] li {font-size: 1.3rem !important; line-height: 1.45;}
+[data-testid="stMain"] h1 {font-size: 1.9rem !important; padding: 0 !important;}
+.st-key-demo_banner [data-testid="stAlertContainer"] {padding: 0.4rem 1rem !important;}
+.st-key-demo_banner p {font-size: 1.15rem !important;}
 [data-testid="stMain"] h2 {font-size: 2.4rem !important;}
 [data-testid="stMain"] h3, [data-testid="stMain"] h4 {font-size: 2rem !important;}
+[data-testid="stMain"] h5 {font-size: 1.85rem !important; padding: 0.25rem 0 0 !important;}
+[data-testid="stMain"] [data-testid="stCaptionContainer"] p {font-size: 1.15rem !important;}
+[data-testid="stMain"] [data-testid="stPageLink"] p {font-size: 1.1rem !important;}
+[data-testid="stPageLink-NavLink"] span, [data-testid="stPageLink-NavLink"] p {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  word-break: normal !important; overflow-wrap: normal !important;
+}
+.st-key-present_nav p {font-size: 1.1rem !important;}
+.st-key-present_next_page, .st-key-present_previous_page {display: none !important;}
 [data-testid="stMain"] [data-testid="stMetricLabel"] p {font-size: 1.5rem !important;}
 [data-testid="stMain"] [data-testid="stMetricValue"],
 [data-testid="stMain"] [data-testid="stMetricValue"] * {font-size: 3.6rem !important; line-height: 1.2;}
@@ -33,6 +44,17 @@ PRESENTATION_CSS = """
 }
 </style>
 """
+
+
+def presenting() -> bool:
+    """Whether the Overview is in presentation mode on this run: the toggle's value, or before the
+    toggle is drawn for the first time, the address's ?present=1."""
+    return bool(st.session_state.get("meeting_present", st.query_params.get("present") == "1"))
+
+
+def leave_presentation() -> None:
+    """The Leave button's callback: the toggle is off when the page runs again."""
+    st.session_state["meeting_present"] = False
 
 
 def presentation_toggle(column: DeltaGenerator) -> bool:
@@ -47,6 +69,8 @@ def presentation_toggle(column: DeltaGenerator) -> bool:
     if present:
         st.query_params["present"] = "1"
         st.html(PRESENTATION_CSS)
-    elif st.query_params.get("present"):
-        del st.query_params["present"]
+    else:  # the address says so too: no ?present=1, and no slide
+        for name in ("present", "slide"):
+            if name in st.query_params:
+                del st.query_params[name]
     return present

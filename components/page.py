@@ -167,12 +167,17 @@ def _insist_on_the_router() -> None:
         st.stop()
 
 
-def page_setup(title: str, *, caption: str | None = None) -> StoreStatus:
+def page_setup(title: str, *, caption: str | None = None, presenting: bool = False) -> StoreStatus:
     """Every page starts here (dashboard.py has already made the store ready): the demo banner shows
-    when the store holds demo data."""
+    when the store holds demo data. `presenting` (the Overview on a projector): the banner is one
+    line, and the title and caption are left out, to leave the screen to the meeting."""
     _insist_on_the_router()
     status = load(get_store_status)
-    if status.demo:
+    if status.demo and presenting:
+        runs_to = f" Its data runs to {status.as_of:%-d %B %Y}." if status.as_of else ""
+        with st.container(key="demo_banner"):  # presentation mode's style keeps it slim
+            st.info(f"**Demo data**: a made-up district.{runs_to}", icon=":material/science:")
+    elif status.demo:
         as_of = f" The demo's data runs to {status.as_of:%-d %B %Y}." if status.as_of else ""
         st.info(
             f"**Demo data**: a made-up district, for trying the dashboard.{as_of} "
@@ -180,9 +185,10 @@ def page_setup(title: str, *, caption: str | None = None) -> StoreStatus:
             "files as the README's *Loading your own data* section explains.",
             icon=":material/science:",
         )
-    st.title(title)
-    if caption:
-        st.caption(caption)
+    if not presenting:
+        st.title(title)
+        if caption:
+            st.caption(caption)
     return status
 
 

@@ -15,11 +15,12 @@ from components.meeting_form import meeting_form, show_meeting_saved
 from components.meeting_headlines import show_headlines, show_team_warning
 from components.meeting_key_charts import show_key_charts
 from components.meeting_matrix import show_matrix
-from components.meeting_presentation import presentation_toggle
+from components.meeting_presentation import presentation_toggle, presenting
 from components.meeting_wording import since
 from components.overview_empty import show_empty_store
 from components.overview_glance import show_district_glance
 from components.page import current_scope, current_user, page_setup
+from components.presentation_slides import show_slides
 from data_access.meeting.view import get_overview_view
 from data_access.staff_support.queries import default_as_of
 
@@ -27,6 +28,7 @@ status = page_setup(
     "District overview",
     caption="The leadership team's meeting screen: where each building stands on fidelity, staff "
     "support and equity, what changed since the last meeting, and what to decide.",
+    presenting=presenting(),
 )
 scope = current_scope()
 user = current_user()
@@ -55,6 +57,9 @@ when_column.markdown(
     )
 )
 
+if present:  # one area per slide, for the projector
+    show_slides(headlines, picture, as_of=as_of, scope=scope, user=user)
+    st.stop()
 show_headlines(headlines)
 show_headline_links(headlines, equity_year=picture.equity_year, user=user)
 show_team_warning(picture)
@@ -65,7 +70,7 @@ show_agenda(picture, as_of=as_of, scope=scope, user=user)
 show_key_charts(picture)
 
 # --- Record this meeting, and the brief ------------------------------------------------------------
-if may_record and not present:
+if may_record:
     show_meeting_saved(prefix="meeting_record")
     with st.expander(
         f"Record this meeting ({as_of:%-d %B %Y})"
@@ -78,7 +83,5 @@ if may_record and not present:
 st.subheader("Meeting brief")
 brief_downloads(headlines=headlines, picture=picture, scope=scope, as_of=as_of, equity=view.equity)
 
-if present:
-    st.stop()
 st.divider()
 show_district_glance(view)

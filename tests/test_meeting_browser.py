@@ -34,20 +34,57 @@ def test_presentation_mode_opens_from_its_address_with_large_type_and_no_sidebar
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page = browser.new_page(viewport={"width": 1280, "height": 720})  # the projector
         page.goto(f"{demo_server}/?present=1")
-        expect(page.get_by_role("heading", name="District overview")).to_be_visible(timeout=30_000)
         figure = page.locator("[data-testid='stMetric']").filter(has_text="TFI at criterion")
-        expect(figure).to_contain_text("7 of 12", timeout=30_000)
+        expect(figure).to_contain_text("7 of 12", timeout=90_000)
+        done = page.locator("[data-testid='stApp'][data-test-script-state='notRunning']")
+        expect(done).to_have_count(1, timeout=60_000)
         expect(page.locator("[data-testid='stSidebar']")).to_be_hidden()
         # The size of the text itself: the innermost element holding the figure.
         value = figure.locator("[data-testid='stMetricValue']").get_by_text("7 of 12").last
         large = value.evaluate("element => parseFloat(getComputedStyle(element).fontSize)")
         assert large >= 50, f"the figure is {large}px on the projector"
+        # The headlines slide fits the screen: nothing to scroll to. The demo banner is one line.
+        main = page.locator("[data-testid='stMain']")
+        assert main.evaluate("element => element.scrollHeight") <= 720
+        banner = page.locator("[data-testid='stAlert']").filter(has_text="Demo data").first
+        assert banner.evaluate("element => element.getBoundingClientRect().height") < 60
+
+        # The arrow keys move between slides, and the address follows.
+        page.keyboard.press("ArrowRight")
+        expect(page).to_have_url(f"{demo_server}/?present=1&slide=buildings", timeout=60_000)
+        expect(done).to_have_count(
+            1, timeout=60_000
+        )  # the slide is shown: a key pressed mid-run starts from the one before
+        page.keyboard.press("ArrowRight")
+        expect(page).to_have_url(f"{demo_server}/?present=1&slide=fidelity", timeout=60_000)
+        expect(done).to_have_count(
+            1, timeout=60_000
+        )  # the slide is shown: a key pressed mid-run starts from the one before
+        heading = page.get_by_role("heading", name="4. Fidelity: below criterion and slipping")
+        expect(heading).to_be_visible(timeout=60_000)
+        text = page.get_by_text("Roosevelt Middle School · Tier 1 60%")
+        size = {
+            name: locator.evaluate("element => parseFloat(getComputedStyle(element).fontSize)")
+            for name, locator in (("heading", heading), ("text", text))
+        }
+        assert size["heading"] > size["text"] >= 20, size
+        page.keyboard.press("PageDown")  # what a presentation clicker sends
+        expect(page).to_have_url(f"{demo_server}/?present=1&slide=staff-support", timeout=60_000)
+        expect(done).to_have_count(
+            1, timeout=60_000
+        )  # the slide is shown: a key pressed mid-run starts from the one before
+        page.keyboard.press("ArrowLeft")
+        expect(page).to_have_url(f"{demo_server}/?present=1&slide=fidelity", timeout=60_000)
+        expect(done).to_have_count(
+            1, timeout=60_000
+        )  # the slide is shown: a key pressed mid-run starts from the one before
 
         # Leaving presentation mode brings the sidebar back and the usual type size.
-        page.get_by_text("Presentation mode").click()
-        expect(page.locator("[data-testid='stSidebar']")).to_be_visible(timeout=15_000)
+        page.get_by_role("button", name="Leave presentation").click()
+        expect(page.locator("[data-testid='stSidebar']")).to_be_visible(timeout=60_000)
+        expect(page).to_have_url(f"{demo_server}/", timeout=60_000)
         normal = value.evaluate("element => parseFloat(getComputedStyle(element).fontSize)")
         assert normal < large
         expect(page.locator("[data-testid='stException']")).to_have_count(0)
