@@ -108,6 +108,9 @@ def scale_grid_chart(
             text=texts,
             mode="text",
             textfont={"color": color, "size": FONT_SIZE},
+            # Centred on its cell: where the cell is narrower than "90.0%", clipping at the plot
+            # area's edge took the first digit off the first column ("0.0%").
+            cliponaxis=False,
             showlegend=False,
             hoverinfo="skip",
         )

@@ -275,7 +275,8 @@ CHECK_SCRIPT = r"""
       const columns = trace.z[0].length, rowsCount = trace.z.length;
       const cellW = xaxis._length / columns, cellH = yaxis._length / rowsCount;
       let worst = null;
-      gd.querySelectorAll('.heatmaplayer text, g.hm text').forEach((t) => {
+      // The cell texts: the heatmap's own, or a text-only scatter layer drawn over it.
+      gd.querySelectorAll('.heatmaplayer text, .scatterlayer .textpoint text').forEach((t) => {
         const r = t.getBoundingClientRect();
         if (r.width > cellW - 2 && (!worst || r.width > worst[0])) worst = [r.width, t.textContent];
         if (r.height > cellH && (!worst || r.height > worst[0])) worst = [r.height, t.textContent];
