@@ -13,15 +13,24 @@ from pandas.io.formats.style import Styler
 ROW_HEIGHT = 35  # Streamlit's data-frame row height in pixels
 
 
+# Plotly's toolbar sat over the chart's title (on a phone, where a tap shows it, for good); zoom
+# and pan are not what a meeting does with these charts, and Streamlit's own toolbar above the
+# chart still offers full screen.
+CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
+
+
 def show_chart(figure: go.Figure, *, key: str | None = None) -> None:
+    from components.charts import fit_to_screen
+
     # theme=None keeps the product's own fonts and colours (components/charts.py) instead of
-    # Streamlit's, which shrink axis labels below what a projector can show.
+    # Streamlit's, which shrink axis labels below what a projector can show. A copy is fitted:
+    # the figure may be a cached one.
     st.plotly_chart(
-        figure,
+        fit_to_screen(go.Figure(figure)),
         width="stretch",
         theme=None,
         key=key,
-        config={"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]},
+        config=CHART_CONFIG,
     )
 
 

@@ -5,6 +5,7 @@ import streamlit as st
 
 from components.cache import derive, derive_figure, load
 from components.display import show_chart, show_table
+from components.equity_phone import heatmap_table
 from components.equity_view import (
     building_bars,
     building_table,
@@ -16,6 +17,7 @@ from components.equity_view import (
     trend_chart,
     trend_table,
 )
+from components.layout import phone_only, wide_only
 from components.page import current_scope, page_setup
 from components.text import plain
 from data_access.equity.metrics import GROUP_LABELS, INDICATORS
@@ -87,7 +89,10 @@ if view.building_count > MAX_HEATMAP_ROWS:
         help=f"{view.building_count:,} buildings make a very tall chart; start with the flagged ones.",
     )
     show_all = choice == "All buildings"
-show_chart(derive_figure(heatmap, view, **filters, show_all=show_all), key="equity_heatmap")
+with wide_only("equity_heatmap"):
+    show_chart(derive_figure(heatmap, view, **filters, show_all=show_all), key="equity_heatmap")
+with phone_only("equity_heatmap"):  # a phone's cells would be too narrow to read
+    show_table(heatmap_table(view, show_all=show_all), max_rows=12)
 st.caption(
     f"Orange: more likely than everyone else; blue: less likely; white: about the same. "
     f"▲ flagged over {threshold:g}; ▼ flagged under 1/{threshold:g}. Hatched grey: no ratio shown, "

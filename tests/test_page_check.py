@@ -8,7 +8,8 @@ the sidebar's links, so the session keeps the role; each page, once drawn, is ch
 resizing the window (the layout is the browser's: nothing on the server depends on the screen), which
 renders each page once per role instead of three times.
 Full-page screenshots go to $MTSS_PAGE_CHECK_DIR (default: the test's tmp dir) as page-role-size.png,
-with report.txt listing every problem.
+with report-<role>.txt listing every problem. $MTSS_PAGE_CHECK_URL checks an app already running on
+the demo store instead of starting one.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ EVERY_PAGE = sorted(path.stem for path in (ROOT / "pages").glob("*.py"))
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
     require_browser()
+    if os.environ.get("MTSS_PAGE_CHECK_URL"):  # an app already running on the demo store
+        yield os.environ["MTSS_PAGE_CHECK_URL"]
+        return
     store = tmp_path_factory.mktemp("page-check-store")
     env = {
         "DATABASE_URL": f"sqlite:///{store / 'demo.db'}",
@@ -173,12 +177,15 @@ def test_every_page_reads_whole_at_every_size(role, app_url, browser, shots):
         settle(page)
         assert "present=1" in page.url
         check_sizes(page, shots, f"overview_present-{role}", PROJECTOR_SIZES, report)
+    except Exception as error:  # the report so far, and where the walk stopped
+        report.append(f"{role}: the walk stopped at {page.url}: {error}".splitlines()[0])
+        raise
     finally:
         page.close()
-    elapsed = time.monotonic() - started
-    (shots / f"report-{role}.txt").write_text(
-        "\n".join(report) + f"\n({len(report)} problems, {elapsed:.0f} s)\n"
-    )
+        elapsed = time.monotonic() - started
+        (shots / f"report-{role}.txt").write_text(
+            "\n".join(report) + f"\n({len(report)} problems, {elapsed:.0f} s)\n"
+        )
     assert not report, f"{len(report)} problems for {role} (screenshots in {shots}):\n" + "\n".join(
         report
     )

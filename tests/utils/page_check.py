@@ -17,6 +17,7 @@ Allowances are named lists below, each with its reason; nothing else is let thro
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,7 +97,7 @@ CHECK_SCRIPT = r"""
         `${el.scrollWidth}x${el.scrollHeight} px, its box is ${el.clientWidth}x${el.clientHeight}`);
   }
 
-  // (a) and (c) data frames: the grid's own columns (widths) and its accessible table (text)
+  // (a) and (c) data frames: the grid's own columns, their widths and the cells' text
   const measure = document.createElement('canvas').getContext('2d');
   const codeLike = (t) => {
     const text = (t || '').trim();
@@ -112,16 +113,10 @@ CHECK_SCRIPT = r"""
     if (!visible(frame)) return;
     const grid = frame.querySelector('.stDataFrameGlideDataEditor');
     const canvas = frame.querySelector("canvas[data-testid='data-grid-canvas']");
-    const table = frame.querySelector("table[role='grid']");
-    if (!canvas || !table) return;
     const name = `table ${n + 1}`;
-    const headers = [...table.querySelectorAll('th')].map((th) => th.innerText.trim());
-    for (const [i, h] of headers.entries()) {
-      const why = codeLike(h);
-      if (why) add('raw code', `${name}: the column heading "${short(h)}" is ${why}`);
-    }
+    if (!canvas) { add('cut off', `${name} was never drawn, so its cells could not be checked`); return; }
     // The grid draws on a canvas; its React props hold the columns (with their widths) and the
-    // text each cell shows (getCellContent's displayData: the accessible table has raw values).
+    // text each cell shows (getCellContent's displayData).
     const fiberKey = Object.keys(canvas).find((k) => k.startsWith('__reactFiber'));
     let fiber = fiberKey ? canvas[fiberKey] : null;
     let props = null;
@@ -131,14 +126,20 @@ CHECK_SCRIPT = r"""
     }
     if (!props) { add('cut off', `${name}: the grid's columns could not be read`); return; }
     const columns = props.columns;
+    const headers = columns.map((c) => String(c.title ?? '').trim());
+    for (const h of headers) {
+      const why = codeLike(h);
+      if (why) add('raw code', `${name}: the column heading "${short(h)}" is ${why}`);
+    }
     const shownText = (cell) => {
       if (!cell) return '';
       if (typeof cell.displayData === 'string') return cell.displayData;
       if (Array.isArray(cell.data)) return cell.data.join(', ');
       return cell.data === undefined || cell.data === null ? '' : String(cell.data);
     };
-    const rowIndexes = [...table.querySelectorAll('tbody tr')]
-      .map((tr) => Number(tr.getAttribute('aria-rowindex')) - 2).filter((r) => r >= 0);
+    // The rows the grid's height shows (it scrolls for the rest).
+    const onScreen = Math.ceil(canvas.getBoundingClientRect().height / (props.rowHeight || 35));
+    const rowIndexes = [...Array(Math.max(0, Math.min(props.rows || 0, onScreen))).keys()];
     const rows = rowIndexes.map((r) => columns.map((_, c) => {
       try { return [c + 1, shownText(props.getCellContent([c, r])).trim()]; }
       catch (e) { return [c + 1, '']; }
@@ -359,8 +360,8 @@ def settle(page: Any, *, timeout_ms: int = 60_000) -> None:
 def check_page(page: Any, screenshot: str, *, timeout_ms: int = 30_000) -> list[Problem]:
     """The problems on the page as it is now, and a screenshot of the whole page.
 
-    Streamlit scrolls inside its main area, and a data frame draws its cells (and the table a
-    screen reader reads) only once it is on screen; so the window is made as tall as the page, at
+    Streamlit scrolls inside its main area, and a data frame draws its cells only once it is
+    on screen; so the window is made as tall as the page, at
     the same width, for the check and the picture, then put back. Every layout rule here depends
     on the width only."""
     size = page.viewport_size
@@ -372,12 +373,19 @@ def check_page(page: Any, screenshot: str, *, timeout_ms: int = 30_000) -> list[
     if tall > size["height"]:
         page.set_viewport_size({"width": size["width"], "height": tall})
     try:
-        page.wait_for_function(
-            """() => [...document.querySelectorAll("[data-testid='stDataFrame']")]
-                       .filter((f) => f.getBoundingClientRect().width > 0)
-                       .every((f) => f.querySelector("table[role='grid']"))""",
-            timeout=timeout_ms,
+        # A grid further down than the window first was may wait to be scrolled to.
+        page.evaluate(
+            """() => document.querySelectorAll("[data-testid='stDataFrame']").forEach((f) => {
+                 if (!f.querySelector('canvas')) f.scrollIntoView(); })"""
         )
+        # A grid never drawn is reported by the check itself.
+        with contextlib.suppress(Exception):
+            page.wait_for_function(
+                """() => [...document.querySelectorAll("[data-testid='stDataFrame']")]
+                           .filter((f) => f.getBoundingClientRect().width > 0)
+                           .every((f) => f.querySelector("canvas[data-testid='data-grid-canvas']"))""",
+                timeout=timeout_ms,
+            )
         page.wait_for_timeout(400)
         problems = find_problems(page)
         page.screenshot(path=screenshot)

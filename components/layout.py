@@ -1,0 +1,30 @@
+"""Screen-size layout: parts of a page shown only on a wide screen or only on a phone.
+
+Streamlit's server does not know the screen's width, so both parts are sent and the browser shows
+the one that fits (a CSS media query on the containers' keys). Used where one form cannot serve both:
+a wide heatmap, and the table that replaces it on a phone."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+PHONE_MAX_WIDTH = 640  # px; Streamlit stacks columns and closes the sidebar below this too
+LAYOUT_CSS = f"""
+<style>
+@media (max-width: {PHONE_MAX_WIDTH}px) {{ [class*="st-key-wide_only_"] {{display: none !important;}} }}
+@media (min-width: {PHONE_MAX_WIDTH + 1}px) {{ [class*="st-key-phone_only_"] {{display: none !important;}} }}
+</style>
+"""
+
+
+def wide_only(key: str) -> DeltaGenerator:
+    """A container shown on screens wider than a phone."""
+    st.html(LAYOUT_CSS)
+    return st.container(key=f"wide_only_{key}")
+
+
+def phone_only(key: str) -> DeltaGenerator:
+    """A container shown on a phone only."""
+    st.html(LAYOUT_CSS)
+    return st.container(key=f"phone_only_{key}")
