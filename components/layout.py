@@ -18,6 +18,32 @@ LAYOUT_CSS = f"""
 """
 
 
+# Labels wrap onto a second line rather than end in "…": a button, a link or a headline's label cut
+# at 1280 px ("Create follow-up act…", "Download the brief (P…") cannot be read from the back of
+# the room, and a phone is narrower still.
+APP_CSS = """
+<style>
+[data-testid="stMain"] button [data-testid="stMarkdownContainer"],
+[data-testid="stMain"] button [data-testid="stMarkdownContainer"] p,
+[data-testid="stMain"] [data-testid="stPageLink-NavLink"] [data-testid="stMarkdownContainer"],
+[data-testid="stMain"] [data-testid="stPageLink-NavLink"] p,
+[data-testid="stMain"] [data-testid="stPageLink-NavLink"] span,
+[data-testid="stMain"] [data-testid="stMetricLabel"],
+[data-testid="stMain"] [data-testid="stMetricLabel"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
+[data-testid="stMain"] button, [data-testid="stMain"] [data-testid="stPageLink-NavLink"] {
+  height: auto !important; min-height: 2.5rem;
+}
+</style>
+"""
+
+
+def app_style() -> None:
+    """The app's own style, on every page (components.page.page_setup)."""
+    st.html(APP_CSS)
+
+
 def wide_only(key: str) -> DeltaGenerator:
     """A container shown on screens wider than a phone."""
     st.html(LAYOUT_CSS)

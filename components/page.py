@@ -171,6 +171,9 @@ def page_setup(title: str, *, caption: str | None = None) -> StoreStatus:
     """Every page starts here (dashboard.py has already made the store ready): the demo banner shows
     when the store holds demo data."""
     _insist_on_the_router()
+    from components.layout import app_style
+
+    app_style()
     status = load(get_store_status)
     if status.demo:
         as_of = f" The demo's data runs to {status.as_of:%-d %B %Y}." if status.as_of else ""

@@ -134,6 +134,8 @@ CHECK_SCRIPT = r"""
     const shownText = (cell) => {
       if (!cell) return '';
       if (typeof cell.displayData === 'string') return cell.displayData;
+      if (cell.data && typeof cell.data.displayDate === 'string') return cell.data.displayDate;
+      if (typeof cell.copyData === 'string') return cell.copyData;
       if (Array.isArray(cell.data)) return cell.data.join(', ');
       return cell.data === undefined || cell.data === null ? '' : String(cell.data);
     };
