@@ -63,3 +63,27 @@ def test_fitting_twice_is_fitting_once():
     twice = fit_to_screen(go.Figure(once))
     assert twice.layout.title.text == once.layout.title.text
     assert twice.layout.margin.b == once.layout.margin.b
+
+
+def test_a_table_column_is_at_least_as_wide_as_its_longest_value_and_heading():
+    import streamlit as st
+
+    from components.display import fitted_column_config
+
+    frame = pd.DataFrame(
+        {
+            "Building": ["Roosevelt Middle School", "Kennedy K-8"],
+            "Due": ["15 May 2026, overdue by 14 days", "1 Jun 2026"],
+            "ID": [16, 12],
+        }
+    )
+    config = {
+        "Building": st.column_config.TextColumn(width=140),
+        "Due": st.column_config.TextColumn(width="medium"),
+        "ID": st.column_config.NumberColumn(width=40),
+    }
+    fitted = fitted_column_config(frame, config)
+    assert fitted["Building"]["width"] == 181  # 23 characters at 7 px, and 20 px of padding
+    assert fitted["Due"]["width"] == 237
+    assert fitted["ID"]["width"] == 40  # wide enough already
+    assert config["Building"]["width"] == 140  # the caller's config is left as it was

@@ -32,8 +32,10 @@ FREE_TEXT_COLUMNS = (
     "Problem",
     "What went wrong",
 )
-# Words that look like codes but are the words a person uses.
-PLAIN_WORDS_WITH_UNDERSCORES: tuple[str, ...] = ()
+# Data-frame columns that list the names a district's FILES must use (the Data page's file format:
+# "Column" building_id, "Table" staff_assignments): there the code is the thing being taught, and a
+# plain word would send people to write the wrong heading in their CSV.
+FILE_FORMAT_COLUMNS = ("Column", "Table")
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ class Problem:
 
 
 CHECK_SCRIPT = r"""
-([freeTextColumns]) => {
+([freeTextColumns, fileFormatColumns]) => {
   const problems = [];
   const add = (kind, words) => problems.push([kind, words]);
   const short = (text, n = 70) => {
@@ -148,6 +150,7 @@ CHECK_SCRIPT = r"""
     }));
     const reported = new Set();
     for (const row of rows) for (const [col, text] of row) {
+      if (fileFormatColumns.includes(headers[col - 1])) continue;
       const why = codeLike(text);
       const key = `${col}|${text}`;
       if (why && !reported.has(key)) {
@@ -334,7 +337,7 @@ CHECK_SCRIPT = r"""
 
 def find_problems(page: Any) -> list[Problem]:
     """Every problem the check finds on the page as it is now (run after it has settled)."""
-    found = page.evaluate(CHECK_SCRIPT, [list(FREE_TEXT_COLUMNS)])
+    found = page.evaluate(CHECK_SCRIPT, [list(FREE_TEXT_COLUMNS), list(FILE_FORMAT_COLUMNS)])
     problems: list[Problem] = []
     for kind, words in found:
         problem = Problem(kind, words)
