@@ -3,6 +3,8 @@ so plain pytest can test them. One palette and one look for the whole product.""
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -86,3 +88,76 @@ def horizontal_bar_chart(
     figure.update_yaxes(categoryorder="array", categoryarray=list(ordered[y]))
     figure.update_xaxes(title_text=x_title, rangemode="tozero")
     return base_layout(figure, title=title, height=max(320, 34 * len(ordered) + 120))
+
+
+TITLE_LINE_CHARS = 34  # a title line a phone's full-width chart (about 350 px) shows whole
+AXIS_TITLE_LINE_CHARS = 30
+
+
+def wrap_words(text: str, width: int) -> str:
+    """`text` with a plotly line break (<br>) between words wherever a line would pass `width`
+    characters; the line breaks already there are kept."""
+    lines = []
+    for line in str(text).split("<br>"):
+        current = ""
+        for word in line.split(" "):
+            if current and len(current) + 1 + len(word) > width:
+                lines.append(current)
+                current = word
+            else:
+                current = f"{current} {word}" if current else word
+        lines.append(current)
+    return "<br>".join(lines)
+
+
+def _legend_lines(figure: go.Figure) -> int:
+    names = [
+        str(trace.name) for trace in figure.data if trace.showlegend is not False and trace.name
+    ]
+    if not names:
+        return 0
+    return max(1, math.ceil(sum(len(name) + 4 for name in names) / TITLE_LINE_CHARS))
+
+
+def fit_to_screen(figure: go.Figure) -> go.Figure:
+    """Every figure, just before it is drawn, made to fit any screen from a phone to a projector:
+    the title wraps and pushes the plot down (never cut, never under the tick labels of an axis on
+    top), axis titles wrap, a legend placed over the plot's top goes underneath (beside the title
+    it ran over it), and data labels are never clipped by the plot area's edge."""
+    layout = figure.layout
+    title = layout.title.text
+    if title:
+        figure.update_layout(
+            title={
+                "text": wrap_words(title, TITLE_LINE_CHARS),
+                "automargin": True,
+                "yref": "paper",
+                "y": 1,
+                "yanchor": "bottom",
+                "pad": {"b": 12},
+            }
+        )
+    for axis in (*figure.select_xaxes(), *figure.select_yaxes()):
+        if axis.title.text and len(axis.title.text) > AXIS_TITLE_LINE_CHARS:
+            axis.title.text = wrap_words(axis.title.text, AXIS_TITLE_LINE_CHARS)
+    legend = layout.legend
+    on_top = (
+        legend.y is not None and legend.y >= 0.9 and (legend.yanchor in (None, "bottom", "top"))
+    )
+    lines = _legend_lines(figure)
+    if lines and on_top:
+        bottom = layout.margin.b if layout.margin.b is not None else 40
+        figure.update_layout(
+            legend={
+                "orientation": "h",
+                "yref": "container",
+                "y": 0,
+                "yanchor": "bottom",
+                "x": 0,
+                "xanchor": "left",
+            },
+            margin={"b": bottom + 30 * lines},
+        )
+    figure.update_traces(cliponaxis=False, selector={"type": "scatter"})
+    figure.update_traces(cliponaxis=False, selector={"type": "bar"})
+    return figure

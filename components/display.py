@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 from typing import Any
 
 import pandas as pd
@@ -13,20 +14,60 @@ from pandas.io.formats.style import Styler
 ROW_HEIGHT = 35  # Streamlit's data-frame row height in pixels
 
 
+# Plotly's toolbar sat over the chart's title (on a phone, where a tap shows it, for good); zoom
+# and pan are not what a meeting does with these charts, and Streamlit's own toolbar above the
+# chart still offers full screen.
+CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
+
+
 def show_chart(figure: go.Figure, *, key: str | None = None, on_select: Any = "ignore") -> Any:
-    """The figure, full width; with `on_select="rerun"` (or a callback) a click on a bar or point
-    selects it, and the selection is returned (components/drill_views.py)."""
+    """The figure, full width and fitted to the screen; with `on_select="rerun"` (or a callback) a
+    click on a bar or point selects it, and the selection is returned (components/drill_views.py)."""
+    from components.charts import fit_to_screen
+
     # theme=None keeps the product's own fonts and colours (components/charts.py) instead of
-    # Streamlit's, which shrink axis labels below what a projector can show.
+    # Streamlit's, which shrink axis labels below what a projector can show. A copy is fitted:
+    # the figure may be a cached one.
     return st.plotly_chart(
-        figure,
+        fit_to_screen(go.Figure(figure)),
         width="stretch",
         theme=None,
         key=key,
         on_select=on_select,
         selection_mode="points",
-        config={"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]},
+        config=CHART_CONFIG,
     )
+
+
+NAMED_WIDTHS = {"small": 75, "medium": 200, "large": 400}  # Streamlit's column widths, in px
+CHARACTER_PX = 7.0  # an average character of the table's 14 px font, a little generous
+CELL_PADDING_PX = 20  # 8 px each side, and the sort arrow's room
+WIDEST_COLUMN_PX = 400  # wider than this, a column's text is free text: it may be cut
+
+
+def fitted_column_config(
+    frame: pd.DataFrame, column_config: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    """Each configured column at least as wide as its heading and its longest value need (up to
+    WIDEST_COLUMN_PX): a width chosen once ("Taken" 60 px, "Building" 140 px) cut "Roosevelt
+    Middle School" and "15 May 2026, overdue by 14 days". Columns without a width are sized to
+    their content by the grid itself."""
+    if not column_config:
+        return column_config
+    fitted = dict(column_config)
+    for column, config in column_config.items():
+        if not isinstance(config, dict) or config.get("width") is None or column not in frame:
+            continue
+        width = config["width"]
+        width = NAMED_WIDTHS.get(width, width) if isinstance(width, str) else width
+        if not isinstance(width, int | float):
+            continue
+        values = frame[column].dropna().astype(str)
+        longest = max([len(str(config.get("label") or column)), *values.str.len().tolist()])
+        needed = min(WIDEST_COLUMN_PX, math.ceil(longest * CHARACTER_PX + CELL_PADDING_PX))
+        if needed > width:
+            fitted[column] = {**config, "width": needed}
+    return fitted
 
 
 def show_dataframe(data: pd.DataFrame | Styler, **options: Any) -> Any:
@@ -36,6 +77,9 @@ def show_dataframe(data: pd.DataFrame | Styler, **options: Any) -> Any:
     its cells are as safe as those. Returns what `st.dataframe` returns (the selection, if any)."""
     from components.downloads import safe_frame
 
+    frame = data.data if isinstance(data, Styler) else data
+    if options.get("column_config"):
+        options["column_config"] = fitted_column_config(frame, options["column_config"])
     if isinstance(data, Styler):
         # Same index and columns, so the styles (computed from them when drawn) still apply.
         styled = copy.copy(data)

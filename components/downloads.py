@@ -64,8 +64,10 @@ def _sheet_name(text: str) -> str:
 def download_menu(
     frame: pd.DataFrame, file_stem: str, *, key: str, label: str = "Download"
 ) -> None:
-    """Two buttons side by side: the table as CSV and as an Excel workbook."""
-    first, second = st.columns(2)
+    """Two buttons side by side (one under the other where there is no room): the table as CSV and
+    as an Excel workbook. Each is as wide as its label, so the label is never cut."""
+    row = st.container(horizontal=True, wrap=True, gap="small")
+    first, second = row, row
     first.download_button(
         f"{label} (CSV)",
         data=lambda: to_csv_bytes(frame),  # built when clicked, not on every rerun
@@ -74,7 +76,7 @@ def download_menu(
         key=f"{key}_csv",
         on_click="ignore",
         icon=":material/download:",
-        width="stretch",
+        width="content",
     )
     second.download_button(
         f"{label} (Excel)",
@@ -84,5 +86,5 @@ def download_menu(
         key=f"{key}_xlsx",
         on_click="ignore",
         icon=":material/download:",
-        width="stretch",
+        width="content",
     )

@@ -107,7 +107,10 @@ def scale_grid_chart(
             y=ys,
             text=texts,
             mode="text",
-            textfont={"color": color, "size": FONT_SIZE},
+            textfont={"color": color, "size": FONT_SIZE - 2},
+            # Centred on its cell: where the cell is narrower than "90.0%", clipping at the plot
+            # area's edge took the first digit off the first column ("0.0%").
+            cliponaxis=False,
             showlegend=False,
             hoverinfo="skip",
         )
@@ -125,7 +128,9 @@ def scale_grid_chart(
             name=STATUS_LABELS[name],
         )
     figure.update_xaxes(side="top", showgrid=False, tickfont={"size": FONT_SIZE + 2})
-    figure.update_yaxes(autorange="reversed", showgrid=False)
+    # Names and cell texts a size smaller: on a phone the names leave the three cells about 60 px,
+    # enough for "100.0%" at 14 px, not at 16.
+    figure.update_yaxes(autorange="reversed", showgrid=False, tickfont={"size": FONT_SIZE - 2})
     figure = base_layout(figure, title=title, height=58 * len(buildings) + 230)
     # The scale names sit on top like a table's headings, so the legend goes underneath.
     figure.update_layout(

@@ -172,6 +172,9 @@ def page_setup(title: str, *, caption: str | None = None, presenting: bool = Fal
     when the store holds demo data. `presenting` (the Overview on a projector): the banner is one
     line, and the title and caption are left out, to leave the screen to the meeting."""
     _insist_on_the_router()
+    from components.layout import app_style
+
+    app_style()
     status = load(get_store_status)
     if status.demo and presenting:
         runs_to = f" Its data runs to {status.as_of:%-d %B %Y}." if status.as_of else ""

@@ -19,6 +19,7 @@ from components.drill_equity import (
 )
 from components.drill_filters import at_level, level_filter
 from components.equity_concern import flag_count_words
+from components.equity_phone import heatmap_table
 from components.equity_view import (
     building_table,
     flag_follow_up,
@@ -28,6 +29,7 @@ from components.equity_view import (
     trend_chart,
     trend_table,
 )
+from components.layout import phone_only, wide_only
 from components.page import current_scope, page_setup
 from components.text import plain
 from components.words import as_of_words
@@ -102,11 +104,14 @@ if view.building_count > MAX_HEATMAP_ROWS:
         help=f"{view.building_count:,} buildings make a very tall chart; start with the flagged ones.",
     )
     show_all = choice == "All buildings"
-show_chart(
-    derive_figure(clickable_heatmap, view, **filters, show_all=show_all),
-    key="equity_heatmap",
-    on_select=open_cell,
-)
+with wide_only("equity_heatmap"):
+    show_chart(
+        derive_figure(clickable_heatmap, view, **filters, show_all=show_all),
+        key="equity_heatmap",
+        on_select=open_cell,
+    )
+with phone_only("equity_heatmap"):  # a phone's cells would be too narrow to read
+    show_table(heatmap_table(view, show_all=show_all), max_rows=12)
 st.caption(
     f"Orange: more likely than everyone else; blue: less likely; white: about the same. "
     f"▲ flagged over {threshold:g}; ▼ flagged under 1/{threshold:g}. Hatched grey: no ratio shown, "

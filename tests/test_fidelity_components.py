@@ -217,3 +217,31 @@ def test_trend_charts_draw_the_criterion_and_leave_a_gap_for_an_incomplete_scale
     )
     assert len(panels.layout.shapes) == 2  # one criterion line per building
     assert [a.text for a in panels.layout.annotations] == ["Adams Elementary", "Baker Middle"]
+
+
+def test_a_sustaining_cell_reads_its_whole_percent_never_cut_by_the_plot_edge():
+    """Issue 18: Lincoln's 90.0% with the sustaining star read "0.0%". The cell's text is centred
+    on the cell; where it is wider than the cell (a narrow screen, the first column) plotly clipped
+    it at the plot area's edge, and the first digit went. The text is drawn whole, unclipped."""
+    cells = pd.DataFrame(
+        {
+            "row": ["Lincoln Elementary<br>20 Apr 2026", "Lincoln Elementary<br>20 Apr 2026"],
+            "scale": ["Tier 1", "Tier 2"],
+            "status": ["at criterion", "below criterion"],
+            "cell": ["90.0%<br>★", "53.8%"],
+        }
+    )
+    figure = scale_grid_chart(
+        cells,
+        building="row",
+        scale="scale",
+        status="status",
+        text="cell",
+        buildings=["Lincoln Elementary<br>20 Apr 2026"],
+        scales=["Tier 1", "Tier 2"],
+        title="Latest TFI-2.1 percent",
+    )
+    texts = [trace for trace in figure.data if trace.type == "scatter" and trace.mode == "text"]
+    shown = {text for trace in texts for text in trace.text}
+    assert shown == {"90.0%<br>★", "53.8%"}
+    assert [trace.cliponaxis for trace in texts if len(trace.text)] == [False, False]

@@ -1,0 +1,89 @@
+"""Every figure is fitted to the screen before it is drawn (components.charts.fit_to_screen, called
+by components.display.show_chart): nothing of its text cut or covered, from a phone to a projector."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from components.charts import LEVEL_COLORS, base_layout, fit_to_screen, horizontal_bar_chart
+from components.display import CHART_CONFIG
+
+
+def enrolment_chart(title: str) -> go.Figure:
+    data = pd.DataFrame(
+        {
+            "name": ["Lincoln Elementary", "Franklin Middle School"],
+            "students": [420, 610],
+            "level": ["elementary", "middle"],
+        }
+    )
+    return horizontal_bar_chart(
+        data,
+        x="students",
+        y="name",
+        color="level",
+        title=title,
+        x_title="Students enrolled on the as-of date of the data, 29 May 2026",
+        color_map=LEVEL_COLORS,
+    )
+
+
+def test_a_long_title_wraps_into_lines_a_phone_shows_and_pushes_the_plot_down():
+    title = "Students enrolled by building, 2025-26, as of 29 May 2026, every level"
+    figure = fit_to_screen(enrolment_chart(title))
+    lines = figure.layout.title.text.split("<br>")
+    assert lines == ["Students enrolled by building,", "2025-26, as of 29 May 2026, every", "level"]
+    assert figure.layout.title.automargin is True and figure.layout.title.yref == "paper"
+    axis_lines = figure.layout.xaxis.title.text.split("<br>")
+    assert len(axis_lines) == 2 and all(len(line) <= 30 for line in axis_lines)
+
+
+def test_a_legend_over_the_title_goes_under_the_plot_and_the_margin_makes_room():
+    figure = enrolment_chart("Students enrolled by building")
+    assert figure.layout.legend.y == 1.0  # base_layout's place: beside the title, over it
+    bottom = figure.layout.margin.b
+    fitted = fit_to_screen(figure)
+    assert (fitted.layout.legend.yref, fitted.layout.legend.y) == ("container", 0)
+    assert fitted.layout.margin.b == bottom + 30
+
+
+def test_data_labels_are_never_clipped_by_the_plot_area_and_the_toolbar_is_off():
+    figure = base_layout(go.Figure(), title="Risk ratio by school year", height=400)
+    figure.add_scatter(
+        x=[1, 2], y=[2.1, 2.13], mode="lines+text", text=["2.10 ▲ over", "2.13 ▲ over"]
+    )
+    fitted = fit_to_screen(figure)
+    assert [trace.cliponaxis for trace in fitted.data] == [False]
+    assert CHART_CONFIG["displayModeBar"] is False
+
+
+def test_fitting_twice_is_fitting_once():
+    once = fit_to_screen(enrolment_chart("Students enrolled by building, 2025-26, every level"))
+    twice = fit_to_screen(go.Figure(once))
+    assert twice.layout.title.text == once.layout.title.text
+    assert twice.layout.margin.b == once.layout.margin.b
+
+
+def test_a_table_column_is_at_least_as_wide_as_its_longest_value_and_heading():
+    import streamlit as st
+
+    from components.display import fitted_column_config
+
+    frame = pd.DataFrame(
+        {
+            "Building": ["Roosevelt Middle School", "Kennedy K-8"],
+            "Due": ["15 May 2026, overdue by 14 days", "1 Jun 2026"],
+            "ID": [16, 12],
+        }
+    )
+    config = {
+        "Building": st.column_config.TextColumn(width=140),
+        "Due": st.column_config.TextColumn(width="medium"),
+        "ID": st.column_config.NumberColumn(width=40),
+    }
+    fitted = fitted_column_config(frame, config)
+    assert fitted["Building"]["width"] == 181  # 23 characters at 7 px, and 20 px of padding
+    assert fitted["Due"]["width"] == 237
+    assert fitted["ID"]["width"] == 40  # wide enough already
+    assert config["Building"]["width"] == 140  # the caller's config is left as it was
