@@ -62,7 +62,8 @@ def test_the_middle_schools_oss_over_flags_for_black_students_and_students_with_
 ):
     app = equity_page(monkeypatch, demo_store_url, "oss")
     year = app.selectbox(key="equity_school_year").value
-    flags = app.dataframe[0].value
+    # The flags table (the heatmap's phone table comes first, hidden on a wide screen).
+    [flags] = [frame.value for frame in app.dataframe if "Indicator" in frame.value.columns]
     franklin_oss = flags[
         (flags["Building"] == "Franklin Middle School")
         & (flags["Indicator"] == "Out-of-school suspension")
