@@ -16,7 +16,14 @@ from components.follow_up_labels import (
     STATUS_LABELS,
 )
 from components.text import plain
-from data_access.labels import is_flag_reference, is_missing, source_words
+from data_access.labels import (
+    USER_ROLES,
+    in_sentence,
+    is_flag_reference,
+    is_missing,
+    source_words,
+    words,
+)
 from data_access.users.access import UserAccess
 from data_access.validation import latest_due_date
 
@@ -129,7 +136,7 @@ def action_fields(
     building_names = dict(zip(buildings["building_id"], buildings["name"], strict=True))
     owner_options = [None, *owners["email"]]
     owner_names = {
-        row.email: f"{row.name or row.email} ({row.role.replace('_', ' ')})"
+        row.email: f"{row.name or row.email} ({in_sentence(words(USER_ROLES, row.role))})"
         for row in owners.itertuples()
     }
     entered: dict[str, Any] = {}
