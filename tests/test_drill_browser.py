@@ -1,0 +1,40 @@
+"""Drill-down in headless Chromium: a click on a cell of the Overview's buildings matrix opens that
+building's page at that area, and the address says so (AppTest sets the selection; this clicks it).
+
+Uses Debian's Chromium at /usr/bin/chromium; skips locally without it, fails under CI."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.utils.browser import CHROMIUM, CHROMIUM_ARGS, require_browser, running_app
+
+pytestmark = pytest.mark.browser
+ROW, HEADER = 35, 35  # Streamlit's data-frame row and header heights in pixels
+
+
+def test_clicking_a_matrix_cell_opens_the_building_page_at_that_area(demo_store_url, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    require_browser()
+    env = dict(DATABASE_URL=demo_store_url, MTSS_DEMO_ON_FIRST_RUN="false")
+    with running_app(tmp_path / "server.log", env=env) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        page.goto(base)
+        expect(page.get_by_role("heading", name="District overview")).to_be_visible(timeout=240_000)
+        grid = page.locator("[data-testid='stDataFrame']").first
+        expect(grid).to_be_visible(timeout=180_000)
+        grid.scroll_into_view_if_needed()
+        page.wait_for_timeout(1000)
+        box = grid.bounding_box()
+        # The last column is the follow-up actions' area: click the first building's cell there.
+        page.mouse.click(box["x"] + box["width"] - 40, box["y"] + HEADER + ROW / 2)
+        page.wait_for_url(re.compile(r"/building\?.*building=B\d+.*area=actions"), timeout=180_000)
+        expect(page.get_by_role("heading", name="Open follow-up actions")).to_be_visible(
+            timeout=180_000
+        )
+        expect(page.locator("[data-testid='stException']")).to_have_count(0)
+        browser.close()
