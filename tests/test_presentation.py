@@ -165,3 +165,25 @@ def test_for_projector_enlarges_every_text_of_a_figure(demo_store_url):
     assert [a.font.size for a in layout.annotations] == [18]
     assert {trace.textfont.size for trace in figure.data} == {20}
     assert isinstance(figure, go.Figure)
+
+
+@pytest.mark.parametrize(
+    ("role", "buildings"), [("viewer", None), ("principal", ["B09"])], ids=["viewer", "principal"]
+)
+def test_every_slide_opens_for_a_viewer_and_a_principal(
+    monkeypatch, demo_store_url, role, buildings
+):
+    app = app_helper.open_page(
+        monkeypatch,
+        demo_store_url,
+        "overview",
+        role=role,
+        buildings=buildings,
+        query={"present": "1"},
+    )
+    seen = [slide(app)]
+    while not app.button(key="present_next").disabled:
+        app.button(key="present_next").click().run()
+        assert not app.exception, [e.value for e in app.exception]
+        seen.append(slide(app))
+    assert seen == ["headlines", "buildings", "fidelity", "staff-support", "equity", "follow-up"]
