@@ -30,12 +30,14 @@ from components.equity_view import (
     trend_table,
 )
 from components.layout import phone_only, wide_only
-from components.page import current_scope, page_setup
+from components.overview_empty import DATA_PAGE
+from components.page import current_scope, current_user, page_setup
 from components.text import plain
 from components.words import as_of_words
 from data_access.equity.metrics import GROUP_LABELS, INDICATORS
 from data_access.equity.queries import current_minimums, list_equity_school_years
 from data_access.equity.view import get_equity_view
+from data_access.permissions import may_write
 from data_access.staff_support.queries import default_as_of
 
 MAX_HEATMAP_ROWS = 30  # more buildings than this and the heatmap starts with flagged buildings only
@@ -51,10 +53,14 @@ threshold = minimums.threshold
 years = load(list_equity_school_years)
 if not years:
     st.warning(
-        "The store holds no students yet, so there is nothing to compare. Load your district's files "
-        "(see the README's *Loading your own data*), or try the demo: `python -m data_access demo`.",
+        "The dashboard holds no students yet, so there is nothing to compare. The district's "
+        "student files are imported on the Data page, by a district admin.",
         icon=":material/inbox:",
     )
+    if may_write(current_user(), "import_files"):
+        st.page_link(
+            DATA_PAGE, label="Import your files on the Data page", icon=":material/upload_file:"
+        )
     st.stop()
 
 show_how_to_read(minimums)

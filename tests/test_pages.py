@@ -103,3 +103,19 @@ def test_tables_offer_csv_and_excel_downloads_of_the_same_rows(monkeypatch, demo
     text = to_csv_bytes(table).decode("utf-8-sig")
     assert text.splitlines()[0].startswith("ID,Action,Building,Owner,Due")
     assert len(text.splitlines()) == len(table) + 1
+
+
+@pytest.mark.parametrize(("role", "links"), [("district_admin", 1), ("district_leader", 0)])
+def test_an_empty_store_s_equity_page_points_to_the_data_page_not_a_command(
+    monkeypatch, sqlite_url, role, links
+):
+    """No students yet: the Equity page names the Data page (a link for those who may import),
+    never a command line a principal or leader cannot run."""
+    monkeypatch.setenv("MTSS_DEMO_ON_FIRST_RUN", "false")
+    app = open_page(monkeypatch, sqlite_url, "equity", role=role)
+    assert not app.exception
+    shown = " ".join(warning.value for warning in app.warning)
+    assert "no students yet" in shown and "Data page" in shown
+    assert "python -m" not in shown
+    data_links = [link for link in app.get("page_link") if link.proto.page == "data"]
+    assert len(data_links) == links
