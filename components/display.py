@@ -43,10 +43,29 @@ NAMED_WIDTHS = {"small": 75, "medium": 200, "large": 400}  # Streamlit's column 
 CHARACTER_PX = 7.0  # an average character of the table's 14 px font, a little generous
 CELL_PADDING_PX = 20  # 8 px each side, and the sort arrow's room
 WIDEST_COLUMN_PX = 400  # wider than this, a column's text is free text: it may be cut
+# The grid wraps a cell's text only in rows taller than 4rem (64 px); 65 px holds two lines.
+WRAPPED_ROW_HEIGHT = 65
+
+
+def wrapped_width(text: str, lines: int) -> int:
+    """The fewest characters per line in which `text`, wrapped at spaces, takes at most `lines`
+    lines (never less than its longest word)."""
+    words = text.split()
+    if lines <= 1 or len(words) <= 1:
+        return len(text)
+    for width in range(max(len(word) for word in words), len(text) + 1):
+        used, line = 1, 0
+        for word in words:
+            line = len(word) if line == 0 else line + 1 + len(word)
+            if line > width:
+                used, line = used + 1, len(word)
+        if used <= lines:
+            return width
+    return len(text)
 
 
 def fitted_column_config(
-    frame: pd.DataFrame, column_config: dict[str, Any] | None
+    frame: pd.DataFrame, column_config: dict[str, Any] | None, *, lines: int = 1
 ) -> dict[str, Any] | None:
     """Each configured column at least as wide as its heading and its longest value need (up to
     WIDEST_COLUMN_PX): a width chosen once ("Taken" 60 px, "Building" 140 px) cut "Roosevelt
@@ -63,7 +82,10 @@ def fitted_column_config(
         if not isinstance(width, int | float):
             continue
         values = frame[column].dropna().astype(str)
-        longest = max([len(str(config.get("label") or column)), *values.str.len().tolist()])
+        # Headings never wrap; cells wrap onto `lines` lines in a row tall enough (WRAPPED_ROW_HEIGHT).
+        longest = max(
+            [len(str(config.get("label") or column)), *(wrapped_width(v, lines) for v in values)]
+        )
         needed = min(WIDEST_COLUMN_PX, math.ceil(longest * CHARACTER_PX + CELL_PADDING_PX))
         if needed > width:
             fitted[column] = {**config, "width": needed}
@@ -79,7 +101,10 @@ def show_dataframe(data: pd.DataFrame | Styler, **options: Any) -> Any:
 
     frame = data.data if isinstance(data, Styler) else data
     if options.get("column_config"):
-        options["column_config"] = fitted_column_config(frame, options["column_config"])
+        lines = 2 if (options.get("row_height") or 0) >= WRAPPED_ROW_HEIGHT else 1
+        options["column_config"] = fitted_column_config(
+            frame, options["column_config"], lines=lines
+        )
     if isinstance(data, Styler):
         # Same index and columns, so the styles (computed from them when drawn) still apply.
         styled = copy.copy(data)

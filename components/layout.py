@@ -35,6 +35,11 @@ APP_CSS = """
 [data-testid="stMain"] button, [data-testid="stMain"] [data-testid="stPageLink-NavLink"] {
   height: auto !important; min-height: 2.5rem;
 }
+/* Beside the sidebar on a projector's 1280 px, Streamlit's 5rem side margins left tables 820 px;
+   2rem gives the Overview's matrix and the wide tables their columns back. */
+@media (min-width: 641px) {
+  [data-testid="stMainBlockContainer"] { padding-left: 2rem !important; padding-right: 2rem !important; }
+}
 </style>
 """
 

@@ -25,10 +25,12 @@ LEVEL_NAMES = {
     GOOD: "Fine",
     NO_DATA: "Nothing to show",
 }
+# Short, so the matrix's seven columns fit a projector's 1280 px beside the sidebar; the caption
+# above it says what each measures (the instrument, the supervision window).
 AREA_HEADINGS = {
-    "fidelity": "Fidelity (TFI Tier 1)",
-    "supervision": "Supervision (42 days)",
-    "staffing": "Staffing ratios",
+    "fidelity": "Fidelity",
+    "supervision": "Supervision",
+    "staffing": "Staffing",
     "equity": "Equity concerns",
     "actions": "Follow-up actions",
 }

@@ -34,11 +34,11 @@ def test_a_row_of_the_matrix_opens_that_buildings_page():
 
 
 def test_a_cell_of_an_area_column_opens_the_building_page_at_that_area():
-    assert matrix_destination(event(cells=[(2, "Equity flags")]), IDS).params == {
+    assert matrix_destination(event(cells=[(2, "Equity concerns")]), IDS).params == {
         "building": "B08",
         "area": "equity",
     }
-    assert matrix_destination(event(cells=[(0, "Staffing ratios")]), IDS).params == {
+    assert matrix_destination(event(cells=[(0, "Staffing")]), IDS).params == {
         "building": "B03",
         "area": "staff",
     }
@@ -115,7 +115,7 @@ def test_clicking_a_buildings_row_on_the_overview_opens_its_page(monkeypatch, de
 def test_clicking_an_equity_cell_opens_the_building_page_at_equity(monkeypatch, demo_store_url):
     app = open_page(monkeypatch, demo_store_url)
     second = matrix_of(app).value.iloc[1]["Building"]
-    click_matrix(app, cells=[(1, "Equity flags")])
+    click_matrix(app, cells=[(1, "Equity concerns")])
     assert_fine(app)
     assert app.main.header[0].value == second
     assert NAMES[param(app, "building")] == second

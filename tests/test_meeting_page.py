@@ -78,9 +78,9 @@ def test_the_meeting_screen_tells_the_demo_stories_without_a_click(monkeypatch, 
     text = agenda_text(app)
     assert "**Franklin Middle School** · Out-of-school suspension: students with IEPs" in text
     # The lapsed supervision, the understaffed building, the slipped fidelity.
-    assert table.loc["Central High School", "Supervision (42 days)"] == "Lapsed · 0 of 10"
-    assert table.loc["Hawthorne Elementary", "Staffing ratios"] == "Role missing · no social worker"
-    assert table.loc["Maple Grove Elementary", "Fidelity (TFI Tier 1)"].startswith("Slipped · 53%")
+    assert table.loc["Central High School", "Supervision"] == "Lapsed · 0 of 10"
+    assert table.loc["Hawthorne Elementary", "Staffing"] == "Role missing · no social worker"
+    assert table.loc["Maple Grove Elementary", "Fidelity"].startswith("Slipped · 53%")
     assert "**Central High School** · 10 of 10 support staff past the window" in text
     assert "**Hawthorne Elementary** · no social worker" in text
     # The team without a family member, called out above the matrix.
@@ -289,8 +289,8 @@ def test_a_district_with_only_enrollment_gets_a_plain_meeting_screen(monkeypatch
     assert metrics["Staff supervised"] == "no staff"
     assert metrics["Overdue actions"] == "0"
     row = matrix(app).loc["Adams Elementary"]
-    assert row["Fidelity (TFI Tier 1)"] == "No score"
-    assert row["Supervision (42 days)"] == "No support staff"
+    assert row["Fidelity"] == "No score"
+    assert row["Supervision"] == "No support staff"
     # No team recorded yet: the screen says where to add it.
     assert any("No leadership team members are recorded" in w.value for w in app.warning)
     team = open_page(monkeypatch, sqlite_url, "team")

@@ -39,11 +39,11 @@ def test_presentation_mode_shows_one_area_at_a_time_starting_with_the_headlines(
 ):
     app = open_overview(monkeypatch, demo_store_url, present="1")
     assert slide(app) == "headlines"
-    assert {m.label for m in app.metric} >= {"TFI at criterion", "Equity flags"}
+    assert {m.label for m in app.metric} >= {"TFI at criterion", "Equity concerns"}
     text = markdown(app)
     # Not the matrix, not the agenda, not the charts: those are the next slides.
     assert not app.table
-    assert "New or worse equity flags" not in text
+    assert "New or worse equity concerns" not in text
     assert "Franklin Middle School" not in text
     assert not app.get("plotly_chart")
 
@@ -53,7 +53,7 @@ def test_next_and_previous_move_between_slides_and_the_address_follows(monkeypat
     app.button(key="present_next").click().run()
     assert slide(app) == "buildings"
     assert app.query_params["slide"] == "buildings"
-    assert app.table[0].value.iloc[0]["Building"] == "Maple Grove Elementary"
+    assert app.dataframe[0].value.iloc[0]["Building"] == "Maple Grove Elementary"
     assert not app.metric
     app.button(key="present_next").click().run()
     assert slide(app) == "fidelity"
@@ -76,7 +76,7 @@ def test_the_address_opens_a_slide_and_a_wrong_one_falls_back_to_the_first(
     app = open_overview(monkeypatch, demo_store_url, present="1", slide="equity")
     assert slide(app) == "equity"
     text = markdown(app)
-    assert "New or worse equity flags, 2025-26 against last year" in text
+    assert "New or worse equity concerns, 2025-26 against last year" in text
     assert "**Franklin Middle School** · Out-of-school suspension: students with IEPs" in text
     assert "Supervision gaps" not in text and not app.metric
     assert app.button(key="present_next").disabled is False
@@ -111,7 +111,7 @@ def test_leaving_presentation_mode_brings_the_whole_page_back(monkeypatch, demo_
     assert "present" not in app.query_params and "slide" not in app.query_params
     assert app.toggle(key="meeting_present").value is False
     assert any(m.label == "Buildings" for m in app.metric)  # the district at a glance again
-    assert "New or worse equity flags" in markdown(app) and app.table
+    assert "New or worse equity concerns" in markdown(app) and app.dataframe
 
 
 @pytest.mark.parametrize(
@@ -119,7 +119,7 @@ def test_leaving_presentation_mode_brings_the_whole_page_back(monkeypatch, demo_
     [
         ("fidelity", "TFI-2.1 Tier 1, latest by building"),
         ("staff-support", "Support staff supervised in the 42 days to 29 May 2026"),
-        ("equity", "Equity flags by building, 2025-26"),
+        ("equity", "Equity concerns by building, 2025-26"),
     ],
 )
 def test_each_area_slide_shows_its_chart_in_the_projectors_type(

@@ -164,6 +164,25 @@ CHECK_SCRIPT = r"""
     const cellFont = (style.getPropertyValue('--gdg-base-font-style') || '14px') + ' ' + family;
     const pad = parseFloat(style.getPropertyValue('--gdg-cell-horizontal-padding')) || 8;
     const byTitle = new Map(columns.map((c) => [String(c.title ?? ''), c]));
+    // The grid wraps cell text (at spaces) only in rows taller than 4rem; a line is about 20 px.
+    const rowHeight = props.rowHeight || 35;
+    const maxLines = rowHeight > 64 ? Math.max(1, Math.floor((rowHeight - 16) / 20)) : 1;
+    // The width the text needs: its own on one line; wrapped, the widest of its lines (or more than
+    // the room when it takes more lines than the row holds).
+    const wrappedWidth = (text, room) => {
+      const whole = measure.measureText(text).width;
+      if (maxLines === 1 || whole <= room) return whole;
+      let lines = 1, line = '', widest = 0;
+      for (const word of text.split(/\s+/)) {
+        const tried = line ? line + ' ' + word : word;
+        if (measure.measureText(tried).width > room && line) {
+          widest = Math.max(widest, measure.measureText(line).width);
+          lines += 1; line = word;
+        } else line = tried;
+      }
+      widest = Math.max(widest, measure.measureText(line).width);
+      return lines > maxLines ? whole : widest;
+    };
     // Columns past the grid's right edge: the table scrolls sideways to show them.
     const shownWidth = canvas.getBoundingClientRect().width;
     let right = 0;
@@ -190,7 +209,7 @@ CHECK_SCRIPT = r"""
       let worst = null;
       for (const row of rows) for (const [col, text] of row) {
         if (col !== i + 1 || !text) continue;
-        const w = measure.measureText(text).width;
+        const w = wrappedWidth(text, room);
         if (w > room + 0.5 && (!worst || w > worst[0])) worst = [w, text];
       }
       if (worst)
