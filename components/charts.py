@@ -38,21 +38,23 @@ def base_layout(figure: go.Figure, *, title: str, height: int) -> go.Figure:
     return figure
 
 
+# A horizontal legend at the figure's foot, left-aligned (the bottom margin makes its room).
+LEGEND_AT_FOOT = {
+    "orientation": "h",
+    "yref": "container",
+    "y": 0,
+    "yanchor": "bottom",
+    "x": 0,
+    "xanchor": "left",
+}
+
+
 def legend_below(figure: go.Figure, *, lines: int = 1) -> go.Figure:
     """The legend at the foot of the figure, left-aligned: beside the title it would run over it.
     `lines` is how many lines it takes (one per entry when the chart is half the screen wide); the
     bottom margin makes room for them."""
     figure.update_layout(
-        legend={
-            "orientation": "h",
-            "yref": "container",
-            "y": 0,
-            "yanchor": "bottom",
-            "x": 0,
-            "xanchor": "left",
-            "traceorder": "normal",
-        },
-        margin={"b": 84 + 26 * lines},
+        legend={**LEGEND_AT_FOOT, "traceorder": "normal"}, margin={"b": 84 + 26 * lines}
     )
     return figure
 
@@ -147,17 +149,7 @@ def fit_to_screen(figure: go.Figure) -> go.Figure:
     lines = _legend_lines(figure)
     if lines and on_top:
         bottom = layout.margin.b if layout.margin.b is not None else 40
-        figure.update_layout(
-            legend={
-                "orientation": "h",
-                "yref": "container",
-                "y": 0,
-                "yanchor": "bottom",
-                "x": 0,
-                "xanchor": "left",
-            },
-            margin={"b": bottom + 30 * lines},
-        )
+        figure.update_layout(legend=LEGEND_AT_FOOT, margin={"b": bottom + 30 * lines})
     figure.update_traces(cliponaxis=False, selector={"type": "scatter"})
     figure.update_traces(cliponaxis=False, selector={"type": "bar"})
     return figure
