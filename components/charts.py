@@ -94,6 +94,8 @@ def horizontal_bar_chart(
 
 TITLE_LINE_CHARS = 34  # a title line a phone's full-width chart (about 350 px) shows whole
 AXIS_TITLE_LINE_CHARS = 30
+TITLE_LINE_PX = 26  # a line of the title's 20 px type
+TOP_HEADINGS_PX = 44  # a row of column headings on a top axis (18 px type), with its ticks
 
 
 def wrap_words(text: str, width: int) -> str:
@@ -128,7 +130,23 @@ def fit_to_screen(figure: go.Figure) -> go.Figure:
     it ran over it), and data labels are never clipped by the plot area's edge."""
     layout = figure.layout
     title = layout.title.text
-    if title:
+    headings_on_top = any(axis.side == "top" for axis in figure.select_xaxes())
+    if title and headings_on_top:
+        # Column headings on top (the Fidelity grid): plotly's automargin still put the title on
+        # them, so the title goes to the figure's top and the margin holds it and the headings.
+        wrapped = wrap_words(title, TITLE_LINE_CHARS)
+        lines = wrapped.count("<br>") + 1
+        figure.update_layout(
+            title={
+                "text": wrapped,
+                "yref": "container",
+                "y": 1,
+                "yanchor": "top",
+                "pad": {"t": 10},
+            },
+            margin={"t": 10 + lines * TITLE_LINE_PX + TOP_HEADINGS_PX},
+        )
+    elif title:
         figure.update_layout(
             title={
                 "text": wrap_words(title, TITLE_LINE_CHARS),

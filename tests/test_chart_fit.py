@@ -87,3 +87,19 @@ def test_a_table_column_is_at_least_as_wide_as_its_longest_value_and_heading():
     assert fitted["Due"]["width"] == 237
     assert fitted["ID"]["width"] == 40  # wide enough already
     assert config["Building"]["width"] == 140  # the caller's config is left as it was
+
+
+def test_a_title_over_column_headings_on_top_sits_above_them_not_on_them():
+    """The Fidelity grid's column headings (Tier 1, Tier 2, Tier 3) are an x axis on top: seen at
+    390 and 1280 px, a title placed just above the plot area ran into them ("percenTier 1"). The
+    title goes to the top of the figure and the top margin holds its lines and the headings."""
+    figure = go.Figure(go.Heatmap(z=[[1, 2, 3]], x=["Tier 1", "Tier 2", "Tier 3"], y=["Lincoln"]))
+    figure = base_layout(figure, title="Latest TFI-2.1 percent by building and tier", height=300)
+    figure.update_xaxes(side="top")
+    fitted = fit_to_screen(figure)
+    title = fitted.layout.title
+    lines = title.text.count("<br>") + 1
+    assert lines == 2
+    assert (title.yref, title.y, title.yanchor) == ("container", 1, "top")
+    # Each title line (20 px type) and the headings' row (18 px type) get their room.
+    assert fitted.layout.margin.t >= title.pad.t + lines * 26 + 40
