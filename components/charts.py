@@ -95,7 +95,9 @@ def horizontal_bar_chart(
 TITLE_LINE_CHARS = 34  # a title line a phone's full-width chart (about 350 px) shows whole
 AXIS_TITLE_LINE_CHARS = 30
 TITLE_LINE_PX = 26  # a line of the title's 20 px type
+TITLE_TOP_PAD_PX = 22
 TOP_HEADINGS_PX = 44  # a row of column headings on a top axis (18 px type), with its ticks
+TOP_TICK_PX = 18  # half the top tick label ("100%") stands above the plot area, and some air
 
 
 def wrap_words(text: str, width: int) -> str:
@@ -130,32 +132,28 @@ def fit_to_screen(figure: go.Figure) -> go.Figure:
     it ran over it), and data labels are never clipped by the plot area's edge."""
     layout = figure.layout
     title = layout.title.text
-    headings_on_top = any(axis.side == "top" for axis in figure.select_xaxes())
-    if title and headings_on_top:
-        # Column headings on top (the Fidelity grid): plotly's automargin still put the title on
-        # them, so the title goes to the figure's top and the margin holds it and the headings.
+    if title:
+        # The title at the figure's top and a top margin that holds its lines and what sits above
+        # the plot area: seen in a browser, plotly's automargin let a wrapped title's last line
+        # run into the top tick label ("(70%)" on "100%") or the Fidelity grid's column headings.
+        headings_on_top = any(axis.side == "top" for axis in figure.select_xaxes())
         wrapped = wrap_words(title, TITLE_LINE_CHARS)
         lines = wrapped.count("<br>") + 1
+        above_plot = TOP_HEADINGS_PX if headings_on_top else TOP_TICK_PX
+        # Sized from the type actually used (presentation mode enlarges it).
+        scale = (layout.title.font.size or FONT_SIZE + 4) / (FONT_SIZE + 4)
         figure.update_layout(
             title={
                 "text": wrapped,
                 "yref": "container",
                 "y": 1,
                 "yanchor": "top",
-                "pad": {"t": 10},
+                # plotly anchors a title's top a little low: without this its first line is cut.
+                "pad": {"t": math.ceil(scale * TITLE_TOP_PAD_PX)},
             },
-            margin={"t": 10 + lines * TITLE_LINE_PX + TOP_HEADINGS_PX},
-        )
-    elif title:
-        figure.update_layout(
-            title={
-                "text": wrap_words(title, TITLE_LINE_CHARS),
-                "automargin": True,
-                "yref": "paper",
-                "y": 1,
-                "yanchor": "bottom",
-                "pad": {"b": 12},
-            }
+            margin={
+                "t": math.ceil(scale * (TITLE_TOP_PAD_PX + lines * TITLE_LINE_PX + above_plot))
+            },
         )
     for axis in (*figure.select_xaxes(), *figure.select_yaxes()):
         if axis.title.text and len(axis.title.text) > AXIS_TITLE_LINE_CHARS:

@@ -34,7 +34,9 @@ def test_a_long_title_wraps_into_lines_a_phone_shows_and_pushes_the_plot_down():
     figure = fit_to_screen(enrolment_chart(title))
     lines = figure.layout.title.text.split("<br>")
     assert lines == ["Students enrolled by building,", "2025-26, as of 29 May 2026, every", "level"]
-    assert figure.layout.title.automargin is True and figure.layout.title.yref == "paper"
+    # At the figure's top, with a top margin for its three lines and the top tick label.
+    assert (figure.layout.title.yref, figure.layout.title.yanchor) == ("container", "top")
+    assert figure.layout.margin.t >= 3 * 26 + 18
     axis_lines = figure.layout.xaxis.title.text.split("<br>")
     assert len(axis_lines) == 2 and all(len(line) <= 30 for line in axis_lines)
 
