@@ -12,7 +12,8 @@ import pytest
 from tests.utils.browser import CHROMIUM, CHROMIUM_ARGS, require_browser, running_app
 
 pytestmark = pytest.mark.browser
-ROW, HEADER = 35, 35  # Streamlit's data-frame row and header heights in pixels
+HEADER = 35  # Streamlit's data-frame header height in pixels
+ROW = 65  # the matrix's rows: tall enough for its cells' text to wrap onto two lines
 
 
 def test_clicking_a_matrix_cell_opens_the_building_page_at_that_area(demo_store_url, tmp_path):
@@ -27,12 +28,17 @@ def test_clicking_a_matrix_cell_opens_the_building_page_at_that_area(demo_store_
         expect(page.get_by_role("heading", name="District overview")).to_be_visible(timeout=240_000)
         grid = page.locator("[data-testid='stDataFrame']").first
         expect(grid).to_be_visible(timeout=180_000)
-        grid.scroll_into_view_if_needed()
+        # The matrix is taller than the window: bring its top (not its middle) below the app's
+        # header bar, so its first row can be clicked.
+        grid.evaluate(
+            "el => { const main = el.closest(\"[data-testid='stMain']\");"
+            " main.scrollBy(0, el.getBoundingClientRect().top - 120); }"
+        )
         page.wait_for_timeout(1000)
         box = grid.bounding_box()
-        # The fourth column (after the row's box, the name and "Act on") is fidelity's: click the first
-        # building's cell there (at 1280 pixels the table scrolls sideways, so not the last one).
-        page.mouse.click(box["x"] + 420, box["y"] + HEADER + ROW / 2)
+        # The third column (after the name and "Act on", about 240-350 px in) is fidelity's: click
+        # the first building's cell there.
+        page.mouse.click(box["x"] + 295, box["y"] + HEADER + ROW / 2)
         page.wait_for_url(re.compile(r"building=B\d+.*area=fidelity"), timeout=180_000)
         expect(page.get_by_role("heading", name="Implementation fidelity")).to_be_visible(
             timeout=180_000
