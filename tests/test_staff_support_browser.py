@@ -73,7 +73,8 @@ def settled(page) -> None:
 
 def choose(page, widget: str, label: str, option: str) -> None:
     """Pick an option in a selectbox or multiselect, found by its label."""
-    page.locator(f"[data-testid='{widget}']").filter(has_text=label).click()
+    # Its box (a combobox), not the middle of the label and box.
+    page.locator(f"[data-testid='{widget}']").filter(has_text=label).get_by_role("combobox").click()
     page.get_by_role("option", name=option, exact=True).click()
     if widget == "stMultiSelect":  # it stays open for more choices
         page.keyboard.press("Escape")
@@ -91,6 +92,7 @@ def test_schedule_mark_and_download_a_series_and_refuse_a_malformed_one(server, 
         expect(page.get_by_role("heading", name="Staff support")).to_be_visible(timeout=30_000)
         settled(page)
         page.get_by_role("tab", name="Schedule and record supervision", exact=True).click()
+        settled(page)  # the open tab is in the address: choosing one reruns the page
 
         # A series every 6 weeks from the next school day (2 October) to 30 June: 7 sessions.
         choose(page, "stMultiSelect", "Supervisee(s)", "Casey Carter (Counselor)")
