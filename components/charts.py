@@ -98,6 +98,25 @@ TITLE_LINE_PX = 26  # a line of the title's 20 px type
 TITLE_TOP_PAD_PX = 22
 TOP_HEADINGS_PX = 44  # a row of column headings on a top axis (18 px type), with its ticks
 TOP_TICK_PX = 18  # half the top tick label ("100%") stands above the plot area, and some air
+CHARACTER_EM = 0.55  # an average character's width, as a share of the type's size
+
+
+def _top_headings_px(figure: go.Figure) -> int:
+    """How high the column headings of an x axis on top stand above the plot area: one row of
+    level headings, or as high as the longest slanted heading reaches."""
+    needed = 0.0
+    for axis in figure.select_xaxes():
+        if axis.side != "top":
+            continue
+        labels = axis.ticktext or [
+            value for trace in figure.data if trace.x is not None for value in trace.x
+        ]
+        longest = max((len(str(label)) for label in labels), default=0)
+        size = axis.tickfont.size or figure.layout.font.size or FONT_SIZE
+        angle = math.radians(abs(axis.tickangle or 0))
+        slanted = longest * CHARACTER_EM * size * math.sin(angle) + size * math.cos(angle) + 8
+        needed = max(needed, slanted)
+    return max(TOP_HEADINGS_PX, math.ceil(needed))
 
 
 def wrap_words(text: str, width: int) -> str:
@@ -139,7 +158,7 @@ def fit_to_screen(figure: go.Figure) -> go.Figure:
         headings_on_top = any(axis.side == "top" for axis in figure.select_xaxes())
         wrapped = wrap_words(title, TITLE_LINE_CHARS)
         lines = wrapped.count("<br>") + 1
-        above_plot = TOP_HEADINGS_PX if headings_on_top else TOP_TICK_PX
+        above_plot = _top_headings_px(figure) if headings_on_top else TOP_TICK_PX
         # Sized from the type actually used (presentation mode enlarges it).
         scale = (layout.title.font.size or FONT_SIZE + 4) / (FONT_SIZE + 4)
         figure.update_layout(

@@ -67,15 +67,19 @@ def wrapped_width(text: str, lines: int) -> int:
 def fitted_column_config(
     frame: pd.DataFrame, column_config: dict[str, Any] | None, *, lines: int = 1
 ) -> dict[str, Any] | None:
-    """Each configured column at least as wide as its heading and its longest value need (up to
+    """Each column at least as wide as its heading and its longest value need (up to
     WIDEST_COLUMN_PX): a width chosen once ("Taken" 60 px, "Building" 140 px) cut "Roosevelt
-    Middle School" and "15 May 2026, overdue by 14 days". Columns without a width are sized to
-    their content by the grid itself."""
-    if not column_config:
-        return column_config
-    fitted = dict(column_config)
-    for column, config in column_config.items():
-        if not isinstance(config, dict) or config.get("width") is None or column not in frame:
+    Middle School" and "15 May 2026, overdue by 14 days". Text columns without a width get one
+    too: the grid sizes a column by the first rows it draws, so "Intervention specialist" in row
+    20 was cut. Numbers without a width are left to the grid."""
+    fitted = dict(column_config or {})
+    for column in frame.columns:
+        text = frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column].dtype)
+        if column not in fitted and text and isinstance(column, str):
+            config: Any = {"width": 0}
+        else:
+            config = fitted.get(column)
+        if not isinstance(config, dict) or config.get("width") is None:
             continue
         width = config["width"]
         width = NAMED_WIDTHS.get(width, width) if isinstance(width, str) else width
@@ -89,7 +93,7 @@ def fitted_column_config(
         needed = min(WIDEST_COLUMN_PX, math.ceil(longest * CHARACTER_PX + CELL_PADDING_PX))
         if needed > width:
             fitted[column] = {**config, "width": needed}
-    return fitted
+    return fitted or column_config
 
 
 def show_dataframe(data: pd.DataFrame | Styler, **options: Any) -> Any:
@@ -100,11 +104,10 @@ def show_dataframe(data: pd.DataFrame | Styler, **options: Any) -> Any:
     from components.downloads import safe_frame
 
     frame = data.data if isinstance(data, Styler) else data
-    if options.get("column_config"):
-        lines = 2 if (options.get("row_height") or 0) >= WRAPPED_ROW_HEIGHT else 1
-        options["column_config"] = fitted_column_config(
-            frame, options["column_config"], lines=lines
-        )
+    lines = 2 if (options.get("row_height") or 0) >= WRAPPED_ROW_HEIGHT else 1
+    options["column_config"] = fitted_column_config(
+        frame, options.get("column_config"), lines=lines
+    )
     if isinstance(data, Styler):
         # Same index and columns, so the styles (computed from them when drawn) still apply.
         styled = copy.copy(data)
@@ -144,7 +147,8 @@ def show_table(
 ) -> None:
     """A table tall enough to show up to `max_rows` rows without scrolling; with `download` (a file
     name), CSV and Excel downloads of exactly these rows under it."""
-    height = ROW_HEIGHT * (min(len(table), max_rows) + 1) + 3
+    row_height = options.get("row_height") or ROW_HEIGHT
+    height = ROW_HEIGHT + row_height * min(len(table), max_rows) + 3
     show_dataframe(table, hide_index=True, height=height, **({"width": "stretch"} | options))
     if download:
         from components.downloads import download_menu

@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from components.display import show_dataframe, show_table
+from components.display import ROW_HEIGHT, WRAPPED_ROW_HEIGHT, show_dataframe, show_table
 from components.follow_up_labels import (
     FIDELITY_CHECK_LABELS,
     OUTCOME_CHECK_LABELS,
@@ -26,14 +26,18 @@ DUE_WINDOWS = {
     "Due within 30 days": 30,
 }
 
-COLUMN_WIDTHS = {  # fits a 1400-pixel screen with the sidebar open
+CHECKS = "Checks"
+# Rows of two lines, each column as wide as its heading and its values wrapped onto two lines
+# need (components.display.fitted_column_config): the whole table fits a 1280 px projector with
+# the sidebar open. One line each needed 1,500 px and hid Due, Status and the checks.
+COLUMN_WIDTHS = {
     "ID": st.column_config.NumberColumn(width=40),
-    "Action": st.column_config.TextColumn(width=290),
-    "Building": st.column_config.TextColumn(width=140),
-    "Owner": st.column_config.TextColumn(width=120),
-    "Due": st.column_config.TextColumn(width=190),
-    "Status": st.column_config.TextColumn(width=85),
-    "Done as planned? / Did it work?": st.column_config.TextColumn(width=170),
+    "Action": st.column_config.TextColumn(width=120),
+    "Building": st.column_config.TextColumn(width=80),
+    "Owner": st.column_config.TextColumn(width=60),
+    "Due": st.column_config.TextColumn(width=60),
+    "Status": st.column_config.TextColumn(width=60),
+    CHECKS: st.column_config.TextColumn(width=60, help="Was it done as planned? / Did it work?"),
 }
 
 
@@ -57,7 +61,7 @@ def readable(frame: pd.DataFrame, *, as_of: date, owner_names: dict[str, str]) -
             "Owner": frame["owner_email"].map(owner_names).fillna(frame["owner_email"]),
             "Due": [when_due(row, as_of=as_of) for row in frame.itertuples()],
             "Status": frame["status"].map(STATUS_LABELS),
-            "Done as planned? / Did it work?": [
+            CHECKS: [
                 f"{FIDELITY_CHECK_LABELS[f]} / {OUTCOME_CHECK_LABELS.get(o, 'not checked yet')}"
                 for f, o in zip(frame["fidelity_check"], frame["outcome_check"], strict=True)
             ],
@@ -76,11 +80,10 @@ def show_attention(view: FollowUpView, *, as_of: date, owner_names: dict[str, st
         st.caption("Nothing is overdue or due in the next 7 days.")
     else:
         show_table(
-            readable(view.attention, as_of=as_of, owner_names=owner_names).drop(
-                columns=["Done as planned? / Did it work?"]
-            ),
+            readable(view.attention, as_of=as_of, owner_names=owner_names).drop(columns=[CHECKS]),
             max_rows=12,
             column_config=COLUMN_WIDTHS,
+            row_height=WRAPPED_ROW_HEIGHT,
             download="actions-overdue-or-due",
         )
 
@@ -156,8 +159,9 @@ def show_actions_list(
         key=key,
         on_select="rerun",
         selection_mode="single-row",
-        height=min(35 * (len(table) + 1) + 3, 460),
+        height=min(ROW_HEIGHT + WRAPPED_ROW_HEIGHT * len(table) + 3, 560),
         column_config=COLUMN_WIDTHS,
+        row_height=WRAPPED_ROW_HEIGHT,
     )
     st.caption("Select a row to update the action or see its history.")
     if selection.selection.rows:

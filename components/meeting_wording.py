@@ -5,6 +5,7 @@ this module turns them into the words the Overview and the brief show. No Stream
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 
 import pandas as pd
 
@@ -280,8 +281,18 @@ FRESHNESS_SOURCES = {
 
 
 def freshness_words(freshness: pd.DataFrame) -> pd.DataFrame:
-    """get_data_freshness in words: each source's name, and 'no data' for a source without rows."""
+    """get_data_freshness in words: each source's name, its latest date as every date on screen
+    ("3 Oct 2025"; a school year stays "2025-26"), and 'no data' for a source without rows."""
+
+    def latest_words(latest: object) -> str:
+        if pd.isna(latest):
+            return "no data"
+        try:
+            return f"{date.fromisoformat(str(latest)[:10]):%-d %b %Y}"
+        except ValueError:  # a school year
+            return str(latest)
+
     return freshness.assign(
         source=[FRESHNESS_SOURCES.get(source, source) for source in freshness["source"]],
-        latest=["no data" if pd.isna(latest) else latest for latest in freshness["latest"]],
+        latest=[latest_words(latest) for latest in freshness["latest"]],
     )

@@ -76,7 +76,8 @@ def show_district_glance(view: OverviewView) -> None:
     )
 
     if not buildings.empty:
-        chart_column, table_column = st.columns([1, 1], gap="large")
+        # The table gets the wider share: at 1280 px its four columns need about 480 px.
+        chart_column, table_column = st.columns([2, 3], gap="large")
         with chart_column:
             show_chart(enrollment_chart(buildings, school_year=school_year))
         with table_column:
@@ -86,13 +87,11 @@ def show_district_glance(view: OverviewView) -> None:
                     "level": "Level",
                     "enrollment": "Students",
                     "support_staff_fte": "Support staff (FTE)",
-                    "building_id": "ID",
                 }
             )
             show_table(
-                table[["ID", "Building", "Level", "Students", "Support staff (FTE)"]],
+                table[["Building", "Level", "Students", "Support staff (FTE)"]],
                 column_config={
-                    "ID": st.column_config.TextColumn(width="small"),
                     "Students": st.column_config.NumberColumn(format="localized"),
                     "Support staff (FTE)": st.column_config.NumberColumn(format="%.1f"),
                 },

@@ -43,7 +43,8 @@ def show_supervision_tab(
 
 def _coverage_by_role(view: StaffSupportView, place: StaffSupportPlace, *, place_name: str) -> None:
     roles_here = place.roles
-    chart_column, table_column = st.columns([3, 2], gap="large")
+    # Half and half: at 1280 px the table's four columns (five beside the district's) need ~440 px.
+    chart_column, table_column = st.columns([1, 1], gap="large")
     with chart_column:
         show_chart(
             coverage_chart(
@@ -65,8 +66,11 @@ def _coverage_by_role(view: StaffSupportView, place: StaffSupportPlace, *, place
         show_table(
             table.rename(columns=columns),
             column_config={
-                "Covered (%)": st.column_config.NumberColumn(format="%.0f%%"),
-                "District (%)": st.column_config.NumberColumn(format="%.0f%%"),
+                # As narrow as their headings (the grid alone leaves room for a sort arrow).
+                "Staff": st.column_config.NumberColumn(width=50),
+                "Covered": st.column_config.NumberColumn(width=50),
+                "Covered (%)": st.column_config.NumberColumn(format="%.0f%%", width=50),
+                "District (%)": st.column_config.NumberColumn(format="%.0f%%", width=50),
             },
             download="supervision-by-role",
         )
@@ -91,10 +95,9 @@ def _coverage_by_building(view: StaffSupportView) -> None:
         st.caption("Every building, lowest coverage first. Staff in two buildings count in both.")
         table = by_building
         show_table(
-            table.assign(
-                building=table["building"] + " (" + table["building_id"] + ")",
-                share=table["share"] * 100,
-            )[["building", "staff", "covered", "share"]].rename(
+            table.assign(share=table["share"] * 100)[
+                ["building", "staff", "covered", "share"]
+            ].rename(
                 columns={
                     "building": "Building",
                     "staff": "Staff",
@@ -104,9 +107,10 @@ def _coverage_by_building(view: StaffSupportView) -> None:
             ),
             max_rows=12,
             column_config={
-                "Staff": st.column_config.NumberColumn(width="small"),
-                "Covered": st.column_config.NumberColumn(width="small"),
-                "Covered (%)": st.column_config.NumberColumn(format="%.0f%%", width="small"),
+                # As narrow as their headings: at 1280 px the table has about 420 px.
+                "Staff": st.column_config.NumberColumn(width=50),
+                "Covered": st.column_config.NumberColumn(width=50),
+                "Covered (%)": st.column_config.NumberColumn(format="%.0f%%", width=50),
             },
             download="supervision-by-building",
         )

@@ -3,6 +3,8 @@ by components.display.show_chart): nothing of its text cut or covered, from a ph
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -105,3 +107,35 @@ def test_a_title_over_column_headings_on_top_sits_above_them_not_on_them():
     assert (title.yref, title.y, title.yanchor) == ("container", 1, "top")
     # Each title line (20 px type) and the headings' row (18 px type) get their room.
     assert fitted.layout.margin.t >= title.pad.t + lines * 26 + 40
+
+
+def test_slanted_column_headings_on_top_get_the_height_they_stand_up_to():
+    """The Equity heatmap's group headings stand slanted at 40 degrees on a top axis: seen in the
+    page check at 1280 and 1920 px, "Hispanic/Latino" reached up into the title's last line,
+    because the margin held one row of level headings only. The margin holds their slanted height."""
+    groups = ["Hispanic/Latino", "American Indian", "Two or more races", "Sex X"]
+    figure = go.Figure(go.Heatmap(z=[[1, 2, 3, 4]], x=groups, y=["Lincoln"]))
+    figure = base_layout(
+        figure, title="Each group's risk compared with everyone else's", height=300
+    )
+    figure.update_xaxes(side="top", tickangle=-40)
+    fitted = fit_to_screen(go.Figure(figure))
+    lines = fitted.layout.title.text.count("<br>") + 1
+    # "Two or more races" (17 characters at 14 px type) slanted at 40 degrees stands about 90 px.
+    slanted = 17 * 0.55 * 14 * math.sin(math.radians(40)) + 14 * math.cos(math.radians(40))
+    assert fitted.layout.margin.t >= fitted.layout.title.pad.t + lines * 26 + slanted
+    level = fit_to_screen(go.Figure(figure).update_xaxes(tickangle=0))
+    assert level.layout.margin.t < fitted.layout.margin.t - 26  # level headings need less
+
+
+def test_a_text_column_without_a_width_is_as_wide_as_its_longest_value_in_any_row():
+    """The grid sizes a column it is given no width for by the rows it draws first: seen in the
+    page check, "Intervention specialist" in a later row of the staff table was cut at 111 px."""
+    from components.display import fitted_column_config
+
+    frame = pd.DataFrame(
+        {"Role": ["Counselor"] * 20 + ["Intervention specialist"], "Staff": range(21)}
+    )
+    fitted = fitted_column_config(frame, None)
+    assert fitted["Role"]["width"] == 181  # 23 characters at 7 px, and 20 px of padding
+    assert "Staff" not in fitted  # numbers are left to the grid

@@ -97,9 +97,10 @@ def test_freshness_reports_latest_dates_and_ignores_future_bookings(store_url):
     said = freshness_words(raw).set_index("source")
     assert said.loc["Students (enrollment)", "latest"] == "2025-26"
     assert said.loc["Students (enrollment)", "rows"] == 16
-    assert said.loc["Discipline incidents", "latest"] == "2025-10-03"
+    # A date in the app's words, as every other date on screen ("3 Oct 2025", not "2025-10-03").
+    assert said.loc["Discipline incidents", "latest"] == "3 Oct 2025"
     assert said.loc["Supervision sessions (held)", ["latest", "rows"]].tolist() == [
-        "2025-11-04",
+        "4 Nov 2025",
         1,
     ]
     assert said.loc["Caseloads", ["latest", "rows"]].tolist() == ["no data", 0]

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.utils.browser import CHROMIUM, CHROMIUM_ARGS, require_browser, running_app
-from tests.utils.page_check import check_page, settle
+from tests.utils.page_check import PHONE_BELOW, check_page, settle
 
 ROOT = Path(__file__).resolve().parent.parent
 # Opt-in (MTSS_PAGE_CHECK=1) until it passes: on today's pages it still finds problems (issue 18), and
@@ -37,7 +37,7 @@ pytestmark = [
 
 SIZES = {"1280x720": (1280, 720), "1920x1080": (1920, 1080), "390x844": (390, 844)}
 PROJECTOR_SIZES = ("1280x720", "1920x1080")  # presentation mode is for the projector
-PHONE_BELOW = 640  # Streamlit closes the sidebar on a narrower screen
+
 # Role label in the picker, and how many buildings that role previews (principal one, coach two).
 ROLES = {
     "admin": ("District admin", 0),
@@ -82,22 +82,48 @@ def shots(tmp_path_factory) -> Path:
     return folder
 
 
+def retried(action, *, tries: int = 3) -> None:
+    """A click as a person makes it: if a rerun redrew the element under the pointer (Streamlit
+    redraws widgets while a run finishes), wait for the run to end and click again."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(tries):
+        try:
+            action()
+            return
+        except PlaywrightTimeout:
+            if attempt == tries - 1:
+                raise
+
+
 def sidebar_open(page) -> None:
     """On a phone the sidebar starts closed: open it as a person would."""
-    expand = page.locator("[data-testid='stExpandSidebarButton']")
-    if expand.count() and expand.first.is_visible():
-        expand.first.click()
-        page.locator("[data-testid='stSidebar'][aria-expanded='true']").wait_for()
-        page.wait_for_timeout(300)
+    opened = page.locator("[data-testid='stSidebar'][aria-expanded='true']")
+
+    def expand() -> None:
+        settle(page)
+        button = page.locator("[data-testid='stExpandSidebarButton']")
+        if button.count() and button.first.is_visible():
+            button.first.click(timeout=5_000)
+            opened.wait_for(timeout=5_000)
+            page.wait_for_timeout(300)
+
+    retried(expand)
 
 
 def sidebar_close(page) -> None:
     """On a phone the sidebar covers the page: close it again after choosing."""
-    collapse = page.locator("[data-testid='stSidebarCollapseButton'] button")
-    if page.locator("[data-testid='stSidebar'][aria-expanded='true']").count():
-        page.locator("[data-testid='stSidebar']").hover()
-        collapse.first.click()
-        page.wait_for_timeout(400)
+
+    def collapse() -> None:
+        settle(page)
+        if page.locator("[data-testid='stSidebar'][aria-expanded='true']").count():
+            page.locator("[data-testid='stSidebar']").hover(timeout=5_000)
+            page.locator("[data-testid='stSidebarCollapseButton'] button").first.click(
+                timeout=5_000
+            )
+            page.wait_for_timeout(400)
+
+    retried(collapse)
 
 
 def preview_as(page, label: str, buildings: int) -> None:
@@ -106,17 +132,28 @@ def preview_as(page, label: str, buildings: int) -> None:
         return
     sidebar_open(page)
     sidebar = page.locator("[data-testid='stSidebar']")
-    sidebar.locator("[data-testid='stSelectbox']").first.click()
-    page.get_by_role("option", name=label, exact=True).click()
-    settle(page)
-    chosen = sidebar.locator("[data-testid='stMultiSelect'] [data-baseweb='tag']")
+    choose(page, sidebar.locator("[data-testid='stSelectbox']").first, label)
+    chosen = sidebar.locator("[data-testid='stMultiSelect'] [data-tag]")
     while chosen.count() < buildings:
-        sidebar.locator("[data-testid='stMultiSelect']").first.click()
-        page.get_by_role("option").first.click()
+        choose(page, sidebar.locator("[data-testid='stMultiSelect']").first, None)
         page.keyboard.press("Escape")
         settle(page)
     assert chosen.count() == buildings, f"the preview has {chosen.count()} buildings"
     fit_sidebar(page)
+
+
+def choose(page, picker, option: str | None) -> None:
+    """Open a picker and choose an option by its words (None: the first one offered)."""
+
+    def pick() -> None:
+        settle(page)
+        picker.get_by_role("combobox").first.click(timeout=5_000)
+        offered = page.get_by_role("option", name=option, exact=True) if option else None
+        (offered or page.get_by_role("option")).first.click(timeout=5_000)
+        page.wait_for_timeout(200)
+        settle(page)
+
+    retried(pick)
 
 
 def nav_links(page) -> dict[str, str]:
@@ -131,10 +168,15 @@ def nav_links(page) -> dict[str, str]:
 
 
 def open_page(page, name: str) -> None:
-    sidebar_open(page)
-    page.locator("[data-testid='stSidebarNav'] a").filter(has_text=name).first.click()
-    page.wait_for_timeout(200)
-    settle(page)
+    def follow() -> None:
+        sidebar_open(page)
+        page.locator("[data-testid='stSidebarNav'] a").filter(has_text=name).first.click(
+            timeout=5_000
+        )
+        page.wait_for_timeout(200)
+        settle(page)
+
+    retried(follow)
     fit_sidebar(page)
 
 
@@ -182,7 +224,7 @@ def test_every_page_reads_whole_at_every_size(role, app_url, browser, shots):
         page.set_viewport_size({"width": 1280, "height": 720})
         fit_sidebar(page)
         open_page(page, links["overview"])
-        page.get_by_text("Presentation mode", exact=True).click()
+        retried(lambda: page.get_by_text("Presentation mode", exact=True).click(timeout=5_000))
         settle(page)
         assert "present=1" in page.url
         check_sizes(page, shots, f"overview_present-{role}", PROJECTOR_SIZES, report)

@@ -36,6 +36,9 @@ FREE_TEXT_COLUMNS = (
 # "Column" building_id, "Table" staff_assignments): there the code is the thing being taught, and a
 # plain word would send people to write the wrong heading in their CSV.
 FILE_FORMAT_COLUMNS = ("Column", "Table")
+# Narrower than this is a phone (Streamlit also closes the sidebar there): a table may scroll
+# sideways within itself, as every table with more than two columns must on a 390 px screen.
+PHONE_BELOW = 640
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ class Problem:
 
 
 CHECK_SCRIPT = r"""
-([freeTextColumns, fileFormatColumns]) => {
+([freeTextColumns, fileFormatColumns, PHONE_BELOW]) => {
   const problems = [];
   const add = (kind, words) => problems.push([kind, words]);
   const short = (text, n = 70) => {
@@ -183,10 +186,12 @@ CHECK_SCRIPT = r"""
       widest = Math.max(widest, measure.measureText(line).width);
       return lines > maxLines ? whole : widest;
     };
-    // Columns past the grid's right edge: the table scrolls sideways to show them.
+    // Columns past the grid's right edge: the table scrolls sideways to show them. On a phone that
+    // is how every table with more than two columns reads (a swipe shows the rest, and the page
+    // itself never scrolls sideways: 'too wide'); on a screen or a projector nobody swipes.
     const shownWidth = canvas.getBoundingClientRect().width;
     let right = 0;
-    for (const column of columns) {
+    for (const column of (window.innerWidth < PHONE_BELOW ? [] : columns)) {
       right += column.width || 0;
       if (right > shownWidth + 1) {
         add('cut off', `${name}: the column "${column.title}" is cut at the table's right edge ` +
@@ -356,7 +361,9 @@ CHECK_SCRIPT = r"""
 
 def find_problems(page: Any) -> list[Problem]:
     """Every problem the check finds on the page as it is now (run after it has settled)."""
-    found = page.evaluate(CHECK_SCRIPT, [list(FREE_TEXT_COLUMNS), list(FILE_FORMAT_COLUMNS)])
+    found = page.evaluate(
+        CHECK_SCRIPT, [list(FREE_TEXT_COLUMNS), list(FILE_FORMAT_COLUMNS), PHONE_BELOW]
+    )
     problems: list[Problem] = []
     for kind, words in found:
         problem = Problem(kind, words)
