@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
 from typing import Any
@@ -45,6 +46,13 @@ CELL_PADDING_PX = 20  # 8 px each side, and the sort arrow's room
 WIDEST_COLUMN_PX = 400  # wider than this, a column's text is free text: it may be cut
 # The grid wraps a cell's text only in rows taller than 4rem (64 px); 65 px holds two lines.
 WRAPPED_ROW_HEIGHT = 65
+THREE_LINE_ROW_HEIGHT = 85
+
+
+def lines_in_row(row_height: int) -> int:
+    """How many lines of text the grid shows in a row this tall: one up to 64 px; above, a line
+    for every 20 px after 16 px of padding (65 px: two, 85 px: three)."""
+    return 1 if row_height < WRAPPED_ROW_HEIGHT else (row_height - 16) // 20
 
 
 def wrapped_width(text: str, lines: int) -> int:
@@ -62,6 +70,19 @@ def wrapped_width(text: str, lines: int) -> int:
         if used <= lines:
             return width
     return len(text)
+
+
+def shown_values(values: pd.Series, config: dict[str, Any]) -> list[str]:
+    """The text a column's cells show: a number through its column's printf format ("%.0f%%"
+    shows 57.142857 as "57%"), or as the grid shows a plain number; anything else as text."""
+    values = values.dropna()
+    if not pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
+        return [str(value) for value in values]
+    number_format = (config.get("type_config") or {}).get("format") or ""
+    if "%" in number_format:
+        with contextlib.suppress(TypeError, ValueError):
+            return [number_format % value for value in values]
+    return [f"{value:,.4g}" if isinstance(value, float) else f"{value:,}" for value in values]
 
 
 def fitted_column_config(
@@ -85,7 +106,7 @@ def fitted_column_config(
         width = NAMED_WIDTHS.get(width, width) if isinstance(width, str) else width
         if not isinstance(width, int | float):
             continue
-        values = frame[column].dropna().astype(str)
+        values = shown_values(frame[column], config)
         # Headings never wrap; cells wrap onto `lines` lines in a row tall enough (WRAPPED_ROW_HEIGHT).
         longest = max(
             [len(str(config.get("label") or column)), *(wrapped_width(v, lines) for v in values)]
@@ -104,7 +125,7 @@ def show_dataframe(data: pd.DataFrame | Styler, **options: Any) -> Any:
     from components.downloads import safe_frame
 
     frame = data.data if isinstance(data, Styler) else data
-    lines = 2 if (options.get("row_height") or 0) >= WRAPPED_ROW_HEIGHT else 1
+    lines = lines_in_row(options.get("row_height") or ROW_HEIGHT)
     options["column_config"] = fitted_column_config(
         frame, options.get("column_config"), lines=lines
     )

@@ -82,12 +82,19 @@ def gap_chart(
     *,
     days: str = "days_since_last_held",
     label: str = "label",
+    detail: str | None = None,
     window_days: int,
     title: str,
 ) -> go.Figure:
     """Days since each staff member's last held session, longest at the top; past the window in
-    vermillion, within it in blue, with the window drawn as a dashed line."""
-    data = data.assign(**{label: data[label].map(plain_html)})  # staff names are data
+    vermillion, within it in blue, with the window drawn as a dashed line. With `detail` (a
+    column: role and buildings), each bar's label is the name over its detail, so that a phone's
+    chart shows both whole."""
+    # Staff names are data: escaped before the line break is added.
+    shown = data[label].map(plain_html)
+    if detail is not None:
+        shown = shown + "<br>" + data[detail].map(plain_html)
+    data = data.assign(**{label: shown})
     # Longest at the top; equal gaps keep the order they came in, top to bottom.
     ordered = (
         data.dropna(subset=[days])
@@ -126,7 +133,8 @@ def gap_chart(
     figure.update_yaxes(categoryorder="array", categoryarray=list(ordered[label]))
     top = max(int(values.max()) if len(values) else 0, window_days)
     figure.update_xaxes(title_text="Days since the last held session", range=[0, top * 1.25])
-    return base_layout(figure, title=title, height=max(300, 34 * len(ordered) + 140))
+    bar_px = 34 if detail is None else 48  # two lines of label need the taller row
+    return base_layout(figure, title=title, height=max(300, bar_px * len(ordered) + 140))
 
 
 def sessions_by_month_chart(

@@ -127,16 +127,16 @@ def _time_since_last_session(
     never = staff["days_since_last_held"].isna()
     longest = staff[~never].head(GAP_BARS)
     labels = longest.assign(
-        label=[
-            f"{name} ({role_name(role)}, {ids.replace(';', ', ')})"
-            for name, role, ids in zip(
-                longest["name"], longest["role"], longest["building_ids"], strict=True
-            )
-        ]
+        label=longest["name"],
+        detail=[
+            f"{role_name(role)}, {ids.replace(';', ', ')}"
+            for role, ids in zip(longest["role"], longest["building_ids"], strict=True)
+        ],
     )
     show_chart(
         gap_chart(
             labels,
+            detail="detail",
             window_days=window,
             title=f"The longest gaps since a held session, {plain_html(place_name)}, as of {as_of:%-d %b %Y}"
             if len(staff) > GAP_BARS

@@ -60,7 +60,7 @@ def show_who_is_at_the_table(view: TeamView) -> None:
         f"say yes, {marginalized.no:,} say no, {marginalized.not_said:,} have not said."
     )
 
-    chart_column, table_column = st.columns([2, 3], gap="large")
+    chart_column, table_column = st.columns([1, 2], gap="large")
     with chart_column:
         show_chart(
             category_chart(composition, title=f"Members by category, {view.as_of:%-d %b %Y}"),

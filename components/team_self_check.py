@@ -8,12 +8,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from components.display import show_chart, show_table
+from components.display import THREE_LINE_ROW_HEIGHT, show_chart, show_table
 from components.fidelity_charts import item_scores_chart, trend_chart
 from components.text import plain
 from data_access.db import session_scope
 from data_access.labels import LEADERSHIP_GUIDANCE
-from data_access.team.rules import SELF_CHECK_INSTRUMENT
 from data_access.team.view import TeamView
 from data_access.team.writes import (
     MeetingForbidden,
@@ -29,7 +28,7 @@ def show_self_check(view: TeamView) -> None:
     scores = view.self_check_scores
     if scores.empty:
         st.info(
-            f"The team has not taken the {SELF_CHECK_INSTRUMENT} self-check yet: eight indicators "
+            "The team has not taken the shared-leadership self-check yet: eight indicators "
             "of strong shared leadership, each rated 0 (not in place), 1 (partly) or 2 (fully); the "
             "criterion is 80% of the points.",
             icon=":material/checklist:",
@@ -39,12 +38,12 @@ def show_self_check(view: TeamView) -> None:
     complete = scores[scores["complete"].astype(bool)]
     latest = scores.iloc[-1]
     st.caption(
-        f"{SELF_CHECK_INSTRUMENT}: the eight indicators of strong shared leadership ("
+        "Eight indicators of strong shared leadership ("
         f"the {LEADERSHIP_GUIDANCE}), "
         f"each rated 0 (not in place), 1 (partly) or 2 (fully). Criterion {criterion:g}% of the "
         "points. A self-check with an item left blank is incomplete and shows no percent."
     )
-    chart_column, table_column = st.columns([3, 2], gap="large")
+    chart_column, table_column = st.columns([1, 1], gap="large")
     with chart_column:
         show_chart(
             trend_chart(
@@ -78,18 +77,14 @@ def show_self_check(view: TeamView) -> None:
             max_rows=10,
         )
     items = view.self_check_items
-    items = items.assign(
-        label=[
-            f"{i} {t[:60]}…" if len(t) > 60 else f"{i} {t}"
-            for i, t in zip(items["item_id"], items["item_title"], strict=True)
-        ]
-    )
-    chart_column, table_column = st.columns([3, 2], gap="large")
+    # The bars carry the item's number (its words would be cut on any screen narrower than a
+    # projector); the table beside gives each number its indicator, wrapped onto three lines.
+    chart_column, table_column = st.columns([1, 2], gap="large")
     with chart_column:
         show_chart(
             item_scores_chart(
                 items,
-                label="label",
+                label="item_id",
                 score="score",
                 max_score="max_score",
                 title=f"Item by item, {latest['administered_on']:%-d %b %Y}: lowest first",
@@ -108,7 +103,7 @@ def show_self_check(view: TeamView) -> None:
                     ],
                 }
             ),
-            column_config={"Indicator": st.column_config.TextColumn(width="large")},
+            row_height=THREE_LINE_ROW_HEIGHT,
         )
     if not complete.empty:
         st.caption(

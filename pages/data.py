@@ -10,7 +10,7 @@ import streamlit as st
 
 from components.cache import load
 from components.data_uploads import newest_per_table
-from components.display import show_static_table, show_table
+from components.display import WRAPPED_ROW_HEIGHT, show_static_table, show_table
 from components.downloads import XLSX_MIME, download_menu
 from components.page import current_user, page_setup
 from components.text import plain
@@ -221,6 +221,7 @@ st.caption(f"**{table}.csv** or **{table}.xlsx**: {TABLES[table].description}")
 show_table(
     describe_columns(table).rename(columns=str.capitalize),
     column_config={"Required": st.column_config.TextColumn(width="small")},
+    row_height=WRAPPED_ROW_HEIGHT,  # what a column is, on two lines: the table fits 1280 px
 )
 
 # --- Freshness ------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from components.cache import load
-from components.display import show_table
+from components.display import WRAPPED_ROW_HEIGHT, show_table
 from components.page import current_user, page_setup
 from components.text import plain
 from data_access.buildings import list_buildings
@@ -47,6 +47,7 @@ show_table(
     .drop(columns=["building_ids"])
     .rename(columns={"email": "Email", "name": "Name", "role": "Role", "sees": "Sees"}),
     max_rows=20,
+    row_height=WRAPPED_ROW_HEIGHT,  # a coach's buildings take two lines
 )
 
 add_column, remove_column = st.columns(2, gap="large")

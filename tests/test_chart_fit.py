@@ -139,3 +139,20 @@ def test_a_text_column_without_a_width_is_as_wide_as_its_longest_value_in_any_ro
     fitted = fitted_column_config(frame, None)
     assert fitted["Role"]["width"] == 181  # 23 characters at 7 px, and 20 px of padding
     assert "Staff" not in fitted  # numbers are left to the grid
+
+
+def test_a_number_column_is_measured_as_its_format_shows_it():
+    """Seen in the page check: "Covered (%)" holding 57.142857... was measured at 17 characters
+    (139 px) although it shows "57%", and pushed the table past 1280 px."""
+    import streamlit as st
+
+    from components.display import fitted_column_config
+
+    frame = pd.DataFrame({"Covered (%)": [57.142857142857, 100.0], "Staff": [1200, 7]})
+    config = {
+        "Covered (%)": st.column_config.NumberColumn(format="%.0f%%", width=50),
+        "Staff": st.column_config.NumberColumn(width=40),
+    }
+    fitted = fitted_column_config(frame, config)
+    assert fitted["Covered (%)"]["width"] == 97  # the heading's 11 characters, wider than "100%"
+    assert fitted["Staff"]["width"] == 55  # "Staff" and "1,200": 5 characters

@@ -43,6 +43,19 @@ def test_an_ellipsised_button_label_is_cut_off(page):
     assert problem.startswith('cut off: "Create follow-up action"')
 
 
+def test_what_a_closed_expander_holds_is_not_checked_until_it_is_opened(page):
+    """Streamlit keeps a closed expander's content laid out at the width it last had: seen on
+    the Staff support page at 390 px, a table inside one was reported 'never drawn' and 'too
+    wide' though nobody could see it."""
+    closed = (
+        "<details><summary>Schedule</summary>"
+        "<div data-testid='stDataFrame' style='width:900px;height:200px'>table</div></details>"
+    )
+    assert problems_on(page, closed) == []
+    opened = problems_on(page, closed.replace("<details>", "<details open>"))
+    assert "cut off: table 1 was never drawn, so its cells could not be checked" in opened
+
+
 def test_codes_and_none_in_a_table_are_raw_code(page):
     body = (
         "<table><tr><th>Role</th><th>Source</th><th>Owner</th></tr>"

@@ -96,3 +96,21 @@ def test_sessions_by_month_chart_stacks_held_cancelled_and_scheduled():
     assert figure.layout.barmode == "stack"
     assert [trace.name for trace in figure.data] == ["Held", "Cancelled", "Scheduled"]
     assert list(figure.data[0].x)[:3] == ["Jul", "Aug", "Sep"] and figure.data[0].y[2] == 3
+
+
+def test_gap_chart_puts_each_name_over_its_role_and_buildings_escaped():
+    """Seen in the page check on a phone: 'Andre Vargas (Behavior specialist, B01, B02)' on one
+    line ran off the figure's left edge. The name and its detail go on two lines; both are data,
+    so both are escaped before the line break is added."""
+    data = pd.DataFrame(
+        {
+            "label": ["Ann <b>Lee</b>", "Bo"],
+            "detail": ["Counselor, B01, B02", "Nurse, B03"],
+            "days_since_last_held": pd.array([70, 41], dtype="Int64"),
+        }
+    )
+    figure = gap_chart(data, detail="detail", window_days=42, title="Longest gaps")
+    labels = [label for trace in figure.data for label in trace.y]
+    assert "Ann &lt;b&gt;Lee&lt;/b&gt;<br>Counselor, B01, B02" in labels
+    assert "Bo<br>Nurse, B03" in labels
+    assert figure.layout.height == max(300, 48 * 2 + 140)

@@ -61,6 +61,9 @@ CHECK_SCRIPT = r"""
   const visible = (el) => {
     const r = el.getBoundingClientRect();
     if (r.width <= 0 || r.height <= 0) return false;
+    // A closed expander keeps its content laid out (at the width it last had) but shows none of it.
+    const closed = el.closest('details:not([open])');
+    if (closed && !el.closest('summary')) return false;
     const s = getComputedStyle(el);
     return s.visibility !== 'hidden' && s.display !== 'none' && Number(s.opacity) !== 0;
   };
@@ -339,6 +342,7 @@ CHECK_SCRIPT = r"""
   for (const el of main.querySelectorAll('*')) {
     const r = el.getBoundingClientRect();
     if (r.width <= 0 || r.right <= edge + 1) continue;
+    if (el.closest('details:not([open])') && !el.closest('summary')) continue;  // not shown
     // Inside a box that clips or scrolls its own content (a data frame, a code block) it is that
     // box's business, unless that box itself runs past the edge.
     let inner = false;
