@@ -187,4 +187,9 @@ def fit_to_screen(figure: go.Figure) -> go.Figure:
         figure.update_layout(legend=LEGEND_AT_FOOT, margin={"b": bottom + 30 * lines})
     figure.update_traces(cliponaxis=False, selector={"type": "scatter"})
     figure.update_traces(cliponaxis=False, selector={"type": "bar"})
+    # A label after the end of a long bar ran off a phone's figure ("100% (10 of 10)"): inside the
+    # bar when it fits there, after it otherwise (a short bar leaves the room).
+    figure.update_traces(
+        textposition="auto", selector={"type": "bar", "orientation": "h", "textposition": "outside"}
+    )
     return figure

@@ -41,7 +41,10 @@ def show_chart(figure: go.Figure, *, key: str | None = None, on_select: Any = "i
 
 
 NAMED_WIDTHS = {"small": 75, "medium": 200, "large": 400}  # Streamlit's column widths, in px
-CHARACTER_PX = 7.0  # an average character of the table's 14 px font, a little generous
+# An average character of the grid's 14 px type, a little generous (measured in the browser:
+# "Roosevelt Middle School" 128 px of text, "Recommended" in the bold heading 73 px).
+CHARACTER_PX = 6.2
+HEADING_CHARACTER_PX = 7.0
 CELL_PADDING_PX = 20  # 8 px each side, and the sort arrow's room
 WIDEST_COLUMN_PX = 400  # wider than this, a column's text is free text: it may be cut
 # The grid wraps a cell's text only in rows taller than 4rem (64 px); 65 px holds two lines.
@@ -90,28 +93,26 @@ def fitted_column_config(
 ) -> dict[str, Any] | None:
     """Each column at least as wide as its heading and its longest value need (up to
     WIDEST_COLUMN_PX): a width chosen once ("Taken" 60 px, "Building" 140 px) cut "Roosevelt
-    Middle School" and "15 May 2026, overdue by 14 days". Text columns without a width get one
-    too: the grid sizes a column by the first rows it draws, so "Intervention specialist" in row
-    20 was cut. Numbers without a width are left to the grid."""
+    Middle School" and "15 May 2026, overdue by 14 days". Columns without a width get one too:
+    the grid sizes a column by the first rows it draws, so "Intervention specialist" in row 20
+    was cut, and a number column's bold heading ("Recommended") by the numbers."""
     fitted = dict(column_config or {})
     for column in frame.columns:
-        text = frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column].dtype)
-        if column not in fitted and text and isinstance(column, str):
+        if column not in fitted and isinstance(column, str):
             config: Any = {"width": 0}
         else:
             config = fitted.get(column)
-        if not isinstance(config, dict) or config.get("width") is None:
+        if not isinstance(config, dict):
             continue
-        width = config["width"]
+        width = config.get("width") or 0
         width = NAMED_WIDTHS.get(width, width) if isinstance(width, str) else width
         if not isinstance(width, int | float):
             continue
         values = shown_values(frame[column], config)
         # Headings never wrap; cells wrap onto `lines` lines in a row tall enough (WRAPPED_ROW_HEIGHT).
-        longest = max(
-            [len(str(config.get("label") or column)), *(wrapped_width(v, lines) for v in values)]
-        )
-        needed = min(WIDEST_COLUMN_PX, math.ceil(longest * CHARACTER_PX + CELL_PADDING_PX))
+        heading = len(str(config.get("label") or column)) * HEADING_CHARACTER_PX
+        longest = max([0, *(wrapped_width(v, lines) for v in values)]) * CHARACTER_PX
+        needed = min(WIDEST_COLUMN_PX, math.ceil(max(heading, longest) + CELL_PADDING_PX))
         if needed > width:
             fitted[column] = {**config, "width": needed}
     return fitted or column_config

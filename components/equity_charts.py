@@ -408,10 +408,12 @@ def group_risk_bars(
                 x=[0.0] * len(withheld),
                 y=withheld[y],
                 mode="text",
-                text=[f"{name} {value}" for value in withheld[text]],
+                # Short on the bar's row; why it is withheld is in the hover and the table beside.
+                text=[f"{name}: withheld"] * len(withheld),
+                hovertext=[f"{name} {value}" for value in withheld[text]],
+                hovertemplate="%{hovertext}<extra></extra>",
                 textposition="middle right",
                 textfont={"size": FONT_SIZE - 3, "color": "#555555"},
-                hoverinfo="skip",
                 showlegend=False,
                 offsetgroup=name,
             )

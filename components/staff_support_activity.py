@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.display import show_chart, show_table
+from components.display import WRAPPED_ROW_HEIGHT, show_chart, show_table
 from components.staff_support_charts import format_mix_chart, role_name, sessions_by_month_chart
 from components.text import plain
 from components.words import with_dashes
@@ -91,9 +91,10 @@ def show_sessions_by_month(
             st.success("Everyone has a session in the calendar.", icon=":material/event_available:")
         else:
             show_table(
-                ahead.assign(role=ahead["role"].map(role_name))[
-                    ["name", "role", "building_ids", "last_held_on"]
-                ].rename(
+                ahead.assign(
+                    role=ahead["role"].map(role_name),
+                    building_ids=ahead["building_ids"].str.replace(";", ", "),
+                )[["name", "role", "building_ids", "last_held_on"]].rename(
                     columns={
                         "name": "Name",
                         "role": "Role",
@@ -102,6 +103,7 @@ def show_sessions_by_month(
                     }
                 ),
                 max_rows=10,
-                column_config={"Last held": st.column_config.DateColumn(format="YYYY-MM-DD")},
+                column_config={"Last held": st.column_config.DateColumn(format="D MMM YYYY")},
+                row_height=WRAPPED_ROW_HEIGHT,  # half a 1280 px screen: names and roles wrap
                 download="supervision-nothing-scheduled",
             )

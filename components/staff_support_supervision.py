@@ -178,13 +178,21 @@ def _time_since_last_session(
                 "last_held_on": "Last held",
                 "days_since_last_held": "Days since",
                 "past": "Past window",
-                "held_this_year": "Held this year",
-                "cancelled_this_year": "Cancelled this year",
-                "scheduled_ahead": "Scheduled ahead",
+                "held_this_year": "Held",
+                "cancelled_this_year": "Cancelled",
+                "scheduled_ahead": "Scheduled",
             }
         ),
         max_rows=12,
-        column_config={"Last held": st.column_config.DateColumn(format="YYYY-MM-DD")},
+        # Short headings with their meaning on hover: the table fits a 1280 px projector.
+        column_config={
+            "Last held": st.column_config.DateColumn(format="D MMM YYYY"),
+            "Held": st.column_config.NumberColumn(help="Sessions held this school year"),
+            "Cancelled": st.column_config.NumberColumn(help="Sessions cancelled this school year"),
+            "Scheduled": st.column_config.NumberColumn(
+                help=f"Sessions in the calendar after {view.as_of:%-d %b %Y}"
+            ),
+        },
         download="supervision-by-staff",
     )
     if not place.past_window.empty:

@@ -97,14 +97,18 @@ def show_meetings(view: TeamView) -> None:
                 "Flag": [flags_of(row) for row in table.itertuples()],
                 "Facilitator": table["facilitator"].fillna("–"),
                 "Minute taker": table["minute_taker"].fillna("–"),
-                "Actions decided (open)": [
+                "Actions (open)": [
                     f"{d} ({o})"
                     for d, o in zip(table["actions_decided"], table["actions_open"], strict=True)
                 ],
             }
         ),
         max_rows=12,
-        column_config={"Flag": st.column_config.TextColumn(width="medium")},
+        column_config={
+            "Actions (open)": st.column_config.TextColumn(
+                help="Follow-up actions the meeting decided, and how many of them are still open."
+            )
+        },
     )
     st.caption(
         f"Flagged: attendance below {HEALTHY_ATTENDANCE:.0%}, or more than {CADENCE_DAYS} days "

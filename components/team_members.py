@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from components.cache import load
-from components.display import show_chart, show_table
+from components.display import WRAPPED_ROW_HEIGHT, show_chart, show_table
 from components.team_charts import category_chart
 from components.text import plain
 from data_access.db import session_scope
@@ -60,7 +60,7 @@ def show_who_is_at_the_table(view: TeamView) -> None:
         f"say yes, {marginalized.no:,} say no, {marginalized.not_said:,} have not said."
     )
 
-    chart_column, table_column = st.columns([1, 2], gap="large")
+    chart_column, table_column = st.columns([2, 3], gap="large")
     with chart_column:
         show_chart(
             category_chart(composition, title=f"Members by category, {view.as_of:%-d %b %Y}"),
@@ -76,7 +76,7 @@ def show_who_is_at_the_table(view: TeamView) -> None:
                 rows.append((label, row.name, (row.role_title or "") if view.sees_district else ""))
         show_table(
             pd.DataFrame(rows, columns=["Category", "Member", "Role"]),
-            column_config={"Role": st.column_config.TextColumn(width="large")},
+            row_height=WRAPPED_ROW_HEIGHT,  # a role and its organisation on two lines
         )
 
 

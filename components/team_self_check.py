@@ -79,7 +79,7 @@ def show_self_check(view: TeamView) -> None:
     items = view.self_check_items
     # The bars carry the item's number (its words would be cut on any screen narrower than a
     # projector); the table beside gives each number its indicator, wrapped onto three lines.
-    chart_column, table_column = st.columns([1, 2], gap="large")
+    chart_column, table_column = st.columns([2, 3], gap="large")
     with chart_column:
         show_chart(
             item_scores_chart(

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from components.cache import load
-from components.display import print_friendly, show_chart, show_table
+from components.display import WRAPPED_ROW_HEIGHT, print_friendly, show_chart, show_table
 from components.drill_views import open_at_area
 from components.equity_charts import FLAG_NAMES, INDICATOR_SHORT_NAMES, label_equity_rows
 from components.equity_concern import context_note
@@ -116,9 +116,14 @@ with staff_column:
     else:
         st.markdown(f"**Past the supervision window ({len(gaps)}):**")
         show_table(
-            with_dashes(gaps.assign(role=gaps["role"].map(role_name)))[
-                ["name", "role", "last_held_on", "days_since_last_held"]
-            ].rename(
+            with_dashes(
+                gaps.assign(
+                    role=gaps["role"].map(role_name),
+                    last_held_on=[
+                        None if pd.isna(day) else f"{day:%-d %b %Y}" for day in gaps["last_held_on"]
+                    ],
+                )
+            )[["name", "role", "last_held_on", "days_since_last_held"]].rename(
                 columns={
                     "name": "Name",
                     "role": "Role",
@@ -126,6 +131,7 @@ with staff_column:
                     "days_since_last_held": "Days since",
                 }
             ),
+            row_height=WRAPPED_ROW_HEIGHT,  # half a 1280 px screen: names and roles wrap
             download="building-supervision-gaps",
         )
     ratios = view.staffing

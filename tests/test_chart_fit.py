@@ -87,8 +87,8 @@ def test_a_table_column_is_at_least_as_wide_as_its_longest_value_and_heading():
         "ID": st.column_config.NumberColumn(width=40),
     }
     fitted = fitted_column_config(frame, config)
-    assert fitted["Building"]["width"] == 181  # 23 characters at 7 px, and 20 px of padding
-    assert fitted["Due"]["width"] == 237
+    assert fitted["Building"]["width"] == 163  # 23 characters at 6.2 px, and 20 px of padding
+    assert fitted["Due"]["width"] == 213
     assert fitted["ID"]["width"] == 40  # wide enough already
     assert config["Building"]["width"] == 140  # the caller's config is left as it was
 
@@ -137,8 +137,8 @@ def test_a_text_column_without_a_width_is_as_wide_as_its_longest_value_in_any_ro
         {"Role": ["Counselor"] * 20 + ["Intervention specialist"], "Staff": range(21)}
     )
     fitted = fitted_column_config(frame, None)
-    assert fitted["Role"]["width"] == 181  # 23 characters at 7 px, and 20 px of padding
-    assert "Staff" not in fitted  # numbers are left to the grid
+    assert fitted["Role"]["width"] == 163  # 23 characters at 6.2 px, and 20 px of padding
+    assert fitted["Staff"]["width"] == 55  # its bold heading: 5 characters at 7 px
 
 
 def test_a_number_column_is_measured_as_its_format_shows_it():
@@ -156,3 +156,15 @@ def test_a_number_column_is_measured_as_its_format_shows_it():
     fitted = fitted_column_config(frame, config)
     assert fitted["Covered (%)"]["width"] == 97  # the heading's 11 characters, wider than "100%"
     assert fitted["Staff"]["width"] == 55  # "Staff" and "1,200": 5 characters
+
+
+def test_a_horizontal_bar_label_goes_inside_its_bar_when_it_fits_there():
+    """Seen in the page check on a phone: "100% (10 of 10)" after the end of the longest bar ran
+    off the figure's right edge. A label placed outside a horizontal bar is placed by plotly
+    ('auto'): inside a bar long enough to hold it, after a short one."""
+    figure = base_layout(go.Figure(), title="Covered by building", height=300)
+    figure.add_bar(x=[100, 20], y=["A", "B"], orientation="h", text=["100%", "20%"])
+    figure.update_traces(textposition="outside")
+    figure.add_bar(x=[1], y=["C"], orientation="h", text=["x"], textposition="inside")
+    fitted = fit_to_screen(figure)
+    assert [trace.textposition for trace in fitted.data] == ["auto", "inside"]
