@@ -1,5 +1,5 @@
-"""Fidelity arithmetic as pure functions over DataFrames: scale scores, each building's latest status,
-sustaining streaks, the share of buildings at criterion, the items to plan on.
+"""Fidelity arithmetic as pure functions over DataFrames: scale, subscale and total scores, each
+building's latest status, sustaining streaks, the share of buildings at criterion, the items to plan on.
 
 No database here: `data_access.fidelity.queries` aggregates in SQL and hands the sums to these functions, and
 tests feed them hand-computed numbers. Scores of different instruments (TFI-2.1 and TFI-3.0 included)
@@ -27,6 +27,11 @@ SCALE_SCORE_COLUMNS = [
     "meets_criterion",
     "complete",
 ]
+# The `fidelity` export's columns: the contract's, then which level a row is and what it covers.
+SCORE_COLUMNS = [*SCALE_SCORE_COLUMNS, "level", "covers"]
+SCALE, SUBSCALE, TOTAL = "scale", "subscale", "total"  # the `level` of a row
+TOTAL_NAME = "Total"  # the `scale` of an administration's total row
+COVERS_SEPARATOR = ";"  # between the scales a total covers, as `;`-separated lists elsewhere
 SUSTAINING_RUN = 3  # at criterion this many administrations in a row: the team is sustaining
 
 AT_CRITERION = "at criterion"
@@ -73,6 +78,161 @@ def score_scales(scored: pd.DataFrame, scales: pd.DataFrame) -> pd.DataFrame:
         ["building_id", "instrument", "administered_on", "position"], ignore_index=True
     )
     return rows[SCALE_SCORE_COLUMNS]
+
+
+def scales_of(parts: pd.DataFrame) -> pd.DataFrame:
+    """Each scale of an instrument from its parts (one row per instrument, scale and subscale, the
+    subscale missing for items without one: items_total, possible, criterion_pct, position). A
+    scale whose items disagree on the criterion takes the highest: a building meets it only if it
+    meets every item's stated criterion."""
+    columns = ["instrument", "scale", "items_total", "possible", "criterion_pct", "position"]
+    if parts.empty:
+        return pd.DataFrame(columns=columns)
+    scales = (
+        parts.groupby(["instrument", "scale"], as_index=False)
+        .agg(
+            items_total=("items_total", "sum"),
+            possible=("possible", "sum"),
+            criterion_pct=("criterion_pct", "max"),
+            position=("position", "min"),
+        )
+        .sort_values(["instrument", "position"], ignore_index=True)
+    )
+    return scales[columns]
+
+
+def _complete_and_percent(rows: pd.DataFrame) -> pd.DataFrame:
+    """`complete` (every item scored) and `percent` (points / possible x 100, only when complete)."""
+    complete = (rows["items_scored"] >= rows["items_total"]) & (rows["items_total"] > 0)
+    percent = rows["points"] * 100.0 / rows["possible"].where(rows["possible"] > 0)
+    return rows.assign(complete=complete, percent=percent.where(complete).astype("Float64"))
+
+
+def score_subscales(scored_parts: pd.DataFrame, parts: pd.DataFrame) -> pd.DataFrame:
+    """One row per building, instrument, administration date and subscale (`SCORE_COLUMNS`, level
+    `subscale`, `covers` the scale it belongs to), for every subscale of the administration's
+    instrument. `scored_parts` holds the administration's sums per scale and subscale, `parts` the
+    definitions (see `scales_of`). The scale rule holds: a subscale is complete only when every one
+    of its items is scored, otherwise its percent is missing. A subscale has no criterion of its own
+    (the TFI's criterion is per tier), so criterion_pct and meets_criterion are missing."""
+    keys = ["building_id", "instrument", "administered_on"]
+    defined = parts[parts["subscale"].notna()]
+    rows = (
+        scored_parts[keys]
+        .drop_duplicates()
+        .merge(defined, on="instrument", how="inner")
+        .merge(
+            scored_parts[[*keys, "scale", "subscale", "items_scored", "points"]],
+            on=[*keys, "scale", "subscale"],
+            how="left",
+        )
+    )
+    rows = rows.assign(
+        items_scored=rows["items_scored"].fillna(0).astype(int),
+        points=rows["points"].fillna(0).astype(int),
+        items_total=rows["items_total"].astype(int),
+        possible=rows["possible"].astype(int),
+        criterion_pct=pd.Series(pd.NA, index=rows.index, dtype="Float64"),
+        meets_criterion=pd.Series(pd.NA, index=rows.index, dtype="boolean"),
+        level=SUBSCALE,
+        covers=rows["scale"],
+    )
+    rows = _complete_and_percent(rows).drop(columns="scale").rename(columns={"subscale": "scale"})
+    return rows[[*SCORE_COLUMNS, "position"]]
+
+
+def score_totals(scale_scores: pd.DataFrame, positions: pd.Series | None = None) -> pd.DataFrame:
+    """One total row per building, instrument and administration date (`SCORE_COLUMNS`, scale
+    `Total`, level `total`): the points over every scale completed that day, `covers` naming them
+    in the instrument's order (`;`-separated). A scale left incomplete or not taken is left out, so
+    the total is always a percent of what was fully scored; a day with no complete scale has an
+    empty total (nothing covered, no percent). A total has no criterion of its own."""
+    keys = ["building_id", "instrument", "administered_on"]
+    scores = scale_scores.assign(_done=scale_scores["complete"].astype(bool))
+    done = scores[scores["_done"]]
+    summed = done.groupby(keys, as_index=False)[
+        ["items_scored", "items_total", "points", "possible"]
+    ].sum()
+    covers = done.groupby(keys)["scale"].agg(COVERS_SEPARATOR.join).rename("covers").reset_index()
+    rows = scores[keys].drop_duplicates().merge(summed, on=keys, how="left")
+    rows = rows.merge(covers, on=keys, how="left")
+    for column in ("items_scored", "items_total", "points", "possible"):
+        rows[column] = rows[column].fillna(0).astype(int)
+    rows = rows.assign(
+        scale=TOTAL_NAME,
+        criterion_pct=pd.Series(pd.NA, index=rows.index, dtype="Float64"),
+        meets_criterion=pd.Series(pd.NA, index=rows.index, dtype="boolean"),
+        level=TOTAL,
+        covers=rows["covers"].fillna(""),
+    )
+    rows = _complete_and_percent(rows)
+    return rows[SCORE_COLUMNS].reset_index(drop=True)
+
+
+def score_administrations(scored_parts: pd.DataFrame, parts: pd.DataFrame) -> pd.DataFrame:
+    """Every row of the `fidelity` export for these administrations (`SCORE_COLUMNS`): each scale
+    (level `scale`, exactly as `score_scales`), followed by its subscales in the instrument's order,
+    and the administration's total last.
+
+    `scored_parts`: one row per building, instrument, administration date, scale and subscale
+    (missing for items without one) with at least one scored item: items_scored and points.
+    `parts`: the instruments' definitions per scale and subscale (see `scales_of`)."""
+    keys = ["building_id", "instrument", "administered_on"]
+    if scored_parts.empty:
+        return pd.DataFrame(columns=SCORE_COLUMNS)
+    scored = scored_parts.groupby([*keys, "scale"], as_index=False)[
+        ["items_scored", "points"]
+    ].sum()
+    scale_position = scales_of(parts).set_index(["instrument", "scale"])["position"]
+    scales = score_scales(scored, scales_of(parts)).assign(level=SCALE)
+    scales["covers"] = scales["scale"]
+    scales["_scale_at"] = [
+        scale_position[(instrument, scale)]
+        for instrument, scale in zip(scales["instrument"], scales["scale"], strict=True)
+    ]
+    scales["_at"] = -1
+    subscales = score_subscales(scored_parts, parts)
+    subscales["_scale_at"] = [
+        scale_position[(instrument, scale)]
+        for instrument, scale in zip(subscales["instrument"], subscales["covers"], strict=True)
+    ]
+    subscales = subscales.rename(columns={"position": "_at"})
+    totals = score_totals(scales).assign(_scale_at=float("inf"), _at=-1)
+    rows = pd.concat(
+        [frame for frame in (scales, subscales, totals) if not frame.empty], ignore_index=True
+    )
+    rows = rows.sort_values([*keys, "_scale_at", "_at"], ignore_index=True)
+    rows["percent"] = rows["percent"].astype("Float64")
+    rows["criterion_pct"] = rows["criterion_pct"].astype("Float64")
+    rows["meets_criterion"] = rows["meets_criterion"].astype("boolean")
+    return rows[SCORE_COLUMNS]
+
+
+def rank_subscales(subscales: pd.DataFrame) -> pd.DataFrame:
+    """Subscale rows (as `score_administrations` gives them, in the instrument's order) with each
+    subscale's `rank` in its building: 0 for the lowest percent at the building's latest
+    administration, then upwards (ties in the instrument's order); a subscale without a percent
+    there (an item not scored) ranks last, since unknown is not low. A subscale is named by its
+    scale (`covers`) and its own name (`scale`): Tier 1 and Tier 2 both have Teams. Sorted by
+    building, rank and date."""
+    if subscales.empty:
+        return subscales.assign(rank=pd.Series(dtype=int))
+    rows = subscales.reset_index(drop=True)
+    rows["_order"] = rows.groupby(["building_id", "administered_on"]).cumcount()
+    latest = rows["administered_on"] == rows.groupby("building_id")["administered_on"].transform(
+        "max"
+    )
+    ranked = rows[latest].assign(_unknown=rows["percent"].isna())
+    ranked = ranked.sort_values(["building_id", "_unknown", "percent", "_order"])
+    ranked["rank"] = ranked.groupby("building_id").cumcount()
+    rows = rows.merge(
+        ranked[["building_id", "covers", "scale", "rank"]],
+        on=["building_id", "covers", "scale"],
+        how="left",
+    )
+    rows["rank"] = rows["rank"].fillna(len(rows)).astype(int)  # not at the latest: after all
+    rows = rows.sort_values(["building_id", "rank", "administered_on"], ignore_index=True)
+    return rows.drop(columns="_order")
 
 
 def scale_status(scores: pd.DataFrame) -> pd.Series:
