@@ -12,13 +12,19 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from data_access.db import session_scope
+from components.fidelity_subscales import (
+    building_subscales,
+    lowest_subscale_table,
+    subscale_chart,
+)
+from data_access.db import session_scope, set_store_info
 from data_access.export_format import ExportOptions, write_csv
 from data_access.exports import registered_exports
 from data_access.fidelity.view import get_fidelity_view
 from data_access.models import InstrumentItem
 from data_access.scope import DISTRICT
 from data_access.store import add_builtin_instruments
+from tests.test_pages import open_app
 from tests.utils.factories import add_administration, add_building, add_instrument
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -201,3 +207,101 @@ def test_a_store_holding_the_earlier_built_in_tfi_gets_item_1_12_moved_to_evalua
             ).all()
         )
     assert subscales == MANUAL_SUBSCALES
+
+
+# --- On screen ------------------------------------------------------------------------------------
+
+
+def test_the_one_building_tab_shows_the_total_and_the_subscales_lowest_first(
+    monkeypatch, sqlite_url
+):
+    monkeypatch.setenv("MTSS_DEMO_ON_FIRST_RUN", "false")
+    build_district(sqlite_url)
+    with session_scope(sqlite_url) as session:
+        set_store_info(session, values={"as_of": "2026-03-02"})
+    app = open_app(monkeypatch, sqlite_url, "pages/fidelity.py")
+    app.selectbox(key="fidelity_building").select("B1").run()
+    assert not app.exception, [error.value for error in app.exception]
+    texts = [block.value for block in app.markdown]
+    assert any(
+        text.startswith("**Total, 15 Oct 2025: 42 of 64 points (65.6%) over Tier 1 and Tier 3.**")
+        for text in texts
+    ), texts
+    tables = [table.value for table in app.tabs[1].dataframe]
+    history = next(table for table in tables if "Total" in table.columns)
+    assert history["Total"].tolist() == ["65.6% (Tier 1 and Tier 3)"]
+    subscales = next(
+        table for table in tables if "Subscale" in table.columns and "Item" not in table
+    )
+    assert subscales.columns.tolist() == ["Subscale", "15 Oct 2025"]
+    assert subscales.to_dict("split")["data"][:3] == [
+        ["Tier 3: Support Plans", "33.3% (4 of 12)"],
+        ["Tier 1: Evaluation", "50.0% (4 of 8)"],
+        ["Tier 2: Interventions", "50.0% (5 of 10)"],
+    ]
+    assert subscales.to_dict("split")["data"][-1] == [
+        "Tier 2: Evaluation",
+        "incomplete (3 of 4 items)",
+    ]
+
+
+def test_the_subscale_chart_puts_the_lowest_at_the_top_and_marks_earlier_administrations():
+    def row(day, scale, name, rank, percent):
+        return {
+            "building_id": "B1",
+            "administered_on": day,
+            "covers": scale,
+            "scale": name,
+            "rank": rank,
+            "percent": percent,
+        }
+
+    first, second = date(2025, 10, 15), date(2026, 2, 1)
+    rows = pd.DataFrame(
+        [
+            row(first, "Tier 1", "Teams", 1, 50.0),
+            row(first, "Tier 1", "Evaluation", 0, 25.0),
+            row(second, "Tier 1", "Teams", 1, 75.0),
+            row(second, "Tier 1", "Evaluation", 0, None),
+        ]
+    ).astype({"percent": "Float64"})
+    figure = subscale_chart(building_subscales(rows, "B1"), title="Adams")
+    bars, values, earlier = figure.data
+    assert list(bars.y) == ["Tier 1: Evaluation", "Tier 1: Teams"]
+    assert list(bars.x[1:]) == [75.0]  # the latest: Teams 75%, Evaluation no bar
+    # The latest percents in a column right of 100%, where the earlier marks cannot cover them.
+    assert list(values.text) == ["incomplete", "75%"] and min(values.x) > 100
+    assert bars.name == "1 Feb 2026 (latest)" and earlier.name == "15 Oct 2025"
+    assert list(earlier.x) == [25.0, 50.0]
+    assert list(figure.layout.xaxis.ticktext) == ["0%", "25%", "50%", "75%", "100%"]
+
+
+def test_each_buildings_lowest_subscale_is_listed_for_the_district():
+    def row(building, day, scale, name, rank, percent, points, possible):
+        return {
+            "building_id": building,
+            "administered_on": day,
+            "covers": scale,
+            "scale": name,
+            "rank": rank,
+            "percent": percent,
+            "points": points,
+            "possible": possible,
+            "items_scored": 2,
+            "items_total": 2,
+        }
+
+    rows = pd.DataFrame(
+        [  # B1's latest (1 Feb) lowest is Teams at 25%; its October Evaluation is older news.
+            row("B1", date(2025, 10, 15), "Tier 1", "Evaluation", 0, 0.0, 0, 8),
+            row("B1", date(2026, 2, 1), "Tier 1", "Teams", 0, 25.0, 1, 4),
+            row("B1", date(2026, 2, 1), "Tier 1", "Evaluation", 1, 50.0, 4, 8),
+            row("B2", date(2026, 1, 12), "Tier 2", "Interventions", 0, 40.0, 4, 10),
+        ]
+    ).astype({"percent": "Float64"})
+    table = lowest_subscale_table(rows, building_names={"B1": "Adams", "B2": "Baker"})
+    assert table.to_dict("split")["data"] == [
+        ["Adams", "Tier 1: Teams", "25.0% (1 of 4)", "1 Feb 2026"],
+        ["Baker", "Tier 2: Interventions", "40.0% (4 of 10)", "12 Jan 2026"],
+    ]
+    assert table.columns.tolist() == ["Building", "Lowest subscale", "Percent (points)", "Taken"]
