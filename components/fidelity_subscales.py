@@ -48,6 +48,21 @@ def subscale_cell(percent: object, points: int, possible: int, scored: int, item
     return f"{float(percent):.1f}% ({points} of {possible})"
 
 
+def subscale_cells(rows: pd.DataFrame) -> list[str]:
+    """`subscale_cell` for each subscale row."""
+    return [
+        subscale_cell(percent, points, possible, scored, items)
+        for percent, points, possible, scored, items in zip(
+            rows["percent"],
+            rows["points"],
+            rows["possible"],
+            rows["items_scored"],
+            rows["items_total"],
+            strict=True,
+        )
+    ]
+
+
 def building_subscales(subscales: pd.DataFrame, building_id: str) -> pd.DataFrame:
     """One building's subscale rows (lowest at its latest administration first), labelled."""
     rows = subscales[subscales["building_id"] == building_id]
@@ -61,19 +76,7 @@ def building_subscales(subscales: pd.DataFrame, building_id: str) -> pd.DataFram
 
 def subscale_table(rows: pd.DataFrame) -> pd.DataFrame:
     """One row per subscale, lowest first; a column per administration, newest first."""
-    rows = rows.assign(
-        cell=[
-            subscale_cell(percent, points, possible, scored, items)
-            for percent, points, possible, scored, items in zip(
-                rows["percent"],
-                rows["points"],
-                rows["possible"],
-                rows["items_scored"],
-                rows["items_total"],
-                strict=True,
-            )
-        ]
-    )
+    rows = rows.assign(cell=subscale_cells(rows))
     order = list(dict.fromkeys(rows.sort_values("rank")["label"]))
     dates = sorted(set(rows["administered_on"]), reverse=True)
     table = rows.pivot(index="label", columns="administered_on", values="cell").reindex(
@@ -100,17 +103,7 @@ def lowest_subscale_table(
                 subscale_label(scale, name)
                 for scale, name in zip(rows["covers"], rows["scale"], strict=True)
             ],
-            "Percent (points)": [
-                subscale_cell(percent, points, possible, scored, items)
-                for percent, points, possible, scored, items in zip(
-                    rows["percent"],
-                    rows["points"],
-                    rows["possible"],
-                    rows["items_scored"],
-                    rows["items_total"],
-                    strict=True,
-                )
-            ],
+            "Percent (points)": subscale_cells(rows),
             "Taken": rows["administered_on"].map(short_date).tolist(),
         }
     )
