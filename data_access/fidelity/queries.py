@@ -16,15 +16,13 @@ from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
 from data_access.fidelity.scoring import (
-    SCALE,
     SCALE_SCORE_COLUMNS,
-    SCORE_COLUMNS,
-    SUBSCALE,
-    TOTAL,
+    LevelScores,
+    in_export_order,
     latest_with_runs,
     rank_subscales,
     scales_of,
-    score_administrations,
+    score_levels,
     share_at_criterion,
 )
 from data_access.models import FidelityScore, InstrumentItem
@@ -112,18 +110,17 @@ def get_instrument_scales(session: Session, *, instrument: str | None = None) ->
 # --- Scores ---------------------------------------------------------------------------------------
 
 
-def get_fidelity_scores(
+def get_level_scores(
     session: Session,
     *,
     scope: Scope,
     instrument: str | None = None,
     start: date | None = None,
     end: date | None = None,
-) -> pd.DataFrame:
-    """Every row of the `fidelity` export (`scoring.SCORE_COLUMNS`: scales, subscales and each
-    administration's total, told apart by `level`) for buildings in scope, for one instrument or
-    all, administered between `start` and `end` inclusive when given. Two statements: the sums per
-    scale and subscale, and the definitions."""
+) -> LevelScores:
+    """The scale, subscale and total scores (`scoring.LevelScores`) of buildings in scope, for one
+    instrument or all, administered between `start` and `end` inclusive when given. Two
+    statements: the sums per scale and subscale, and the definitions."""
     conditions = [scope.where(FidelityScore.building_id)]
     if instrument is not None:
         conditions.append(FidelityScore.instrument == instrument)
@@ -169,15 +166,21 @@ def get_fidelity_scores(
             "points",
         ],
     )
-    if scored.empty:
-        return pd.DataFrame(columns=SCORE_COLUMNS)
-    return score_administrations(scored, get_instrument_parts(session, instrument=instrument))
+    return score_levels(scored, get_instrument_parts(session, instrument=instrument))
 
 
-def scale_rows(scores: pd.DataFrame) -> pd.DataFrame:
-    """The scale rows of `get_fidelity_scores`, in the contract's original columns."""
-    rows = scores[scores["level"] == SCALE] if "level" in scores else scores
-    return rows[SCALE_SCORE_COLUMNS].reset_index(drop=True)
+def get_fidelity_scores(
+    session: Session,
+    *,
+    scope: Scope,
+    instrument: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> pd.DataFrame:
+    """Every row of the `fidelity` export (`scoring.SCORE_COLUMNS`: scales, subscales and each
+    administration's total, told apart by `level`), in its order (see `get_level_scores`)."""
+    levels = get_level_scores(session, scope=scope, instrument=instrument, start=start, end=end)
+    return in_export_order(levels)
 
 
 def get_scale_scores(
@@ -191,9 +194,8 @@ def get_scale_scores(
     """The contract's `fidelity` scale rows (one per building, instrument, administration date and
     scale) for buildings in scope, for one instrument or all, administered between `start` and
     `end` inclusive when given."""
-    return scale_rows(
-        get_fidelity_scores(session, scope=scope, instrument=instrument, start=start, end=end)
-    )
+    levels = get_level_scores(session, scope=scope, instrument=instrument, start=start, end=end)
+    return levels.scales[SCALE_SCORE_COLUMNS]
 
 
 @dataclass(frozen=True)
@@ -210,14 +212,14 @@ class FidelityOverview:
 def get_fidelity_overview(session: Session, *, scope: Scope, instrument: str) -> FidelityOverview:
     """Everything the district view of one instrument needs, computed once per data version (the
     page caches it) rather than on every rerun."""
-    rows = get_fidelity_scores(session, scope=scope, instrument=instrument)
-    scores = scale_rows(rows)
+    levels = get_level_scores(session, scope=scope, instrument=instrument)
+    scores = levels.scales[SCALE_SCORE_COLUMNS]
     return FidelityOverview(
         scores=scores,
         latest=latest_with_runs(scores),
         share=share_at_criterion(scores),
-        subscales=rank_subscales(rows[rows["level"] == SUBSCALE]),
-        totals=rows[rows["level"] == TOTAL].reset_index(drop=True),
+        subscales=rank_subscales(levels.subscales.drop(columns="position")),
+        totals=levels.totals,
     )
 
 

@@ -8,6 +8,7 @@ are never combined: every function keeps `instrument` apart or works on one inst
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
@@ -86,19 +87,29 @@ def scales_of(parts: pd.DataFrame) -> pd.DataFrame:
     scale whose items disagree on the criterion takes the highest: a building meets it only if it
     meets every item's stated criterion."""
     columns = ["instrument", "scale", "items_total", "possible", "criterion_pct", "position"]
-    if parts.empty:
-        return pd.DataFrame(columns=columns)
-    scales = (
-        parts.groupby(["instrument", "scale"], as_index=False)
-        .agg(
-            items_total=("items_total", "sum"),
-            possible=("possible", "sum"),
-            criterion_pct=("criterion_pct", "max"),
-            position=("position", "min"),
-        )
-        .sort_values(["instrument", "position"], ignore_index=True)
+    # A handful of rows: added up in plain Python (cheaper than a pandas group-by at this size).
+    scales: dict[tuple, list] = {}
+    for instrument, scale, items, possible, criterion, position in zip(
+        parts["instrument"],
+        parts["scale"],
+        parts["items_total"],
+        parts["possible"],
+        parts["criterion_pct"],
+        parts["position"],
+        strict=True,
+    ):
+        entry = scales.get((instrument, scale))
+        if entry is None:
+            scales[(instrument, scale)] = [int(items), int(possible), float(criterion), position]
+        else:
+            entry[0] += int(items)
+            entry[1] += int(possible)
+            entry[2] = max(entry[2], float(criterion))
+            entry[3] = min(entry[3], position)
+    rows = sorted(
+        ((*key, *entry) for key, entry in scales.items()), key=lambda row: (row[0], row[5])
     )
-    return scales[columns]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _complete_and_percent(rows: pd.DataFrame) -> pd.DataFrame:
@@ -110,97 +121,173 @@ def _complete_and_percent(rows: pd.DataFrame) -> pd.DataFrame:
 
 def score_subscales(scored_parts: pd.DataFrame, parts: pd.DataFrame) -> pd.DataFrame:
     """One row per building, instrument, administration date and subscale (`SCORE_COLUMNS`, level
-    `subscale`, `covers` the scale it belongs to), for every subscale of the administration's
-    instrument. `scored_parts` holds the administration's sums per scale and subscale, `parts` the
-    definitions (see `scales_of`). The scale rule holds: a subscale is complete only when every one
-    of its items is scored, otherwise its percent is missing. A subscale has no criterion of its own
-    (the TFI's criterion is per tier), so criterion_pct and meets_criterion are missing."""
-    keys = ["building_id", "instrument", "administered_on"]
-    defined = parts[parts["subscale"].notna()]
-    rows = (
-        scored_parts[keys]
-        .drop_duplicates()
-        .merge(defined, on="instrument", how="inner")
-        .merge(
-            scored_parts[[*keys, "scale", "subscale", "items_scored", "points"]],
-            on=[*keys, "scale", "subscale"],
-            how="left",
+    `subscale`, `covers` the scale it belongs to, and the subscale's `position` in its instrument),
+    for every subscale of the administration's instrument. `scored_parts` holds the
+    administration's sums per scale and subscale, `parts` the definitions (see `scales_of`). The
+    scale rule holds: a subscale is complete only when every one of its items is scored, otherwise
+    its percent is missing. A subscale has no criterion of its own (the TFI's criterion is per
+    tier), so criterion_pct and meets_criterion are missing."""
+    # Administrations times subscales, in plain Python: a few thousand rows at most, for which
+    # pandas' merges cost more than the loop (the page computes this on its first run).
+    defined: dict[str, list[tuple]] = {}
+    for instrument, scale, subscale, items, possible, position in zip(
+        parts["instrument"],
+        parts["scale"],
+        parts["subscale"],
+        parts["items_total"],
+        parts["possible"],
+        parts["position"],
+        strict=True,
+    ):
+        if pd.notna(subscale):
+            defined.setdefault(instrument, []).append(
+                (position, scale, subscale, int(items), int(possible))
+            )
+    keys = list(
+        zip(
+            scored_parts["building_id"],
+            scored_parts["instrument"],
+            scored_parts["administered_on"],
+            strict=True,
         )
     )
-    rows = rows.assign(
-        items_scored=rows["items_scored"].fillna(0).astype(int),
-        points=rows["points"].fillna(0).astype(int),
-        items_total=rows["items_total"].astype(int),
-        possible=rows["possible"].astype(int),
-        criterion_pct=pd.Series(pd.NA, index=rows.index, dtype="Float64"),
-        meets_criterion=pd.Series(pd.NA, index=rows.index, dtype="boolean"),
-        level=SUBSCALE,
-        covers=rows["scale"],
+    scored = {
+        (*key, scale, subscale): (int(items), int(points))
+        for key, scale, subscale, items, points in zip(
+            keys,
+            scored_parts["scale"],
+            scored_parts["subscale"],
+            scored_parts["items_scored"],
+            scored_parts["points"],
+            strict=True,
+        )
+        if pd.notna(subscale)
+    }
+    rows = []
+    for building, instrument, day in dict.fromkeys(keys):
+        for position, scale, subscale, items, possible in sorted(defined.get(instrument, [])):
+            scored_items, points = scored.get((building, instrument, day, scale, subscale), (0, 0))
+            complete = items > 0 and scored_items >= items
+            percent = points * 100.0 / possible if complete and possible > 0 else None
+            rows.append(
+                (building, instrument, day, subscale, scored_items, items, points, possible)
+                + (percent, None, None, complete, SUBSCALE, scale, position)
+            )
+    frame = pd.DataFrame(rows, columns=[*SCORE_COLUMNS, "position"])
+    return frame.astype(
+        {"percent": "Float64", "criterion_pct": "Float64", "meets_criterion": "boolean"}
     )
-    rows = _complete_and_percent(rows).drop(columns="scale").rename(columns={"subscale": "scale"})
-    return rows[[*SCORE_COLUMNS, "position"]]
 
 
-def score_totals(scale_scores: pd.DataFrame, positions: pd.Series | None = None) -> pd.DataFrame:
+def score_totals(scale_scores: pd.DataFrame) -> pd.DataFrame:
     """One total row per building, instrument and administration date (`SCORE_COLUMNS`, scale
     `Total`, level `total`): the points over every scale completed that day, `covers` naming them
-    in the instrument's order (`;`-separated). A scale left incomplete or not taken is left out, so
-    the total is always a percent of what was fully scored; a day with no complete scale has an
-    empty total (nothing covered, no percent). A total has no criterion of its own."""
-    keys = ["building_id", "instrument", "administered_on"]
-    scores = scale_scores.assign(_done=scale_scores["complete"].astype(bool))
-    done = scores[scores["_done"]]
-    summed = done.groupby(keys, as_index=False)[
-        ["items_scored", "items_total", "points", "possible"]
-    ].sum()
-    covers = done.groupby(keys)["scale"].agg(COVERS_SEPARATOR.join).rename("covers").reset_index()
-    rows = scores[keys].drop_duplicates().merge(summed, on=keys, how="left")
-    rows = rows.merge(covers, on=keys, how="left")
-    for column in ("items_scored", "items_total", "points", "possible"):
-        rows[column] = rows[column].fillna(0).astype(int)
+    in the order given (the instrument's: `;`-separated). A scale left incomplete or not taken is
+    left out, so the total is always a percent of what was fully scored; a day with no complete
+    scale has an empty total (nothing covered, no percent). A total has no criterion of its own."""
+    # A few rows per administration: summed in plain Python, which costs less here than the
+    # group-bys and merges pandas would need (the page computes this on its first run).
+    sums: dict[tuple, list] = {}
+    for key, scale, complete, scored, total, points, possible in zip(
+        zip(
+            scale_scores["building_id"],
+            scale_scores["instrument"],
+            scale_scores["administered_on"],
+            strict=True,
+        ),
+        scale_scores["scale"],
+        scale_scores["complete"],
+        scale_scores["items_scored"],
+        scale_scores["items_total"],
+        scale_scores["points"],
+        scale_scores["possible"],
+        strict=True,
+    ):
+        entry = sums.setdefault(key, [0, 0, 0, 0, []])
+        if complete:
+            entry[0] += int(scored)
+            entry[1] += int(total)
+            entry[2] += int(points)
+            entry[3] += int(possible)
+            entry[4].append(scale)
+    rows = pd.DataFrame(
+        [(*key, *entry[:4], COVERS_SEPARATOR.join(entry[4])) for key, entry in sums.items()],
+        columns=[
+            "building_id",
+            "instrument",
+            "administered_on",
+            "items_scored",
+            "items_total",
+            "points",
+            "possible",
+            "covers",
+        ],
+    )
     rows = rows.assign(
         scale=TOTAL_NAME,
         criterion_pct=pd.Series(pd.NA, index=rows.index, dtype="Float64"),
         meets_criterion=pd.Series(pd.NA, index=rows.index, dtype="boolean"),
         level=TOTAL,
-        covers=rows["covers"].fillna(""),
     )
-    rows = _complete_and_percent(rows)
-    return rows[SCORE_COLUMNS].reset_index(drop=True)
+    return _complete_and_percent(rows)[SCORE_COLUMNS]
 
 
-def score_administrations(scored_parts: pd.DataFrame, parts: pd.DataFrame) -> pd.DataFrame:
-    """Every row of the `fidelity` export for these administrations (`SCORE_COLUMNS`): each scale
-    (level `scale`, exactly as `score_scales`), followed by its subscales in the instrument's order,
-    and the administration's total last.
+@dataclass(frozen=True)
+class LevelScores:
+    """Administrations' scores at each level, each frame in `SCORE_COLUMNS`: the scale rows (exactly
+    as `score_scales`), the subscale rows (with the subscale's `position` in its instrument) and
+    one total per administration. The page reads them apart; the export puts them in one table
+    (`in_export_order`)."""
+
+    scales: pd.DataFrame
+    subscales: pd.DataFrame
+    totals: pd.DataFrame
+    scale_order: pd.DataFrame  # instrument, scale, position: the scales' order in the instrument
+
+
+def score_levels(scored_parts: pd.DataFrame, parts: pd.DataFrame) -> LevelScores:
+    """Scale, subscale and total scores of these administrations.
 
     `scored_parts`: one row per building, instrument, administration date, scale and subscale
     (missing for items without one) with at least one scored item: items_scored and points.
     `parts`: the instruments' definitions per scale and subscale (see `scales_of`)."""
     keys = ["building_id", "instrument", "administered_on"]
     if scored_parts.empty:
-        return pd.DataFrame(columns=SCORE_COLUMNS)
+        empty = pd.DataFrame(columns=SCORE_COLUMNS)
+        return LevelScores(
+            scales=empty,
+            subscales=empty.assign(position=pd.Series(dtype=int)),
+            totals=empty,
+            scale_order=pd.DataFrame(columns=["instrument", "scale", "position"]),
+        )
     scored = scored_parts.groupby([*keys, "scale"], as_index=False)[
         ["items_scored", "points"]
     ].sum()
-    scale_position = scales_of(parts).set_index(["instrument", "scale"])["position"]
-    scales = score_scales(scored, scales_of(parts)).assign(level=SCALE)
-    scales["covers"] = scales["scale"]
-    scales["_scale_at"] = [
-        scale_position[(instrument, scale)]
-        for instrument, scale in zip(scales["instrument"], scales["scale"], strict=True)
-    ]
-    scales["_at"] = -1
-    subscales = score_subscales(scored_parts, parts)
-    subscales["_scale_at"] = [
-        scale_position[(instrument, scale)]
-        for instrument, scale in zip(subscales["instrument"], subscales["covers"], strict=True)
-    ]
-    subscales = subscales.rename(columns={"position": "_at"})
-    totals = score_totals(scales).assign(_scale_at=float("inf"), _at=-1)
-    rows = pd.concat(
-        [frame for frame in (scales, subscales, totals) if not frame.empty], ignore_index=True
+    definitions = scales_of(parts)
+    scales = score_scales(scored, definitions)
+    scales = scales.assign(level=SCALE, covers=scales["scale"])
+    return LevelScores(
+        scales=scales,
+        subscales=score_subscales(scored_parts, parts),
+        totals=score_totals(scales),
+        scale_order=definitions[["instrument", "scale", "position"]],
     )
+
+
+def in_export_order(levels: LevelScores) -> pd.DataFrame:
+    """Every row of the `fidelity` export (`SCORE_COLUMNS`): per administration, each scale followed
+    by its subscales in the instrument's order, and the administration's total last."""
+    keys = ["building_id", "instrument", "administered_on"]
+    scale_at = levels.scale_order.rename(columns={"scale": "covers", "position": "_scale_at"})
+    scales = levels.scales.merge(scale_at, on=["instrument", "covers"]).assign(_at=-1)
+    subscales = levels.subscales.merge(scale_at, on=["instrument", "covers"]).rename(
+        columns={"position": "_at"}
+    )
+    totals = levels.totals.assign(_scale_at=float("inf"), _at=-1)
+    frames = [frame for frame in (scales, subscales, totals) if not frame.empty]
+    if not frames:
+        return pd.DataFrame(columns=SCORE_COLUMNS)
+    rows = pd.concat(frames, ignore_index=True)
     rows = rows.sort_values([*keys, "_scale_at", "_at"], ignore_index=True)
     rows["percent"] = rows["percent"].astype("Float64")
     rows["criterion_pct"] = rows["criterion_pct"].astype("Float64")
@@ -209,7 +296,7 @@ def score_administrations(scored_parts: pd.DataFrame, parts: pd.DataFrame) -> pd
 
 
 def rank_subscales(subscales: pd.DataFrame) -> pd.DataFrame:
-    """Subscale rows (as `score_administrations` gives them, in the instrument's order) with each
+    """Subscale rows (as `score_levels` gives them, in the instrument's order) with each
     subscale's `rank` in its building: 0 for the lowest percent at the building's latest
     administration, then upwards (ties in the instrument's order); a subscale without a percent
     there (an item not scored) ranks last, since unknown is not low. A subscale is named by its
@@ -217,22 +304,33 @@ def rank_subscales(subscales: pd.DataFrame) -> pd.DataFrame:
     building, rank and date."""
     if subscales.empty:
         return subscales.assign(rank=pd.Series(dtype=int))
-    rows = subscales.reset_index(drop=True)
-    rows["_order"] = rows.groupby(["building_id", "administered_on"]).cumcount()
-    latest = rows["administered_on"] == rows.groupby("building_id")["administered_on"].transform(
-        "max"
+    buildings = list(subscales["building_id"])
+    days = list(subscales["administered_on"])
+    names = list(zip(subscales["covers"], subscales["scale"], strict=True))
+    percents = [None if pd.isna(value) else float(value) for value in subscales["percent"]]
+    latest: dict[str, date] = {}
+    for building, day in zip(buildings, days, strict=True):
+        latest[building] = max(day, latest.get(building, day))
+    # At each building's latest administration: (unknown, percent, order) sorts lowest first.
+    at_latest: dict[str, list] = {building: [] for building in latest}
+    for order, (building, day, name, percent) in enumerate(
+        zip(buildings, days, names, percents, strict=True)
+    ):
+        if day == latest[building]:
+            at_latest[building].append(((percent is None, percent or 0.0, order), name))
+    ranks = {
+        (building, name): rank
+        for building, entries in at_latest.items()
+        for rank, (_, name) in enumerate(sorted(entries))
+    }
+    last = len(names)  # a subscale missing from the latest administration goes after all
+    rows = subscales.assign(
+        rank=[
+            ranks.get((building, name), last)
+            for building, name in zip(buildings, names, strict=True)
+        ]
     )
-    ranked = rows[latest].assign(_unknown=rows["percent"].isna())
-    ranked = ranked.sort_values(["building_id", "_unknown", "percent", "_order"])
-    ranked["rank"] = ranked.groupby("building_id").cumcount()
-    rows = rows.merge(
-        ranked[["building_id", "covers", "scale", "rank"]],
-        on=["building_id", "covers", "scale"],
-        how="left",
-    )
-    rows["rank"] = rows["rank"].fillna(len(rows)).astype(int)  # not at the latest: after all
-    rows = rows.sort_values(["building_id", "rank", "administered_on"], ignore_index=True)
-    return rows.drop(columns="_order")
+    return rows.sort_values(["building_id", "rank", "administered_on"], ignore_index=True)
 
 
 def scale_status(scores: pd.DataFrame) -> pd.Series:
