@@ -10,6 +10,7 @@ import streamlit as st
 
 from components.display import show_chart, show_table
 from components.fidelity_charts import item_scores_chart, trend_chart
+from components.fidelity_subscales import show_subscales
 from components.fidelity_tables import history_table, item_table, long_date, short_date
 from components.follow_up import create_action_link
 from components.page import building_from_link
@@ -53,10 +54,19 @@ def show_building_history(view: FidelityView) -> tuple[str, date, str]:
         show_chart(figure, key="fidelity_building_trend")
     with table_column:
         show_table(
-            history_table(history, scales=view.scales),
+            history_table(
+                history,
+                scales=view.scales,
+                totals=view.totals[view.totals["building_id"] == building_id],
+            ),
             max_rows=10,
             download="fidelity-building-history",
         )
+        st.caption(
+            "Total: the points of the scales completed that day, as a percent of their points "
+            "possible (all: every scale); an incomplete scale is left out of it."
+        )
+    show_subscales(view, building_id)
 
     dates = sorted(set(history["administered_on"]), reverse=True)
     date_column, scale_column = st.columns(2)

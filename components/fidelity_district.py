@@ -15,6 +15,7 @@ from components.fidelity_charts import (
     style_scale_grid,
     trend_small_multiples,
 )
+from components.fidelity_subscales import show_lowest_subscales
 from components.fidelity_tables import (
     ScaleGrid,
     long_date,
@@ -45,6 +46,7 @@ def show_all_buildings(view: FidelityView) -> None:
     show_grid(view)
     show_share(view)
     show_trends(view)
+    show_lowest_subscales(view)
     show_sustaining_and_missing(view)
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 from components.charts import LEVEL_NAMES
 from components.fidelity_charts import SUSTAINING_MARK
 from components.text import plain_html
-from data_access.fidelity.scoring import NOT_SCORED, STATUSES, scale_status
+from data_access.fidelity.scoring import COVERS_SEPARATOR, NOT_SCORED, STATUSES, scale_status
 
 
 def long_date(day: date) -> str:
@@ -200,9 +200,11 @@ def missing_table(missing: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def history_table(history: pd.DataFrame, *, scales: Sequence[str]) -> pd.DataFrame:
+def history_table(
+    history: pd.DataFrame, *, scales: Sequence[str], totals: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """One building's administrations, newest first: each scale's percent, 'incomplete' or 'not
-    scored'."""
+    scored'; with `totals`, the administration's total and the scales it covers."""
     shown = [
         "not scored" if status == NOT_SCORED else percent_text(percent)
         for percent, status in zip(history["percent"], scale_status(history), strict=True)
@@ -213,9 +215,38 @@ def history_table(history: pd.DataFrame, *, scales: Sequence[str]) -> pd.DataFra
         .reindex(columns=list(scales))
         .sort_index(ascending=False)
     )
+    if totals is not None:
+        table["Total"] = total_cells(totals, list(table.index), every_scale=list(scales))
     table.insert(0, "Date", table.index.map(short_date))
     table.columns.name = None
     return table.reset_index(drop=True)
+
+
+def total_cells(
+    totals: pd.DataFrame, dates: Sequence[date], *, every_scale: Sequence[str]
+) -> list[str]:
+    """Each administration's total percent and the scales it covers: "65.6% (all)" when it covers
+    `every_scale`, "60.0% (Tier 1 and Tier 3)" otherwise, "none complete" when no scale was
+    completed that day."""
+    by_date = totals.set_index("administered_on")
+    cells = []
+    for day in dates:
+        if day not in by_date.index or pd.isna(by_date.loc[day, "percent"]):
+            cells.append("none complete")
+            continue
+        row = by_date.loc[day]
+        covered = str(row["covers"]).split(COVERS_SEPARATOR)
+        scope = "all" if covered == list(every_scale) else covers_words(row["covers"])
+        cells.append(f"{float(row['percent']):.1f}% ({scope})")
+    return cells
+
+
+def covers_words(covers: object) -> str:
+    """The scales a total covers (`;`-separated in the data), in words: "Tier 1 and Tier 3"."""
+    scales = [scale for scale in str(covers).split(COVERS_SEPARATOR) if scale]
+    if len(scales) <= 1:
+        return "".join(scales)
+    return ", ".join(scales[:-1]) + " and " + scales[-1]
 
 
 def item_table(ranked: pd.DataFrame) -> pd.DataFrame:

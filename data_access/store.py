@@ -26,6 +26,10 @@ from data_access.settings import PROJECT_ROOT, get_settings
 
 MIGRATIONS = PROJECT_ROOT / "data_access" / "migrations"
 BUILTIN_INSTRUMENTS = PROJECT_ROOT / "data_access" / "instruments"
+# Subscales an earlier built-in definition got wrong: (instrument, item) -> (what it said, what the
+# manual says; TFI 2.1 puts 1.12 Discipline Data under Evaluation). A store still holding the earlier
+# value is corrected by `init_store`; any other value (a district's own definition) is left alone.
+BUILTIN_SUBSCALE_CORRECTIONS = {("TFI-2.1", "1.12"): ("Implementation", "Evaluation")}
 
 
 def alembic_config(database_url: str) -> Config:
@@ -105,7 +109,9 @@ def init_store(database_url: str | None = None) -> list[str]:
 def add_builtin_instruments(session) -> list[str]:
     """Insert each built-in instrument (data_access/instruments/*.csv) that the store does not hold.
 
-    An instrument already present is left alone: a district may have replaced its definition."""
+    An instrument already present is left alone (a district may have replaced its definition),
+    except for the subscales in `BUILTIN_SUBSCALE_CORRECTIONS`."""
+    correct_builtin_subscales(session)
     present = set(session.execute(select(InstrumentItem.instrument).distinct()).scalars())
     added = []
     for path in sorted(BUILTIN_INSTRUMENTS.glob("*.csv")):
@@ -137,6 +143,30 @@ def add_builtin_instruments(session) -> list[str]:
         )
         added.append(name)
     return added
+
+
+def correct_builtin_subscales(session) -> None:
+    """Move the items an earlier built-in definition put in the wrong subscale, if the store still
+    says what that definition said (subscales are labels: no score changes)."""
+    for (instrument, item_id), (earlier, manual) in BUILTIN_SUBSCALE_CORRECTIONS.items():
+        item = session.execute(
+            select(InstrumentItem).where(
+                InstrumentItem.instrument == instrument,
+                InstrumentItem.item_id == item_id,
+                InstrumentItem.subscale == earlier,
+            )
+        ).scalar_one_or_none()
+        if item is None:
+            continue
+        item.subscale = manual
+        record_write(
+            session,
+            actor="system",
+            operation="correct_instrument_subscale",
+            table_name="instruments",
+            row_key=f"{instrument} {item_id}",
+            detail={"subscale": {"before": earlier, "after": manual}},
+        )
 
 
 @dataclass(frozen=True)

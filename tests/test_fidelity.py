@@ -41,7 +41,7 @@ TIER1 = [f"1.{n}" for n in range(1, 16)]
 TIER2 = [f"2.{n}" for n in range(1, 14)]
 HEADER = (
     "building_id,instrument,administered_on,scale,items_scored,items_total,points,possible,"
-    "percent,criterion_pct,meets_criterion,complete"
+    "percent,criterion_pct,meets_criterion,complete,level,covers"
 )
 
 
@@ -100,10 +100,25 @@ def export_lines(url: str, tmp_path: Path, options: ExportOptions | None = None)
     return out.read_text(encoding="utf-8").splitlines()
 
 
+def scale_lines(lines: list[str]) -> list[str]:
+    """The export's scale rows (level `scale`), less `level` and `covers`: the contract's rows."""
+    return [line.rsplit(",", 2)[0] for line in lines[1:] if line.split(",")[12] == "scale"]
+
+
 def test_export_matches_the_contract_arithmetic(store_url, tmp_path):
     build_district(store_url)
-    assert export_lines(store_url, tmp_path) == [
-        HEADER,
+    lines = export_lines(store_url, tmp_path)
+    assert lines[0] == HEADER
+    # Scale rows end in their level and the scale itself; subscales and totals are rows of their own.
+    rows = [line.split(",") for line in lines[1:]]
+    assert {(row[3], row[13]) for row in rows if row[12] == "scale"} == {
+        ("Tier 1", "Tier 1"),
+        ("Tier 2", "Tier 2"),
+        ("Tier 3", "Tier 3"),
+        ("Climate", "Climate"),
+        ("Teaming", "Teaming"),
+    }
+    assert scale_lines(lines) == [
         "B1,TFI-2.1,2024-10-15,Tier 1,15,15,15,30,50.0,70.0,false,true",
         "B1,TFI-2.1,2024-10-15,Tier 2,0,13,0,26,,70.0,,false",
         "B1,TFI-2.1,2024-10-15,Tier 3,0,17,0,34,,70.0,,false",
@@ -121,7 +136,7 @@ def test_export_matches_the_contract_arithmetic(store_url, tmp_path):
 def test_export_year_keeps_that_school_years_administrations_only(store_url, tmp_path):
     build_district(store_url)
     lines = export_lines(store_url, tmp_path, ExportOptions(school_year="2024-25", scope=DISTRICT))
-    assert [line.split(",")[:4] for line in lines[1:]] == [
+    assert [line.split(",")[:4] for line in scale_lines(lines)] == [
         ["B1", "TFI-2.1", "2024-10-15", scale] for scale in ("Tier 1", "Tier 2", "Tier 3")
     ]
     # --as-of stops at that date: B2's January rubric is after 31 December 2025.
@@ -139,7 +154,7 @@ def test_export_year_keeps_that_school_years_administrations_only(store_url, tmp
 def test_export_respects_the_scope(store_url, tmp_path):
     build_district(store_url)
     lines = export_lines(store_url, tmp_path, ExportOptions(scope=building_scope({"B2"})))
-    assert len(lines) == 1 + 5
+    assert len(scale_lines(lines)) == 5
     assert {line.split(",")[0] for line in lines[1:]} == {"B2"}
 
 
@@ -156,7 +171,7 @@ def test_export_command_writes_the_contract_header(sqlite_url):
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == HEADER
-    assert "B1,TFI-2.1,2025-10-15,Tier 1,15,15,21,30,70.0,70.0,true,true" in lines
+    assert "B1,TFI-2.1,2025-10-15,Tier 1,15,15,21,30,70.0,70.0,true,true,scale,Tier 1" in lines
 
 
 def test_instrument_lists_separate_defined_from_scored(store_url):

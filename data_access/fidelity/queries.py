@@ -1,8 +1,8 @@
-"""Fidelity reads: the instruments, each building's scale scores, the buildings in scope and one
-administration's items.
+"""Fidelity reads: the instruments, each building's scale, subscale and total scores, the buildings
+in scope and one administration's items.
 
-Sums are taken in SQL (one row per building, administration and scale); the contract's arithmetic on
-those sums lives in `data_access.fidelity.scoring`. Instruments are data (the `instruments` table), so
+Sums are taken in SQL (one row per building, administration, scale and subscale); the contract's
+arithmetic on those sums lives in `data_access.fidelity.scoring`. Instruments are data (the `instruments` table), so
 everything here works for any instrument, built in or loaded by a district.
 """
 
@@ -17,8 +17,12 @@ from sqlmodel import Session
 
 from data_access.fidelity.scoring import (
     SCALE_SCORE_COLUMNS,
+    LevelScores,
+    in_export_order,
     latest_with_runs,
-    score_scales,
+    rank_subscales,
+    scales_of,
+    score_levels,
     share_at_criterion,
 )
 from data_access.models import FidelityScore, InstrumentItem
@@ -67,42 +71,56 @@ def get_instrument_items(session: Session, *, instrument: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=ITEM_COLUMNS)
 
 
-def get_instrument_scales(session: Session, *, instrument: str | None = None) -> pd.DataFrame:
-    """Each scale of an instrument (or of every instrument): how many items, the points possible, the
-    criterion and the scale's order. A scale whose items disagree on the criterion takes the highest:
-    a building meets it only if it meets every item's stated criterion."""
+def get_instrument_parts(session: Session, *, instrument: str | None = None) -> pd.DataFrame:
+    """Each scale and subscale of an instrument (or of every instrument): how many items, the points
+    possible, the criterion and the first item's place. Items without a subscale make one row per
+    scale with the subscale missing."""
     statement = select(
         InstrumentItem.instrument,
         InstrumentItem.scale,
+        InstrumentItem.subscale,
         func.count().label("items_total"),
         func.sum(InstrumentItem.max_score).label("possible"),
         func.max(InstrumentItem.criterion_pct).label("criterion_pct"),
         func.min(InstrumentItem.position).label("position"),
-    ).group_by(InstrumentItem.instrument, InstrumentItem.scale)
+    ).group_by(InstrumentItem.instrument, InstrumentItem.scale, InstrumentItem.subscale)
     if instrument is not None:
         statement = statement.where(InstrumentItem.instrument == instrument)
-    rows = session.execute(statement).all()
     frame = pd.DataFrame(
-        rows,
-        columns=["instrument", "scale", "items_total", "possible", "criterion_pct", "position"],
+        session.execute(statement).all(),
+        columns=[
+            "instrument",
+            "scale",
+            "subscale",
+            "items_total",
+            "possible",
+            "criterion_pct",
+            "position",
+        ],
     )
     return frame.sort_values(["instrument", "position"], ignore_index=True)
+
+
+def get_instrument_scales(session: Session, *, instrument: str | None = None) -> pd.DataFrame:
+    """Each scale of an instrument (or of every instrument): how many items, the points possible, the
+    criterion and the scale's order (see `scoring.scales_of`)."""
+    return scales_of(get_instrument_parts(session, instrument=instrument))
 
 
 # --- Scores ---------------------------------------------------------------------------------------
 
 
-def get_scale_scores(
+def get_level_scores(
     session: Session,
     *,
     scope: Scope,
     instrument: str | None = None,
     start: date | None = None,
     end: date | None = None,
-) -> pd.DataFrame:
-    """The contract's `fidelity` rows (one per building, instrument, administration date and scale)
-    for buildings in scope, for one instrument or all, administered between `start` and `end`
-    inclusive when given."""
+) -> LevelScores:
+    """The scale, subscale and total scores (`scoring.LevelScores`) of buildings in scope, for one
+    instrument or all, administered between `start` and `end` inclusive when given. Two
+    statements: the sums per scale and subscale, and the definitions."""
     conditions = [scope.where(FidelityScore.building_id)]
     if instrument is not None:
         conditions.append(FidelityScore.instrument == instrument)
@@ -116,6 +134,7 @@ def get_scale_scores(
             FidelityScore.instrument,
             FidelityScore.administered_on,
             InstrumentItem.scale,
+            InstrumentItem.subscale,
             func.count().label("items_scored"),
             func.sum(FidelityScore.score).label("points"),
         )
@@ -132,32 +151,75 @@ def get_scale_scores(
             FidelityScore.instrument,
             FidelityScore.administered_on,
             InstrumentItem.scale,
+            InstrumentItem.subscale,
         )
     )
     scored = pd.DataFrame(
         session.execute(statement).all(),
-        columns=["building_id", "instrument", "administered_on", "scale", "items_scored", "points"],
+        columns=[
+            "building_id",
+            "instrument",
+            "administered_on",
+            "scale",
+            "subscale",
+            "items_scored",
+            "points",
+        ],
     )
-    if scored.empty:
-        return pd.DataFrame(columns=SCALE_SCORE_COLUMNS)
-    return score_scales(scored, get_instrument_scales(session, instrument=instrument))
+    return score_levels(scored, get_instrument_parts(session, instrument=instrument))
+
+
+def get_fidelity_scores(
+    session: Session,
+    *,
+    scope: Scope,
+    instrument: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> pd.DataFrame:
+    """Every row of the `fidelity` export (`scoring.SCORE_COLUMNS`: scales, subscales and each
+    administration's total, told apart by `level`), in its order (see `get_level_scores`)."""
+    levels = get_level_scores(session, scope=scope, instrument=instrument, start=start, end=end)
+    return in_export_order(levels)
+
+
+def get_scale_scores(
+    session: Session,
+    *,
+    scope: Scope,
+    instrument: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> pd.DataFrame:
+    """The contract's `fidelity` scale rows (one per building, instrument, administration date and
+    scale) for buildings in scope, for one instrument or all, administered between `start` and
+    `end` inclusive when given."""
+    levels = get_level_scores(session, scope=scope, instrument=instrument, start=start, end=end)
+    return levels.scales[SCALE_SCORE_COLUMNS]
 
 
 @dataclass(frozen=True)
 class FidelityOverview:
     """One instrument's scores for the buildings in scope, and what the page derives from them."""
 
-    scores: pd.DataFrame  # the contract's rows (get_scale_scores)
+    scores: pd.DataFrame  # the contract's scale rows (get_scale_scores)
     latest: pd.DataFrame  # each building's latest score per scale, status, streak, sustaining
     share: pd.DataFrame  # per term and scale: buildings complete, at criterion, share
+    subscales: pd.DataFrame  # subscale rows with `rank` (0: lowest at the latest administration)
+    totals: pd.DataFrame  # each administration's total (`covers`: the complete scales in it)
 
 
 def get_fidelity_overview(session: Session, *, scope: Scope, instrument: str) -> FidelityOverview:
     """Everything the district view of one instrument needs, computed once per data version (the
     page caches it) rather than on every rerun."""
-    scores = get_scale_scores(session, scope=scope, instrument=instrument)
+    levels = get_level_scores(session, scope=scope, instrument=instrument)
+    scores = levels.scales[SCALE_SCORE_COLUMNS]
     return FidelityOverview(
-        scores=scores, latest=latest_with_runs(scores), share=share_at_criterion(scores)
+        scores=scores,
+        latest=latest_with_runs(scores),
+        share=share_at_criterion(scores),
+        subscales=rank_subscales(levels.subscales.drop(columns="position")),
+        totals=levels.totals,
     )
 
 

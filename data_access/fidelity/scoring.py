@@ -1,5 +1,5 @@
-"""Fidelity arithmetic as pure functions over DataFrames: scale scores, each building's latest status,
-sustaining streaks, the share of buildings at criterion, the items to plan on.
+"""Fidelity arithmetic as pure functions over DataFrames: scale, subscale and total scores, each
+building's latest status, sustaining streaks, the share of buildings at criterion, the items to plan on.
 
 No database here: `data_access.fidelity.queries` aggregates in SQL and hands the sums to these functions, and
 tests feed them hand-computed numbers. Scores of different instruments (TFI-2.1 and TFI-3.0 included)
@@ -8,6 +8,7 @@ are never combined: every function keeps `instrument` apart or works on one inst
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
@@ -27,6 +28,11 @@ SCALE_SCORE_COLUMNS = [
     "meets_criterion",
     "complete",
 ]
+# The `fidelity` export's columns: the contract's, then which level a row is and what it covers.
+SCORE_COLUMNS = [*SCALE_SCORE_COLUMNS, "level", "covers"]
+SCALE, SUBSCALE, TOTAL = "scale", "subscale", "total"  # the `level` of a row
+TOTAL_NAME = "Total"  # the `scale` of an administration's total row
+COVERS_SEPARATOR = ";"  # between the scales a total covers, as `;`-separated lists elsewhere
 SUSTAINING_RUN = 3  # at criterion this many administrations in a row: the team is sustaining
 
 AT_CRITERION = "at criterion"
@@ -73,6 +79,258 @@ def score_scales(scored: pd.DataFrame, scales: pd.DataFrame) -> pd.DataFrame:
         ["building_id", "instrument", "administered_on", "position"], ignore_index=True
     )
     return rows[SCALE_SCORE_COLUMNS]
+
+
+def scales_of(parts: pd.DataFrame) -> pd.DataFrame:
+    """Each scale of an instrument from its parts (one row per instrument, scale and subscale, the
+    subscale missing for items without one: items_total, possible, criterion_pct, position). A
+    scale whose items disagree on the criterion takes the highest: a building meets it only if it
+    meets every item's stated criterion."""
+    columns = ["instrument", "scale", "items_total", "possible", "criterion_pct", "position"]
+    # A handful of rows: added up in plain Python (cheaper than a pandas group-by at this size).
+    scales: dict[tuple, list] = {}
+    for instrument, scale, items, possible, criterion, position in zip(
+        parts["instrument"],
+        parts["scale"],
+        parts["items_total"],
+        parts["possible"],
+        parts["criterion_pct"],
+        parts["position"],
+        strict=True,
+    ):
+        entry = scales.get((instrument, scale))
+        if entry is None:
+            scales[(instrument, scale)] = [int(items), int(possible), float(criterion), position]
+        else:
+            entry[0] += int(items)
+            entry[1] += int(possible)
+            entry[2] = max(entry[2], float(criterion))
+            entry[3] = min(entry[3], position)
+    rows = sorted(
+        ((*key, *entry) for key, entry in scales.items()), key=lambda row: (row[0], row[5])
+    )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _complete_and_percent(rows: pd.DataFrame) -> pd.DataFrame:
+    """`complete` (every item scored) and `percent` (points / possible x 100, only when complete)."""
+    complete = (rows["items_scored"] >= rows["items_total"]) & (rows["items_total"] > 0)
+    percent = rows["points"] * 100.0 / rows["possible"].where(rows["possible"] > 0)
+    return rows.assign(complete=complete, percent=percent.where(complete).astype("Float64"))
+
+
+def score_subscales(scored_parts: pd.DataFrame, parts: pd.DataFrame) -> pd.DataFrame:
+    """One row per building, instrument, administration date and subscale (`SCORE_COLUMNS`, level
+    `subscale`, `covers` the scale it belongs to, and the subscale's `position` in its instrument),
+    for every subscale of the administration's instrument. `scored_parts` holds the
+    administration's sums per scale and subscale, `parts` the definitions (see `scales_of`). The
+    scale rule holds: a subscale is complete only when every one of its items is scored, otherwise
+    its percent is missing. A subscale has no criterion of its own (the TFI's criterion is per
+    tier), so criterion_pct and meets_criterion are missing."""
+    # Administrations times subscales, in plain Python: a few thousand rows at most, for which
+    # pandas' merges cost more than the loop (the page computes this on its first run).
+    defined: dict[str, list[tuple]] = {}
+    for instrument, scale, subscale, items, possible, position in zip(
+        parts["instrument"],
+        parts["scale"],
+        parts["subscale"],
+        parts["items_total"],
+        parts["possible"],
+        parts["position"],
+        strict=True,
+    ):
+        if pd.notna(subscale):
+            defined.setdefault(instrument, []).append(
+                (position, scale, subscale, int(items), int(possible))
+            )
+    keys = list(
+        zip(
+            scored_parts["building_id"],
+            scored_parts["instrument"],
+            scored_parts["administered_on"],
+            strict=True,
+        )
+    )
+    scored = {
+        (*key, scale, subscale): (int(items), int(points))
+        for key, scale, subscale, items, points in zip(
+            keys,
+            scored_parts["scale"],
+            scored_parts["subscale"],
+            scored_parts["items_scored"],
+            scored_parts["points"],
+            strict=True,
+        )
+        if pd.notna(subscale)
+    }
+    rows = []
+    for building, instrument, day in dict.fromkeys(keys):
+        for position, scale, subscale, items, possible in sorted(defined.get(instrument, [])):
+            scored_items, points = scored.get((building, instrument, day, scale, subscale), (0, 0))
+            complete = items > 0 and scored_items >= items
+            percent = points * 100.0 / possible if complete and possible > 0 else None
+            rows.append(
+                (building, instrument, day, subscale, scored_items, items, points, possible)
+                + (percent, None, None, complete, SUBSCALE, scale, position)
+            )
+    frame = pd.DataFrame(rows, columns=[*SCORE_COLUMNS, "position"])
+    return frame.astype(
+        {"percent": "Float64", "criterion_pct": "Float64", "meets_criterion": "boolean"}
+    )
+
+
+def score_totals(scale_scores: pd.DataFrame) -> pd.DataFrame:
+    """One total row per building, instrument and administration date (`SCORE_COLUMNS`, scale
+    `Total`, level `total`): the points over every scale completed that day, `covers` naming them
+    in the order given (the instrument's: `;`-separated). A scale left incomplete or not taken is
+    left out, so the total is always a percent of what was fully scored; a day with no complete
+    scale has an empty total (nothing covered, no percent). A total has no criterion of its own."""
+    # A few rows per administration: summed in plain Python, which costs less here than the
+    # group-bys and merges pandas would need (the page computes this on its first run).
+    sums: dict[tuple, list] = {}
+    for key, scale, complete, scored, total, points, possible in zip(
+        zip(
+            scale_scores["building_id"],
+            scale_scores["instrument"],
+            scale_scores["administered_on"],
+            strict=True,
+        ),
+        scale_scores["scale"],
+        scale_scores["complete"],
+        scale_scores["items_scored"],
+        scale_scores["items_total"],
+        scale_scores["points"],
+        scale_scores["possible"],
+        strict=True,
+    ):
+        entry = sums.setdefault(key, [0, 0, 0, 0, []])
+        if complete:
+            entry[0] += int(scored)
+            entry[1] += int(total)
+            entry[2] += int(points)
+            entry[3] += int(possible)
+            entry[4].append(scale)
+    rows = pd.DataFrame(
+        [(*key, *entry[:4], COVERS_SEPARATOR.join(entry[4])) for key, entry in sums.items()],
+        columns=[
+            "building_id",
+            "instrument",
+            "administered_on",
+            "items_scored",
+            "items_total",
+            "points",
+            "possible",
+            "covers",
+        ],
+    )
+    rows = rows.assign(
+        scale=TOTAL_NAME,
+        criterion_pct=pd.Series(pd.NA, index=rows.index, dtype="Float64"),
+        meets_criterion=pd.Series(pd.NA, index=rows.index, dtype="boolean"),
+        level=TOTAL,
+    )
+    return _complete_and_percent(rows)[SCORE_COLUMNS]
+
+
+@dataclass(frozen=True)
+class LevelScores:
+    """Administrations' scores at each level, each frame in `SCORE_COLUMNS`: the scale rows (exactly
+    as `score_scales`), the subscale rows (with the subscale's `position` in its instrument) and
+    one total per administration. The page reads them apart; the export puts them in one table
+    (`in_export_order`)."""
+
+    scales: pd.DataFrame
+    subscales: pd.DataFrame
+    totals: pd.DataFrame
+    scale_order: pd.DataFrame  # instrument, scale, position: the scales' order in the instrument
+
+
+def score_levels(scored_parts: pd.DataFrame, parts: pd.DataFrame) -> LevelScores:
+    """Scale, subscale and total scores of these administrations.
+
+    `scored_parts`: one row per building, instrument, administration date, scale and subscale
+    (missing for items without one) with at least one scored item: items_scored and points.
+    `parts`: the instruments' definitions per scale and subscale (see `scales_of`)."""
+    keys = ["building_id", "instrument", "administered_on"]
+    if scored_parts.empty:
+        empty = pd.DataFrame(columns=SCORE_COLUMNS)
+        return LevelScores(
+            scales=empty,
+            subscales=empty.assign(position=pd.Series(dtype=int)),
+            totals=empty,
+            scale_order=pd.DataFrame(columns=["instrument", "scale", "position"]),
+        )
+    scored = scored_parts.groupby([*keys, "scale"], as_index=False)[
+        ["items_scored", "points"]
+    ].sum()
+    definitions = scales_of(parts)
+    scales = score_scales(scored, definitions)
+    scales = scales.assign(level=SCALE, covers=scales["scale"])
+    return LevelScores(
+        scales=scales,
+        subscales=score_subscales(scored_parts, parts),
+        totals=score_totals(scales),
+        scale_order=definitions[["instrument", "scale", "position"]],
+    )
+
+
+def in_export_order(levels: LevelScores) -> pd.DataFrame:
+    """Every row of the `fidelity` export (`SCORE_COLUMNS`): per administration, each scale followed
+    by its subscales in the instrument's order, and the administration's total last."""
+    keys = ["building_id", "instrument", "administered_on"]
+    scale_at = levels.scale_order.rename(columns={"scale": "covers", "position": "_scale_at"})
+    scales = levels.scales.merge(scale_at, on=["instrument", "covers"]).assign(_at=-1)
+    subscales = levels.subscales.merge(scale_at, on=["instrument", "covers"]).rename(
+        columns={"position": "_at"}
+    )
+    totals = levels.totals.assign(_scale_at=float("inf"), _at=-1)
+    frames = [frame for frame in (scales, subscales, totals) if not frame.empty]
+    if not frames:
+        return pd.DataFrame(columns=SCORE_COLUMNS)
+    rows = pd.concat(frames, ignore_index=True)
+    rows = rows.sort_values([*keys, "_scale_at", "_at"], ignore_index=True)
+    rows["percent"] = rows["percent"].astype("Float64")
+    rows["criterion_pct"] = rows["criterion_pct"].astype("Float64")
+    rows["meets_criterion"] = rows["meets_criterion"].astype("boolean")
+    return rows[SCORE_COLUMNS]
+
+
+def rank_subscales(subscales: pd.DataFrame) -> pd.DataFrame:
+    """Subscale rows (as `score_levels` gives them, in the instrument's order) with each
+    subscale's `rank` in its building: 0 for the lowest percent at the building's latest
+    administration, then upwards (ties in the instrument's order); a subscale without a percent
+    there (an item not scored) ranks last, since unknown is not low. A subscale is named by its
+    scale (`covers`) and its own name (`scale`): Tier 1 and Tier 2 both have Teams. Sorted by
+    building, rank and date."""
+    if subscales.empty:
+        return subscales.assign(rank=pd.Series(dtype=int))
+    buildings = list(subscales["building_id"])
+    days = list(subscales["administered_on"])
+    names = list(zip(subscales["covers"], subscales["scale"], strict=True))
+    percents = [None if pd.isna(value) else float(value) for value in subscales["percent"]]
+    latest: dict[str, date] = {}
+    for building, day in zip(buildings, days, strict=True):
+        latest[building] = max(day, latest.get(building, day))
+    # At each building's latest administration: (unknown, percent, order) sorts lowest first.
+    at_latest: dict[str, list] = {building: [] for building in latest}
+    for order, (building, day, name, percent) in enumerate(
+        zip(buildings, days, names, percents, strict=True)
+    ):
+        if day == latest[building]:
+            at_latest[building].append(((percent is None, percent or 0.0, order), name))
+    ranks = {
+        (building, name): rank
+        for building, entries in at_latest.items()
+        for rank, (_, name) in enumerate(sorted(entries))
+    }
+    last = len(names)  # a subscale missing from the latest administration goes after all
+    rows = subscales.assign(
+        rank=[
+            ranks.get((building, name), last)
+            for building, name in zip(buildings, names, strict=True)
+        ]
+    )
+    return rows.sort_values(["building_id", "rank", "administered_on"], ignore_index=True)
 
 
 def scale_status(scores: pd.DataFrame) -> pd.Series:

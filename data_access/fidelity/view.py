@@ -13,7 +13,11 @@ from data_access.fidelity.queries import (
     get_fidelity_overview,
     list_scored_instruments,
 )
-from data_access.fidelity.scoring import SCALE_SCORE_COLUMNS, buildings_without_administration
+from data_access.fidelity.scoring import (
+    SCALE_SCORE_COLUMNS,
+    SCORE_COLUMNS,
+    buildings_without_administration,
+)
 from data_access.school_year import school_year_end, school_year_start
 from data_access.scope import Scope
 
@@ -33,6 +37,8 @@ class FidelityView:
     latest: pd.DataFrame  # each building's latest score per scale, status, streak, sustaining
     share: pd.DataFrame  # per term and scale: buildings complete, at criterion, share
     missing: pd.DataFrame  # buildings with no administration in the school year, last date
+    subscales: pd.DataFrame  # subscale rows over time, each building's lowest (latest) first
+    totals: pd.DataFrame  # each administration's total, `covers` naming the complete scales
     scales: list[str]  # the instrument's scales, in its order
     criteria: dict[str, float]  # scale → criterion percent
     building_ids: list[str]  # buildings with scores, by name
@@ -78,6 +84,8 @@ def get_fidelity_view(
             latest=empty,
             share=empty,
             missing=empty,
+            subscales=pd.DataFrame(columns=[*SCORE_COLUMNS, "rank"]),
+            totals=pd.DataFrame(columns=SCORE_COLUMNS),
             scales=[],
             criteria={},
             building_ids=[],
@@ -100,6 +108,8 @@ def get_fidelity_view(
         latest=overview.latest,
         share=overview.share,
         missing=missing,
+        subscales=overview.subscales,
+        totals=overview.totals,
         scales=list(dict.fromkeys(scores["scale"])),
         criteria=scores.drop_duplicates("scale").set_index("scale")["criterion_pct"].to_dict(),
         building_ids=sorted(set(scores["building_id"]), key=lambda b: building_names.get(b, b)),

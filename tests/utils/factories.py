@@ -80,8 +80,10 @@ def add_instrument(
     *,
     max_score: int = 2,
     criterion_pct: float = 70.0,
+    subscales: dict[str, str] | None = None,
 ) -> None:
-    """A custom instrument: scale → item ids, every item scored 0..max_score (fidelity tests)."""
+    """A custom instrument: scale → item ids, every item scored 0..max_score (fidelity tests);
+    `subscales` gives item id → subscale for the items that have one."""
     from data_access.models import InstrumentItem
 
     position = 0
@@ -95,6 +97,7 @@ def add_instrument(
                     item_title=f"Item {item_id}",
                     max_score=max_score,
                     criterion_pct=criterion_pct,
+                    subscale=(subscales or {}).get(item_id),
                     position=position,
                 )
             )
