@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from pandas.io.formats.style import Styler
 from plotly.subplots import make_subplots
 
-from components.charts import FONT_SIZE, base_layout
+from components.charts import FONT_SIZE, base_layout, wrap_words
 from components.text import plain_html
 from data_access.fidelity.scoring import AT_CRITERION, BELOW_CRITERION, INCOMPLETE, NOT_SCORED
 
@@ -239,6 +239,9 @@ def trend_chart(
     return base_layout(figure, title=title, height=460)
 
 
+PANEL_TITLE_CHARS = 14
+
+
 def trend_small_multiples(
     data: pd.DataFrame,
     *,
@@ -259,7 +262,8 @@ def trend_small_multiples(
     figure = make_subplots(
         rows=rows_needed,
         cols=columns,
-        subplot_titles=[plain_html(name) for name in panels],
+        # A third of a phone's width is about 100 px: a title line of 14 characters at 14 px.
+        subplot_titles=[wrap_words(plain_html(name), PANEL_TITLE_CHARS) for name in panels],
         shared_xaxes=True,
         shared_yaxes=True,
         vertical_spacing=0.25 / rows_needed if rows_needed > 1 else 0.1,
@@ -290,7 +294,7 @@ def trend_small_multiples(
         range=[0, 105], tickvals=[0, 50, 100], ticktext=["0%", "50%", "100%"], gridcolor="#eeeeee"
     )
     figure.update_xaxes(tickformat="%Y", showgrid=False)
-    figure.update_annotations(font={"size": FONT_SIZE})  # the panel titles
+    figure.update_annotations(font={"size": FONT_SIZE - 2})  # the panel titles
     criterion_note = (
         f"dashed line: criterion {next(iter(criteria.values())):g}%"
         if len(set(criteria.values())) == 1
