@@ -92,12 +92,13 @@ def flags_table(described: pd.DataFrame) -> pd.DataFrame:
             "Indicator": described["indicator"].map(INDICATOR_SHORT_NAMES),
             "Group": described["group_label"],
             "Flag": described["flag"].map(FLAG_NAMES),
+            # Beside the flag, so a projector at 1280 pixels shows it without scrolling sideways.
+            "Identified": [identification_words(flag) for flag in described.itertuples()],
+            "Years in a row": described["years_flagged"],
             "What it means": [
                 concern_words(indicator, flag)
                 for indicator, flag in zip(described["indicator"], described["flag"], strict=True)
             ],
-            "Years in a row": described["years_flagged"],
-            "Identified": [identification_words(flag) for flag in described.itertuples()],
             "Risk ratio": described["ratio"].astype(float),
             "Ratio type": described["ratio_type"].map(RATIO_TYPE_NAMES),
             "Group's risk": described["group_short"],
@@ -131,7 +132,8 @@ def identification_caption(view: EquityView) -> str:
     )
     identified = int(view.flags["identified"].sum()) if len(view.flags) else 0
     return (
-        f"*Identified*: a concern flagged {rules.years} school year(s) in a row{progress}; "
+        f"*Identified*: a concern flagged {rules.years} school year{'s' if rules.years != 1 else ''} "
+        f"in a row{progress}; "
         f"{identified:,} this year. A year whose ratio was not calculated or was withheld ends a run."
     )
 

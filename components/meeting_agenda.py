@@ -212,7 +212,7 @@ def _near_identification(agenda: _Agenda) -> None:
         )
     more = f"; and {len(near) - agenda.items:,} more" if len(near) > agenda.items else ""
     st.markdown(
-        f"One year from identification (flagged {years} school years in a row; "
+        f"**One year from identification** (flagged {years} school years in a row; "
         f"{years + 1} identify): " + "; ".join(names) + more + "."
     )
 

@@ -614,7 +614,7 @@ def test_excel_cells_typed_as_numbers_and_dates_read_as_their_text(sqlite_url, t
     )
     assert result.ok, messages(result)
     rows = store_rows(sqlite_url, ("discipline", "staff_assignments"))
-    assert rows["discipline"] == [("I1", "S3", "2025-26", date(2025, 10, 3), "ODR")]
+    assert rows["discipline"] == [("I1", "S3", "2025-26", date(2025, 10, 3), "ODR", None)]
     assert rows["staff_assignments"] == [("C1", "B1", "2025-26", 0.5)]
 
 

@@ -79,7 +79,7 @@ def test_the_meeting_screen_tells_the_demo_stories_without_a_click(monkeypatch, 
     assert "**Franklin Middle School** · Out-of-school suspension: students with IEPs" in text
     # Groups one more flagged year would identify (flagged 2024-25 and 2025-26, 3 years needed).
     assert (
-        "One year from identification (flagged 2 school years in a row; 3 identify): "
+        "**One year from identification** (flagged 2 school years in a row; 3 identify): "
         "Riverside Elementary: students with IEPs, tier 2 or 3 support ratio 3.42; "
         "Franklin Middle School: male students, out-of-school suspension ratio 2.75; "
         "Franklin Middle School: male students, exclusion (OSS or expulsion) ratio 2.54; "
