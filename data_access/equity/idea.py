@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from data_access.equity.metrics import DISTRICT_ID, Minimums
+from data_access.equity.metrics import DISTRICT_ID, EXPORT_COLUMNS, Minimums
 from data_access.models import RACE_ETHNICITY
 
 # The regulation's discipline categories, in its order: name → what it counts.
@@ -39,20 +39,7 @@ IDEA_MEASURES: dict[str, str] = {
 REMOVAL_DAYS = 10  # "10 days or fewer" / "more than 10 days", summed over the school year
 OUT_OF_SCHOOL = ("OSS", "EXP")
 IN_SCHOOL = ("ISS",)
-COLUMNS = [
-    "building_id",
-    "measure",
-    "group",
-    "n_group",
-    "events_group",
-    "risk_group",
-    "n_comparison",
-    "events_comparison",
-    "risk_comparison",
-    "ratio",
-    "ratio_type",
-    "flag",
-]
+COLUMNS = ["building_id", "measure", "group", *EXPORT_COLUMNS[5:]]  # n_group ... flag
 
 
 def removal_measures(students: pd.DataFrame, discipline: pd.DataFrame) -> pd.DataFrame:

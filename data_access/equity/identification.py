@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from data_access.equity.metrics import concern_mask
+from data_access.equity.metrics import concern_mask, count_consecutive_flags
 from data_access.school_year import previous_school_year
 
 _KEYS = ["building_id", "indicator", "group_type", "group"]
@@ -51,28 +51,20 @@ def identify_flags(
 
     `history`: the published rows of any number of school years (school_year, the contract's keys,
     ratio and flag)."""
-    flagged = history[history["flag"].notna()]
-    current = flagged[flagged["school_year"] == school_year].copy()
-    keys = [*_KEYS, "flag"]
-    flagged_by_year = {
-        year: set(map(tuple, rows[keys].itertuples(index=False)))
-        for year, rows in flagged.groupby("school_year")
-    }
+    current = count_consecutive_flags(history, school_year=school_year)
     ratios = {
         (row[0], *row[1:5]): row[5]
         for row in history[["school_year", *_KEYS, "ratio"]].itertuples(index=False)
     }
     runs, progress = [], []
-    for key in current[keys].itertuples(index=False):
-        run, year = [school_year], previous_school_year(school_year)
-        while tuple(key) in flagged_by_year.get(year, set()):
-            run.insert(0, year)
-            year = previous_school_year(year)
+    for key, years in zip(
+        current[_KEYS].itertuples(index=False), current["years_flagged"], strict=True
+    ):
+        run = [school_year]
+        while len(run) < years:
+            run.insert(0, previous_school_year(run[0]))
         runs.append(tuple(run))
-        progress.append(_made_progress(ratios, tuple(key)[:4], school_year, rules.progress))
-    current["years_flagged"] = pd.Series(
-        [len(run) for run in runs], index=current.index, dtype="int64"
-    )
+        progress.append(_made_progress(ratios, tuple(key), school_year, rules.progress))
     current["identified_years"] = pd.Series(runs, index=current.index, dtype=object)
     current["concern"] = concern_mask(current) if len(current) else pd.Series(dtype=bool)
     current["reasonable_progress"] = pd.Series(progress, index=current.index, dtype=bool)
