@@ -92,16 +92,49 @@ def flags_table(described: pd.DataFrame) -> pd.DataFrame:
             "Indicator": described["indicator"].map(INDICATOR_SHORT_NAMES),
             "Group": described["group_label"],
             "Flag": described["flag"].map(FLAG_NAMES),
+            # Beside the flag, so a projector at 1280 pixels shows it without scrolling sideways.
+            "Identified": [identification_words(flag) for flag in described.itertuples()],
+            "Years in a row": described["years_flagged"],
             "What it means": [
                 concern_words(indicator, flag)
                 for indicator, flag in zip(described["indicator"], described["flag"], strict=True)
             ],
-            "Years in a row": described["years_flagged"],
             "Risk ratio": described["ratio"].astype(float),
             "Ratio type": described["ratio_type"].map(RATIO_TYPE_NAMES),
             "Group's risk": described["group_short"],
             "Everyone else's risk": described["comparison_short"],
         }
+    )
+
+
+def identification_words(flag) -> str:
+    """A flag's identification status in words: identified with the years behind it, exempt for
+    reasonable progress, one year away, or nothing (a flag that is no concern is never identified)."""
+    years = flag.identified_years
+    span = years[0] if len(years) == 1 else f"{years[0]} to {years[-1]}"
+    if flag.identified:
+        return f"Identified: flagged {span}"
+    if flag.concern and flag.reasonable_progress and flag.years_flagged > 1:
+        return f"Not identified: reasonable progress (flagged {span})"
+    if flag.one_year_away:
+        return "One year away"
+    return ""
+
+
+def identification_caption(view: EquityView) -> str:
+    """The identification rule in force, in one sentence for the flags table."""
+    rules = view.identification
+    progress = (
+        f", unless its ratio fell by at least {rules.progress:g} in each of the last two school "
+        "years (reasonable progress)"
+        if rules.progress is not None
+        else ""
+    )
+    identified = int(view.flags["identified"].sum()) if len(view.flags) else 0
+    return (
+        f"*Identified*: a concern flagged {rules.years} school year{'s' if rules.years != 1 else ''} "
+        f"in a row{progress}; "
+        f"{identified:,} this year. A year whose ratio was not calculated or was withheld ends a run."
     )
 
 

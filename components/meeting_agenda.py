@@ -191,6 +191,30 @@ def _equity_flags(agenda: _Agenda) -> None:
             f"…and {len(flags) - agenda.items:,} more new or worse concerns on the Equity page."
         )
         st.page_link("pages/equity.py", label="Open equity", icon=":material/balance:")
+    _near_identification(agenda)
+
+
+def _near_identification(agenda: _Agenda) -> None:
+    """The groups one more flagged school year would identify, by name."""
+    flags = agenda.picture.all_flags
+    near = flags[flags["one_year_away"].fillna(False).astype(bool)] if len(flags) else flags
+    if near.empty:
+        return
+    near = near.sort_values("ratio", ascending=False, key=lambda ratio: ratio.astype(float))
+    years = int(near["years_flagged"].iloc[0])
+    names = []
+    for row in near.head(agenda.items).itertuples():
+        place = "the whole district" if row.building_id == DISTRICT_ID else row.building_name
+        what = INDICATOR_SHORT_NAMES.get(row.indicator, row.indicator)
+        names.append(
+            f"{plain(place)}: {students_in(row.group_type, row.group)}, "
+            f"{what[:1].lower()}{what[1:]} ratio {float(row.ratio):.2f}"
+        )
+    more = f"; and {len(near) - agenda.items:,} more" if len(near) > agenda.items else ""
+    st.markdown(
+        f"**One year from identification** (flagged {years} school years in a row; "
+        f"{years + 1} identify): " + "; ".join(names) + more + "."
+    )
 
 
 def _supervision_gaps(agenda: _Agenda) -> None:

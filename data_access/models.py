@@ -125,6 +125,7 @@ class Discipline(SQLModel, table=True):
     __table_args__ = (
         student_year_fk("discipline"),
         one_of("action", DISCIPLINE_ACTIONS, "ck_discipline_action"),
+        CheckConstraint("days_removed >= 0", name="ck_discipline_days_removed"),
         Index("ix_discipline_year_student", "school_year", "student_id"),
     )
 
@@ -133,6 +134,10 @@ class Discipline(SQLModel, table=True):
     school_year: str = Field(max_length=7)
     incident_date: date
     action: str = Field(max_length=3)
+    # School days the student was removed for this incident (ISS, OSS, EXP); None when not given.
+    # The IDEA discipline measures split removals by their total in a school year (10 or fewer,
+    # more than 10).
+    days_removed: int | None = None
 
 
 class Support(SQLModel, table=True):

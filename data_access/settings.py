@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     min_cell_size: int = Field(default=10, ge=1)
     min_n_size: int = Field(default=30, ge=1)
     risk_ratio_threshold: float = Field(default=2.0, gt=1.0)
+    # Identification: a flag of concern that has stood this many school years in a row (34 CFR
+    # 300.647(d)(1) lets a state wait up to three) ...
+    identification_years: int = Field(default=3, ge=1)
+    # ... unless its ratio fell by at least this much in each of the last two school years
+    # (reasonable progress, 300.647(d)(2)); unset: no such exemption.
+    reasonable_progress: float | None = Field(default=None, gt=0)
 
     supervision_window_days: int = Field(default=42, ge=1)
     support_roles: tuple[str, ...] = SUPPORT_ROLES

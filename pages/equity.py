@@ -24,6 +24,7 @@ from components.equity_view import (
     building_table,
     flag_follow_up,
     flags_table,
+    identification_caption,
     labelled_flags,
     show_how_to_read,
     trend_chart,
@@ -139,7 +140,8 @@ else:
     st.caption(
         f"{flag_count_words(described)}. "
         "*Years in a row* counts the school years, ending in "
-        f"{school_year}, in which the same building, indicator and group carried the same flag."
+        f"{school_year}, in which the same building, indicator and group carried the same flag. "
+        + identification_caption(view)
     )
     show_table(
         flags_table(described),

@@ -755,3 +755,40 @@ def test_a_failure_mid_load_leaves_the_store_exactly_as_before(
     with pytest.raises(Exception, match="ck_supports_domain|CHECK constraint"):
         load_demo(database_url=url, replace=True)
     assert_same_tables(store_snapshot(url), before)
+
+
+def test_demo_removals_carry_plausible_days_removed(demo_store_url):
+    """A referral alone removes nobody; an in-school suspension lasts 1-3 days, an out-of-school
+    suspension 1-10, an expulsion 15-45; and some students with IEPs pass 10 days out of school in
+    a year (the IDEA measures' longer removals), most do not."""
+    from sqlalchemy import text
+
+    with session_scope(demo_store_url) as session:
+        lengths = {
+            action: (low, high, missing)
+            for action, low, high, missing in session.execute(
+                text(
+                    "SELECT action, MIN(days_removed), MAX(days_removed),"
+                    " SUM(CASE WHEN days_removed IS NULL THEN 1 ELSE 0 END)"
+                    " FROM discipline GROUP BY action"
+                )
+            )
+        }
+        totals = (
+            session.execute(
+                text(
+                    "SELECT SUM(d.days_removed) FROM discipline d JOIN students s"
+                    " ON s.student_id = d.student_id AND s.school_year = d.school_year"
+                    " WHERE d.action IN ('OSS', 'EXP') AND s.iep"
+                    " GROUP BY d.student_id, d.school_year"
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert lengths["ODR"][:2] == (None, None)
+    assert lengths["ISS"] == (1, 3, 0)
+    assert lengths["OSS"][0] == 1 and lengths["OSS"][1] <= 10 and lengths["OSS"][2] == 0
+    assert lengths["EXP"][0] >= 15 and lengths["EXP"][1] <= 45
+    longer = sum(total > 10 for total in totals)
+    assert 0 < longer < len(totals) / 4, (longer, len(totals))

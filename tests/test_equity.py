@@ -30,6 +30,9 @@ HEADER = (
     "school_year,building_id,indicator,group_type,group,n_group,events_group,risk_group,"
     "n_comparison,events_comparison,risk_comparison,ratio,ratio_type,flag"
 )
+# Appended after the contract's columns: each row's identification status
+# (test_equity_identification).
+IDENTIFICATION = ",years_flagged,identified"
 YEAR = "2025-26"
 
 
@@ -39,7 +42,7 @@ def published(url: str, monkeypatch, capsys, *args: str) -> list[dict[str, str]]
     get_settings.cache_clear()
     assert main(["export", "equity", "--out", "-", *args]) == 0
     text = capsys.readouterr().out
-    assert text.splitlines()[0] == HEADER
+    assert text.splitlines()[0] == HEADER + IDENTIFICATION
     return list(csv.DictReader(io.StringIO(text)))
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from components.equity_charts import (
@@ -419,3 +420,40 @@ def test_a_concern_suggests_the_action_its_direction_calls_for_and_context_sugge
         == "Review the high rate of it for Female students at Adams Elementary"
     )
     assert title("sped_identification", "under").startswith("Widen access to it")
+
+
+def test_the_flags_table_says_which_concerns_are_identified_and_which_are_one_year_away(
+    monkeypatch, demo_store_url
+):
+    app = equity_page(monkeypatch, demo_store_url, "oss")
+    [flags] = [frame.value for frame in app.dataframe if "Indicator" in frame.value.columns]
+    franklin_oss = flags[
+        (flags["Building"] == "Franklin Middle School")
+        & (flags["Indicator"] == "Out-of-school suspension")
+    ].set_index("Group")
+    # Flagged in all three demo years: identified, with the years behind it.
+    assert franklin_oss.loc["Black", "Identified"] == "Identified: flagged 2023-24 to 2025-26"
+    # Boys: flagged 2024-25 and 2025-26 only, so one more year would identify them.
+    assert franklin_oss.loc["Male", "Years in a row"] == 2
+    assert franklin_oss.loc["Male", "Identified"] == "One year away"
+    # A flag that is no concern (fewer of an outcome than everyone else) is never identified.
+    context = flags[flags["Flag"] == "Under ▼"]
+    assert set(context["Identified"]) <= {""}
+    captions = " ".join(caption.value for caption in app.caption)
+    assert "*Identified*: a concern flagged 3 school years in a row; 10 this year." in captions
+
+
+def test_the_number_of_years_to_identification_is_a_setting(monkeypatch, demo_store_url, request):
+    monkeypatch.setenv("MTSS_IDENTIFICATION_YEARS", "2")
+    # Settings are read when a server starts; this process has cached views under the default, and
+    # must not keep the ones built here for the tests that follow.
+    st.cache_data.clear()
+    request.addfinalizer(st.cache_data.clear)
+    app = equity_page(monkeypatch, demo_store_url, "oss")
+    [flags] = [frame.value for frame in app.dataframe if "Indicator" in frame.value.columns]
+    boys = flags[
+        (flags["Building"] == "Franklin Middle School")
+        & (flags["Indicator"] == "Out-of-school suspension")
+        & (flags["Group"] == "Male")
+    ].iloc[0]
+    assert boys["Identified"] == "Identified: flagged 2024-25 to 2025-26"

@@ -614,7 +614,7 @@ def test_excel_cells_typed_as_numbers_and_dates_read_as_their_text(sqlite_url, t
     )
     assert result.ok, messages(result)
     rows = store_rows(sqlite_url, ("discipline", "staff_assignments"))
-    assert rows["discipline"] == [("I1", "S3", "2025-26", date(2025, 10, 3), "ODR")]
+    assert rows["discipline"] == [("I1", "S3", "2025-26", date(2025, 10, 3), "ODR", None)]
     assert rows["staff_assignments"] == [("C1", "B1", "2025-26", 0.5)]
 
 
@@ -799,3 +799,33 @@ def test_files_that_are_neither_csv_nor_xlsx_are_refused(sqlite_url, name):
     result = import_files([ImportFile(name, b"x")], database_url=sqlite_url, editor=IMPORTER)
     assert len(result.problems) == 1
     assert "is not a .csv or .xlsx file" in result.problems[0].message
+
+
+def test_days_removed_is_an_optional_whole_number_of_days(sqlite_url, tmp_path):
+    """The discipline file's days_removed (the IDEA view's removal length): stored when given,
+    empty when not, refused when negative or not a whole number."""
+    folder = district_files(
+        tmp_path / "d",
+        discipline=[
+            [*DISTRICT["discipline"][0], "days_removed"],
+            ["I1", "S3", "2025-26", "2025-10-03", "ODR", ""],
+            ["I2", "S3", "2025-26", "10/20/2025", "OSS", "3"],
+        ],
+    )
+    assert messages(run_import(sqlite_url, folder)) == []
+    rows = store_rows(sqlite_url, ("discipline",))["discipline"]
+    assert [(row[0], row[-1]) for row in rows] == [("I1", None), ("I2", 3)]
+
+    bad = district_files(
+        tmp_path / "bad",
+        discipline=[
+            [*DISTRICT["discipline"][0], "days_removed"],
+            ["I1", "S3", "2025-26", "2025-10-03", "OSS", "-1"],
+            ["I2", "S3", "2025-26", "10/20/2025", "OSS", "2.5"],
+        ],
+    )
+    problems = [str(p).removeprefix(f"{bad}/") for p in run_import(sqlite_url, bad).problems]
+    assert [p.split(": ")[:2] for p in problems] == [
+        ["discipline.csv:2", "days_removed"],
+        ["discipline.csv:3", "days_removed"],
+    ]

@@ -17,6 +17,7 @@ from components.meeting_wording import (
     matrix_words,
 )
 from data_access.db import session_scope
+from data_access.equity.identification import IdentificationRules
 from data_access.equity.metrics import DISTRICT_ID, EXPORT_COLUMNS
 from data_access.meeting.headlines import get_headlines, headlines_from, read_areas
 from data_access.meeting.queries import count_overdue_on, get_comparison
@@ -226,6 +227,17 @@ def test_a_flag_is_new_when_last_year_had_none_and_worse_when_it_moved_further_f
     assert oss.loc[["BL", "HI"], "worse"].tolist() == [False, True]
     assert access.loc[["AS", "WH"], "worse"].tolist() == [False, True]
     assert [oss.loc["BL", "years_flagged"], access.loc["AS", "years_flagged"]] == [2, 1]
+    # Two years in a row of three: one year away from identification (a new flag is not).
+    assert oss.loc[["BL", "HI"], "one_year_away"].tolist() == [True, True]
+    assert access.loc[["AS", "WH"], "one_year_away"].tolist() == [False, True]
+    # With two years to identification, they are identified; the agenda's rules are the settings'.
+    two = flag_changes(history, school_year="2025-26", rules=IdentificationRules(years=2))
+    assert two.set_index(["indicator", "group"])["identified"].to_dict() == {
+        ("oss", "BL"): True,
+        ("oss", "HI"): True,
+        ("tier2plus", "AS"): False,
+        ("tier2plus", "WH"): True,
+    }
 
 
 def test_matrix_cells_say_act_watch_fine_or_nothing_to_show():

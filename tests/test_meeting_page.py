@@ -77,6 +77,14 @@ def test_the_meeting_screen_tells_the_demo_stories_without_a_click(monkeypatch, 
     assert table.loc["Franklin Middle School", "Equity concerns"].startswith("New or worse")
     text = agenda_text(app)
     assert "**Franklin Middle School** · Out-of-school suspension: students with IEPs" in text
+    # Groups one more flagged year would identify (flagged 2024-25 and 2025-26, 3 years needed).
+    assert (
+        "**One year from identification** (flagged 2 school years in a row; 3 identify): "
+        "Riverside Elementary: students with IEPs, tier 2 or 3 support ratio 3.42; "
+        "Franklin Middle School: male students, out-of-school suspension ratio 2.75; "
+        "Franklin Middle School: male students, exclusion (OSS or expulsion) ratio 2.54; "
+        "Garfield Elementary: economically disadvantaged students, chronic absence ratio 2.25."
+    ) in text
     # The lapsed supervision, the understaffed building, the slipped fidelity.
     assert table.loc["Central High School", "Supervision"] == "Lapsed · 0 of 10"
     assert table.loc["Hawthorne Elementary", "Staffing"] == "Role missing · no social worker"

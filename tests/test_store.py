@@ -199,3 +199,33 @@ def test_dates_and_times_round_trip(store_url):
         action = session.execute(select(Action)).scalars().one()
         assert action.due_date == date(2026, 1, 15)
         assert action.created_at.tzinfo is not None and action.version == 1
+
+
+def test_the_days_removed_migration_keeps_every_discipline_row(tmp_path):
+    """0007 adds discipline.days_removed: rows written before it are kept, with no length."""
+    url = f"sqlite:///{tmp_path / 'before-0007.db'}"
+    upgrade_store(url, revision="0006")
+    with get_engine(url).begin() as connection:
+        connection.execute(
+            text("INSERT INTO buildings (building_id, name, level) VALUES ('B1', 'L', 'middle')")
+        )
+        connection.execute(
+            text(
+                "INSERT INTO students (student_id, school_year, building_id, grade, race_ethnicity,"
+                " sex, iep, el, econ_disadv, section_504)"
+                " VALUES ('S1', '2025-26', 'B1', '7', 'BL', 'M', 1, 0, 0, 0)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO discipline (incident_id, student_id, school_year, incident_date, action)"
+                " VALUES ('I1', 'S1', '2025-26', '2025-10-03', 'OSS')"
+            )
+        )
+    init_store(url)
+    assert current_revision(url) == head_revision() == "0007"
+    with get_engine(url).connect() as connection:
+        rows = connection.execute(
+            text("SELECT incident_id, action, days_removed FROM discipline")
+        ).all()
+    assert [tuple(row) for row in rows] == [("I1", "OSS", None)]

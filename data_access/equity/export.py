@@ -1,28 +1,44 @@
 """The equity export: `python -m data_access export equity`, the contract's `equity` columns of one
-school year as they may be published."""
+school year as they may be published, with each row's identification status (`years_flagged`,
+`identified`) from the published rows of the years before it."""
 
 from __future__ import annotations
 
 import pandas as pd
 from sqlmodel import Session
 
+from data_access.equity.identification import IDENTIFICATION_COLUMNS, with_identification
 from data_access.equity.metrics import EXPORT_COLUMNS
-from data_access.equity.queries import empty_equity, get_equity, list_equity_school_years
+from data_access.equity.queries import (
+    current_identification_rules,
+    empty_equity,
+    get_equity_of_years,
+    list_equity_school_years,
+)
 from data_access.export_format import ExportOptions, format_export
 
 
 def build_equity_export(session: Session, options: ExportOptions) -> pd.DataFrame:
     """`python -m data_access export equity`: one school year (default the newest in the store)."""
+    years = list_equity_school_years(session)
     school_year = options.school_year
     if school_year is None:
-        years = list_equity_school_years(session)
         school_year = years[0] if years else None
-    rows = (
-        empty_equity()
-        if school_year is None
-        else get_equity(session, school_year=school_year, scope=options.scope)
-    )
+    if school_year is None or school_year not in years:
+        rows = empty_equity().assign(years_flagged=None, identified=None)
+    else:
+        # The year and every earlier one: a run of flags may be as long as the store's history.
+        wanted = [year for year in years if year <= school_year]
+        of_years = get_equity_of_years(session, school_years=wanted, scope=options.scope)
+        history = pd.concat([of_years[year] for year in wanted], ignore_index=True)
+        rows = with_identification(
+            of_years[school_year],
+            history,
+            school_year=school_year,
+            rules=current_identification_rules(),
+        )
     return format_export(
-        rows[EXPORT_COLUMNS],
+        rows[[*EXPORT_COLUMNS, *IDENTIFICATION_COLUMNS]],
         rates=("risk_group", "risk_comparison", "ratio"),
+        booleans=("identified",),
     )

@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from data_access.db import known_data_version
 from data_access.equity.disclosure import publish_equity
+from data_access.equity.identification import IdentificationRules
 from data_access.equity.metrics import (
     CELL_COUNTS,
     DISTRICT_ID,
@@ -92,6 +93,13 @@ def current_minimums() -> Minimums:
         min_cell_size=settings.min_cell_size,
         min_n_size=settings.min_n_size,
         threshold=settings.risk_ratio_threshold,
+    )
+
+
+def current_identification_rules() -> IdentificationRules:
+    settings = get_settings()
+    return IdentificationRules(
+        years=settings.identification_years, progress=settings.reasonable_progress
     )
 
 

@@ -10,15 +10,15 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlmodel import Session
 
+from data_access.equity.identification import IdentificationRules, identify_flags
 from data_access.equity.metrics import (
     DISTRICT_ID,
     GROUPS,
     INDICATORS,
     Minimums,
-    concern_mask,
-    count_consecutive_flags,
 )
 from data_access.equity.queries import (
+    current_identification_rules,
     current_minimums,
     empty_equity,
     get_equity_of_years,
@@ -32,13 +32,14 @@ class EquityView:
     indicator: str
     years: tuple[str, ...]  # school years with students, newest first
     minimums: Minimums
+    identification: IdentificationRules
     rows: pd.DataFrame  # the indicator's rows of the year: the district's, then each building's
     buildings: pd.Series  # building_id → name, as `rows` lists them (the district first)
     building_count: int  # buildings in scope with students that year (the district not counted)
     flagged_buildings: frozenset[str]  # buildings with a flag in the indicator (not the district)
     default_building: str  # where one building up close starts: the most flags, else the district
-    # Every flag of the year, all indicators, with `years_flagged` and `concern` (concern_mask):
-    # concerns first, each part longest run first.
+    # Every flag of the year, all indicators, with `years_flagged`, `concern`, `identified` and the
+    # rest of identification.identify_flags: concerns first, each part longest run first.
     flags: pd.DataFrame
     history: pd.DataFrame  # the indicator's rows of every school year
 
@@ -83,12 +84,13 @@ def get_equity_view(
 
     building_flags = rows[rows["flag"].notna() & (rows["building_id"] != DISTRICT_ID)]
     buildings = rows[["building_id", "building_name"]].drop_duplicates().set_index("building_id")
-    flags = count_consecutive_flags(every_year, school_year=school_year)
+    identification = current_identification_rules()
+    flags = identify_flags(every_year, school_year=school_year, rules=identification)
     order = {name: i for i, name in enumerate(INDICATORS)}
     # Concerns first; a flag pointing the other way (fewer suspensions than everyone else) after
     # them, as context.
     flags = (
-        flags.assign(indicator_order=flags["indicator"].map(order), concern=concern_mask(flags))
+        flags.assign(indicator_order=flags["indicator"].map(order))
         .sort_values(
             ["concern", "years_flagged", "indicator_order", "building_id", "ratio"],
             ascending=[False, False, True, True, False],
@@ -100,6 +102,7 @@ def get_equity_view(
         indicator=indicator,
         years=years,
         minimums=current_minimums(),
+        identification=identification,
         rows=rows,
         buildings=buildings["building_name"],
         building_count=rows["building_id"].nunique() - 1,

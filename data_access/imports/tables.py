@@ -261,6 +261,16 @@ DISCIPLINE = TableSpec(
             "ODR",
             models.DISCIPLINE_ACTIONS,
         ),
+        Column(
+            "days_removed",
+            "int",
+            False,
+            "School days the student was removed from class or school for it (in-school or "
+            "out-of-school suspension, expulsion). Empty when not known or not a removal.",
+            "3",
+            minimum=0,
+            maximum=validation.MAX_DAYS_IN_SCHOOL_YEAR,
+        ),
     ),
     key=("incident_id",),
     references=(STUDENT_REFERENCE,),

@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import distinct, func, select
 from sqlmodel import Session
 
-from data_access.equity.queries import list_equity_school_years
+from data_access.equity.queries import current_identification_rules, list_equity_school_years
 from data_access.meeting.rules import OPEN_STATUSES, Comparison, month_before, statuses_on
 from data_access.models import (
     Action,
@@ -93,14 +93,17 @@ def count_overdue_on(
 
 def get_equity_years(session: Session, *, as_of: date) -> list[str]:
     """The school years the meeting reads equity rows of, newest first: the year it reports (that of
-    `as_of`, or the newest in the store when the store holds none for it) and up to two before it
-    that the store holds (enough to tell a flag three school years in a row). Empty without
-    students."""
+    `as_of`, or the newest in the store when the store holds none for it) and those before it that
+    the store holds, as many as identification needs (the identification years, and at least
+    three: enough to tell a flag three school years in a row and reasonable progress over two).
+    Empty without students."""
     years = list_equity_school_years(session)
     if not years:
         return []
     year = school_year_of(as_of) if school_year_of(as_of) in years else years[0]
-    wanted = [year, previous_school_year(year), previous_school_year(previous_school_year(year))]
+    wanted = [year]
+    while len(wanted) < max(3, current_identification_rules().years):
+        wanted.append(previous_school_year(wanted[-1]))
     return [y for y in wanted if y in years]
 
 

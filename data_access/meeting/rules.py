@@ -16,7 +16,12 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from data_access.equity.metrics import DISTRICT_ID, count_consecutive_flags, only_concerns
+from data_access.equity.identification import (
+    DEFAULT_IDENTIFICATION,
+    IdentificationRules,
+    identify_flags,
+)
+from data_access.equity.metrics import DISTRICT_ID, only_concerns
 from data_access.fidelity.scoring import latest_scale_scores
 from data_access.school_year import previous_school_year
 from data_access.team.queries import MeetingRef
@@ -118,13 +123,19 @@ def missing_roles(staffing: pd.DataFrame) -> pd.DataFrame:
     return gaps[["building_id", "role"]].reset_index(drop=True)
 
 
-def flag_changes(history: pd.DataFrame, *, school_year: str) -> pd.DataFrame:
+def flag_changes(
+    history: pd.DataFrame,
+    *,
+    school_year: str,
+    rules: IdentificationRules = DEFAULT_IDENTIFICATION,
+) -> pd.DataFrame:
     """The flags of concern of `school_year` (equity rows of any number of years, as get_equity
     returns them; `only_concerns`: a group with fewer suspensions than everyone else is not one) with
-    `years_flagged`, last year's `previous_ratio` and `previous_flag`, and: `new` (not flagged the
+    `years_flagged` and identification's columns (`identified`, `one_year_away`, ...: see
+    equity.identification), last year's `previous_ratio` and `previous_flag`, and: `new` (not flagged the
     same way last school year) and `worse` (flagged the same way and the ratio moved further from 1,
     the way of concern: up for an over flag, down for an under flag on access to supports)."""
-    current = only_concerns(count_consecutive_flags(history, school_year=school_year))
+    current = only_concerns(identify_flags(history, school_year=school_year, rules=rules))
     keys = ["building_id", "indicator", "group_type", "group"]
     last_year = history[history["school_year"] == previous_school_year(school_year)]
     previous = last_year[[*keys, "ratio", "flag"]].rename(

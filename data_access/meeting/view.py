@@ -21,6 +21,7 @@ import pandas as pd
 from sqlmodel import Session
 
 from data_access.equity.metrics import DISTRICT_ID
+from data_access.equity.queries import current_identification_rules
 from data_access.meeting.headlines import (
     AreaReadings,
     EquityRows,
@@ -165,10 +166,13 @@ def picture_from(
         all_flags = pd.DataFrame(
             columns=["building_id", "indicator", "group_type", "group", "ratio", "flag"]
             + ["years_flagged", "new", "worse", "building_name", "previous_ratio"]
+            + ["identified", "one_year_away", "identified_years"]
         )
     else:
         history = pd.concat(list(equity.values()), ignore_index=True)
-        all_flags = flag_changes(history, school_year=equity_year)
+        all_flags = flag_changes(
+            history, school_year=equity_year, rules=current_identification_rules()
+        )
     changed = all_flags[all_flags["new"] | all_flags["worse"]]
     flags = agenda_flag_order(changed) if len(changed) else changed.reset_index(drop=True)
 
