@@ -107,6 +107,40 @@ def flags_table(described: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+# On screen: what a meeting reads (three lines a row, so a 1280 px projector shows every column);
+# the download holds the ratio type and both risks with their counts as well.
+FLAGS_ON_SCREEN = [
+    "Building",
+    "Indicator",
+    "Group",
+    "Flag",
+    "What it means",
+    "Years in a row",
+    "Identified",
+    "Risk ratio",
+]
+
+
+def show_flags_table(described: pd.DataFrame) -> None:
+    """Every flag of the year, as `flags_table` words it: the columns a meeting reads on screen,
+    every column in the CSV and Excel downloads."""
+    from components.display import THREE_LINE_ROW_HEIGHT, show_table
+    from components.downloads import download_menu
+
+    table = flags_table(described)
+    show_table(
+        table[FLAGS_ON_SCREEN],
+        max_rows=15,
+        column_config={
+            "Risk ratio": st.column_config.NumberColumn(format="%.2f"),
+            "Years in a row": st.column_config.NumberColumn(format="%d"),
+        },
+        row_height=THREE_LINE_ROW_HEIGHT,
+        key="equity_flags",
+    )
+    download_menu(table, "equity-flags", key="download_equity-flags")
+
+
 def identification_words(flag) -> str:
     """A flag's identification status in words: identified with the years behind it, exempt for
     reasonable progress, one year away, or nothing (a flag that is no concern is never identified)."""
@@ -160,7 +194,7 @@ def trend_table(view: EquityView, building_id: str, group_key: tuple[str, str]) 
             "School year": trend["school_year"],
             "Risk ratio": trend["ratio_label"],
             "Group's risk": trend["group_short"],
-            "Everyone else's risk": trend["comparison_short"],
+            "Everyone else's": trend["comparison_short"],  # risk: the heading fits half a screen
         }
     )
 

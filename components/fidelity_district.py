@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.display import ROW_HEIGHT, show_chart, show_dataframe, show_table
+from components.display import (
+    ROW_HEIGHT,
+    WRAPPED_ROW_HEIGHT,
+    show_chart,
+    show_dataframe,
+    show_table,
+)
 from components.fidelity_charts import (
     SUSTAINING_MARK,
     scale_grid_chart,
@@ -174,6 +180,7 @@ def show_share(view: FidelityView) -> None:
         show_table(
             share_table(share, scales=view.scales),
             max_rows=12,
+            row_height=WRAPPED_ROW_HEIGHT,  # "7 of 12 (58%)" on two lines: fits beside the chart
             download="fidelity-share-at-criterion",
         )
 

@@ -4,7 +4,7 @@ student group, with the federal significant-disproportionality rules and privacy
 import streamlit as st
 
 from components.cache import derive, derive_figure, load
-from components.display import show_chart, show_table
+from components.display import WRAPPED_ROW_HEIGHT, show_chart, show_table
 from components.drill_address import from_address
 from components.drill_equity import (
     UP_CLOSE,
@@ -23,9 +23,9 @@ from components.equity_phone import heatmap_table
 from components.equity_view import (
     building_table,
     flag_follow_up,
-    flags_table,
     identification_caption,
     labelled_flags,
+    show_flags_table,
     show_how_to_read,
     trend_chart,
     trend_table,
@@ -143,16 +143,7 @@ else:
         f"{school_year}, in which the same building, indicator and group carried the same flag. "
         + identification_caption(view)
     )
-    show_table(
-        flags_table(described),
-        max_rows=15,
-        column_config={
-            "Risk ratio": st.column_config.NumberColumn(format="%.2f"),
-            "Years in a row": st.column_config.NumberColumn(format="%d"),
-        },
-        key="equity_flags",
-        download="equity-flags",
-    )
+    show_flags_table(described)
     flag_follow_up(described, school_year)
 
 # --- One building up close --------------------------------------------------------------------------
@@ -175,7 +166,12 @@ with chart_column:
         on_select=open_group,
     )
 with table_column:
-    show_table(building_table(view, building_id), max_rows=13, download="equity-building-groups")
+    show_table(
+        building_table(view, building_id),
+        max_rows=13,
+        row_height=WRAPPED_ROW_HEIGHT,  # beside the bars: a group's name and its counts wrap
+        download="equity-building-groups",
+    )
 
 # --- One ratio across school years ------------------------------------------------------------------
 
@@ -206,7 +202,11 @@ with chart_column:
         key="equity_trend",
     )
 with table_column:
-    show_table(trend_table(view, building_id, group_key), download="equity-group-trend")
+    show_table(
+        trend_table(view, building_id, group_key),
+        row_height=WRAPPED_ROW_HEIGHT,
+        download="equity-group-trend",
+    )
 keep_address(
     school_year=school_year, indicator=indicator, building_id=building_id, group_key=group_key
 )
