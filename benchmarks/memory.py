@@ -26,6 +26,9 @@ from benchmarks.sessions import Server, Session
 
 PAGES = ("", "equity", "fidelity", "staff_support", "building", "follow_up")
 TARGET_GROWTH = 1.2  # memory after the last round / after the tenth
+# Memory is read a moment after the round's runs finished (what a run freed is handed back to the
+# allocator as its thread finishes; read at once, one reading in ten caught a run's peak).
+SETTLE_SECONDS = 2.0
 
 
 def load_average() -> list[float]:
@@ -77,6 +80,7 @@ async def rounds(server: Server, url: str, count: int, sessions: int) -> list[di
             )
             errors = sum(run.exceptions for run in runs)
             if number == 1 or number % 10 == 0:
+                await asyncio.sleep(SETTLE_SECONDS)
                 reading = {
                     "round": number,
                     "data_version": version,

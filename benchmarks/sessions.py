@@ -38,6 +38,7 @@ class Server:
     url: str
     port: int = field(default_factory=free_port)
     extra_args: tuple[str, ...] = ()
+    log: Path | None = None  # where the server's console goes (nowhere by default)
     process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 120) -> Server:
@@ -49,7 +50,7 @@ class Server:
             cwd=ROOT,
             env=dict(os.environ, DATABASE_URL=self.url),
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=self.log.open("ab") if self.log else subprocess.DEVNULL,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import math
+import threading
 from typing import Any
 
 import pandas as pd
@@ -19,6 +20,7 @@ ROW_HEIGHT = 35  # Streamlit's data-frame row height in pixels
 # chart still offers full screen.
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
 FITTED = "_fitted_for_screen"  # the attribute a figure keeps its fitted copy under
+_FITTING = threading.Lock()
 
 
 def show_chart(figure: go.Figure, *, key: str | None = None, on_select: Any = "ignore") -> Any:
@@ -33,8 +35,15 @@ def show_chart(figure: go.Figure, *, key: str | None = None, on_select: Any = "i
     # validates every trace again: it was a good part of a warm rerun under load, issue 23).
     fitted = getattr(figure, FITTED, None)
     if fitted is None:
-        fitted = fit_to_screen(go.Figure(figure))
-        setattr(figure, FITTED, fitted)  # plotly figures accept attributes starting with "_"
+        # One session at a time: plotly builds a figure's parts the first time they are read, and
+        # two threads reading a shared figure's parts at once can break it (plotly.py issue 3441:
+        # seen as "Invalid property 'colorbar' for Scatter" when five sessions drew the Equity
+        # page's new heatmap together after a write).
+        with _FITTING:
+            fitted = getattr(figure, FITTED, None)
+            if fitted is None:
+                fitted = fit_to_screen(go.Figure(figure))
+                setattr(figure, FITTED, fitted)  # plotly figures take attributes starting "_"
     return st.plotly_chart(
         fitted,
         width="stretch",
