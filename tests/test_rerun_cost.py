@@ -45,3 +45,112 @@ def test_no_full_garbage_collection_after_every_run():
 
     config = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text())
     assert config["runner"]["postScriptGC"] is False
+
+
+def test_a_write_in_another_area_leaves_the_published_equity_of_a_year_warm(
+    demo_store_url, tmp_path, monkeypatch
+):
+    """Deciding what a school year's equity rows may publish is the costliest part of a cold
+    Overview. A follow-up action saved changes no count: the next version reuses the decision. A
+    changed count is published afresh."""
+    import shutil
+
+    import pandas as pd
+    from sqlalchemy import text, update
+
+    import data_access.equity.queries as queries
+    from data_access.actions.writes import update_action
+    from data_access.db import get_data_version, record_write, session_scope
+    from data_access.models import Action, EquityCellCount
+    from data_access.scope import DISTRICT
+    from data_access.users.access import COMMAND_LINE
+
+    path = tmp_path / "store.db"
+    shutil.copyfile(demo_store_url.removeprefix("sqlite:///"), path)
+    url = f"sqlite:///{path}"
+    published: list[str] = []
+    publish = queries.publish_equity
+
+    def counting_publish(cells, minimums):
+        published.append(cells["building_id"].iloc[0])
+        return publish(cells, minimums)
+
+    monkeypatch.setattr(queries, "publish_equity", counting_publish)
+    with session_scope(url) as session:
+        year = queries.list_equity_school_years(session)[0]
+        before = queries.get_equity(session, school_year=year, scope=DISTRICT)
+    assert len(published) == 1
+
+    with session_scope(url) as session:  # a coach's edit of a follow-up action
+        action = session.get(Action, 1)
+        update_action(
+            session,
+            action_id=1,
+            base_version=action.version,
+            changes={"goal": "Ninety percent of students with under five absences by spring"},
+            editor=COMMAND_LINE,
+        )
+    with session_scope(url) as session:
+        version = get_data_version(session)
+        after = queries.get_equity(session, school_year=year, scope=DISTRICT)
+    assert len(published) == 1  # not decided again
+    pd.testing.assert_frame_equal(after, before)
+
+    with session_scope(url) as session:  # one more referral in one building's cell
+        cell = session.execute(
+            text(
+                "SELECT building_id, race_ethnicity, sex, iep, el, econ_disadv, odr"
+                " FROM equity_cell_counts WHERE school_year = :year AND n_students >= 30"
+                " ORDER BY building_id, race_ethnicity, sex, iep, el, econ_disadv LIMIT 1"
+            ),
+            {"year": year},
+        ).one()
+        columns = ("building_id", "race_ethnicity", "sex", "iep", "el", "econ_disadv")
+        key = dict(zip(columns, cell[:6], strict=True))
+        session.execute(
+            update(EquityCellCount)
+            .where(EquityCellCount.school_year == year)
+            .where(*(getattr(EquityCellCount, column) == value for column, value in key.items()))
+            .values(odr=cell.odr + 1)
+        )
+        record_write(session, actor="test", operation="update", table_name="equity_cell_counts")
+    with session_scope(url) as session:
+        assert get_data_version(session) == version + 1
+        changed = queries.get_equity(session, school_year=year, scope=DISTRICT)
+    assert len(published) == 2
+    assert not changed.equals(before)
+
+
+def test_sessions_drawing_a_new_shared_figure_at_once_fit_it_once(monkeypatch):
+    """Right after a write every session draws the new cached figure at the same moment: one fits
+    it, the others wait and draw that copy (plotly's figures are not safe to read from two threads
+    while their parts are first built)."""
+    import threading
+    import time
+
+    fitted: list[go.Figure] = []
+    fit = charts.fit_to_screen
+
+    def slow_fit(figure: go.Figure) -> go.Figure:
+        fitted.append(figure)
+        time.sleep(0.05)  # long enough for every thread to arrive while the first one fits
+        return fit(figure)
+
+    drawn: list[go.Figure] = []
+    monkeypatch.setattr(charts, "fit_to_screen", slow_fit)
+    monkeypatch.setattr(display.st, "plotly_chart", lambda figure, **_: drawn.append(figure))
+    figure = go.Figure(go.Scatter(x=[1, 2, 3], y=[4, 5, 6], name="Referrals"))
+    figure.update_layout(title="Referrals per 100 students, by month")
+    start = threading.Barrier(8)
+
+    def session() -> None:
+        start.wait()
+        display.show_chart(figure)
+
+    threads = [threading.Thread(target=session) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(fitted) == 1
+    assert len(drawn) == 8 and all(each is drawn[0] for each in drawn)
