@@ -154,3 +154,38 @@ def test_sessions_drawing_a_new_shared_figure_at_once_fit_it_once(monkeypatch):
         thread.join()
     assert len(fitted) == 1
     assert len(drawn) == 8 and all(each is drawn[0] for each in drawn)
+
+
+def test_a_warm_overview_rerun_builds_no_key_chart(monkeypatch, demo_store_url):
+    """The Overview's key charts (and their tables) are built once per data version and picture;
+    a rerun (a click elsewhere on the page, another session) draws the same ones."""
+    import components.meeting_key_charts as key_charts
+    import components.overview_glance as glance
+    from tests.utils.app import open_page
+
+    built: list[str] = []
+    for module, name in (
+        (key_charts, "fidelity_figure"),
+        (key_charts, "coverage_figure"),
+        (key_charts, "flags_figure"),
+        (glance, "enrollment_chart"),
+    ):
+        build = getattr(module, name)
+        monkeypatch.setattr(
+            module,
+            name,
+            lambda *args, _b=build, _n=name, **kw: built.append(_n) or _b(*args, **kw),
+        )
+    app = open_page(monkeypatch, demo_store_url)
+    assert not app.exception
+    first = [tab.label for tab in app.tabs]
+    charts_before = len(app.get("plotly_chart"))
+    app.run()  # the same session again, as after a click
+    assert not app.exception
+    # built by the first run (or by an earlier test in this process), not again
+    assert built.count("fidelity_figure") <= 1 and built.count("enrollment_chart") <= 1
+    before = len(built)
+    app.run()
+    assert len(built) == before  # nothing built on a warm rerun
+    assert [tab.label for tab in app.tabs] == first
+    assert len(app.get("plotly_chart")) == charts_before >= 3
