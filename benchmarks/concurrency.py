@@ -85,11 +85,18 @@ async def warm_up(servers: list[Server], pages: tuple[str, str]) -> None:
         await session.close()
 
 
-def measure(url: str, workers: int, counts: list[int], pages: tuple[str, str], profile: str | None):
+def measure(
+    url: str,
+    workers: int,
+    counts: list[int],
+    pages: tuple[str, str],
+    profile: str | None,
+    options: tuple[str, ...] = (),
+) -> list[dict]:
     log = (
         Path(os.environ["MTSS_BENCH_SERVER_LOG"]) if "MTSS_BENCH_SERVER_LOG" in os.environ else None
     )
-    servers = [Server(url, log=log).start() for _ in range(workers)]
+    servers = [Server(url, extra_args=options, log=log).start() for _ in range(workers)]
     spies: list[subprocess.Popen] = []
     rows: list[dict] = []
     try:
@@ -110,6 +117,8 @@ def measure(url: str, workers: int, counts: list[int], pages: tuple[str, str], p
             for state in ("warm", "cold"):
                 if state == "cold":
                     write_once(url, count)  # every cache keyed by the data version goes cold
+                else:  # after the last cold step, every process (not only those it used) warm
+                    asyncio.run(warm_up(servers, pages))
                 load = load_average()
                 started = time.perf_counter()
                 step = asyncio.run(one_step(servers, count, pages))
