@@ -45,18 +45,33 @@ def _forget_older_versions(url: str, version: int) -> None:
             _figure.clear()
 
 
+def _stale(key: tuple[str, str, int]) -> bool:
+    """Whether a newer version than this run's was already seen: a run that began before a write
+    (another session's, or another process's) still reads with the version it started with. Its
+    results are computed but not kept, since nothing can ask for that version again once its runs
+    end; kept, they would stay until `max_entries` pushed them out (and the caches that were cleared
+    for the newer version would fill up again with the older one)."""
+    _name, url, version = key
+    return version < _newest_version.get(url, version)
+
+
 def load(query: Callable[..., T], /, **arguments: Any) -> T:
     """Run a `data_access` query (a function taking a session and keyword arguments) through the cache."""
-    return _cached(query, *_key(query), arguments)
+    key = _key(query)
+    if _stale(key):
+        return _run_query(query, *key, arguments)
+    return _cached(query, *key, arguments)
 
 
-@st.cache_data(show_spinner=False, max_entries=1000)
-def _cached(
+def _run_query(
     _query: Callable[..., Any], name: str, url: str, version: int, arguments: dict[str, Any]
 ) -> Any:
     with session_scope(url) as session:
         session.info[KNOWN_VERSION] = version  # what this result will be cached under
         return _query(session, **arguments)
+
+
+_cached = st.cache_data(show_spinner=False, max_entries=1000)(_run_query)
 
 
 def derive(compute: Callable[..., T], /, view: Any, **arguments: Any) -> T:
@@ -65,11 +80,13 @@ def derive(compute: Callable[..., T], /, view: Any, **arguments: Any) -> T:
     view was loaded with, and with the data version they are the key; `view` itself is handed over
     but not hashed (those filters already decide it), and nothing here loads: no cache call runs
     inside a cached one."""
-    return _derived(compute, *_key(compute), arguments, view)
+    key = _key(compute)
+    if _stale(key):
+        return _compute_derived(compute, *key, arguments, view)
+    return _derived(compute, *key, arguments, view)
 
 
-@st.cache_data(show_spinner=False, max_entries=1000)
-def _derived(
+def _compute_derived(
     _compute: Callable[..., Any],
     name: str,
     url: str,
@@ -80,15 +97,20 @@ def _derived(
     return _compute(_view, **arguments)
 
 
+_derived = st.cache_data(show_spinner=False, max_entries=1000)(_compute_derived)
+
+
 def derive_figure(build: Callable[..., T], /, view: Any, **arguments: Any) -> T:
     """`derive` for a plotly figure: the figure object itself is kept (an unpickled figure is
     validated again, which is the slow part of building one) and shared by every session, so whoever
     draws it must not change it (`show_chart` does not)."""
-    return _figure(build, *_key(build), arguments, view)
+    key = _key(build)
+    if _stale(key):
+        return _build_figure(build, *key, arguments, view)
+    return _figure(build, *key, arguments, view)
 
 
-@st.cache_resource(show_spinner=False, max_entries=100)
-def _figure(
+def _build_figure(
     _build: Callable[..., Any],
     name: str,
     url: str,
@@ -97,3 +119,6 @@ def _figure(
     _view: Any,
 ) -> Any:
     return _build(_view, **arguments)
+
+
+_figure = st.cache_resource(show_spinner=False, max_entries=100)(_build_figure)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import math
+import threading
 from typing import Any
 
 import pandas as pd
@@ -19,6 +20,8 @@ ROW_HEIGHT = 35  # Streamlit's data-frame row height in pixels
 # and pan are not what a meeting does with these charts, and Streamlit's own toolbar above the
 # chart still offers full screen.
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
+FITTED = "_fitted_for_screen"  # the attribute a figure keeps its fitted copy under
+_FITTING = threading.Lock()
 
 
 def show_chart(figure: go.Figure, *, key: str | None = None, on_select: Any = "ignore") -> Any:
@@ -28,9 +31,22 @@ def show_chart(figure: go.Figure, *, key: str | None = None, on_select: Any = "i
 
     # theme=None keeps the product's own fonts and colours (components/charts.py) instead of
     # Streamlit's, which shrink axis labels below what a projector can show. A copy is fitted:
-    # the figure may be a cached one.
+    # the figure may be a cached one, shared by every session. The fitted copy is kept with it, so
+    # a cached figure is copied and fitted once per data version, not on every rerun (copying
+    # validates every trace again: it was a good part of a warm rerun under load, issue 23).
+    fitted = getattr(figure, FITTED, None)
+    if fitted is None:
+        # One session at a time: plotly builds a figure's parts the first time they are read, and
+        # two threads reading a shared figure's parts at once can break it (plotly.py issue 3441:
+        # seen as "Invalid property 'colorbar' for Scatter" when five sessions drew the Equity
+        # page's new heatmap together after a write).
+        with _FITTING:
+            fitted = getattr(figure, FITTED, None)
+            if fitted is None:
+                fitted = fit_to_screen(go.Figure(figure))
+                setattr(figure, FITTED, fitted)  # plotly figures take attributes starting "_"
     return st.plotly_chart(
-        fit_to_screen(go.Figure(figure)),
+        fitted,
         width="stretch",
         theme=None,
         key=key,

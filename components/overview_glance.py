@@ -4,10 +4,13 @@ how current each data source is."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from components.cache import derive_figure
 from components.charts import LEVEL_COLORS, LEVEL_NAMES, horizontal_bar_chart, legend_below
 from components.display import show_chart, show_table
 from components.meeting_wording import freshness_words
@@ -44,8 +47,14 @@ def enrollment_chart(buildings: pd.DataFrame, *, school_year: str) -> go.Figure:
     )
 
 
-def show_district_glance(view: OverviewView) -> None:
-    """The section, with its school-year picker (the view holds every school year's figures)."""
+def glance_chart(view: OverviewView, *, school_year: str, **_filters: Any) -> go.Figure:
+    return enrollment_chart(view.glance[school_year].buildings, school_year=school_year)
+
+
+def show_district_glance(view: OverviewView, **filters: Any) -> None:
+    """The section, with its school-year picker (the view holds every school year's figures).
+    `filters` are what the view was loaded with: with them the chart is built once per data version
+    and school year, not on every rerun."""
     st.subheader("The district at a glance")
     school_year = st.selectbox(
         "School year",
@@ -79,7 +88,11 @@ def show_district_glance(view: OverviewView) -> None:
         # The table gets the wider share: at 1280 px its four columns need about 480 px.
         chart_column, table_column = st.columns([2, 3], gap="large")
         with chart_column:
-            show_chart(enrollment_chart(buildings, school_year=school_year))
+            show_chart(
+                derive_figure(glance_chart, view, school_year=school_year, **filters)
+                if filters
+                else enrollment_chart(buildings, school_year=school_year)
+            )
         with table_column:
             table = buildings.assign(level=buildings["level"].map(LEVEL_NAMES)).rename(
                 columns={

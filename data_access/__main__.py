@@ -51,6 +51,13 @@ def main(argv: list[str] | None = None) -> int:
     add_import_arguments(
         commands.add_parser("import", help="import CSV or XLSX files or folders, all or nothing")
     )
+    from data_access.serve import add_serve_arguments
+
+    add_serve_arguments(
+        commands.add_parser(
+            "serve", help="start one dashboard server process per core, for a load balancer"
+        )
+    )
     args = parser.parse_args(argv)
 
     url = get_settings().database_url
@@ -61,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_recount(url)
         if args.command == "export":
             return run_export(url, kind=args.kind, out=args.out, year=args.year, as_of=args.as_of)
+        if args.command == "serve":
+            from data_access.serve import run_serve
+
+            return run_serve(url, workers=args.workers, port=args.port, address=args.address)
         if args.command == "import":
             from data_access.imports.cli import run_import_command
 

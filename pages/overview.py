@@ -64,10 +64,12 @@ show_headlines(headlines)
 show_headline_links(headlines, equity_year=picture.equity_year, user=user)
 show_team_warning(picture)
 level_column, _ = st.columns([1, 3])  # the matrix and key charts at one level
-picture = picture_at_level(picture, scope, level_filter(level_column, key="meeting_level"))
+level = level_filter(level_column, key="meeting_level")
+picture = picture_at_level(picture, scope, level)
 show_matrix(picture, as_of=as_of)
 show_agenda(picture, as_of=as_of, scope=scope, user=user)
-show_key_charts(picture)
+# What decided the picture: its charts are built once per data version under it.
+show_key_charts(picture, scope=scope, as_of=as_of, freshness_as_of=status.as_of, level=level)
 
 # --- Record this meeting, and the brief ------------------------------------------------------------
 if may_record:
@@ -84,4 +86,4 @@ st.subheader("Meeting brief")
 brief_downloads(headlines=headlines, picture=picture, scope=scope, as_of=as_of, equity=view.equity)
 
 st.divider()
-show_district_glance(view)
+show_district_glance(view, scope=scope, as_of=as_of, freshness_as_of=status.as_of)

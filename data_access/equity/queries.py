@@ -7,7 +7,9 @@ No student row leaves the database: a year is at most a few hundred cells per bu
 
 from __future__ import annotations
 
+import hashlib
 import threading
+from collections import defaultdict
 from collections.abc import Sequence
 
 import pandas as pd
@@ -137,30 +139,59 @@ def _published_years(session: Session, *, school_years: Sequence[str]) -> dict[s
     is counted whatever the viewer's scope: what is withheld to protect a small group depends on the
     whole district's table, and must be the same for every viewer (two viewers' screens together
     must show nothing either alone does not). So it is worked out once per store, data version, school
-    year and minimums in this process, whoever asks first; callers only ever get filtered copies."""
+    year and minimums in this process, whoever asks first (the others wait for it); callers only ever
+    get filtered copies. A write that changed none of a year's counts (a follow-up action saved, a
+    meeting recorded) reuses the year's decision: it is kept with a fingerprint of the counts."""
     minimums = current_minimums()
     store, version = str(session.get_bind().url), known_data_version(session)
-    published = {}
-    for school_year in school_years:
-        rows = _PUBLISHED.get((store, version, school_year, minimums))
-        if rows is not None:
-            published[school_year] = rows
-    missing = [school_year for school_year in school_years if school_year not in published]
-    if missing:
+    published = _already_published(store, version, school_years, minimums)
+    if len(published) == len(school_years):
+        return published
+    with _PUBLISHING[store]:  # one session decides; the others find its result
+        published = _already_published(store, version, school_years, minimums)
+        missing = [school_year for school_year in school_years if school_year not in published]
+        if not missing:
+            return published
         cells_of_years = get_cell_counts_of_years(session, school_years=missing, scope=DISTRICT)
         for school_year, cells in cells_of_years.items():
-            rows = publish_equity(cells, minimums) if not cells.empty else pd.DataFrame()
+            fingerprint = _fingerprint(cells)
+            earlier = _PUBLISHED_COUNTS.get((store, school_year, minimums))
+            if earlier is not None and earlier[0] == fingerprint:
+                rows = earlier[1]
+            else:
+                rows = publish_equity(cells, minimums) if not cells.empty else pd.DataFrame()
             with _PUBLISHED_LOCK:  # server sessions run in threads
                 while len(_PUBLISHED) >= _PUBLISHED_YEARS:
                     _PUBLISHED.pop(next(iter(_PUBLISHED)))
                 _PUBLISHED[(store, version, school_year, minimums)] = rows
+                _PUBLISHED_COUNTS[(store, school_year, minimums)] = (fingerprint, rows)
             published[school_year] = rows
     return published
+
+
+def _already_published(
+    store: str, version: int, school_years: Sequence[str], minimums: Minimums
+) -> dict[str, pd.DataFrame]:
+    found = {}
+    for school_year in school_years:
+        rows = _PUBLISHED.get((store, version, school_year, minimums))
+        if rows is not None:
+            found[school_year] = rows
+    return found
+
+
+def _fingerprint(cells: pd.DataFrame) -> str:
+    """Of every row and value of a year's counts: equal only when the counts are."""
+    hashed = pd.util.hash_pandas_object(cells, index=False).to_numpy()
+    return hashlib.sha256(hashed.tobytes()).hexdigest()
 
 
 _PUBLISHED: dict[tuple, pd.DataFrame] = {}
 _PUBLISHED_LOCK = threading.Lock()
 _PUBLISHED_YEARS = 16  # school years x stores x versions kept; a few megabytes each at most
+# The newest decision of each store, school year and minimums, with the fingerprint of its counts.
+_PUBLISHED_COUNTS: dict[tuple, tuple[str, pd.DataFrame]] = {}
+_PUBLISHING: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
 
 
 def empty_equity() -> pd.DataFrame:
