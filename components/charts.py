@@ -93,7 +93,7 @@ def horizontal_bar_chart(
 
 
 TITLE_LINE_CHARS = 34  # a title line a phone's full-width chart (about 350 px) shows whole
-AXIS_TITLE_LINE_CHARS = 30
+AXIS_TITLE_LINE_CHARS = 18  # centred under a phone's plot area (~150 px), a longer line ran off
 TITLE_LINE_PX = 26  # a line of the title's 20 px type
 TITLE_TOP_PAD_PX = 22
 TOP_HEADINGS_PX = 44  # a row of column headings on a top axis (18 px type), with its ticks

@@ -13,6 +13,8 @@ import plotly.graph_objects as go
 import streamlit as st
 from pandas.io.formats.style import Styler
 
+from components.text_width import text_px, wrapped_px
+
 ROW_HEIGHT = 35  # Streamlit's data-frame row height in pixels
 
 
@@ -57,11 +59,7 @@ def show_chart(figure: go.Figure, *, key: str | None = None, on_select: Any = "i
 
 
 NAMED_WIDTHS = {"small": 75, "medium": 200, "large": 400}  # Streamlit's column widths, in px
-# An average character of the grid's 14 px type, a little generous (measured in the browser:
-# "Roosevelt Middle School" 128 px of text, "Recommended" in the bold heading 73 px).
-CHARACTER_PX = 6.2
-HEADING_CHARACTER_PX = 7.0
-CELL_PADDING_PX = 20  # 8 px each side, and the sort arrow's room
+CELL_PADDING_PX = 20  # 8 px each side, and a little room (text widths: components/text_width)
 WIDEST_COLUMN_PX = 400  # wider than this, a column's text is free text: it may be cut
 # The grid wraps a cell's text only in rows taller than 4rem (64 px); 65 px holds two lines.
 WRAPPED_ROW_HEIGHT = 65
@@ -72,23 +70,6 @@ def lines_in_row(row_height: int) -> int:
     """How many lines of text the grid shows in a row this tall: one up to 64 px; above, a line
     for every 20 px after 16 px of padding (65 px: two, 85 px: three)."""
     return 1 if row_height < WRAPPED_ROW_HEIGHT else (row_height - 16) // 20
-
-
-def wrapped_width(text: str, lines: int) -> int:
-    """The fewest characters per line in which `text`, wrapped at spaces, takes at most `lines`
-    lines (never less than its longest word)."""
-    words = text.split()
-    if lines <= 1 or len(words) <= 1:
-        return len(text)
-    for width in range(max(len(word) for word in words), len(text) + 1):
-        used, line = 1, 0
-        for word in words:
-            line = len(word) if line == 0 else line + 1 + len(word)
-            if line > width:
-                used, line = used + 1, len(word)
-        if used <= lines:
-            return width
-    return len(text)
 
 
 def shown_values(values: pd.Series, config: dict[str, Any]) -> list[str]:
@@ -126,8 +107,8 @@ def fitted_column_config(
             continue
         values = shown_values(frame[column], config)
         # Headings never wrap; cells wrap onto `lines` lines in a row tall enough (WRAPPED_ROW_HEIGHT).
-        heading = len(str(config.get("label") or column)) * HEADING_CHARACTER_PX
-        longest = max([0, *(wrapped_width(v, lines) for v in values)]) * CHARACTER_PX
+        heading = text_px(str(config.get("label") or column))
+        longest = max([0.0, *(wrapped_px(value, lines) for value in values)])
         needed = min(WIDEST_COLUMN_PX, math.ceil(max(heading, longest) + CELL_PADDING_PX))
         if needed > width:
             fitted[column] = {**config, "width": needed}

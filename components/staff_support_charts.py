@@ -45,7 +45,7 @@ def coverage_chart(
     title: str,
 ) -> go.Figure:
     """One bar per row: the share of support staff covered (0-100%), worst at the top, coloured by
-    band, with "covered of staff" printed on each bar."""
+    band, with the percent on each bar and "covered of staff" in its hover."""
     data = data.assign(**{y: data[y].map(plain_html)})  # building names are data
     ordered = data.assign(_percent=data[share] * 100).sort_values(
         ["_percent", y], ascending=[False, False]
@@ -62,16 +62,19 @@ def coverage_chart(
             orientation="h",
             name=band,
             marker_color=colour,
-            text=[
+            # The percent on the bar (a phone's plot area is ~150 px: "100% (10 of 10)" ran off
+            # it); the counts in the hover and in the table beside the chart.
+            text=[f"{p:.0f}%" for p in rows["_percent"]],
+            hovertext=[
                 f"{p:.0f}% ({c:,} of {s:,})"
                 for p, c, s in zip(rows["_percent"], rows[covered], rows[staff], strict=True)
             ],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{y}<br>%{text}<extra>" + band + "</extra>",
+            hovertemplate="%{y}<br>%{hovertext}<extra>" + band + "</extra>",
         )
     figure.update_yaxes(categoryorder="array", categoryarray=list(ordered[y]))
-    figure.update_xaxes(title_text="Support staff covered (%)", range=[0, 185], ticksuffix="%")
+    figure.update_xaxes(title_text="Support staff covered (%)", range=[0, 125], ticksuffix="%")
     figure.update_xaxes(tickvals=[0, 25, 50, 75, 100])
     figure = base_layout(figure, title=title, height=max(320, 40 * len(ordered) + 220))
     return legend_below(figure, lines=len(figure.data))

@@ -33,7 +33,8 @@ def test_coverage_chart_puts_the_worst_on_top_and_colours_it_by_band():
     assert colours["Everyone covered"] == (GREEN, ["Adams"])
     # Exactly half is not "some not covered": it is half or fewer.
     assert colours["Half or fewer covered"] == (VERMILLION, ["Baker", "Clark"])
-    assert "50% (5 of 10)" in next(iter(figure.data[-1].text))
+    assert next(iter(figure.data[-1].text)) == "50%"
+    assert next(iter(figure.data[-1].hovertext)) == "50% (5 of 10)"
 
 
 def test_gap_chart_marks_who_is_past_the_window():
