@@ -59,11 +59,15 @@ def show_all_buildings(view: FidelityView) -> None:
 def show_grid_table(
     grid: ScaleGrid, *, scales: list[str], max_rows: int, wide: bool = False
 ) -> None:
-    """The grid as a table with coloured cells (`show_table` takes no Styler: it has no length)."""
+    """The grid as a table with coloured cells (`show_table` takes no Styler: it has no length).
+    Beside the chart (not `wide`) its rows take two lines, so names and dates wrap and the table
+    fits half a 1280 px projector."""
+    row_height = ROW_HEIGHT if wide else WRAPPED_ROW_HEIGHT
     show_dataframe(
         style_scale_grid(grid.table, grid.statuses, scales=scales),
         hide_index=True,
-        height=ROW_HEIGHT * (min(len(grid.table), max_rows) + 1) + 3,
+        height=ROW_HEIGHT + row_height * min(len(grid.table), max_rows) + 3,
+        row_height=row_height,
         width="stretch",
         column_config={
             "Building": st.column_config.TextColumn(pinned=True, width="medium" if wide else None)

@@ -15,6 +15,7 @@ the demo store instead of starting one.
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 
@@ -24,14 +25,14 @@ from tests.utils.browser import CHROMIUM, CHROMIUM_ARGS, require_browser, runnin
 from tests.utils.page_check import PHONE_BELOW, check_page, settle
 
 ROOT = Path(__file__).resolve().parent.parent
-# Opt-in (MTSS_PAGE_CHECK=1) until it passes: on today's pages it still finds problems (issue 18), and
-# its walk of the sidebar is not yet reliable enough to gate every change. Its rules are tested on
-# hand-made pages in tests/test_page_check_rules.py, which always runs.
+# Part of every run (a browser test: CI requires it, locally it skips without Chromium);
+# MTSS_PAGE_CHECK=0 leaves it out of a quick local run. Its rules are tested on hand-made pages in
+# tests/test_page_check_rules.py.
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
-        os.environ.get("MTSS_PAGE_CHECK") != "1",
-        reason="the page check runs with MTSS_PAGE_CHECK=1 (see the README)",
+        os.environ.get("MTSS_PAGE_CHECK") == "0" and os.environ.get("CI") != "true",
+        reason="MTSS_PAGE_CHECK=0 leaves the page check out (see the README)",
     ),
 ]
 
@@ -148,8 +149,11 @@ def choose(page, picker, option: str | None) -> None:
     def pick() -> None:
         settle(page)
         picker.get_by_role("combobox").first.click(timeout=5_000)
-        offered = page.get_by_role("option", name=option, exact=True) if option else None
-        (offered or page.get_by_role("option")).first.click(timeout=5_000)
+        if option:
+            offered = page.get_by_role("option", name=option, exact=True)
+        else:  # the first building offered, not the multiselect's "Select all"
+            offered = page.get_by_role("option").filter(has_not_text=re.compile("select all", re.I))
+        offered.first.click(timeout=5_000)
         page.wait_for_timeout(200)
         settle(page)
 
@@ -211,7 +215,7 @@ def test_every_page_reads_whole_at_every_size(role, app_url, browser, shots):
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     try:
         page.goto(app_url)
-        settle(page, timeout_ms=120_000)
+        settle(page, timeout_ms=240_000)  # the first load builds the demo district
         preview_as(page, label, buildings)
         links = nav_links(page)
         if role == "admin":  # the admin's navigation lists every page file
