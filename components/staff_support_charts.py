@@ -94,9 +94,11 @@ def gap_chart(
     column: role and buildings), each bar's label is the name over its detail, so that a phone's
     chart shows both whole."""
     # Staff names are data: escaped before the line break is added.
-    shown = data[label].map(plain_html)
+    shown = [plain_html(name) for name in data[label]]
     if detail is not None:
-        shown = shown + "<br>" + data[detail].map(plain_html)
+        shown = [
+            f"{name}<br>{plain_html(more)}" for name, more in zip(shown, data[detail], strict=True)
+        ]
     data = data.assign(**{label: shown})
     # Longest at the top; equal gaps keep the order they came in, top to bottom.
     ordered = (

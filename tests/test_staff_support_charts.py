@@ -115,3 +115,13 @@ def test_gap_chart_puts_each_name_over_its_role_and_buildings_escaped():
     assert "Ann &lt;b&gt;Lee&lt;/b&gt;<br>Counselor, B01, B02" in labels
     assert "Bo<br>Nurse, B03" in labels
     assert figure.layout.height == max(300, 48 * 2 + 140)
+
+
+def test_gap_chart_of_nobody_is_an_empty_chart_not_an_error():
+    """Seen in the browser test: a district where nobody has had a held session yet gave the
+    labels an empty number column, and joining names to details raised."""
+    data = pd.DataFrame(
+        {"label": pd.Series([], dtype="string"), "detail": [], "days_since_last_held": []}
+    )
+    figure = gap_chart(data, detail="detail", window_days=42, title="Longest gaps")
+    assert [trace.type for trace in figure.data] == []
