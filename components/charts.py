@@ -4,6 +4,7 @@ so plain pytest can test them. One palette and one look for the whole product.""
 from __future__ import annotations
 
 import math
+import numbers
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -187,9 +188,16 @@ def fit_to_screen(figure: go.Figure) -> go.Figure:
         figure.update_layout(legend=LEGEND_AT_FOOT, margin={"b": bottom + 30 * lines})
     figure.update_traces(cliponaxis=False, selector={"type": "scatter"})
     figure.update_traces(cliponaxis=False, selector={"type": "bar"})
-    # A label after the end of a long bar ran off a phone's figure ("100% (10 of 10)"): inside the
-    # bar when it fits there, after it otherwise (a short bar leaves the room).
-    figure.update_traces(
-        textposition="auto", selector={"type": "bar", "orientation": "h", "textposition": "outside"}
-    )
+    # A label after the end of a long bar ran off a phone's figure ("100% (10 of 10)"): inside a bar
+    # at least half the longest one, after a shorter one (it leaves the room). Plotly's own "auto"
+    # hid the label of a bar of 0, the one a meeting most needs to read.
+    for trace in figure.select_traces({"type": "bar", "orientation": "h"}):
+        if trace.textposition != "outside" or trace.x is None:
+            continue
+        values = [abs(float(x)) for x in trace.x if isinstance(x, numbers.Real)]
+        longest = max(values, default=0.0)
+        if len(values) == len(trace.x) and longest > 0:
+            trace.textposition = [
+                "inside" if abs(float(x)) >= longest / 2 else "outside" for x in trace.x
+            ]
     return figure

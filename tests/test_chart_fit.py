@@ -163,16 +163,19 @@ def test_a_number_column_is_measured_as_its_format_shows_it():
     assert fitted["Staff"]["width"] == 53  # "1,200" (33 px) is wider than its heading
 
 
-def test_a_horizontal_bar_label_goes_inside_its_bar_when_it_fits_there():
+def test_a_horizontal_bar_label_goes_inside_a_long_bar_and_after_a_short_one():
     """Seen in the page check on a phone: "100% (10 of 10)" after the end of the longest bar ran
-    off the figure's right edge. A label placed outside a horizontal bar is placed by plotly
-    ('auto'): inside a bar long enough to hold it, after a short one."""
+    off the figure's right edge. A label placed outside goes inside a bar at least half the longest,
+    and stays after a shorter one, a bar of 0 included (plotly's "auto" hid the 0% label)."""
     figure = base_layout(go.Figure(), title="Covered by building", height=300)
-    figure.add_bar(x=[100, 20], y=["A", "B"], orientation="h", text=["100%", "20%"])
+    # Numbers as a data frame hands them over (numpy's, which are not Python ints).
+    days = pd.Series([100, 60, 20, 0], dtype="int64").to_numpy()
+    figure.add_bar(x=days, y=list("ABCD"), orientation="h", text=["100%"] * 4)
     figure.update_traces(textposition="outside")
-    figure.add_bar(x=[1], y=["C"], orientation="h", text=["x"], textposition="inside")
+    figure.add_bar(x=[1], y=["E"], orientation="h", text=["x"], textposition="inside")
     fitted = fit_to_screen(figure)
-    assert [trace.textposition for trace in fitted.data] == ["auto", "inside"]
+    assert list(fitted.data[0].textposition) == ["inside", "inside", "outside", "outside"]
+    assert fitted.data[1].textposition == "inside"
 
 
 def test_text_is_measured_letter_by_letter_in_the_grids_type():
