@@ -11,6 +11,7 @@ from components.access import (
     show_signed_in,
 )
 from components.page import freeze_startup_objects, prepare_store, run_page
+from components.server_tuning import read_options_once
 from components.this_run import set_user
 
 st.set_page_config(
@@ -18,6 +19,7 @@ st.set_page_config(
     page_icon=":material/school:",
     layout="wide",
 )
+read_options_once()  # before any element: see components/server_tuning.py
 prepare_store()
 user = identify_user()
 if user is None:  # not signed in yet, a sign-in refused, or an account nobody has set up

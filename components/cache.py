@@ -11,8 +11,8 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from components.this_run import data_version
-from data_access.db import KNOWN_VERSION, session_scope
+from components.this_run import area_versions, data_version
+from data_access.db import KNOWN_AREA_VERSIONS, KNOWN_VERSION, session_scope
 from data_access.settings import get_settings
 
 T = TypeVar("T")
@@ -68,6 +68,7 @@ def _run_query(
 ) -> Any:
     with session_scope(url) as session:
         session.info[KNOWN_VERSION] = version  # what this result will be cached under
+        session.info[KNOWN_AREA_VERSIONS] = area_versions()  # read with it (data_access/memo.py)
         return _query(session, **arguments)
 
 

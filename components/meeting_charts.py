@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
-from pandas.io.formats.style import Styler
 
 from components.charts import FONT_SIZE, base_layout, legend_below
 from components.meeting_wording import matrix_words
@@ -54,21 +53,17 @@ def matrix_table(matrix: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def style_matrix(table: pd.DataFrame, matrix: pd.DataFrame) -> Styler:
-    """`matrix_table` coloured by each cell's level (same index as `matrix`)."""
-
-    def colours(frame: pd.DataFrame) -> pd.DataFrame:
-        css = pd.DataFrame("", index=frame.index, columns=frame.columns)
-        for area in AREAS:
-            css[AREA_HEADINGS[area]] = matrix[f"{area}_level"].map(
-                lambda level: (
-                    f"background-color: {LEVEL_COLORS[level]}; color: {LEVEL_TEXT_COLORS[level]}"
-                )
+def matrix_colours(table: pd.DataFrame, matrix: pd.DataFrame) -> pd.DataFrame:
+    """The CSS of each of `matrix_table`'s cells: its level's colours, "Act on" bold when any."""
+    css = pd.DataFrame("", index=table.index, columns=table.columns)
+    for area in AREAS:
+        css[AREA_HEADINGS[area]] = matrix[f"{area}_level"].map(
+            lambda level: (
+                f"background-color: {LEVEL_COLORS[level]}; color: {LEVEL_TEXT_COLORS[level]}"
             )
-        css["Act on"] = ["font-weight: bold" if count else "" for count in matrix["act_count"]]
-        return css
-
-    return table.style.apply(colours, axis=None)
+        )
+    css["Act on"] = ["font-weight: bold" if count else "" for count in matrix["act_count"]]
+    return css
 
 
 def fidelity_chart(

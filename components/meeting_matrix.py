@@ -4,11 +4,14 @@ a click on a building's row or cell opens its page (at that area), and a picker 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
+import pandas as pd
 import streamlit as st
 
+from components.cache import derive_figure
 from components.drill_views import show_clickable_matrix
-from components.meeting_charts import matrix_table, style_matrix
+from components.meeting_charts import matrix_colours, matrix_table
 from components.text import plain
 from data_access.meeting.rules import FIDELITY_INSTRUMENT, FIDELITY_SCALE
 from data_access.meeting.view import MeetingPicture
@@ -16,7 +19,11 @@ from data_access.meeting.view import MeetingPicture
 TABLE_ROWS = 25  # up to this many buildings the matrix is a plain table (large type on a projector)
 
 
-def show_matrix(picture: MeetingPicture, *, as_of: date) -> None:
+def show_matrix(picture: MeetingPicture, *, as_of: date, **filters: Any) -> None:
+    """`filters` are what decided `picture` (scope, dates, level): with them the table's words and
+    colours are worked out once per data version and shared by every session (they were a fifth of
+    a warm Overview rerun, issue 23); each run styles its own copy, since drawing a Styler changes
+    it."""
     st.subheader("Where each building stands")
     matrix = picture.matrix
     if matrix.empty:
@@ -38,8 +45,12 @@ def show_matrix(picture: MeetingPicture, *, as_of: date) -> None:
             "actions, *overdue* past their due date. **Click a cell** to open that building's page "
             "at that area."
         )
-        table = matrix_table(matrix)
-        styled = style_matrix(table, matrix).hide(axis="index")
+        table, css = (
+            derive_figure(matrix_cells, picture, as_of=as_of, **filters)
+            if filters
+            else matrix_cells(picture)
+        )
+        styled = table.style.apply(lambda _frame: css, axis=None).hide(axis="index")
         show_clickable_matrix(
             styled, list(matrix["building_id"]), rows=min(len(matrix), TABLE_ROWS)
         )
@@ -60,3 +71,9 @@ def show_matrix(picture: MeetingPicture, *, as_of: date) -> None:
                 icon=":material/domain:",
                 query_params={"building": chosen},
             )
+
+
+def matrix_cells(picture: MeetingPicture, **_filters: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The matrix's table in words and each cell's CSS. Shared: nobody may change them."""
+    table = matrix_table(picture.matrix)
+    return table, matrix_colours(table, picture.matrix)

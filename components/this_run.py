@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from data_access.db import get_data_version, local_writes, session_scope
+from data_access.db import get_versions, local_writes, session_scope
 from data_access.users.access import UserAccess
 
 _THIS_RUN = "_this_run"  # session_state key, replaced at the start of every run
@@ -19,6 +19,7 @@ _THIS_RUN = "_this_run"  # session_state key, replaced at the start of every run
 class ThisRun:
     version: int
     writes_seen: int  # this process's write count when `version` was read
+    areas: dict[str, int]  # each area's version, read with `version` (data_access/memo.py)
     user: UserAccess | None = None
     user_known: bool = False
 
@@ -27,7 +28,8 @@ def start_run() -> None:
     """First thing in every run (dashboard.py): read the data version. It is also the check that the
     store answers, so a database that went away is said plainly from here."""
     writes = local_writes()
-    st.session_state[_THIS_RUN] = ThisRun(version=_read_version(), writes_seen=writes)
+    version, areas = _read_versions()
+    st.session_state[_THIS_RUN] = ThisRun(version=version, writes_seen=writes, areas=areas)
 
 
 def set_user(user: UserAccess | None) -> None:
@@ -48,13 +50,22 @@ def run_user() -> tuple[bool, UserAccess | None]:
 def data_version() -> int:
     """The data version this run reads with. Read again only when a write committed in this
     process since (this run's own save, so the page shows what it saved), or outside a run."""
+    return _versions()[0]
+
+
+def area_versions() -> dict[str, int]:
+    """Each area's version, read with `data_version()`."""
+    return _versions()[1]
+
+
+def _versions() -> tuple[int, dict[str, int]]:
     run = _this_run()
     if run is None:
-        return _read_version()
+        return _read_versions()
     writes = local_writes()
     if writes != run.writes_seen:
-        run.version, run.writes_seen = _read_version(), writes
-    return run.version
+        (run.version, run.areas), run.writes_seen = _read_versions(), writes
+    return run.version, run.areas
 
 
 def _this_run() -> ThisRun | None:
@@ -64,6 +75,6 @@ def _this_run() -> ThisRun | None:
     return run if isinstance(run, ThisRun) else None
 
 
-def _read_version() -> int:
+def _read_versions() -> tuple[int, dict[str, int]]:
     with session_scope() as session:
-        return get_data_version(session)
+        return get_versions(session)

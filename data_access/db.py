@@ -10,12 +10,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, func, select, update
+from sqlalchemy import event, func, select, true, update
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, create_engine
 
-from data_access.models import AuditLog, DataVersion, StoreInfo, utc_now
+from data_access.models import AreaVersion, AuditLog, DataVersion, StoreInfo, utc_now
 from data_access.settings import get_settings
 
 NOTED_CHANGES = "audit_noted_changes"  # session.info key: row changes waiting for record_write
@@ -110,6 +110,39 @@ def describe_error(error: Exception) -> str:
     return str(original).strip().splitlines()[0]
 
 
+# The area each table's writes change (the audit log's table names). A write naming anything else (an
+# import's "*", the buildings, instruments) changes every area: unknown means everything.
+TABLE_AREAS = {
+    "fidelity": "fidelity",
+    "staff": "staff",
+    "staff_assignments": "staff",
+    "supervision": "staff",
+    "caseloads": "staff",
+    "students": "students",
+    "attendance": "students",
+    "discipline": "students",
+    "supports": "students",
+    "screening": "students",
+    "equity_cell_counts": "students",
+    "actions": "actions",
+    "action_updates": "actions",
+    "meetings": "team",
+    "meeting_attendance": "team",
+    "team_members": "team",
+    "team_self_checks": "team",
+    "users": "users",
+    "user_buildings": "users",
+}
+AREAS = tuple(sorted(set(TABLE_AREAS.values())))
+
+
+def areas_changed(table_names: list[str]) -> tuple[str, ...]:
+    """The areas a write to these tables changes (all of them for a table not in TABLE_AREAS)."""
+    if any(name not in TABLE_AREAS for name in table_names):
+        return AREAS
+    return tuple(sorted({TABLE_AREAS[name] for name in table_names}))
+
+
 def record_write(
     session: Session,
     *,
@@ -132,6 +165,10 @@ def record_write(
     )
     version = session.execute(select(DataVersion.version).where(DataVersion.id == 1)).scalar_one()
     noted = session.info.pop(NOTED_CHANGES, [])
+    changed = areas_changed([table_name, *(change[1] for change in noted)])
+    session.execute(
+        update(AreaVersion).where(AreaVersion.area.in_(changed)).values(version=version)
+    )
     for change in [(operation, table_name, row_key, detail), *noted]:
         text = (
             change[3]
@@ -170,7 +207,23 @@ def get_data_version(session: Session) -> int:
     return session.execute(select(DataVersion.version).where(DataVersion.id == 1)).scalar_one()
 
 
+def get_versions(session: Session) -> tuple[int, dict[str, int]]:
+    """The store's data version and each area's (its last write's), in one statement: a page run
+    reads them once. An area without its row (a store whose schema was made without the
+    migrations) takes the store's version: never older than its data."""
+    rows = session.execute(
+        select(DataVersion.version, AreaVersion.area, AreaVersion.version)
+        .select_from(DataVersion)
+        .outerjoin(AreaVersion, true())
+        .where(DataVersion.id == 1)
+    ).all()
+    current = rows[0][0]
+    areas = {area: version for _current, area, version in rows if area is not None}
+    return current, {area: areas.get(area, current) for area in AREAS} | areas
+
+
 KNOWN_VERSION = "data_version"  # session.info key: the version a cached read is being made for
+KNOWN_AREA_VERSIONS = "area_versions"  # session.info key: the area versions read with it
 
 
 def known_data_version(session: Session) -> int:

@@ -501,6 +501,17 @@ class DataVersion(SQLModel, table=True):
     changed_at: datetime = Field(default_factory=utc_now)
 
 
+class AreaVersion(SQLModel, table=True):
+    """Per area of the store (fidelity, staff, students, actions, team, users): the data version of
+    the last write that changed it. A result that reads only some areas is kept across writes to
+    the others (data_access/memo.py): saving a follow-up action leaves fidelity scores warm."""
+
+    __tablename__ = "data_area_versions"
+
+    area: str = Field(primary_key=True, max_length=30)
+    version: int = 0
+
+
 class StoreInfo(SQLModel, table=True):
     """Facts about the store as a whole, such as whether it holds the demo district."""
 

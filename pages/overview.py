@@ -66,10 +66,11 @@ show_team_warning(picture)
 level_column, _ = st.columns([1, 3])  # the matrix and key charts at one level
 level = level_filter(level_column, key="meeting_level")
 picture = picture_at_level(picture, scope, level)
-show_matrix(picture, as_of=as_of)
+filters = {"scope": scope, "as_of": as_of, "freshness_as_of": status.as_of, "level": level}
+show_matrix(picture, **filters)
 show_agenda(picture, as_of=as_of, scope=scope, user=user)
 # What decided the picture: its charts are built once per data version under it.
-show_key_charts(picture, scope=scope, as_of=as_of, freshness_as_of=status.as_of, level=level)
+show_key_charts(picture, **filters)
 
 # --- Record this meeting, and the brief ------------------------------------------------------------
 if may_record:

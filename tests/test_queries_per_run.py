@@ -65,4 +65,5 @@ def test_the_equity_page_reads_the_store_six_times_cold_and_once_warm(monkeypatc
     assert not app.exception, [error.value for error in app.exception]
     assert [title.value for title in app.title] == heading  # the same page, shown again
     assert len(cold) <= 6, "\n".join(cold)
-    assert warm == ["SELECT data_version.version FROM data_version WHERE data_version.id = ?"]
+    assert len(warm) == 1, "\n".join(warm)  # the data version and the areas' versions together
+    assert warm[0].startswith("SELECT data_version.version, data_area_versions.area"), warm

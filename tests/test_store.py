@@ -11,7 +11,7 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
-from data_access.db import count_rows, get_data_version, get_engine, record_write, session_scope
+from data_access.db import AREAS, count_rows, get_data_version, get_engine, record_write, session_scope
 from data_access.models import AuditLog, Building, InstrumentItem, Student
 from data_access.store import current_revision, head_revision, init_store, upgrade_store
 from tests.utils.factories import add_building, add_students
@@ -223,9 +223,24 @@ def test_the_days_removed_migration_keeps_every_discipline_row(tmp_path):
             )
         )
     init_store(url)
-    assert current_revision(url) == head_revision() == "0007"
+    assert current_revision(url) == head_revision()
     with get_engine(url).connect() as connection:
         rows = connection.execute(
             text("SELECT incident_id, action, days_removed FROM discipline")
         ).all()
     assert [tuple(row) for row in rows] == [("I1", "OSS", None)]
+
+
+def test_the_area_versions_migration_starts_every_area_at_the_store_version(tmp_path):
+    """0011 adds one version per area, each the store's version at the upgrade (so nothing cached
+    before it is reused); the data version itself and every row are kept."""
+    url = f"sqlite:///{tmp_path / 'before-0011.db'}"
+    upgrade_store(url, revision="0007")
+    with get_engine(url).begin() as connection:
+        connection.execute(text("UPDATE data_version SET version = 41 WHERE id = 1"))
+    upgrade_store(url)  # the schema only (init_store also adds instruments: a write)
+    with get_engine(url).connect() as connection:
+        areas = dict(connection.execute(text("SELECT area, version FROM data_area_versions")).all())
+        version = connection.execute(text("SELECT version FROM data_version")).scalar_one()
+    assert version == 41
+    assert areas == dict.fromkeys(AREAS, 41)

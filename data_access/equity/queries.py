@@ -26,6 +26,7 @@ from data_access.equity.metrics import (
     GROUP_COLUMNS,
     Minimums,
 )
+from data_access.memo import remembered
 from data_access.models import Building, EquityCellCount
 from data_access.scope import DISTRICT, Scope
 from data_access.settings import get_settings
@@ -111,6 +112,7 @@ def get_equity(session: Session, *, school_year: str, scope: Scope) -> pd.DataFr
     return get_equity_of_years(session, school_years=[school_year], scope=scope)[school_year]
 
 
+@remembered("students")
 def get_equity_of_years(
     session: Session, *, school_years: Sequence[str], scope: Scope
 ) -> dict[str, pd.DataFrame]:

@@ -25,6 +25,7 @@ from data_access.fidelity.scoring import (
     score_levels,
     share_at_criterion,
 )
+from data_access.memo import remembered
 from data_access.models import FidelityScore, InstrumentItem
 from data_access.scope import Scope
 
@@ -110,6 +111,7 @@ def get_instrument_scales(session: Session, *, instrument: str | None = None) ->
 # --- Scores ---------------------------------------------------------------------------------------
 
 
+@remembered("fidelity")
 def get_level_scores(
     session: Session,
     *,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import distinct, func, select
@@ -17,6 +18,7 @@ from sqlmodel import Session
 
 from data_access.equity.queries import current_identification_rules, list_equity_school_years
 from data_access.meeting.rules import OPEN_STATUSES, Comparison, month_before, statuses_on
+from data_access.memo import remembered
 from data_access.models import (
     Action,
     ActionUpdate,
@@ -132,6 +134,7 @@ def list_school_years(session: Session) -> list[str]:
     return sorted(years, reverse=True)
 
 
+@remembered("students", "staff")
 def get_district_summary(session: Session) -> DistrictSummary:
     years = tuple(list_school_years(session))
     latest = years[0] if years else None
@@ -163,6 +166,7 @@ def get_staff_count(session: Session, *, school_year: str) -> int:
     ).scalar_one()
 
 
+@remembered("students", "staff")
 def get_building_overview(session: Session, *, school_year: str, scope: Scope) -> pd.DataFrame:
     """One row per building in scope: level, enrollment and support-staff FTE in the school year."""
     enrollment = (
@@ -221,31 +225,65 @@ def get_data_freshness(session: Session, *, as_of: date | None = None) -> pd.Dat
     Supervision counts only sessions that were held: a calendar full of future bookings says nothing
     about how current the record is. `as_of` (default: today) bounds that."""
     as_of = as_of or date.today()
-    sources = [
-        ("students", Student, func.max(Student.school_year), None),
-        ("attendance", Attendance, func.max(Attendance.school_year), None),
-        ("discipline", Discipline, func.max(Discipline.incident_date), None),
-        ("supports", Support, func.max(Support.start_date), None),
-        ("screening", Screening, func.max(Screening.school_year), None),
-        ("fidelity_scores", FidelityScore, func.max(FidelityScore.administered_on), None),
-        ("staff_assignments", StaffAssignment, func.max(StaffAssignment.school_year), None),
-        (
-            "supervision_sessions",
-            SupervisionSession,
-            func.max(SupervisionSession.session_date),
-            (SupervisionSession.status == "held") & (SupervisionSession.session_date <= as_of),
-        ),
-        ("caseloads", Caseload, func.max(Caseload.as_of), None),
-        ("actions", Action, func.max(Action.updated_at), None),
-        ("meetings", Meeting, func.max(Meeting.held_on), None),
+    records = [
+        record
+        for area in FRESHNESS_AREAS
+        for record in _FRESHNESS_OF_AREA[area](session, as_of=as_of)
     ]
-    records = []
-    for source, model, latest, condition in sources:
-        statement = select(latest, func.count()).select_from(model)
-        if condition is not None:
-            statement = statement.where(condition)
-        newest, rows = session.execute(statement).one()
-        if hasattr(newest, "date") and callable(newest.date):
-            newest = newest.date()
-        records.append({"source": source, "latest": str(newest) if newest else None, "rows": rows})
     return pd.DataFrame(records, columns=["source", "latest", "rows"])
+
+
+def _freshness_sources(as_of: date) -> dict[str, list[tuple[str, Any, Any, Any]]]:
+    """Each area's sources: (code, table, what its latest is, which rows count)."""
+    return {
+        "students": [
+            ("students", Student, func.max(Student.school_year), None),
+            ("attendance", Attendance, func.max(Attendance.school_year), None),
+            ("discipline", Discipline, func.max(Discipline.incident_date), None),
+            ("supports", Support, func.max(Support.start_date), None),
+            ("screening", Screening, func.max(Screening.school_year), None),
+        ],
+        "fidelity": [
+            ("fidelity_scores", FidelityScore, func.max(FidelityScore.administered_on), None),
+        ],
+        "staff": [
+            ("staff_assignments", StaffAssignment, func.max(StaffAssignment.school_year), None),
+            (
+                "supervision_sessions",
+                SupervisionSession,
+                func.max(SupervisionSession.session_date),
+                (SupervisionSession.status == "held") & (SupervisionSession.session_date <= as_of),
+            ),
+            ("caseloads", Caseload, func.max(Caseload.as_of), None),
+        ],
+        "actions": [("actions", Action, func.max(Action.updated_at), None)],
+        "team": [("meetings", Meeting, func.max(Meeting.held_on), None)],
+    }
+
+
+FRESHNESS_AREAS = ("students", "fidelity", "staff", "actions", "team")  # the order shown
+
+
+def _area_freshness(area: str) -> Any:
+    """The freshness of one area's sources, kept per version of that area: a follow-up action
+    saved does not count the district's students again (a fifth of a cold Overview, issue 23)."""
+
+    @remembered(area)
+    def freshness_of(session: Session, *, as_of: date) -> list[dict[str, Any]]:
+        records = []
+        for source, model, latest, condition in _freshness_sources(as_of)[area]:
+            statement = select(latest, func.count()).select_from(model)
+            if condition is not None:
+                statement = statement.where(condition)
+            newest, rows = session.execute(statement).one()
+            if hasattr(newest, "date") and callable(newest.date):
+                newest = newest.date()
+            records.append(
+                {"source": source, "latest": str(newest) if newest else None, "rows": rows}
+            )
+        return records
+
+    return freshness_of
+
+
+_FRESHNESS_OF_AREA = {area: _area_freshness(area) for area in FRESHNESS_AREAS}

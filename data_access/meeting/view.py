@@ -20,6 +20,7 @@ from datetime import date
 import pandas as pd
 from sqlmodel import Session
 
+from data_access.db import KNOWN_AREA_VERSIONS
 from data_access.equity.metrics import DISTRICT_ID
 from data_access.equity.queries import current_identification_rules
 from data_access.meeting.headlines import (
@@ -48,6 +49,7 @@ from data_access.meeting.rules import (
     flag_changes,
     missing_roles,
 )
+from data_access.memo import remembered
 from data_access.school_year import school_year_of
 from data_access.scope import DISTRICT, Scope, building_scope
 from data_access.staff_support.queries import get_staffing
@@ -134,6 +136,27 @@ def get_meeting_picture(
     )
 
 
+def _flags_of_years(
+    session: Session, *, years: tuple[str, ...], scope: Scope, equity: EquityRows
+) -> pd.DataFrame:
+    """flag_changes of the first of `years` against the others, from `equity` (their get_equity
+    rows for `scope`); kept per version of the students' data when read for a page (issue 23)."""
+    if session.info.get(KNOWN_AREA_VERSIONS) is not None:
+        return _remembered_flags(session, years=years, scope=scope)
+    return _flag_changes(equity, years)
+
+
+@remembered("students")
+def _remembered_flags(session: Session, *, years: tuple[str, ...], scope: Scope) -> pd.DataFrame:
+    equity = equity_rows(session, years=list(years), scope=scope, given=None)
+    return _flag_changes(equity, years)
+
+
+def _flag_changes(equity: EquityRows, years: tuple[str, ...]) -> pd.DataFrame:
+    history = pd.concat([equity[year] for year in years], ignore_index=True)
+    return flag_changes(history, school_year=years[0], rules=current_identification_rules())
+
+
 def picture_from(
     session: Session,
     *,
@@ -169,10 +192,7 @@ def picture_from(
             + ["identified", "one_year_away", "identified_years"]
         )
     else:
-        history = pd.concat(list(equity.values()), ignore_index=True)
-        all_flags = flag_changes(
-            history, school_year=equity_year, rules=current_identification_rules()
-        )
+        all_flags = _flags_of_years(session, years=tuple(years), scope=scope, equity=equity)
     changed = all_flags[all_flags["new"] | all_flags["worse"]]
     flags = agenda_flag_order(changed) if len(changed) else changed.reset_index(drop=True)
 

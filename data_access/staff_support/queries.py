@@ -18,6 +18,7 @@ from sqlalchemy import and_, case, func, select
 from sqlmodel import Session
 
 from data_access.buildings import list_buildings
+from data_access.memo import remembered
 from data_access.models import (
     STAFF_ROLES,
     Caseload,
@@ -278,6 +279,7 @@ class SupervisionCoverage:
     hidden_staff: int  # staff whose rows this scope may not see (they count in the aggregates)
 
 
+@remembered("staff")
 def get_supervision_coverage(session: Session, *, as_of: date, scope: Scope) -> SupervisionCoverage:
     """Who has had supervision recently, by staff member, building and role, as of a date.
 
@@ -465,6 +467,7 @@ def _staffing_rows(
     ]
 
 
+@remembered("students", "staff")
 def get_staffing(session: Session, *, school_year: str, scope: Scope) -> pd.DataFrame:
     """The contract's `staffing` rows for a school year: each building in scope (one with students
     or staff that year) and the DISTRICT, for every role assigned there plus every role with a
