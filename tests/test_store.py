@@ -11,7 +11,14 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
-from data_access.db import AREAS, count_rows, get_data_version, get_engine, record_write, session_scope
+from data_access.db import (
+    AREAS,
+    count_rows,
+    get_data_version,
+    get_engine,
+    record_write,
+    session_scope,
+)
 from data_access.models import AuditLog, Building, InstrumentItem, Student
 from data_access.store import current_revision, head_revision, init_store, upgrade_store
 from tests.utils.factories import add_building, add_students
