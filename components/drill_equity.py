@@ -89,6 +89,11 @@ def clickable_heatmap(view: EquityView, *, show_all: bool, **filters: object) ->
         showlegend=False,
         name="cells",
     )
+    # The markers show every cell's hover; the heatmap's own copy of it was half of the Equity
+    # page's 0.5 MB sent to every browser at the large district (issue 23).
+    figure.update_traces(
+        customdata=None, hovertemplate=None, hoverinfo="skip", selector={"type": "heatmap"}
+    )
     return figure
 
 
