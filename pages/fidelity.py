@@ -81,9 +81,12 @@ district_tab, building_tab, *entry_tabs = st.tabs(
     bind="query-params",  # the tab open is in the address (?tab=One+building)
 )
 
-if view.instrument is not None:
+# Only the open tab's content runs (the tabs are bound to the address, so switching reruns): the
+# other tab's charts and tables were half of a warm rerun, for nothing on screen.
+if view.instrument is not None and district_tab.open is not False:
     with district_tab:
         show_all_buildings(view)
+if view.instrument is not None and building_tab.open is not False:
     with building_tab:
         building_id, administered_on, scale = show_building_history(view)
         to_address("fidelity_building", "building", building_id)
@@ -98,7 +101,7 @@ if view.instrument is not None:
             view, building_id=building_id, administered_on=administered_on, scale=scale, items=items
         )
 
-for entry_tab in entry_tabs:
+for entry_tab in (tab for tab in entry_tabs if tab.open is not False):
     with entry_tab:
         show_entry_form(
             buildings=view.buildings,

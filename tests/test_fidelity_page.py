@@ -13,6 +13,7 @@ from data_access.db import count_rows, session_scope, set_store_info
 from data_access.models import AuditLog, FidelityScore
 from tests.test_fidelity import build_district
 from tests.test_pages import open_app
+from tests.utils.app import open_tab
 
 PAGE = "pages/fidelity.py"
 
@@ -87,7 +88,7 @@ def test_a_custom_instrument_is_shown_on_its_own(monkeypatch, district):
 
 
 def test_one_buildings_items_are_listed_lowest_first(monkeypatch, district):
-    app = open_app(monkeypatch, district, PAGE)
+    app = open_tab(open_app(monkeypatch, district, PAGE), "One building")
     app.selectbox(key="fidelity_building").select("B1").run()
     assert app.selectbox(key="fidelity_administration").value == date(2025, 10, 15)
     texts = [block.value for block in app.markdown]
@@ -134,7 +135,7 @@ def test_entering_an_administration_saves_it_and_refuses_a_second_one_on_that_da
     monkeypatch, district_on_both
 ):
     district = district_on_both
-    app = open_app(monkeypatch, district, PAGE)
+    app = open_tab(open_app(monkeypatch, district, PAGE), "Enter an administration")
     fill_rubric(app, "B3", date(2026, 2, 27), {"C1": 3, "C2": 2, "T1": 1})
     app.button(key="fidelity_entry_save").click().run()
     assert not app.exception, [error.value for error in app.exception]
@@ -152,11 +153,13 @@ def test_entering_an_administration_saves_it_and_refuses_a_second_one_on_that_da
     assert tuple(audit) == ("local user", "add_administration", "B3|DISTRICT-RUBRIC|2026-02-27")
     # The new, partial administration now shows on the page, as incomplete.
     app.selectbox(key="fidelity_instrument").select("DISTRICT-RUBRIC").run()
+    open_tab(app, "All buildings")
     assert sorted(grid_texts(app)) == ["77.8%", "80.0%", "incomplete", "incomplete"]
 
     # The same building, instrument and date again: refused with the reason, nothing stored.
     with session_scope(district) as session:
         before = count_rows(session, FidelityScore)
+    open_tab(app, "Enter an administration")
     fill_rubric(app, "B3", date(2026, 2, 27), {"C1": 1})
     app.button(key="fidelity_entry_save").click().run()
     errors = [error.value for error in app.error]
@@ -179,7 +182,7 @@ def test_entering_an_administration_saves_it_and_refuses_a_second_one_on_that_da
 
 
 def test_a_form_with_no_building_or_score_says_what_is_missing(monkeypatch, district):
-    app = open_app(monkeypatch, district, PAGE)
+    app = open_tab(open_app(monkeypatch, district, PAGE), "Enter an administration")
     with session_scope(district) as session:
         before = count_rows(session, FidelityScore)
     app.button(key="fidelity_entry_save").click().run()
@@ -208,7 +211,7 @@ def errors_of(app) -> list[str]:
 
 
 def test_each_failed_save_replaces_the_last_ones_errors_and_says_why(monkeypatch, district):
-    app = open_app(monkeypatch, district, PAGE)
+    app = open_tab(open_app(monkeypatch, district, PAGE), "Enter an administration")
     app.button(key="fidelity_entry_save").click().run()
     assert "Choose the building that took the inventory." in errors_of(app)
 
@@ -229,7 +232,7 @@ def test_each_failed_save_replaces_the_last_ones_errors_and_says_why(monkeypatch
 
 
 def test_a_pasted_column_fills_the_form_and_saves_through_the_same_checks(monkeypatch, district):
-    app = open_app(monkeypatch, district, PAGE)
+    app = open_tab(open_app(monkeypatch, district, PAGE), "Enter an administration")
     app.selectbox(key="fidelity_entry_instrument").select("DISTRICT-RUBRIC").run()
     app.text_area(key="fidelity_paste_text").input("3\n2\n\n1\n0\n3\n2\n1\n")
     app.button(key="fidelity_paste_fill").click().run()
@@ -256,7 +259,7 @@ def test_a_pasted_column_fills_the_form_and_saves_through_the_same_checks(monkey
 
 
 def test_pasted_pairs_with_a_bad_value_name_the_item_and_change_nothing(monkeypatch, district):
-    app = open_app(monkeypatch, district, PAGE)
+    app = open_tab(open_app(monkeypatch, district, PAGE), "Enter an administration")
     app.selectbox(key="fidelity_entry_instrument").select("DISTRICT-RUBRIC").run()
     app.text_area(key="fidelity_paste_text").input("1\n" * 8)
     app.button(key="fidelity_paste_fill").click().run()
@@ -273,7 +276,7 @@ def test_pasted_pairs_with_a_bad_value_name_the_item_and_change_nothing(monkeypa
 
 
 def test_an_uploaded_item_score_file_fills_the_form(monkeypatch, district):
-    app = open_app(monkeypatch, district, PAGE)
+    app = open_tab(open_app(monkeypatch, district, PAGE), "Enter an administration")
     app.selectbox(key="fidelity_entry_instrument").select("DISTRICT-RUBRIC").run()
     data = b"Item,Item Description,Score\nC1,Item C1,2\nT3,Item T3,0\n"
     app.file_uploader(key="fidelity_upload_file").set_value([("tfi-items.csv", data, "text/csv")])

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.text import plain
 from data_access.db import session_scope
-from tests.utils.app import open_page
+from tests.utils.app import open_page, open_tab
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
@@ -165,6 +165,9 @@ def assert_text_is_text(app: AppTest, where: str) -> None:
             assert not formulas, f"{where}: a formula cell in a table: {formulas[:2]}"
 
 
+LAZY_TABS = {"fidelity"}  # pages whose tabs are bound to the address (`?tab=`)
+
+
 @pytest.mark.parametrize("page", PAGES)
 @pytest.mark.parametrize("role", list(ROLES))
 def test_hostile_text_is_shown_as_text_on_every_page_for_every_role(
@@ -176,6 +179,10 @@ def test_hostile_text_is_shown_as_text_on_every_page_for_every_role(
         pytest.skip("the role's navigation does not hold the page")
     app = open_as(monkeypatch, hostile_store, role, page)
     assert_text_is_text(app, f"{role} on {page}")
+    if page in LAZY_TABS:  # each tab's content runs only when it is open: open each in turn
+        for label in [tab.label for tab in app.tabs][1:]:
+            open_tab(app, label)
+            assert_text_is_text(app, f"{role} on {page}, tab {label}")
 
 
 def test_the_hostile_names_do_reach_the_screen_escaped(monkeypatch, hostile_store):

@@ -46,3 +46,11 @@ def open_page(
         app.switch_page(f"pages/{page or 'overview'}.py")
         app.run()
     return app
+
+
+def open_tab(app: AppTest, label: str) -> AppTest:
+    """Open the tab labelled `label` on a page whose tabs are bound to the address (`?tab=`), as a
+    click on it does: only the open tab's content runs."""
+    app.query_params["tab"] = label
+    app.session_state["tab"] = label  # the tabs' own state, once they have been drawn
+    return app.run()
