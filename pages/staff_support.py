@@ -64,14 +64,19 @@ supervision_tab, caseload_tab, staffing_tab, schedule_tab = st.tabs(
     key="tab",
     bind="query-params",  # the tab open is in the address (?tab=Caseloads)
 )
-with supervision_tab:
-    activity = load(
-        get_supervision_activity, school_year=view.school_year, scope=scope, building_id=chosen
-    )
-    show_supervision_tab(view, place, activity, place_name=place_name)
-with caseload_tab:
-    show_caseload_tab(view, place, place_name=place_name)
-with staffing_tab:
-    show_staffing_tab(view, place, place_name=place_name)
-with schedule_tab:
-    show_schedule_tab(view, scope=scope, editor=editor, chosen=chosen)
+# Only the open tab's content runs (a switch reruns: the tabs are bound to the address).
+if supervision_tab.open is not False:
+    with supervision_tab:
+        activity = load(
+            get_supervision_activity, school_year=view.school_year, scope=scope, building_id=chosen
+        )
+        show_supervision_tab(view, place, activity, place_name=place_name)
+if caseload_tab.open is not False:
+    with caseload_tab:
+        show_caseload_tab(view, place, place_name=place_name)
+if staffing_tab.open is not False:
+    with staffing_tab:
+        show_staffing_tab(view, place, place_name=place_name)
+if schedule_tab.open is not False:
+    with schedule_tab:
+        show_schedule_tab(view, scope=scope, editor=editor, chosen=chosen)

@@ -38,7 +38,9 @@ def test_scheduling_and_marking_supervision_are_disabled_for_roles_that_may_not(
     monkeypatch, demo_store_url, role
 ):
     app = open_as(monkeypatch, demo_store_url, role, ROLES[role], "staff_support")
+    open_tab(app, "Schedule and record supervision")  # where the forms would be
     assert not app.exception, [e.value for e in app.exception]
+    assert "Schedule and record supervision" in [tab.label for tab in app.tabs]
     person = UserAccess(email="x", role=role, building_ids=frozenset(ROLES[role] or ()))
     shown = buttons(app)
     if ROLES[role] == []:  # a viewer has no building's staff to schedule: no forms at all

@@ -15,6 +15,7 @@ from data_access.models import SupervisionSession
 from data_access.scope import DISTRICT
 from data_access.staff_support.queries import get_supervision_coverage
 from data_access.staff_support.schedule import list_schedulable_staff
+from tests.utils.app import open_tab
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_AS_OF = date(2026, 5, 29)
@@ -27,9 +28,11 @@ def open_page(
     *,
     role: str | None = None,
     buildings: list[str] | None = None,
+    tab: str | None = None,
 ) -> AppTest:
     """The page in local mode: as the local user (a district admin), or as `role` with `buildings`
-    through the role preview, the path a signed-in person of that role takes."""
+    through the role preview, the path a signed-in person of that role takes; with `tab` open (a
+    tab's content runs only when it is open)."""
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.chdir(ROOT)
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
@@ -39,8 +42,13 @@ def open_page(
     app.run()
     app.switch_page("pages/staff_support.py")
     app.run()
+    if tab is not None:
+        open_tab(app, tab)
     assert not app.exception, [error.value for error in app.exception]
     return app
+
+
+SCHEDULE = "Schedule and record supervision"
 
 
 def metrics(app: AppTest) -> dict[str, str]:
@@ -48,7 +56,7 @@ def metrics(app: AppTest) -> dict[str, str]:
 
 
 def test_the_page_opens_on_the_demo_date_with_the_districts_coverage(monkeypatch, demo_store_url):
-    app = open_page(monkeypatch, demo_store_url)
+    app = open_page(monkeypatch, demo_store_url, tab="Staffing ratios")
     with session_scope(demo_store_url) as session:
         coverage = get_supervision_coverage(session, as_of=DEMO_AS_OF, scope=DISTRICT)
     assert app.date_input(key="staff_support_as_of").value == DEMO_AS_OF
@@ -136,7 +144,7 @@ def test_a_malformed_schedule_is_refused_next_to_its_fields_and_stores_nothing(
 ):
     with session_scope(demo_store_url) as session:
         before = (count_rows(session, SupervisionSession), get_data_version(session))
-    app = open_page(monkeypatch, demo_store_url)
+    app = open_page(monkeypatch, demo_store_url, tab=SCHEDULE)
     app.selectbox(key="schedule_team").select("B01").run()
     with session_scope(demo_store_url) as session:
         team = list_schedulable_staff(
@@ -163,10 +171,12 @@ def test_someone_who_sees_no_buildings_gets_district_figures_and_no_names(
     monkeypatch, demo_store_url
 ):
     app = open_page(monkeypatch, demo_store_url, role="viewer", buildings=[])
-    assert not app.error
-    assert not [frame for frame in app.dataframe if "Name" in frame.value.columns]
+    for label in [tab.label for tab in app.tabs]:  # every tab, each run only when open
+        open_tab(app, label)
+        assert not app.error, label
+        assert not [frame for frame in app.dataframe if "Name" in frame.value.columns], label
     assert metrics(app)["Your buildings missing a role"] == "0"
-    assert any("your own buildings" in caption.value for caption in app.caption)
+    assert any("your own buildings" in caption.value for caption in app.caption)  # the last tab
 
 
 @pytest.fixture
@@ -210,7 +220,7 @@ def series_of(url: str, staff_id: str) -> list[str]:
 
 
 def test_the_calendar_picker_moves_to_the_series_just_scheduled(monkeypatch, demo_copy):
-    app = open_page(monkeypatch, demo_copy)
+    app = open_page(monkeypatch, demo_copy, tab=SCHEDULE)
     app.selectbox(key="schedule_team").select("B01").run()
     with session_scope(demo_copy) as session:
         team = list_schedulable_staff(
@@ -229,7 +239,7 @@ def test_the_calendar_picker_moves_to_the_series_just_scheduled(monkeypatch, dem
 
 
 def test_the_same_group_on_the_same_day_again_is_a_warning_with_a_choice(monkeypatch, demo_copy):
-    app = open_page(monkeypatch, demo_copy)
+    app = open_page(monkeypatch, demo_copy, tab=SCHEDULE)
     app.selectbox(key="schedule_team").select("B01").run()
     with session_scope(demo_copy) as session:
         team = list_schedulable_staff(
