@@ -1,4 +1,4 @@
-"""The command line: `python -m data_access init | demo | export | import | recount` (see the README
+"""The command line: `python -m data_access init | demo | export | import | sync | recount` (see the README
 and the data contract).
 
 Exit status 0 on success; non-zero on any error, with the problem on stderr. On error the store is
