@@ -1,4 +1,4 @@
-"""The command line: `python -m data_access init | demo | export | import | recount` (see the README
+"""The command line: `python -m data_access init | demo | export | import | sync | recount` (see the README
 and the data contract).
 
 Exit status 0 on success; non-zero on any error, with the problem on stderr. On error the store is
@@ -51,6 +51,18 @@ def main(argv: list[str] | None = None) -> int:
     add_import_arguments(
         commands.add_parser("import", help="import CSV or XLSX files or folders, all or nothing")
     )
+    sync = commands.add_parser("sync", help="fetch a roster from a OneRoster 1.2 REST server")
+    sync.add_argument("source", choices=("oneroster",), help="the kind of server: oneroster")
+    sync.add_argument(
+        "--base-url", required=True, help="the server's address, e.g. https://sis.example.org"
+    )
+    sync.add_argument("--token-url", help="the OAuth 2 token endpoint (default: BASE-URL/token)")
+    sync.add_argument("--school-year", help="the school year to import students for, e.g. 2025-26")
+    sync.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="fetch and check; say what would change; store nothing",
+    )
     from data_access.serve import add_serve_arguments
 
     add_serve_arguments(
@@ -72,6 +84,16 @@ def main(argv: list[str] | None = None) -> int:
             from data_access.serve import run_serve
 
             return run_serve(url, workers=args.workers, port=args.port, address=args.address)
+        if args.command == "sync":
+            from data_access.imports.oneroster_api import run_sync_command
+
+            return run_sync_command(
+                url,
+                base_url=args.base_url,
+                token_url=args.token_url,
+                dry_run=args.dry_run,
+                school_year=args.school_year,
+            )
         if args.command == "import":
             from data_access.imports.cli import run_import_command
 

@@ -95,9 +95,11 @@ class Student(SQLModel, table=True):
     student_id: str = Field(primary_key=True, max_length=40)
     school_year: str = Field(primary_key=True, max_length=7)
     building_id: str = Field(foreign_key="buildings.building_id", max_length=40)
-    grade: str = Field(max_length=2)
-    race_ethnicity: str = Field(max_length=2)
-    sex: str = Field(max_length=1)
+    # NULL: unknown (a OneRoster student with no grade or demographics). Counted in enrollment and
+    # the groups the student belongs to, never in a race/ethnicity or sex group.
+    grade: str | None = Field(default=None, max_length=2)
+    race_ethnicity: str | None = Field(default=None, max_length=2)
+    sex: str | None = Field(default=None, max_length=1)
     iep: bool
     el: bool
     econ_disadv: bool

@@ -167,3 +167,29 @@ def test_a_principals_building_page_counts_only_the_published_flags(monkeypatch,
     published = int(rows[(rows["building_id"] == "B09") & rows["flag"].notna()].shape[0])
     metric = next(m for m in app.metric if m.label.startswith("Equity concerns"))
     assert metric.value == str(published) == "10"
+
+
+def test_a_student_of_unknown_race_cannot_be_found_as_the_total_minus_every_race_group():
+    """A OneRoster student imported with race unknown (the cell '') counts in the building's total
+    and in no race group. With every race group large enough to publish, the total minus the
+    groups would give their suspension away: the layer withholds a race group's count too."""
+    rows = []
+    for building in ("B1", "B2"):
+        for k, race in enumerate(("HI", "AM", "AS", "HP", "BL", "WH", "TR")):
+            rows += [cell(building, race, "F", n=60 + k, oss=12 + k)]
+            rows += [cell(building, race, "M", n=55 + k, oss=11 + k)]
+    rows += [cell("B1", "", "F", n=1, oss=1)]  # the unknown student, suspended
+    published = publish_equity(pd.DataFrame(rows), RULES)
+    race = published[
+        (published["building_id"] == "B1")
+        & (published["indicator"] == "oss")
+        & (published["group_type"] == "race_ethnicity")
+    ]
+    assert len(race) == 7
+    # The building's total is public (its enrolment), and one race group's count is withheld: the
+    # total minus the shown groups is that group plus the unknown student, not the student alone.
+    assert race["events_group"].isna().sum() >= 1
+    # Their size too: 1 student of unknown race is a group under the n-size, so the total minus
+    # the race groups' sizes must not give it; one race group's size is withheld with it.
+    assert race["n_group"].isna().sum() == 1
+    assert set(race["withheld_group"].dropna()) == {"protects_another"}

@@ -20,6 +20,7 @@ from tests.utils.factories import write_import_file
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ONEROSTER_1_1 = FIXTURES / "oneroster_1_1"
 ONEROSTER_1_2 = FIXTURES / "oneroster_1_2"
+ONEROSTER_1_0 = FIXTURES / "oneroster_1_0"
 AUTUMN_2025 = date(2025, 10, 1)
 
 
@@ -158,8 +159,6 @@ def test_problems_in_an_export_name_the_oneroster_file_line_and_column(sqlite_ur
         "enrollments.csv:15: schoolSourcedId: school 'org-gone' is not an active school in "
         "orgs.csv",
         "users.csv:2: grade: grade 'TK' is not one of PK, K, 1-12",
-        "users.csv:7: sourcedId: student 'u-s6' has no row in demographics.csv, so their "
-        "race/ethnicity and sex are unknown",
     ]
     assert store_rows(sqlite_url, ("buildings", "students")) == {"buildings": [], "students": []}
 
@@ -208,3 +207,149 @@ def test_oneroster_files_without_orgs_csv_are_refused_clearly(sqlite_url):
 )
 def test_a_school_level_comes_from_its_name_else_its_students_grades(name, grades, level):
     assert infer_level(name, grades) == level
+
+
+# --- OneRoster the way vendors write it -----------------------------------------------------------
+
+UNKNOWN_COUNTED = (
+    " (imported: counted in enrollment and in the groups they belong to, never in a race group)"
+)
+
+
+def _warnings(result, folder: Path) -> list[str]:
+    return [str(note).removeprefix(f"{folder}/") for note in result.warnings]
+
+
+def test_quirk_oneroster_1_0_usersourcedid_demographics_no_grades_no_schoolyear(sqlite_url):
+    # OneRoster 1.0: demographics.csv keyed by userSourcedId, users.csv without grades,
+    # academicSessions.csv without schoolYear, no manifest; identifier is a login (bruce.wayne).
+    result = run_import(sqlite_url, ONEROSTER_1_0, today=date(2026, 10, 1))
+    assert result.ok, messages(result)
+    rows = store_rows(sqlite_url, ("buildings", "students"))
+    assert rows["buildings"] == [("WASH", "Washington Elementary", "elementary", None)]
+    assert [row[:6] for row in rows["students"]] == [
+        ("p-100", "2017-18", "WASH", None, "WH", "M"),
+        ("p-101", "2017-18", "WASH", None, "HI", "F"),
+        ("p-102", "2017-18", "WASH", None, None, None),  # no demographics row
+    ]
+    warnings = _warnings(result, ONEROSTER_1_0)
+    assert (
+        "users.csv:1: -: warning: 1 student has no row in demographics.csv, so their "
+        "race/ethnicity and sex are unknown" + UNKNOWN_COUNTED in warnings
+    )
+    assert (
+        "users.csv:1: -: warning: 3 students have no grade, so their grade is unknown"
+        + (UNKNOWN_COUNTED)
+        in warnings
+    )
+    assert "bruce.wayne" not in repr(store_rows(sqlite_url))
+
+
+def test_quirk_demographics_csv_with_no_rows_imports_everyone_with_race_and_sex_unknown(
+    sqlite_url, tmp_path
+):
+    folder = tmp_path / "export"
+    shutil.copytree(ONEROSTER_1_1, folder)
+    header = (folder / "demographics.csv").read_text().splitlines()[0]
+    (folder / "demographics.csv").write_text(header + "\n")
+    result = run_import(sqlite_url, folder, today=AUTUMN_2025)
+    assert result.ok, messages(result)
+    students = store_rows(sqlite_url, ("students",))["students"]
+    assert [(row[0], row[3], row[4], row[5]) for row in students] == [
+        ("u-s1", "K", None, None),
+        ("u-s2", "7", None, None),
+        ("u-s3", "9", None, None),
+        ("u-s4", "10", None, None),
+        ("u-s6", "1", None, None),
+    ]
+    unknown = [w for w in _warnings(result, folder) if "unknown" in w]
+    assert unknown == [
+        "users.csv:1: -: warning: 5 students have no row in demographics.csv, so their "
+        "race/ethnicity and sex are unknown" + UNKNOWN_COUNTED
+    ]
+
+
+def test_quirk_no_race_flag_and_no_grade_are_unknown_with_one_warning_per_kind(
+    sqlite_url, tmp_path
+):
+    folder = tmp_path / "export"
+    shutil.copytree(ONEROSTER_1_1, folder)
+    demographics = (folder / "demographics.csv").read_text()
+    # u-s6: every flag empty or false; u-s4: every flag false.
+    demographics = demographics.replace(
+        "u-s6,active,2025-08-15T09:00:00Z,4/1/2019,female,true,",
+        "u-s6,active,2025-08-15T09:00:00Z,4/1/2019,female,false,",
+    ).replace(
+        "2009-09-09,unspecified,false,false,TRUE,false",
+        "2009-09-09,unspecified,false,false,false,false",
+    )
+    (folder / "demographics.csv").write_text(demographics)
+    users = (folder / "users.csv").read_text().replace(",KG,,free", ",,,free")
+    (folder / "users.csv").write_text(users)
+
+    result = run_import(sqlite_url, folder, today=AUTUMN_2025)
+    assert result.ok, messages(result)
+    students = store_rows(sqlite_url, ("students",))["students"]
+    assert [(row[0], row[3], row[4], row[5]) for row in students] == [
+        ("u-s1", None, "HI", "F"),
+        ("u-s2", "7", "TR", "M"),
+        ("u-s3", "9", "TR", "X"),
+        ("u-s4", "10", None, "X"),
+        ("u-s6", "1", None, "F"),
+    ]
+    unknown = [w for w in _warnings(result, folder) if "unknown" in w]
+    assert unknown == [
+        "demographics.csv:1: -: warning: 2 students have no race or ethnicity flag set in "
+        "demographics.csv, so their race/ethnicity is unknown" + UNKNOWN_COUNTED,
+        "users.csv:1: -: warning: 1 student has no grade, so their grade is unknown"
+        + UNKNOWN_COUNTED,
+    ]
+
+
+def test_quirk_unknown_race_counts_in_enrollment_and_in_no_race_group(store_url, tmp_path):
+    from sqlmodel import select
+
+    from data_access.models import EquityCellCount
+
+    folder = tmp_path / "export"
+    shutil.copytree(ONEROSTER_1_0, folder)
+    assert run_import(store_url, folder, today=date(2026, 10, 1)).ok
+    with session_scope(store_url) as session:
+        cells = sorted(
+            (cell.race_ethnicity, cell.sex, cell.n_students)
+            for cell in session.exec(select(EquityCellCount))
+        )
+    # Three enrolled: p-102's unknown race and sex are the cell '' (in the total, in no group).
+    assert cells == [("", "", 1), ("HI", "F", 1), ("WH", "M", 1)]
+
+
+def test_quirk_school_year_from_session_dates_and_schoolyear_disagreeing_is_a_warning(
+    sqlite_url, tmp_path
+):
+    folder = tmp_path / "export"
+    shutil.copytree(ONEROSTER_1_1, folder)
+    (folder / "academicSessions.csv").write_text(
+        "sourcedId,status,dateLastModified,title,type,startDate,endDate,parentSourcedId,"
+        "schoolYear\n"
+        "s1,active,2023-06-01T00:00:00Z,Semester 1,semester,2023-09-04,2024-01-26,,2023\n"
+    )
+    result = run_import(sqlite_url, folder, today=date(2023, 10, 2))
+    assert result.ok, messages(result)
+    assert {row[1] for row in store_rows(sqlite_url, ("students",))["students"]} == {"2023-24"}
+    assert (
+        "academicSessions.csv:2: schoolYear: warning: session 'Semester 1' (s1) runs 2023-09-04 "
+        "to 2024-01-26, in school year 2023-24, but its schoolYear 2023 means 2022-23; the "
+        "dates were used" in _warnings(result, folder)
+    )
+
+
+def test_quirk_a_refused_export_with_unknowns_leaves_the_store_untouched(sqlite_url, tmp_path):
+    assert run_import(sqlite_url, ONEROSTER_1_1, today=AUTUMN_2025).ok
+    before = store_rows(sqlite_url)
+    folder = tmp_path / "export"
+    shutil.copytree(ONEROSTER_1_0, folder)
+    with (folder / "enrollments.csv").open("a") as handle:
+        handle.write("en-5,active,2017-08-20T00:00:00Z,cl-1,o-gone,p-100,student,true\r\n")
+    result = run_import(sqlite_url, folder, today=date(2026, 10, 1))
+    assert not result.ok
+    assert store_rows(sqlite_url) == before

@@ -251,3 +251,30 @@ def test_the_area_versions_migration_starts_every_area_at_the_store_version(tmp_
         version = connection.execute(text("SELECT version FROM data_version")).scalar_one()
     assert version == 41
     assert areas == dict.fromkeys(AREAS, 41)
+
+
+def test_the_unknown_values_migration_keeps_every_student_row(tmp_path):
+    """0010 lets students' grade, race_ethnicity and sex be NULL (unknown): rows written before it
+    are kept as they were, and a row with unknowns can then be written."""
+    url = f"sqlite:///{tmp_path / 'before-0010.db'}"
+    upgrade_store(url, revision="0007")
+    insert = (
+        "INSERT INTO students (student_id, school_year, building_id, grade, race_ethnicity,"
+        " sex, iep, el, econ_disadv, section_504) VALUES "
+    )
+    with get_engine(url).begin() as connection:
+        connection.execute(
+            text("INSERT INTO buildings (building_id, name, level) VALUES ('B1', 'L', 'middle')")
+        )
+        connection.execute(text(insert + "('S1', '2025-26', 'B1', '7', 'BL', 'M', 1, 0, 0, 0)"))
+    with pytest.raises(IntegrityError), get_engine(url).begin() as connection:
+        connection.execute(text(insert + "('S2', '2025-26', 'B1', NULL, NULL, NULL, 0, 0, 0, 0)"))
+    upgrade_store(url, revision="0010")
+    with get_engine(url).begin() as connection:
+        connection.execute(text(insert + "('S2', '2025-26', 'B1', NULL, NULL, NULL, 0, 0, 0, 0)"))
+        with pytest.raises(IntegrityError), connection.begin_nested():  # codes still checked
+            connection.execute(text(insert + "('S3', '2025-26', 'B1', '7', 'ZZ', 'M', 0, 0, 0, 0)"))
+        rows = connection.execute(
+            text("SELECT student_id, grade, race_ethnicity, sex, iep FROM students ORDER BY 1")
+        ).all()
+    assert [tuple(row) for row in rows] == [("S1", "7", "BL", "M", 1), ("S2", None, None, None, 0)]

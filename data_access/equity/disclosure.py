@@ -25,7 +25,8 @@ from data_access.equity.metrics import (
 from data_access.equity.suppression import PROTECT, SHOWN, SMALL, Count, Table
 from data_access.models import RACE_ETHNICITY, SEXES
 
-# Each partition of the students: its members add up to the building. A yes/no group's "N" member is
+# Each partition of the students: its members add up to the building (race and sex: with a column of
+# students whose value is unknown, see _matrix). A yes/no group's "N" member is
 # everyone else, published as that group's comparison.
 PARTITIONS: dict[str, tuple[str, ...]] = {
     "race_ethnicity": RACE_ETHNICITY,
@@ -35,6 +36,7 @@ PARTITIONS: dict[str, tuple[str, ...]] = {
     "econ_disadv": ("Y", "N"),
 }
 SPLIT_BY_COMPARISON = ("race_ethnicity", "sex")  # everyone else is the total minus the member
+UNKNOWN_PRIORITY = 1_000_000.0  # above any flag's priority: see _priority
 
 # Why a side of a row is withheld, as the page says it: a group of fewer than the n-size; a size
 # withheld to protect another group; a count withheld (too few had it, or to protect another: the
@@ -69,17 +71,36 @@ def _matrix(grid: Grid, indicator: str, column: str, partition: str) -> np.ndarr
     the "Y" member's."""
     k = COUNT_COLUMNS.index(column)
     if partition in SPLIT_BY_COMPARISON:
-        return np.column_stack(
+        members = np.column_stack(
             [grid[(indicator, partition, m)][:, k] for m in PARTITIONS[partition]]
         )
+        # Students whose race/ethnicity or sex is unknown are in the total and in no member: one
+        # more column, never published, decided like any member so that the total minus the shown
+        # members never gives them (or a withheld member) away. 0 unknown: shown (nothing to hide).
+        if not has_unknowns(grid, indicator, partition):
+            return members
+        total = grid[(indicator, "sex", "F")][:, k + 2]
+        return np.column_stack([members, total - members.sum(axis=1)])
     yes = grid[(indicator, partition, "Y")]
     return np.column_stack([yes[:, k], yes[:, k + 2] - yes[:, k]])
 
 
-def _priority(flags: Grid, indicators: list[str], partition: str, rows: int) -> np.ndarray:
+def has_unknowns(grid: Grid, indicator: str, partition: str) -> bool:
+    """Whether some building has students of unknown race/ethnicity (or sex) in this population."""
+    sizes = [grid[(indicator, partition, m)][:, 0] for m in PARTITIONS[partition]]
+    return bool((grid[(indicator, "sex", "F")][:, 2] != np.sum(sizes, axis=0)).any())
+
+
+def _priority(
+    flags: Grid, indicators: list[str], partition: str, rows: int, columns: int
+) -> np.ndarray:
     """1 for the cell of a group flagged in any of `indicators` (kept shown whenever another cell
     will do), else 0."""
-    priority = np.zeros((rows, len(PARTITIONS[partition])))
+    priority = np.zeros((rows, columns))
+    if columns > len(PARTITIONS[partition]):  # the unknowns' column: see _matrix
+        # Never the cell withheld to protect another: it is never published, so withholding it
+        # protects nothing anyone could not already see (and 0 unknowns is no secret).
+        priority[:, -1] = UNKNOWN_PRIORITY
     for c, member in enumerate(PARTITIONS[partition]):
         for indicator in indicators:
             flagged = flags.get((indicator, partition, member))
@@ -102,6 +123,10 @@ def _size_reasons(
             # Everyone else below the n-size: the building's size minus this group would show them.
             everyone_else_small = (total[:, None] - values) < minimums.min_n_size
             reason = np.where(small, SMALL, np.where(everyone_else_small, PROTECT, SHOWN))
+            if values.shape[1] > len(
+                PARTITIONS[partition]
+            ):  # no unknowns in a row: nothing to hide
+                reason[:, -1] = np.where(values[:, -1] == 0, SHOWN, reason[:, -1])
         else:
             reason = np.where(small, SMALL, SHOWN)
         # A size's label says which side of the n-size it is on ("fewer than 30 students").
@@ -111,7 +136,7 @@ def _size_reasons(
             small_upper=np.full(values.shape, minimums.min_n_size - 1.0),
             protect_lower=np.full(values.shape, float(minimums.min_n_size)),
             upper_limit=np.full(values.shape, np.inf),
-            priority=_priority(flags, indicators, partition, len(total)),
+            priority=_priority(flags, indicators, partition, len(total), values.shape[1]),
         )
     Count(
         tables=list(tables.values()),
@@ -143,6 +168,8 @@ def _event_reasons(
         if partition in SPLIT_BY_COMPARISON:
             withheld |= (total[:, None] - values) < minimums.min_cell_size
         reason = np.where(small, SMALL, np.where(withheld, PROTECT, SHOWN))
+        if values.shape[1] > len(PARTITIONS[partition]):  # no unknowns in a row: nothing to hide
+            reason[:, -1] = np.where(size.values[:, -1] == 0, SHOWN, reason[:, -1])
         # A withheld count says only "withheld": never whether it is small or protects another,
         # since "at least 10" on one cell narrows its neighbours. What bounds it is its group's size:
         # the size itself when published, below the n-size when that is all that is said.
@@ -157,7 +184,7 @@ def _event_reasons(
             small_upper=size_upper,
             protect_lower=np.zeros(values.shape),
             upper_limit=size_upper,
-            priority=_priority(flags, [indicator], partition, len(total)),
+            priority=_priority(flags, [indicator], partition, len(total), values.shape[1]),
         )
     count = Count(
         tables=list(tables.values()),

@@ -91,7 +91,13 @@ def cell_counts_query(school_years: Iterable[str] | None = None) -> Select:
     keys = [
         Student.school_year,
         Student.building_id,
-        *(getattr(Student, column) for column in GROUP_COLUMNS),
+        # An unknown race/ethnicity or sex (NULL) is the cell '': in every total, in no group.
+        *(
+            func.coalesce(getattr(Student, column), "").label(column)
+            if column in UNKNOWN_AS_EMPTY
+            else getattr(Student, column)
+            for column in GROUP_COLUMNS
+        ),
     ]
     return (
         select(
@@ -132,6 +138,9 @@ def cell_counts_query(school_years: Iterable[str] | None = None) -> Select:
         .where(in_years(Student.school_year))
         .group_by(*keys)
     )
+
+
+UNKNOWN_AS_EMPTY = ("race_ethnicity", "sex")
 
 
 def rebuild_equity_summary(session: Session, school_years: Iterable[str] | None = None) -> None:

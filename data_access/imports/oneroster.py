@@ -65,6 +65,13 @@ REQUIRED = {
     "academicsessions": ("sourcedid", "type"),
     "roles": ("usersourcedid", "role"),
 }
+# Headers of OneRoster 1.0 (and some 1.1 exporters) → the 1.1/1.2 name read here. 1.0's
+# demographics.csv is keyed by userSourcedId; some exporters write users.csv's grades as grade.
+ALIASES = {
+    "demographics": {"usersourcedid": "sourcedid"},
+    "users": {"grade": "grades", "orgsourcedid": "orgsourcedids"},
+    "academicsessions": {"schoolyearid": "schoolyear"},
+}
 SKIPPED_STATUSES = ("tobedeleted", "inactive")
 RACE_FLAGS = {  # demographics.csv column → federal category
     "americanindianoralaskanative": "AM",
@@ -121,6 +128,7 @@ def read_oneroster(
         except FileUnreadable as error:
             result.problems.extend(error.problems)
             continue
+        _apply_aliases(raw, ALIASES.get(name, {}))
         missing = [c for c in REQUIRED.get(name, ()) if c not in raw.frame.columns]
         for column in missing:
             result.problems.append(
@@ -165,6 +173,18 @@ def read_oneroster(
 
 
 # --- Reading the files ----------------------------------------------------------------------------
+
+
+def _apply_aliases(raw: RawTable, aliases: dict[str, str]) -> None:
+    """Rename an older header to the name read here, unless the file has both."""
+    renames = {
+        old: new
+        for old, new in aliases.items()
+        if old in raw.frame.columns and new not in raw.frame.columns
+    }
+    if renames:
+        raw.frame = raw.frame.rename(columns=renames)
+        raw.headers = {renames.get(key, key): value for key, value in raw.headers.items()}
 
 
 @dataclass
@@ -225,8 +245,10 @@ def _school_year(sessions: _Rows | None, result: OneRosterResult, today: date) -
         )
         return fallback
     found = []
-    for line, kind, year_text, start_text, end_text in zip(
+    for line, sourced, title, kind, year_text, start_text, end_text in zip(
         sessions.lines.tolist(),
+        sessions.column("sourcedid"),
+        sessions.column("title"),
         sessions.column("type").str.lower(),
         sessions.column("schoolyear"),
         sessions.column("startdate"),
@@ -234,13 +256,26 @@ def _school_year(sessions: _Rows | None, result: OneRosterResult, today: date) -
         strict=True,
     ):
         start, end = parse_date(start_text), parse_date(end_text)
-        year = None
+        # The dates decide: a school year runs 1 July to 30 June. schoolYear is only a cross check.
+        year = school_year_of(start) if start else (school_year_of(end) if end else None)
+        stated = None
         if re.fullmatch(r"\d{4}", year_text):  # OneRoster writes the year the school year ends
-            year = f"{int(year_text) - 1}-{int(year_text) % 100:02d}"
+            stated = f"{int(year_text) - 1}-{int(year_text) % 100:02d}"
         elif year_text:
-            year = normalise_school_year(year_text)
-        if year is None and start is not None:
-            year = school_year_of(start)
+            stated = normalise_school_year(year_text)
+        if year is None:
+            year = stated
+        elif stated is not None and stated != year:
+            name = f"'{title}' ({sourced})" if title else f"'{sourced}'"
+            result.notes.append(
+                Problem(
+                    sessions.file,
+                    line,
+                    "schoolYear",
+                    f"warning: session {name} runs {start_text} to {end_text}, in school year "
+                    f"{year}, but its schoolYear {year_text} means {stated}; the dates were used",
+                )
+            )
         if year is None:
             result.problems.append(
                 Problem(
@@ -353,6 +388,7 @@ def _students(
         for name in ("student_id", "school_year", "building_id", "grade", "race_ethnicity", "sex")
     }
     grades_by_building: dict[str, list[str]] = {}
+    unknown = {"demographics": 0, "race": 0, "grade": 0}
     grade_cells = frame["grades"].tolist() if "grades" in frame else [""] * len(sourced)
     for line, source, student_id, grades in zip(
         lines.tolist(), sourced, student_ids, grade_cells, strict=True
@@ -372,23 +408,15 @@ def _students(
         building = schools[school].building_id
         grade = _grade(grades)
         race, sex = demographics.get(source, (None, None))
-        has_stored = f"{student_id}{KEY_SEPARATOR}{year}" in stored
-        if source not in demographics and not has_stored:
-            result.problems.append(
-                Problem(
-                    users.file,
-                    line,
-                    "sourcedId",
-                    f"student '{student_id}' has no row in demographics.csv, so their race/"
-                    "ethnicity and sex are unknown",
-                )
-            )
-        elif source in demographics and race is None and not has_stored:
-            continue  # reported against the demographics line
-        if not grade and not has_stored:
-            result.problems.append(
-                Problem(users.file, line, "grades", f"student '{student_id}' has no grade")
-            )
+        # Unknowns are imported as unknown (or keep the stored value): the student counts in
+        # enrollment and every group they belong to, never in a race group.
+        if f"{student_id}{KEY_SEPARATOR}{year}" not in stored:
+            if source not in demographics:
+                unknown["demographics"] += 1
+            elif race is None:
+                unknown["race"] += 1
+            if not grade:
+                unknown["grade"] += 1
         columns["student_id"].append(student_id)
         columns["school_year"].append(year)
         columns["building_id"].append(building)
@@ -398,6 +426,7 @@ def _students(
         grades_by_building.setdefault(building, []).append(grade)
         columns.setdefault("_line", []).append(line)
     row_lines = np.asarray(columns.pop("_line", []), dtype=np.int64)
+    _warn_unknown(unknown, users.file, tables.get("demographics"), result)
     table = RawTable(
         file=users.file,
         frame=pd.DataFrame(columns, dtype=str),
@@ -407,6 +436,36 @@ def _students(
         may_omit=frozenset({"iep", "el", "econ_disadv"}),
     )
     return _Students(table, grades_by_building)
+
+
+UNKNOWN_WARNINGS = {
+    "demographics": "{n} no row in demographics.csv, so their race/ethnicity and sex are unknown",
+    "race": "{n} no race or ethnicity flag set in demographics.csv, so their race/ethnicity is "
+    "unknown",
+    "grade": "{n} no grade, so their grade is unknown",
+}
+
+
+def _warn_unknown(
+    unknown: dict[str, int], users_file: str, demographics: _Rows | None, result: OneRosterResult
+) -> None:
+    """One warning per kind of unknown value, with how many students have it."""
+    for kind, count in unknown.items():
+        if not count:
+            continue
+        who = f"{count:,} student{'s' if count != 1 else ''} {'have' if count != 1 else 'has'}"
+        file = demographics.file if kind == "race" and demographics else users_file
+        result.notes.append(
+            Problem(
+                file,
+                1,
+                "-",
+                "warning: "
+                + UNKNOWN_WARNINGS[kind].format(n=who)
+                + " (imported: counted in enrollment and in the groups they belong to, never in a "
+                "race group)",
+            )
+        )
 
 
 def _student_roles(
@@ -577,16 +636,7 @@ def _demographics(
         elif count[position] == 1:
             race = str(single[position])
         else:
-            race = None
-            result.problems.append(
-                Problem(
-                    demographics.file,
-                    line,
-                    "-",
-                    "no race or ethnicity flag is true for this student, so their federal "
-                    "category is unknown",
-                )
-            )
+            race = None  # unknown: counted by the students' warning
         sex = SEX_CODES.get(sex_text.lower())
         if sex is None:
             result.problems.append(

@@ -39,10 +39,22 @@ def _run(connection) -> None:
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         connection.commit()  # the lock belongs to the connection and outlives this transaction
+    if is_sqlite:
+        # Batch mode drops and re-creates a table: with foreign keys on, dropping a parent table
+        # (students) would cascade-delete its children's rows. Off for the migration (a pragma
+        # outside any transaction), checked and back on after it.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
     try:
         with context.begin_transaction():
             context.run_migrations()
     finally:
+        if is_sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+            if broken:
+                raise RuntimeError(f"the migration left {len(broken)} rows without their parent")
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
             connection.commit()

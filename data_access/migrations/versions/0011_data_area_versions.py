@@ -5,7 +5,7 @@ A new table, one row per area, each starting at the store's current data version
 had just been written: nothing cached before the upgrade is reused). No existing row changes.
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0010
 Create Date: 2026-12-01 09:50:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0007"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
