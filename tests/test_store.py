@@ -223,9 +223,41 @@ def test_the_days_removed_migration_keeps_every_discipline_row(tmp_path):
             )
         )
     init_store(url)
-    assert current_revision(url) == head_revision() == "0007"
+    assert current_revision(url) == "0009" and head_revision() == "0009"
     with get_engine(url).connect() as connection:
         rows = connection.execute(
             text("SELECT incident_id, action, days_removed FROM discipline")
         ).all()
     assert [tuple(row) for row in rows] == [("I1", "OSS", None)]
+
+
+def test_the_staff_wellbeing_migration_keeps_every_staff_and_supervision_row(tmp_path):
+    """0009 adds staff start/end dates, supervision_themes and staff_pulse: rows written before it
+    are kept, with no dates and no themes, and the pulse table has no staff_id column at all."""
+    url = f"sqlite:///{tmp_path / 'before-0009.db'}"
+    upgrade_store(url, revision="0007")
+    with get_engine(url).begin() as connection:
+        connection.execute(
+            text("INSERT INTO staff (staff_id, name, role) VALUES ('T1', 'Jo', 'counselor')")
+        )
+        connection.execute(
+            text(
+                "INSERT INTO supervision (session_id, staff_id, session_date, format, status)"
+                " VALUES ('SV1', 'T1', '2025-10-03', 'individual', 'held')"
+            )
+        )
+    init_store(url)
+    assert current_revision(url) == head_revision() == "0009"
+    with get_engine(url).connect() as connection:
+        staff = connection.execute(
+            text("SELECT staff_id, role, start_date, end_date FROM staff")
+        ).all()
+        sessions = connection.execute(text("SELECT session_id, status FROM supervision")).all()
+        themes = connection.execute(text("SELECT count(*) FROM supervision_themes")).scalar()
+        pulse_columns = [
+            row[1] for row in connection.execute(text("PRAGMA table_info(staff_pulse)")).all()
+        ]
+    assert [tuple(row) for row in staff] == [("T1", "counselor", None, None)]
+    assert [tuple(row) for row in sessions] == [("SV1", "held")]
+    assert themes == 0
+    assert "staff_id" not in pulse_columns and "response_id" in pulse_columns
