@@ -22,7 +22,7 @@ class Export:
 
 # The kinds, by name, for the command line's help: naming them must not import every area (that
 # alone took a third of a second of every command's start-up).
-EXPORT_KINDS = ("actions", "equity", "fidelity", "staffing", "supervision", "staff_pulse")
+EXPORT_KINDS = ("actions", "equity", "fidelity", "staff_pulse", "staffing", "supervision")
 
 
 def registered_exports() -> dict[str, Export]:
