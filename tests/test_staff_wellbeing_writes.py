@@ -170,3 +170,22 @@ def test_one_wrong_answer_stores_nothing(store_url):
     }
     with session_scope(store_url) as session:
         assert count_rows(session, StaffPulse) == 0
+
+
+def test_the_forms_rows_become_answers_and_half_empty_rows_are_named():
+    import pandas as pd
+
+    from components.staff_pulse_entry import answers_from
+
+    table = pd.DataFrame(
+        {
+            "Workload manageable": pd.Series([3, None, 2, None], dtype="Int64"),
+            "Feel supported": pd.Series([4, None, None, None], dtype="Int64"),
+            "Supervision helpful": pd.Series([4, None, 3, None], dtype="Int64"),
+            "Emotionally drained": pd.Series([2, None, 5, None], dtype="Int64"),
+            "Intend to stay": ["No", None, "Yes", None],
+        }
+    )
+    answers, partial = answers_from(table)
+    assert answers == [PulseAnswer(3, 4, 4, 2, False), PulseAnswer(2, 0, 3, 5, True)]
+    assert partial == [3]
