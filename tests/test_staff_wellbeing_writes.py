@@ -189,3 +189,34 @@ def test_the_forms_rows_become_answers_and_half_empty_rows_are_named():
     answers, partial = answers_from(table)
     assert answers == [PulseAnswer(3, 4, 4, 2, False), PulseAnswer(2, 0, 3, 5, True)]
     assert partial == [3]
+
+
+def test_clearing_the_district_clears_themes_and_pulse_too(store_url):
+    """Replacing the demo (or removing it) deletes every district table, children first: the new
+    tables are among them, so their foreign keys do not stop it."""
+    from data_access.demo.load import clear_district_data
+
+    build_team(store_url)
+    with session_scope(store_url) as session:
+        schedule_supervision(
+            session,
+            staff_ids=["C1"],
+            supervisor_id="D1",
+            session_format="individual",
+            start=date(2026, 1, 12),
+            editor=LEAD,
+            themes=["family"],
+        )
+        record_pulse_responses(
+            session,
+            building_id="B1",
+            role="nurse",
+            responded_on=date(2026, 1, 20),
+            answers=[PulseAnswer(3, 3, 3, 3)],
+            editor=LEAD,
+            today=TODAY,
+        )
+    with session_scope(store_url) as session:
+        clear_district_data(session)
+    with session_scope(store_url) as session:
+        assert count_rows(session, StaffPulse) == 0 and count_rows(session, SupervisionTheme) == 0

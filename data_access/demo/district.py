@@ -32,7 +32,9 @@ TABLE_MODELS: dict[str, type[SQLModel]] = {
     "screening": models.Screening,
     "fidelity": models.FidelityScore,
     "supervision": models.SupervisionSession,
+    "supervision_themes": models.SupervisionTheme,
     "caseloads": models.Caseload,
+    "staff_pulse": models.StaffPulse,
     "users": models.User,
     "user_buildings": models.UserBuilding,
     "team_members": models.TeamMember,
@@ -106,6 +108,10 @@ def generate_district(*, size: str = "small", seed: int = 2026) -> DemoDistrict:
     tables["staff_assignments"] = staff_module.staff_assignments_frame(staff)
     tables["supervision"] = staff_module.supervision(plan, staff, school_years, rng["supervision"])
     tables["caseloads"] = staff_module.caseloads(staff, school_years, rng["supervision"])
+    # Issue 20's data: the demo has none yet (themes, pulse); the tables are listed so that
+    # clearing the demo clears them too.
+    tables["supervision_themes"] = pd.DataFrame(columns=["session_id", "theme"])
+    tables["staff_pulse"] = pd.DataFrame(columns=list(models.StaffPulse.__table__.columns.keys()))
 
     facts = district_facts(plan, tables, school_years)
     users, user_buildings = team.users(plan, staff, n_years)
