@@ -55,8 +55,8 @@ def _one_of(column: str, values: tuple[str, ...]) -> str:
 def upgrade() -> None:
     # Plain ADD COLUMN, not batch mode: on SQLite batch mode copies and drops staff, which the
     # supervision, caseloads and assignments rows refer to (foreign keys are on). The end-on-or-
-    # after-start check is then a constraint on PostgreSQL and on new SQLite stores; the importer
-    # and the app check it on every store.
+    # after-start check is then a constraint on PostgreSQL only; on SQLite the importer (the one
+    # way staff dates are written) checks it.
     op.add_column("staff", sa.Column("start_date", sa.Date(), nullable=True))
     op.add_column("staff", sa.Column("end_date", sa.Date(), nullable=True))
     if op.get_bind().dialect.name != "sqlite":
