@@ -792,3 +792,19 @@ def test_demo_removals_carry_plausible_days_removed(demo_store_url):
     assert lengths["EXP"][0] >= 15 and lengths["EXP"][1] <= 45
     longer = sum(total > 10 for total in totals)
     assert 0 < longer < len(totals) / 4, (longer, len(totals))
+
+
+def test_staff_have_start_dates_and_a_few_leavers_left_on_30_june(district):
+    staff = district.tables["staff"]
+    assignments = district.tables["staff_assignments"]
+    assigned = set(assignments["staff_id"])
+    dated = staff[staff["staff_id"].isin(assigned)]
+    assert dated["start_date"].notna().all()
+    leavers = dated[dated["end_date"].notna()]
+    assert 5 <= len(leavers) <= len(dated) // 4
+    assert (leavers["end_date"] > leavers["start_date"]).all()
+    assert {(day.month, day.day) for day in leavers["end_date"]} == {(6, 30)}
+    # a leaver has no assignment in the newest school year; everyone else does
+    newest = set(assignments.loc[assignments["school_year"] == "2025-26", "staff_id"])
+    assert not set(leavers["staff_id"]) & newest
+    assert set(dated.loc[dated["end_date"].isna(), "staff_id"]) <= newest

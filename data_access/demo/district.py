@@ -104,7 +104,7 @@ def generate_district(*, size: str = "small", seed: int = 2026) -> DemoDistrict:
         for name in ("students", "attendance", "discipline", "supports", "screening")
     }
     tables["fidelity"] = fidelity_module.fidelity_scores(plan, school_years, rng["fidelity"])
-    tables["staff"] = staff.staff
+    tables["staff"] = staff_module.with_staff_dates(staff, school_years)
     tables["staff_assignments"] = staff_module.staff_assignments_frame(staff)
     tables["supervision"] = staff_module.supervision(plan, staff, school_years, rng["supervision"])
     tables["caseloads"] = staff_module.caseloads(staff, school_years, rng["supervision"])

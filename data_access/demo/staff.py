@@ -337,3 +337,25 @@ def supervision(
     frame.insert(2, "session_date", to_dates(frame.pop("day").to_numpy()))
     frame["minutes"] = [None if m is None else int(m) for m in frame["minutes"]]
     return frame
+
+
+def with_staff_dates(staff: StaffPlan, school_years: list[str]) -> pd.DataFrame:
+    """The staff rows with start and end dates (issue 20's retention), from who held a post when:
+    someone first assigned in a later school year started on 15 August of it; someone there from
+    the first year started 1 to 8 years before it (by their id, so the same seed gives the same
+    dates); someone whose last assignment is before the newest school year left on 30 June of
+    their last one. District staff with no assignment keep empty dates."""
+    years = staff.assignments.groupby("staff_id")["year"].agg(["min", "max"])
+    first_year = int(school_years[0][:4])
+    last = len(school_years) - 1
+    starts, ends = [], []
+    for staff_id in staff.staff["staff_id"]:
+        if staff_id not in years.index:
+            starts.append(None)
+            ends.append(None)
+            continue
+        joined, left = (int(v) for v in years.loc[staff_id, ["min", "max"]])
+        back = 1 + int(staff_id[-3:]) % 8 if joined == 0 else 0
+        starts.append(date(first_year + joined - back, 8, 15))
+        ends.append(date(first_year + left + 1, 6, 30) if left < last else None)
+    return staff.staff.assign(start_date=starts, end_date=ends)
