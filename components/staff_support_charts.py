@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from components.charts import FONT_SIZE, PALETTE, base_layout, legend_below
 from components.text import plain_html
-from data_access.labels import SESSION_STATUSES, STAFF_ROLES, words
+from data_access.labels import SESSION_STATUSES, STAFF_ROLES, SUPERVISION_THEMES, words
 
 BLUE, ORANGE, GREEN, PINK, SKY, VERMILLION = PALETTE[:6]
 GREY = "#999999"
@@ -26,6 +26,10 @@ COVERAGE_BANDS = [  # (lowest share, name, colour): warmer colours for worse cov
 
 def role_name(role: str) -> str:
     return words(STAFF_ROLES, role)
+
+
+def theme_name(theme: str) -> str:
+    return words(SUPERVISION_THEMES, theme)
 
 
 def coverage_band(share: float) -> str:

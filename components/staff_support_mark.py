@@ -6,8 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 from components.display import show_table
+from components.staff_support_charts import theme_name
 from components.text import plain
 from data_access.db import session_scope
+from data_access.models import SUPERVISION_THEMES
 from data_access.staff_support.schedule import SupervisionInputError, mark_supervision
 from data_access.staff_support.view import SupervisionScheduleView
 from data_access.users.access import UserAccess
@@ -46,6 +48,15 @@ def show_mark_form(
         )
         length = st.number_input("Minutes (when held)", value=60, step=5, key="mark_minutes")
         minutes_slot = st.empty()
+        themes = st.multiselect(
+            "Themes discussed (optional)",
+            list(SUPERVISION_THEMES),
+            format_func=theme_name,
+            key="mark_themes",
+            help="From a fixed list, never case content. Left empty, the themes chosen when the "
+            "session was scheduled are kept.",
+        )
+        themes_slot = st.empty()
         saved = st.form_submit_button(
             "Save", type="primary", key="mark_submit", disabled=not may_mark
         )
@@ -60,9 +71,15 @@ def show_mark_form(
                     status=outcome,
                     minutes=int(length),
                     editor=editor,
+                    themes=list(themes) or None,
                 )
         except SupervisionInputError as error:
-            slots = {"minutes": minutes_slot, "session": mark_slot, "status": mark_slot}
+            slots = {
+                "minutes": minutes_slot,
+                "session": mark_slot,
+                "status": mark_slot,
+                "themes": themes_slot,
+            }
             for field, message in error.problems.items():
                 slots.get(field, mark_slot).error(plain(message), icon=":material/error:")
             st.error("Nothing was saved.")

@@ -9,10 +9,11 @@ from datetime import date, time, timedelta
 import streamlit as st
 
 from components.cache import load
-from components.staff_support_charts import role_name
+from components.staff_support_charts import role_name, theme_name
 from components.staff_support_mark import MARK_LIST, show_mark_form
 from components.text import plain
 from data_access.db import session_scope
+from data_access.models import SUPERVISION_THEMES
 from data_access.permissions import may_write
 from data_access.school_year import school_year_end
 from data_access.scope import Scope
@@ -169,6 +170,14 @@ def _schedule_form(
             help="Defaults to the end of the school year, 30 June.",
         )
         until_slot = until_column.empty()
+        themes = st.multiselect(
+            "Themes (optional)",
+            list(SUPERVISION_THEMES),
+            format_func=theme_name,
+            key="schedule_themes",
+            help="What the sessions are meant to touch on, from a fixed list. Never case content.",
+        )
+        themes_slot = st.empty()
         submitted = st.form_submit_button(
             "Schedule", type="primary", key="schedule_submit", disabled=not may_schedule
         )
@@ -181,6 +190,7 @@ def _schedule_form(
         "start": start_slot,
         "every_weeks": every_slot,
         "until": until_slot,
+        "themes": themes_slot,
     }
     if submitted:
         st.session_state.pop(PENDING, None)  # a new request replaces one waiting for a choice
@@ -191,6 +201,7 @@ def _schedule_form(
             "start": start,
             "until": until if repeat == "series" else None,
             "every_weeks": int(every) if repeat == "series" else None,
+            "themes": list(themes),
         }
         _schedule(request, editor=editor, slots=slots, allow_same_day=False)
     _ask_about_same_day(editor=editor, slots=slots)

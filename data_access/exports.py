@@ -22,7 +22,7 @@ class Export:
 
 # The kinds, by name, for the command line's help: naming them must not import every area (that
 # alone took a third of a second of every command's start-up).
-EXPORT_KINDS = ("actions", "equity", "fidelity", "staffing", "supervision")
+EXPORT_KINDS = ("actions", "equity", "fidelity", "staff_pulse", "staffing", "supervision")
 
 
 def registered_exports() -> dict[str, Export]:
@@ -50,5 +50,12 @@ def registered_exports() -> dict[str, Export]:
     exports["supervision"] = Export(
         "one row per support staff member active in the school year of --as-of",
         build_supervision_export,
+    )
+    from data_access.staff_support.pulse import build_staff_pulse_export
+
+    exports["staff_pulse"] = Export(
+        "one row per school year, building (and DISTRICT) and role (and ALL); fewer than 5 "
+        "responses withheld",
+        build_staff_pulse_export,
     )
     return exports

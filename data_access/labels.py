@@ -20,6 +20,18 @@ USER_ROLES = {
     "coach": "Coach",
     "viewer": "Viewer",
 }
+SUPERVISION_THEMES = {
+    "safeguarding": "Safeguarding",
+    "mental_health": "Mental health",
+    "attendance": "Attendance",
+    "behavior": "Behavior",
+    "family": "Family",
+    "workload": "Workload",
+    "caseload": "Caseload",
+    "wellbeing": "Wellbeing",
+    "professional_learning": "Professional learning",
+    "other": "Other",
+}
 STAFF_ROLES = {
     "counselor": "Counselor",
     "psychologist": "Psychologist",

@@ -32,6 +32,19 @@ STAFF_ROLES = (
 )
 SUPERVISION_FORMATS = ("individual", "group")
 SUPERVISION_STATUSES = ("scheduled", "held", "cancelled")
+SUPERVISION_THEMES = (
+    "safeguarding",
+    "mental_health",
+    "attendance",
+    "behavior",
+    "family",
+    "workload",
+    "caseload",
+    "wellbeing",
+    "professional_learning",
+    "other",
+)
+PULSE_ITEMS = ("workload", "supported", "supervision_helpful", "drained")
 USER_ROLES = ("district_admin", "district_leader", "principal", "coach", "viewer")
 ACTION_STATUSES = ("open", "in_progress", "done", "dropped")
 FIDELITY_CHECKS = ("not_started", "partial", "implemented", "stopped")
@@ -228,12 +241,20 @@ class FidelityScore(SQLModel, table=True):
 
 class Staff(SQLModel, table=True):
     __tablename__ = "staff"
-    __table_args__ = (one_of("role", STAFF_ROLES, "ck_staff_role"),)
+    __table_args__ = (
+        one_of("role", STAFF_ROLES, "ck_staff_role"),
+        CheckConstraint(
+            "start_date IS NULL OR end_date IS NULL OR end_date >= start_date",
+            name="ck_staff_dates",
+        ),
+    )
 
     staff_id: str = Field(primary_key=True, max_length=40)
     name: str = Field(max_length=200)
     role: str = Field(max_length=30)
     email: str | None = Field(default=None, max_length=254)
+    start_date: date | None = None  # when they started with the district (retention)
+    end_date: date | None = None  # when they left; empty while they are with the district
 
 
 class StaffAssignment(SQLModel, table=True):
@@ -272,6 +293,47 @@ class SupervisionSession(SQLModel, table=True):
     # neither.
     series_id: str | None = Field(default=None, max_length=40)
     group_id: str | None = Field(default=None, max_length=40)
+
+
+class SupervisionTheme(SQLModel, table=True):
+    """A theme a supervision session touched on, from a fixed list (never case content): one row
+    per session and theme, so themes count by month, building and role in plain SQL."""
+
+    __tablename__ = "supervision_themes"
+    __table_args__ = (
+        one_of("theme", SUPERVISION_THEMES, "ck_supervision_themes_theme"),
+        Index("ix_supervision_themes_theme", "theme"),
+    )
+
+    session_id: str = Field(
+        primary_key=True, foreign_key="supervision.session_id", ondelete="CASCADE", max_length=40
+    )
+    theme: str = Field(primary_key=True, max_length=30)
+
+
+class StaffPulse(SQLModel, table=True):
+    """One anonymous answer to the staff wellbeing pulse. There is no staff_id on purpose: a
+    response names its building and role only, and is never shown below 5 responses."""
+
+    __tablename__ = "staff_pulse"
+    __table_args__ = (
+        one_of("role", STAFF_ROLES, "ck_staff_pulse_role"),
+        *(
+            CheckConstraint(f"{item} >= 1 AND {item} <= 5", name=f"ck_staff_pulse_{item}")
+            for item in PULSE_ITEMS
+        ),
+        Index("ix_staff_pulse_building_date", "building_id", "responded_on"),
+    )
+
+    response_id: str = Field(primary_key=True, max_length=40)
+    building_id: str = Field(foreign_key="buildings.building_id", max_length=40)
+    role: str = Field(max_length=30)
+    responded_on: date
+    workload: int  # "my workload is manageable", 1 (strongly disagree) to 5 (strongly agree)
+    supported: int  # "I feel supported"
+    supervision_helpful: int  # "supervision helps me"
+    drained: int  # "I feel emotionally drained by my work" (4-5: often)
+    intend_to_stay: bool | None = None
 
 
 class Caseload(SQLModel, table=True):

@@ -40,6 +40,7 @@ PERMISSIONS: dict[str, Permission] = {
     "save_administration": Permission("enter fidelity administrations", EVERYWHERE),
     "schedule_supervision": Permission("schedule supervision", EVERYWHERE),
     "mark_supervision": Permission("mark supervision sessions held or cancelled", EVERYWHERE),
+    "record_pulse_responses": Permission("record a team's paper staff pulse responses", EVERYWHERE),
     "save_user": Permission("add or change users", ADMINS_ONLY),
     "remove_user": Permission("remove users", ADMINS_ONLY),
     "reset_sign_in": Permission("reset a user's remembered sign-in", ADMINS_ONLY),

@@ -11,6 +11,7 @@ from components.cache import load
 from components.drill_address import as_date, from_address, is_date, to_address
 from components.drill_filters import at_level, level_filter
 from components.page import building_from_link, current_scope, current_user, page_setup
+from components.staff_pulse_entry import show_pulse_entry
 from components.staff_support_schedule import show_schedule_tab
 from components.staff_support_supervision import show_supervision_tab
 from components.staff_support_tabs import show_caseload_tab, show_headlines, show_staffing_tab
@@ -80,3 +81,4 @@ if staffing_tab.open is not False:
 if schedule_tab.open is not False:
     with schedule_tab:
         show_schedule_tab(view, scope=scope, editor=editor, chosen=chosen)
+        show_pulse_entry(building_names, editor=editor)

@@ -792,3 +792,39 @@ def test_demo_removals_carry_plausible_days_removed(demo_store_url):
     assert lengths["EXP"][0] >= 15 and lengths["EXP"][1] <= 45
     longer = sum(total > 10 for total in totals)
     assert 0 < longer < len(totals) / 4, (longer, len(totals))
+
+
+def test_staff_have_start_dates_and_a_few_leavers_left_on_30_june(district):
+    staff = district.tables["staff"]
+    assignments = district.tables["staff_assignments"]
+    assigned = set(assignments["staff_id"])
+    dated = staff[staff["staff_id"].isin(assigned)]
+    assert dated["start_date"].notna().all()
+    leavers = dated[dated["end_date"].notna()]
+    assert 5 <= len(leavers) <= len(dated) // 4
+    assert (leavers["end_date"] > leavers["start_date"]).all()
+    assert {(day.month, day.day) for day in leavers["end_date"]} == {(6, 30)}
+    # a leaver has no assignment in the newest school year; everyone else does
+    newest = set(assignments.loc[assignments["school_year"] == "2025-26", "staff_id"])
+    assert not set(leavers["staff_id"]) & newest
+    assert set(dated.loc[dated["end_date"].isna(), "staff_id"]) <= newest
+
+
+def test_attendance_and_family_themes_rise_in_two_buildings_in_winter(district):
+    themes = district.tables["supervision_themes"]
+    sessions = district.tables["supervision"]
+    assert set(themes["session_id"]) <= set(
+        sessions.loc[sessions["status"] == "held", "session_id"]
+    )
+    assignments = district.tables["staff_assignments"]
+    newest = assignments[assignments["school_year"] == "2025-26"]
+    home = newest.sort_values("fte", ascending=False).drop_duplicates("staff_id")
+    held = sessions[sessions["status"] == "held"].merge(home[["staff_id", "building_id"]])
+    held = held[pd.to_datetime(held["session_date"]) >= pd.Timestamp("2025-09-01")]
+    attendance = set(themes.loc[themes["theme"] == "attendance", "session_id"])
+    held["attendance"] = held["session_id"].isin(attendance)
+    held["winter"] = pd.to_datetime(held["session_date"]).dt.month.isin([12, 1, 2, 3])
+    story = held["building_id"].isin(sorted(assignments["building_id"].unique())[-2:])
+    share = held.groupby([story, held["winter"]])["attendance"].mean()
+    assert share[(True, True)] > 0.5 > 0.2 > share[(True, False)]
+    assert share[(False, True)] < 0.2

@@ -521,7 +521,7 @@ def test_a_file_must_be_named_after_its_table(sqlite_url, tmp_path):
         f"{path}:1: -: 'students_2025.csv' does not name a table: a file's name (without .csv or "
         ".xlsx) must be one of buildings, instruments, staff, users, students, attendance, "
         "discipline, supports, screening, fidelity, staff_assignments, supervision, caseloads, "
-        "actions; rename it students.csv"
+        "staff_pulse, actions; rename it students.csv"
     ]
 
 

@@ -31,6 +31,7 @@ from data_access.permissions import (
     permission_table_markdown,
     reach_of,
 )
+from data_access.staff_support.pulse_entry import PulseAnswer, record_pulse_responses
 from data_access.staff_support.schedule import mark_supervision, schedule_supervision
 from data_access.team.writes import (
     MeetingEntry,
@@ -193,6 +194,15 @@ CALLS: dict[str, Call] = {
     ),
     "mark_supervision": lambda session, editor, building, url: mark_supervision(
         session, session_id=SUPERVISION_OF[building], status="held", minutes=45, editor=editor
+    ),
+    "record_pulse_responses": lambda session, editor, building, url: record_pulse_responses(
+        session,
+        building_id=building,
+        role="counselor",
+        responded_on=TODAY,
+        answers=[PulseAnswer(3, 4, 4, 2, True)],
+        editor=editor,
+        today=TODAY,
     ),
     "save_user": lambda session, editor, building, url: save_user(
         session,

@@ -275,3 +275,32 @@ def test_the_same_group_on_the_same_day_again_is_a_warning_with_a_choice(monkeyp
     with session_scope(demo_copy) as session:
         assert count_rows(session, SupervisionSession) == before[0] + 4  # 2 people x 2 dates
     assert len(series_of(demo_copy, first)) == 2
+
+
+def test_scheduling_on_the_page_stores_the_themes_ticked(monkeypatch, demo_copy):
+    from sqlalchemy import select
+
+    from data_access.models import SupervisionTheme
+
+    app = open_page(monkeypatch, demo_copy)
+    assert app.expander and any("paper staff pulse" in e.label for e in app.expander)
+    with session_scope(demo_copy) as session:
+        before = set(session.execute(select(SupervisionSession.session_id)).scalars())
+    app.selectbox(key="schedule_team").select("B01").run()
+    with session_scope(demo_copy) as session:
+        team = list_schedulable_staff(
+            session, school_year="2025-26", scope=DISTRICT, building_id="B01"
+        )
+    first, second = team["staff_id"].iloc[:2]
+    app.multiselect(key="schedule_staff").set_value([first])
+    app.selectbox(key="schedule_supervisor").set_value(second)
+    app.multiselect(key="schedule_themes").set_value(["attendance", "family"])
+    app.date_input(key="schedule_start").set_value(date(2026, 6, 9))
+    app.button(key="schedule_submit").click().run()
+    assert not app.exception, [error.value for error in app.exception]
+    with session_scope(demo_copy) as session:
+        new = set(session.execute(select(SupervisionSession.session_id)).scalars()) - before
+        themes = session.execute(
+            select(SupervisionTheme.theme).where(SupervisionTheme.session_id.in_(new))
+        ).scalars()
+        assert len(new) == 1 and sorted(themes) == ["attendance", "family"]

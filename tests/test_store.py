@@ -278,3 +278,35 @@ def test_the_unknown_values_migration_keeps_every_student_row(tmp_path):
             text("SELECT student_id, grade, race_ethnicity, sex, iep FROM students ORDER BY 1")
         ).all()
     assert [tuple(row) for row in rows] == [("S1", "7", "BL", "M", 1), ("S2", None, None, None, 0)]
+
+
+def test_the_staff_wellbeing_migration_keeps_every_staff_and_supervision_row(tmp_path):
+    """0009 adds staff start/end dates, supervision_themes and staff_pulse: rows written before it
+    are kept, with no dates and no themes, and the pulse table has no staff_id column at all."""
+    url = f"sqlite:///{tmp_path / 'before-0009.db'}"
+    upgrade_store(url, revision="0007")
+    with get_engine(url).begin() as connection:
+        connection.execute(
+            text("INSERT INTO staff (staff_id, name, role) VALUES ('T1', 'Jo', 'counselor')")
+        )
+        connection.execute(
+            text(
+                "INSERT INTO supervision (session_id, staff_id, session_date, format, status)"
+                " VALUES ('SV1', 'T1', '2025-10-03', 'individual', 'held')"
+            )
+        )
+    init_store(url)
+    assert current_revision(url) == head_revision()
+    with get_engine(url).connect() as connection:
+        staff = connection.execute(
+            text("SELECT staff_id, role, start_date, end_date FROM staff")
+        ).all()
+        sessions = connection.execute(text("SELECT session_id, status FROM supervision")).all()
+        themes = connection.execute(text("SELECT count(*) FROM supervision_themes")).scalar()
+        pulse_columns = [
+            row[1] for row in connection.execute(text("PRAGMA table_info(staff_pulse)")).all()
+        ]
+    assert [tuple(row) for row in staff] == [("T1", "counselor", None, None)]
+    assert [tuple(row) for row in sessions] == [("SV1", "held")]
+    assert themes == 0
+    assert "staff_id" not in pulse_columns and "response_id" in pulse_columns

@@ -32,7 +32,9 @@ TABLE_MODELS: dict[str, type[SQLModel]] = {
     "screening": models.Screening,
     "fidelity": models.FidelityScore,
     "supervision": models.SupervisionSession,
+    "supervision_themes": models.SupervisionTheme,
     "caseloads": models.Caseload,
+    "staff_pulse": models.StaffPulse,
     "users": models.User,
     "user_buildings": models.UserBuilding,
     "team_members": models.TeamMember,
@@ -45,7 +47,16 @@ TABLE_MODELS: dict[str, type[SQLModel]] = {
 # The large district screens reading only in its last two years, to keep a load under a few minutes.
 SCREENED_YEARS = {"small": 3, "large": 2}
 # Each part of the district draws from its own stream, so changing one part leaves the others alone.
-STREAMS = ("buildings", "students", "staff", "outcomes", "fidelity", "supervision", "team")
+STREAMS = (
+    "buildings",
+    "students",
+    "staff",
+    "outcomes",
+    "fidelity",
+    "supervision",
+    "team",
+    "wellbeing",  # last: adding a stream leaves the others' draws alone
+)
 
 
 @dataclass(frozen=True)
@@ -102,10 +113,19 @@ def generate_district(*, size: str = "small", seed: int = 2026) -> DemoDistrict:
         for name in ("students", "attendance", "discipline", "supports", "screening")
     }
     tables["fidelity"] = fidelity_module.fidelity_scores(plan, school_years, rng["fidelity"])
-    tables["staff"] = staff.staff
+    tables["staff"] = staff_module.with_staff_dates(staff, school_years)
     tables["staff_assignments"] = staff_module.staff_assignments_frame(staff)
     tables["supervision"] = staff_module.supervision(plan, staff, school_years, rng["supervision"])
     tables["caseloads"] = staff_module.caseloads(staff, school_years, rng["supervision"])
+    # Themes: attendance and family rising in two buildings in winter (the last two building ids).
+    tables["supervision_themes"] = staff_module.supervision_themes(
+        tables["supervision"],
+        tables["staff_assignments"],
+        [str(b) for b in plan.ids[-2:]],
+        rng["wellbeing"],
+    )
+    # The pulse: none in the demo yet; listed so that clearing the demo clears it too.
+    tables["staff_pulse"] = pd.DataFrame(columns=list(models.StaffPulse.__table__.columns.keys()))
 
     facts = district_facts(plan, tables, school_years)
     users, user_buildings = team.users(plan, staff, n_years)

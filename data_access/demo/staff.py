@@ -337,3 +337,74 @@ def supervision(
     frame.insert(2, "session_date", to_dates(frame.pop("day").to_numpy()))
     frame["minutes"] = [None if m is None else int(m) for m in frame["minutes"]]
     return frame
+
+
+def with_staff_dates(staff: StaffPlan, school_years: list[str]) -> pd.DataFrame:
+    """The staff rows with start and end dates (issue 20's retention), from who held a post when:
+    someone first assigned in a later school year started on 15 August of it; someone there from
+    the first year started 1 to 8 years before it (by their id, so the same seed gives the same
+    dates); someone whose last assignment is before the newest school year left on 30 June of
+    their last one. District staff with no assignment keep empty dates."""
+    years = staff.assignments.groupby("staff_id")["year"].agg(["min", "max"])
+    first_year = int(school_years[0][:4])
+    last = len(school_years) - 1
+    starts, ends = [], []
+    for staff_id in staff.staff["staff_id"]:
+        if staff_id not in years.index:
+            starts.append(None)
+            ends.append(None)
+            continue
+        joined, left = (int(v) for v in years.loc[staff_id, ["min", "max"]])
+        back = 1 + int(staff_id[-3:]) % 8 if joined == 0 else 0
+        starts.append(date(first_year + joined - back, 8, 15))
+        ends.append(date(first_year + left + 1, 6, 30) if left < last else None)
+    return staff.staff.assign(start_date=starts, end_date=ends)
+
+
+BASE_THEMES = {  # how often a held session touches on each theme, outside the story
+    "caseload": 0.35,
+    "workload": 0.3,
+    "wellbeing": 0.25,
+    "mental_health": 0.3,
+    "behavior": 0.2,
+    "professional_learning": 0.15,
+    "safeguarding": 0.1,
+    "attendance": 0.08,
+    "family": 0.08,
+    "other": 0.03,
+}
+WINTER = (12, 1, 2, 3)  # the story's months: attendance and family rise in two buildings
+
+
+def supervision_themes(
+    sessions: pd.DataFrame,
+    assignments: pd.DataFrame,
+    story_buildings: list[str],
+    rng: np.random.Generator,
+) -> pd.DataFrame:
+    """One row per held session and theme (never case content). In `story_buildings`, from
+    December to March of the newest school year, attendance and family come up in most sessions."""
+    held = sessions[sessions["status"] == "held"].sort_values("session_id", ignore_index=True)
+    if held.empty:
+        return pd.DataFrame(columns=["session_id", "theme"])
+    home = (
+        assignments.sort_values(["school_year", "staff_id", "fte"], ascending=[True, True, False])
+        .drop_duplicates(["school_year", "staff_id"])
+        .set_index(["school_year", "staff_id"])["building_id"]
+    )
+    newest = assignments["school_year"].max()
+    names = list(BASE_THEMES)
+    chances = np.array([BASE_THEMES[name] for name in names])
+    draws = rng.random((len(held), len(names)))
+    rows = []
+    for i, session in enumerate(held.itertuples(index=False)):
+        day = session.session_date
+        year = f"{day.year - (day.month < 7)}-{str(day.year - (day.month < 7) + 1)[2:]}"
+        building = home.get((year, session.staff_id))
+        odds = chances.copy()
+        if year == newest and building in story_buildings and day.month in WINTER:
+            odds[names.index("attendance")] = 0.75
+            odds[names.index("family")] = 0.6
+        chosen = [name for name, draw, odd in zip(names, draws[i], odds, strict=True) if draw < odd]
+        rows.extend((session.session_id, theme) for theme in chosen)
+    return pd.DataFrame(rows, columns=["session_id", "theme"])

@@ -30,7 +30,7 @@ from data_access.fidelity.inputs import (
     read_fidelity_value,
 )
 from data_access.imports.reading import Problem, RawTable
-from data_access.imports.tables import Column, TableSpec
+from data_access.imports.tables import PULSE_IDENTIFYING, Column, TableSpec
 from data_access.models import (
     Building,
     FidelityScore,
@@ -297,6 +297,16 @@ def parse_value(column: Column, text: str) -> tuple[object, str | None]:
     if kind == "id_list":
         ids = tuple(dict.fromkeys(part.strip() for part in text.split(";") if part.strip()))
         return ids, None
+    if kind == "code_list":
+        lookup = {choice.lower(): choice for choice in column.choices}
+        parts = [part.strip() for part in text.split(";") if part.strip()]
+        unknown = [part for part in parts if part.lower() not in lookup]
+        if unknown:
+            return None, (
+                f"{column.name} '{unknown[0]}' is not one of {', '.join(column.choices)} "
+                "(separate several with ;)"
+            )
+        return tuple(dict.fromkeys(lookup[part.lower()] for part in parts)), None
     raise ValueError(f"no parser for {kind}")
 
 
@@ -472,7 +482,14 @@ def check_header(raw: RawTable, spec: TableSpec, problems: _Problems) -> list[Pr
             continue
         written = raw.headers.get(header, header)
         kind = personal_data_kind(header) if spec.student_side else None
-        if kind:
+        if spec.name == "staff_pulse" and (
+            header in PULSE_IDENTIFYING or personal_data_kind(header)
+        ):
+            message = (
+                "warning: the staff pulse is anonymous; this column would say who answered, so it "
+                "was not read and is never stored"
+            )
+        elif kind:
             message = (
                 f"warning: this column looks like personal data about students ({kind}); it was "
                 "not read and is never stored"
@@ -603,7 +620,7 @@ def _check_rows(
                 for a, e in zip(absent[bad].tolist(), enrolled[bad].tolist(), strict=True)
             ],
         )
-    if spec.name == "supports" and "end_date" in frame:
+    if spec.name in ("supports", "staff") and "end_date" in frame and "start_date" in frame:
         both = frame["start_date"].notna() & frame["end_date"].notna()
         pairs = frame.loc[both, ["start_date", "end_date"]]
         bad_index = pairs.index[[end < start for start, end in pairs.itertuples(index=False)]]

@@ -6,7 +6,7 @@ The caller holds the one transaction of the whole import; nothing here commits."
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import delete, func, or_, select, text, tuple_
@@ -20,7 +20,15 @@ from data_access.imports.checking import (
     python_values,
     read_definition,
 )
-from data_access.models import Action, ActionUpdate, InstrumentItem, User, UserBuilding
+from data_access.models import (
+    Action,
+    ActionUpdate,
+    InstrumentItem,
+    SupervisionSession,
+    SupervisionTheme,
+    User,
+    UserBuilding,
+)
 
 CHUNK_ROWS = 5_000
 
@@ -62,7 +70,58 @@ def load_table(
         return load_users(session, checked)
     if name == "actions":
         return load_actions(session, checked, actor=actor, now=now)
+    if name == "supervision" and "themes" in checked.frame:
+        return load_supervision(session, checked, chunk_done=chunk_done)
     return upsert_rows(session, checked, chunk_done=chunk_done)
+
+
+def load_supervision(
+    session: Session, checked: CheckedTable, *, chunk_done: ChunkDone | None = None
+) -> TableCounts:
+    """Sessions by session_id, then each session's themes become exactly its row's (one
+    supervision_themes row per session and theme; an empty cell: none). A session whose only change
+    is its themes counts as updated."""
+    frame = checked.frame
+    ids = python_values(frame["session_id"])
+    stored_before = set()
+    for start in range(0, len(ids), 500):
+        stored_before.update(
+            session.execute(
+                select(SupervisionSession.session_id).where(
+                    SupervisionSession.session_id.in_(ids[start : start + 500])
+                )
+            ).scalars()
+        )
+    sessions = replace(checked, frame=frame.drop(columns=["themes"]))
+    counts = upsert_rows(session, sessions, chunk_done=chunk_done)
+    wanted = {
+        session_id: set(themes or ())
+        for session_id, themes in zip(ids, frame["themes"].tolist(), strict=True)
+    }
+    stored: dict[str, set[str]] = {}
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        for session_id, theme in session.execute(
+            select(SupervisionTheme.session_id, SupervisionTheme.theme).where(
+                SupervisionTheme.session_id.in_(part)
+            )
+        ):
+            stored.setdefault(session_id, set()).add(theme)
+    changed = [key for key, themes in wanted.items() if themes != stored.get(key, set())]
+    for start in range(0, len(changed), 500):
+        part = changed[start : start + 500]
+        session.execute(delete(SupervisionTheme).where(SupervisionTheme.session_id.in_(part)))
+    rows = [{"session_id": key, "theme": theme} for key in changed for theme in sorted(wanted[key])]
+    for start in range(0, len(rows), CHUNK_ROWS):
+        session.execute(
+            _insert(session)(SupervisionTheme.__table__), rows[start : start + CHUNK_ROWS]
+        )
+    # Stored sessions whose themes changed: counted as updated when their own columns were not
+    # (an estimate when both changed in one import: never more than the unchanged ones).
+    moved = min(len(set(changed) & stored_before), counts.unchanged)
+    return TableCounts(
+        counts.table, counts.rows, counts.added, counts.updated + moved, counts.unchanged - moved
+    )
 
 
 def _insert(session: Session):

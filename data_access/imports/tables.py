@@ -40,6 +40,8 @@ class Column:
         """The allowed values in words, for templates and messages."""
         if self.choices_text:
             return self.choices_text
+        if self.kind == "code_list":
+            return "any of " + ", ".join(self.choices) + ", separated by ;"
         if self.choices:
             return ", ".join(self.choices)
         return {
@@ -410,6 +412,20 @@ STAFF = TableSpec(
             "jordan.lee@district.org",
             max_length=_length(models.Staff, "email"),
         ),
+        Column(
+            "start_date",
+            "date",
+            False,
+            "The day they started with the district (for retention).",
+            "2021-08-16",
+        ),
+        Column(
+            "end_date",
+            "date",
+            False,
+            "The day they left; empty while they are with the district.",
+            "2026-06-30",
+        ),
     ),
     key=("staff_id",),
 )
@@ -465,6 +481,15 @@ SUPERVISION = TableSpec(
             minimum=1,
             maximum=validation.MAX_SESSION_MINUTES,
         ),
+        Column(
+            "themes",
+            "code_list",
+            False,
+            "What the session touched on, from a fixed list, separated by ; (never case "
+            "content). A row's themes replace the session's stored ones; empty: none.",
+            "attendance;family",
+            models.SUPERVISION_THEMES,
+        ),
     ),
     key=("session_id",),
     references=(Reference(("staff_id",), "staff"), Reference(("supervisor_id",), "staff")),
@@ -490,6 +515,48 @@ CASELOADS = TableSpec(
     ),
     key=("staff_id", "building_id", "as_of"),
     references=(Reference(("staff_id",), "staff"), Reference(("building_id",), "buildings")),
+)
+
+
+def _pulse_item(name: str, statement: str, example: str) -> Column:
+    return Column(
+        name,
+        "int",
+        True,
+        f"{statement}: 1 (strongly disagree) to 5 (strongly agree).",
+        example,
+        minimum=1,
+        maximum=5,
+    )
+
+
+# Columns that would name who answered the anonymous pulse: never read, never stored.
+PULSE_IDENTIFYING = ("staff_id", "name", "email")
+
+STAFF_PULSE = TableSpec(
+    "staff_pulse",
+    models.StaffPulse,
+    "One row per anonymous answer to the staff wellbeing pulse, from any survey tool or a team's "
+    "paper forms. No staff_id, name or email: such a column is ignored and never stored. Shown "
+    "only for groups of 5 responses or more.",
+    (
+        _id(models.StaffPulse, "response_id", "The survey tool's ID for the response.", "P-0193"),
+        _id(models.StaffPulse, "building_id", "The building the person works in.", "LIN-ES"),
+        Column("role", "code", True, "Their role.", "counselor", models.STAFF_ROLES),
+        Column("responded_on", "date", True, "The day they answered.", "2026-01-20"),
+        _pulse_item("workload", "My workload is manageable", "3"),
+        _pulse_item("supported", "I feel supported in my work", "4"),
+        _pulse_item("supervision_helpful", "Supervision helps me", "4"),
+        _pulse_item("drained", "I feel emotionally drained by my work", "2"),
+        _flag(
+            "intend_to_stay",
+            "They intend to stay in their post next school year; empty if not answered.",
+            required=False,
+            example="Y",
+        ),
+    ),
+    key=("response_id",),
+    references=(Reference(("building_id",), "buildings"),),
 )
 
 USERS = TableSpec(
@@ -620,6 +687,7 @@ TABLES: dict[str, TableSpec] = {
         STAFF_ASSIGNMENTS,
         SUPERVISION,
         CASELOADS,
+        STAFF_PULSE,
         ACTIONS,
     )
 }

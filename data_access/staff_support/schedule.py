@@ -16,12 +16,19 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pandas as pd
 from icalendar import Calendar, Event
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from data_access.db import record_write
-from data_access.models import SUPERVISION_FORMATS, Staff, StaffAssignment, SupervisionSession
+from data_access.models import (
+    SUPERVISION_FORMATS,
+    SUPERVISION_THEMES,
+    Staff,
+    StaffAssignment,
+    SupervisionSession,
+    SupervisionTheme,
+)
 from data_access.permissions import WriteForbidden, check_write, may_write
 from data_access.school_year import school_year_end, school_year_of, school_year_start
 from data_access.scope import Scope
@@ -52,6 +59,26 @@ class ScheduledSupervision:
     dates: tuple[date, ...]
     session_ids: tuple[str, ...]  # one per supervisee and date
     school_year: str
+
+
+def _theme_problem(themes: Sequence[str]) -> str | None:
+    unknown = [theme for theme in themes if theme not in SUPERVISION_THEMES]
+    if unknown:
+        return (
+            f"{', '.join(unknown)} is not a supervision theme: choose from "
+            f"{', '.join(SUPERVISION_THEMES)}."
+        )
+    return None
+
+
+def _set_themes(session: Session, session_ids: Sequence[str], themes: Sequence[str]) -> None:
+    """Each session's themes become exactly `themes` (one supervision_themes row per theme)."""
+    session.execute(delete(SupervisionTheme).where(SupervisionTheme.session_id.in_(session_ids)))
+    session.add_all(
+        SupervisionTheme(session_id=session_id, theme=theme)
+        for session_id in session_ids
+        for theme in themes
+    )
 
 
 def _new_id(prefix: str) -> str:
@@ -162,6 +189,7 @@ def schedule_supervision(
     every_weeks: int | None = None,
     editor: UserAccess,
     allow_same_day: bool = False,
+    themes: Sequence[str] = (),
 ) -> ScheduledSupervision:
     """Schedule one session (`until=None`) or a series from `start` every `every_weeks` weeks to
     `until` (inside the school year `start` falls in), for one or several supervisees.
@@ -169,7 +197,8 @@ def schedule_supervision(
     Raises SupervisionInputError, storing nothing, when: no staff or no start date; the end is before
     the start or past 30 June of that school year; the interval is under one week; a supervisee has
     no staff assignment in that school year or is outside the scope; the supervisor is unknown or is
-    one of the supervisees; several supervisees are booked as individual supervision. Raises
+    one of the supervisees; several supervisees are booked as individual supervision; a theme is
+    not one of the fixed list (`themes`: what the sessions are planned to touch on). Raises
     SupervisionAlreadyScheduled, storing nothing, when a supervisee already has a session on one of
     the dates, unless `allow_same_day`. Raises SupervisionForbidden when the editor's role may not
     schedule supervision (for those staff)."""
@@ -188,6 +217,9 @@ def schedule_supervision(
             "Several staff in one session is group supervision: choose Group, or schedule each "
             "person on their own."
         )
+    themes = list(dict.fromkeys(themes))
+    if problem := _theme_problem(themes):
+        problems["themes"] = problem
     if until is not None and (every_weeks is None or int(every_weeks) < 1):
         problems["every_weeks"] = "A series repeats at least every 1 week: enter 1 or more."
     school_year = school_year_of(start) if start is not None else None
@@ -263,6 +295,9 @@ def schedule_supervision(
             )
             session_ids.append(session_id)
     session.flush()
+    if themes:
+        _set_themes(session, session_ids, themes)
+        session.flush()
     record_write(
         session,
         actor=editor.email,
@@ -275,6 +310,7 @@ def schedule_supervision(
             "format": session_format,
             "dates": [day.isoformat() for day in dates],
             "sessions": len(session_ids),
+            "themes": themes,
             "before": None,
             "after": {"status": "scheduled", "session_ids": session_ids},
         },
@@ -294,10 +330,13 @@ def mark_supervision(
     status: str,
     minutes: int | None,
     editor: UserAccess,
+    themes: Sequence[str] | None = None,
 ) -> int:
     """Mark a session held (with its length in minutes) or cancelled. A group session is marked for
-    every supervisee in it. Returns how many rows changed; raises SupervisionInputError otherwise,
-    and SupervisionForbidden when the editor's role may not mark sessions (of those staff)."""
+    every supervisee in it. `themes` (from the fixed list, never case content), when given, become
+    the session's themes (for every supervisee of a group session); None leaves them as they are.
+    Returns how many rows changed; raises SupervisionInputError otherwise, and
+    SupervisionForbidden when the editor's role may not mark sessions (of those staff)."""
     check_write(editor, "mark_supervision", refusal=SupervisionForbidden)
     scope = editor.scope
     problems: dict[str, str] = {}
@@ -308,6 +347,10 @@ def mark_supervision(
         problems["status"] = "Mark the session held or cancelled."
     if status == "held" and (minutes is None or not 1 <= int(minutes) <= MAX_MINUTES):
         problems["minutes"] = f"Enter how long the session lasted, 1 to {MAX_MINUTES} minutes."
+    if themes is not None:
+        themes = list(dict.fromkeys(themes))
+        if problem := _theme_problem(themes):
+            problems["themes"] = problem
     together = SupervisionSession.session_id == session_id
     if row.group_id is not None:
         together = or_(together, SupervisionSession.group_id == row.group_id)
@@ -336,6 +379,9 @@ def mark_supervision(
         .values(status=status, minutes=kept_minutes)
         .execution_options(synchronize_session=False)
     ).rowcount
+    if themes is not None:
+        _set_themes(session, [entry["session_id"] for entry in before], themes)
+        session.flush()
     record_write(
         session,
         actor=editor.email,
@@ -345,6 +391,7 @@ def mark_supervision(
         detail={
             "status": status,
             "minutes": kept_minutes,
+            "themes": themes,
             "rows": changed,
             "before": before,
             "after": {"status": status, "minutes": kept_minutes},
