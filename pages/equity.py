@@ -69,8 +69,12 @@ show_how_to_read(minimums)
 
 year_column, indicator_column, level_column = st.columns([1, 2, 1])
 scope = at_level(current_scope(), level_filter(level_column, key="equity_level"))
-IDEA_VIEW = "IDEA discipline: students with IEPs, by removal length"
-kind = st.radio("View", ["Equity indicators", IDEA_VIEW], horizontal=True, key="equity_kind")
+VIEWS = {
+    "equity": "Equity indicators",
+    "idea": "IDEA discipline: students with IEPs, by removal length",
+}
+from_address("equity_kind", "view", list(VIEWS), default="equity")
+kind = st.radio("View", list(VIEWS), format_func=VIEWS.get, horizontal=True, key="equity_kind")
 indicator_names = list(INDICATORS)
 from_address("equity_school_year", "school_year", years, default=years[0])
 from_address("equity_indicator", "indicator", indicator_names, default=indicator_names[0])
@@ -84,7 +88,7 @@ indicator = indicator_column.selectbox(
     key="equity_indicator",
     help="Each is yes or no per student and school year; the risk is the share of students with a yes.",
 )
-if kind == IDEA_VIEW:
+if kind == "idea":
     show_idea(scope, school_year, minimums)
     st.stop()
 # The school years go to the view too, so it does not read them again.

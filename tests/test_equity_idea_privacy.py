@@ -135,3 +135,47 @@ def test_iep_published_reads_the_equity_rows():
         }
     )
     assert iep_published(rows) == {"B1"}
+
+
+def test_a_principal_sees_only_their_buildings_idea_rows_and_the_same_numbers(demo_store_url):
+    """Scope is checked in data_access: a principal of B09 gets the district's rows and B09's, with
+    the numbers the district view shows for them (the layer decides once for the whole district)."""
+    from data_access.db import session_scope
+    from data_access.equity.idea_queries import get_idea
+    from data_access.equity.queries import list_equity_school_years
+    from data_access.scope import DISTRICT, building_scope
+
+    with session_scope(demo_store_url) as session:
+        year = list_equity_school_years(session)[0]
+        everything = get_idea(session, school_year=year, scope=DISTRICT)
+        own = get_idea(session, school_year=year, scope=building_scope({"B09"}))
+    assert set(own["building_id"]) == {"B09", DISTRICT_ID}
+    assert len(set(everything["building_id"])) > 2
+    mine = everything[everything["building_id"].isin({"B09", DISTRICT_ID})].reset_index(drop=True)
+    pd.testing.assert_frame_equal(own.reset_index(drop=True), mine)
+    # 5 measures x 7 groups per building
+    assert len(own) == 2 * 5 * 7
+    assert set(own["indicator"]) == {
+        "idea_oss_10_or_fewer",
+        "idea_oss_over_10",
+        "idea_iss_10_or_fewer",
+        "idea_iss_over_10",
+        "idea_total_removals",
+    }
+
+
+def test_the_equity_export_has_the_idea_rows_with_the_same_columns(demo_store_url):
+    from data_access.db import session_scope
+    from data_access.equity.export import build_equity_export
+    from data_access.export_format import ExportOptions
+    from data_access.scope import DISTRICT
+
+    with session_scope(demo_store_url) as session:
+        export = build_equity_export(session, ExportOptions(scope=DISTRICT))
+    idea = export[export["indicator"].str.startswith("idea_")]
+    assert len(idea) == 5 * 7 * export["building_id"].nunique()
+    assert list(idea.columns) == list(export.columns)
+    # Published through the layer: no small size or count.
+    sizes = pd.to_numeric(idea["n_group"], errors="coerce")
+    counts = pd.to_numeric(idea["events_group"], errors="coerce")
+    assert not ((sizes < 30).any() or (counts < 10).any())
