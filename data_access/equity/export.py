@@ -47,6 +47,8 @@ def build_equity_export(session: Session, options: ExportOptions) -> pd.DataFram
             rows = pd.concat(
                 [rows, idea[rows.columns.intersection(idea.columns)]], ignore_index=True
             )
+            counts = ["n_group", "events_group", "n_comparison", "events_comparison"]
+            rows[counts] = rows[counts].apply(pd.to_numeric).astype("Int64")
     return format_export(
         rows[[*EXPORT_COLUMNS, *IDENTIFICATION_COLUMNS]],
         rates=("risk_group", "risk_comparison", "ratio"),
