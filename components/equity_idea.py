@@ -44,9 +44,14 @@ def show_idea(scope: Scope, school_year: str, minimums: Minimums) -> None:
             "The district's alternate ratios use the state's comparison rates the district loaded:"
         )
         show_table(
-            state.assign(
-                measure=state["measure"].map(lambda m: IDEA_INDICATORS[f"idea_{m}"]),
-                group=state["group"].map(lambda g: GROUP_LABELS[("race_ethnicity", g)]),
+            pd.DataFrame(
+                {
+                    "Measure": state["measure"].map(lambda m: IDEA_INDICATORS[f"idea_{m}"]),
+                    "Group (students with IEPs)": state["group"].map(
+                        lambda g: GROUP_LABELS[("race_ethnicity", g)]
+                    ),
+                    "State comparison risk": state["comparison_risk"],
+                }
             ),
             max_rows=8,
         )
@@ -129,7 +134,7 @@ def ratio_chart(rows: pd.DataFrame, title: str, threshold: float) -> go.Figure:
     )
     if shown.empty:
         figure.add_annotation(
-            text="No ratio can be shown for this building and measure",
+            text="No ratio shown",
             showarrow=False,
             xref="paper",
             yref="paper",
