@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     # Identification: a flag of concern that has stood this many school years in a row (34 CFR
     # 300.647(d)(1) lets a state wait up to three) ...
     identification_years: int = Field(default=3, ge=1)
+    # The state's comparison rates for the IDEA discipline measures (a CSV: measure, group,
+    # comparison_risk; see equity/idea.py), when the district has received them: MTSS_IDEA_STATE_RATES.
+    idea_state_rates: Path | None = None
     # ... unless its ratio fell by at least this much in each of the last two school years
     # (reasonable progress, 300.647(d)(2)); unset: no such exemption.
     reasonable_progress: float | None = Field(default=None, gt=0)

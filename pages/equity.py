@@ -19,6 +19,7 @@ from components.drill_equity import (
 )
 from components.drill_filters import at_level, level_filter
 from components.equity_concern import flag_count_words
+from components.equity_idea import show_idea
 from components.equity_phone import heatmap_table
 from components.equity_view import (
     building_table,
@@ -68,6 +69,12 @@ show_how_to_read(minimums)
 
 year_column, indicator_column, level_column = st.columns([1, 2, 1])
 scope = at_level(current_scope(), level_filter(level_column, key="equity_level"))
+VIEWS = {
+    "equity": "Equity indicators",
+    "idea": "IDEA discipline: students with IEPs, by removal length",
+}
+from_address("equity_kind", "view", list(VIEWS), default="equity")
+kind = st.radio("View", list(VIEWS), format_func=VIEWS.get, horizontal=True, key="equity_kind")
 indicator_names = list(INDICATORS)
 from_address("equity_school_year", "school_year", years, default=years[0])
 from_address("equity_indicator", "indicator", indicator_names, default=indicator_names[0])
@@ -81,6 +88,9 @@ indicator = indicator_column.selectbox(
     key="equity_indicator",
     help="Each is yes or no per student and school year; the risk is the share of students with a yes.",
 )
+if kind == "idea":
+    show_idea(scope, school_year, minimums)
+    st.stop()
 # The school years go to the view too, so it does not read them again.
 filters = {
     "scope": scope,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlmodel import Session
 
+from data_access.equity.idea_queries import get_idea
 from data_access.equity.identification import IDENTIFICATION_COLUMNS, with_identification
 from data_access.equity.metrics import EXPORT_COLUMNS
 from data_access.equity.queries import (
@@ -37,6 +38,17 @@ def build_equity_export(session: Session, options: ExportOptions) -> pd.DataFram
             school_year=school_year,
             rules=current_identification_rules(),
         )
+        # The IDEA discipline measures among students with IEPs (issue 22 part 3), as extra
+        # indicators `idea_<measure>`, through the same disclosure layer (equity/idea_disclosure.py).
+        # Identification over years is the state's decision for them: left empty.
+        idea = get_idea(session, school_year=school_year, scope=options.scope)
+        if not idea.empty:
+            idea = idea.assign(**{column: None for column in IDENTIFICATION_COLUMNS})
+            rows = pd.concat(
+                [rows, idea[rows.columns.intersection(idea.columns)]], ignore_index=True
+            )
+            counts = ["n_group", "events_group", "n_comparison", "events_comparison"]
+            rows[counts] = rows[counts].apply(pd.to_numeric).astype("Int64")
     return format_export(
         rows[[*EXPORT_COLUMNS, *IDENTIFICATION_COLUMNS]],
         rates=("risk_group", "risk_comparison", "ratio"),

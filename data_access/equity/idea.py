@@ -14,8 +14,7 @@ Pure functions over plain frames, tested with hand-computed numbers (tests/test_
   and against the state's comparison risk (loaded from a file by `read_state_comparison`) for the
   district, as 300.647(b)(5) has a state do for a district.
 
-Not yet on the Equity page or in an export: its counts must first go through the disclosure layer
-(see the README's "What follows the regulation").
+Published (page, export) only through `idea_disclosure` via `idea_queries.get_idea`.
 """
 
 from __future__ import annotations

@@ -250,3 +250,67 @@ def _attack_indicator(indicator, rows, enrolment, min_values) -> list[Disclosure
                 )  # fmt: skip
             )
     return found
+
+
+def attack_idea(
+    published: pd.DataFrame, known_totals: pd.DataFrame, *, min_values: int, min_n_size: int
+) -> list[Disclosure]:
+    """The same attacker on the IDEA rows (students with IEPs by race and ethnicity, one row per
+    building, measure and group): every published size and count, each withheld size's label, a
+    count at most its size (not total removals: a student may have many), the race groups adding
+    up to the building's students with IEPs and the buildings to the district. `known_totals`
+    (building_id, measure, n, events) are row totals given to it outright, as the equity rows
+    publish them for the "has an IEP" group: its size (n), and its students with an out-of-school
+    or an in-school suspension (measure `oss` or `iss`: the sum of the two removal lengths'
+    counts), or any one measure's total."""
+    programme = _Programme()
+    rows = published.reset_index(drop=True)
+    buildings = sorted(set(rows["building_id"]) - {DISTRICT_ID})
+    for _, row in rows.iterrows():
+        b, m, g = row["building_id"], row["measure"], row["group"]
+        n = programme.var(b, "n", g)
+        e = programme.var(b, m, g)
+        if pd.notna(row["n_group"]):
+            programme.bound(n, float(row["n_group"]), float(row["n_group"]))
+        elif row["withheld_group"] == TOO_FEW_STUDENTS:
+            programme.bound(n, 0.0, min_n_size - 1.0)
+        elif row["withheld_group"] == SIZE_PROTECTED:
+            programme.bound(n, float(min_n_size))
+        if pd.notna(row["events_group"]):
+            programme.bound(e, float(row["events_group"]), float(row["events_group"]))
+        if m != "total_removals":
+            programme.at_most({e: 1.0, n: -1.0}, 0.0)
+    groups = sorted(set(rows["group"]))
+    for _, total in known_totals.iterrows():
+        b, m = total["building_id"], total["measure"]
+        programme.equal({programme.var(b, "n", g): 1.0 for g in groups}, float(total["n"]))
+        parts = {
+            "oss": ("oss_10_or_fewer", "oss_over_10"),
+            "iss": ("iss_10_or_fewer", "iss_over_10"),
+        }
+        programme.equal(
+            {programme.var(b, p, g): 1.0 for p in parts.get(m, (m,)) for g in groups},
+            float(total["events"]),
+        )
+    for m in [*set(rows["measure"]), "n"]:
+        for g in groups:
+            terms = {programme.var(b, m, g): 1.0 for b in buildings}
+            terms[programme.var(DISTRICT_ID, m, g)] = -1.0
+            programme.equal(terms, 0.0)
+    highs = programme.solver()
+    found = []
+    for _, row in rows.iterrows():
+        b, m, g = row["building_id"], row["measure"], row["group"]
+        for what, key, value in (
+            ("n_group", (b, "n", g), row["n_group"]),
+            ("events_group", (b, m, g), row["events_group"]),
+        ):
+            if pd.notna(value):
+                continue
+            low, high = programme.range_of({programme.index[key]: 1.0}, highs)
+            if math.isinf(high):
+                continue  # unbounded above (total removals): never narrowed enough
+            low, high = math.ceil(low - 1e-6), math.floor(high + 1e-6)
+            if high - low + 1 < min_values:
+                found.append(Disclosure(b, m, "race_ethnicity", g, what, low, high))
+    return found
