@@ -282,7 +282,7 @@ def test_scheduling_on_the_page_stores_the_themes_ticked(monkeypatch, demo_copy)
 
     from data_access.models import SupervisionTheme
 
-    app = open_page(monkeypatch, demo_copy)
+    app = open_page(monkeypatch, demo_copy, tab=SCHEDULE)
     assert app.expander and any("paper staff pulse" in e.label for e in app.expander)
     with session_scope(demo_copy) as session:
         before = set(session.execute(select(SupervisionSession.session_id)).scalars())
