@@ -18,6 +18,19 @@ SEXES = ("F", "M", "X")
 DISCIPLINE_ACTIONS = ("ODR", "ISS", "OSS", "EXP")
 SUPPORT_DOMAINS = ("reading", "math", "behavior", "sel", "attendance", "other")
 SCREENING_WINDOWS = ("fall", "winter", "spring")
+REFERRAL_TYPES = ("major", "minor")
+SUPPORT_OUTCOMES = ("goal_met", "progressing", "not_responding", "intensified", "discontinued")
+RISK_LEVELS = ("low", "some", "high")
+CALENDAR_ALL_BUILDINGS = "ALL"  # a school_calendar row for every building without its own rows
+# HH:MM (24-hour) and YYYY-MM kept as checked strings: the same on SQLite and PostgreSQL.
+HHMM_CHECK = (
+    "length({c}) = 5 AND substr({c}, 3, 1) = ':' AND substr({c}, 1, 2) BETWEEN '00' AND '23'"
+    " AND substr({c}, 4, 2) BETWEEN '00' AND '59'"
+)
+MONTH_CHECK = (
+    "length({c}) = 7 AND substr({c}, 5, 1) = '-' AND substr({c}, 1, 4) BETWEEN '1900' AND '2999'"
+    " AND substr({c}, 6, 2) BETWEEN '01' AND '12'"
+)
 STAFF_ROLES = (
     "counselor",
     "psychologist",
@@ -141,6 +154,8 @@ class Discipline(SQLModel, table=True):
         student_year_fk("discipline"),
         one_of("action", DISCIPLINE_ACTIONS, "ck_discipline_action"),
         CheckConstraint("days_removed >= 0", name="ck_discipline_days_removed"),
+        one_of("referral_type", REFERRAL_TYPES, "ck_discipline_referral_type"),
+        CheckConstraint(HHMM_CHECK.format(c="incident_time"), name="ck_discipline_incident_time"),
         Index("ix_discipline_year_student", "school_year", "student_id"),
     )
 
@@ -153,6 +168,13 @@ class Discipline(SQLModel, table=True):
     # The IDEA discipline measures split removals by their total in a school year (10 or fewer,
     # more than 10).
     days_removed: int | None = None
+    # Major (office-managed) or minor (classroom-managed); rows from before 0008 are major.
+    referral_type: str = Field(
+        default="major", max_length=5, sa_column_kwargs={"server_default": "major"}
+    )
+    behavior: str | None = Field(default=None, max_length=80)
+    location: str | None = Field(default=None, max_length=80)
+    incident_time: str | None = Field(default=None, max_length=5)  # HH:MM, 24-hour
 
 
 class Support(SQLModel, table=True):
@@ -163,6 +185,9 @@ class Support(SQLModel, table=True):
         student_year_fk("supports"),
         one_of("domain", SUPPORT_DOMAINS, "ck_supports_domain"),
         CheckConstraint("tier IN (2, 3)", name="ck_supports_tier"),
+        one_of("outcome", SUPPORT_OUTCOMES, "ck_supports_outcome"),
+        CheckConstraint("sessions_planned >= 0", name="ck_supports_sessions_planned"),
+        CheckConstraint("sessions_delivered >= 0", name="ck_supports_sessions_delivered"),
         Index("ix_supports_year_student", "school_year", "student_id"),
     )
 
@@ -175,6 +200,9 @@ class Support(SQLModel, table=True):
     start_date: date
     end_date: date | None = None
     champion_staff_id: str | None = Field(default=None, foreign_key="staff.staff_id", max_length=40)
+    outcome: str | None = Field(default=None, max_length=20)  # None while unknown or continuing
+    sessions_planned: int | None = None
+    sessions_delivered: int | None = None
 
 
 class Screening(SQLModel, table=True):
@@ -182,6 +210,7 @@ class Screening(SQLModel, table=True):
     __table_args__ = (
         student_year_fk("screening"),
         one_of('"window"', SCREENING_WINDOWS, "ck_screening_window"),
+        one_of("risk_level", RISK_LEVELS, "ck_screening_risk_level"),
         Index("ix_screening_year", "school_year"),
     )
 
@@ -190,6 +219,25 @@ class Screening(SQLModel, table=True):
     window: str = Field(primary_key=True, max_length=10)
     measure: str = Field(primary_key=True, max_length=80)
     at_benchmark: bool
+    risk_level: str | None = Field(default=None, max_length=4)
+
+
+class SchoolCalendar(SQLModel, table=True):
+    """School days per month of a school year, for a building or (building_id `ALL`) every building
+    without its own rows: the denominator of referrals per 100 students per school day."""
+
+    __tablename__ = "school_calendar"
+    __table_args__ = (
+        CheckConstraint(MONTH_CHECK.format(c="month"), name="ck_school_calendar_month"),
+        CheckConstraint(
+            "school_days >= 0 AND school_days <= 31", name="ck_school_calendar_school_days"
+        ),
+    )
+
+    school_year: str = Field(primary_key=True, max_length=7)
+    building_id: str = Field(primary_key=True, max_length=40)  # a building_id or ALL; no key to it
+    month: str = Field(primary_key=True, max_length=7)  # YYYY-MM
+    school_days: int
 
 
 # --- Implementation fidelity ----------------------------------------------------------------------

@@ -18,6 +18,9 @@ MAX_FTE = 1.0  # one post in one building (a person's posts across buildings are
 MAX_SESSION_MINUTES = 480  # a supervision session longer than a working day is a typing mistake
 MAX_ITEM_SCORE = 100  # an instrument item's highest score (the built-in ones go to 2 or 3)
 MAX_ACTIVE_CASES = 1000
+MAX_SUPPORT_SESSIONS = (
+    1000  # sessions of one support in a year: more than daily for a year is a typo
+)
 MAX_ACTION_ID = 2_147_483_647  # the largest id the store's integer column holds
 DUE_WITHIN_YEARS = 5  # a due date further ahead than this is a typing mistake (9999-12-31)
 EARLIEST_SCHOOL_YEAR_START = 2000

@@ -144,8 +144,9 @@ def test_plain_ratio_over_and_under_the_threshold_and_a_group_below_the_cell_siz
     assert cells(pick(rows, "B1", "oss", "el", "Y"), *NUMBERS) == [
         "30", "", "", "70", "21", "0.3000", "", "not_calculated", "",
     ]  # fmt: skip
-    # Three referrals each for 12 students: 12 students with a referral, 12 of 40.
-    assert cells(pick(rows, "B1", "odr", "sex", "F"), *NUMBERS[:3]) == ["40", "12", "0.3000"]
+    # Every incident is a referral, whatever followed it: the 20 suspended girls, 12 of them also
+    # with three ODRs each, are 20 students with a referral, 20 of 40 (not the 12 with an ODR).
+    assert cells(pick(rows, "B1", "odr", "sex", "F"), *NUMBERS[:3]) == ["40", "20", "0.5000"]
     # A group with no students in the building is still a row: n 0, nothing calculated.
     assert cells(pick(rows, "B1", "oss", "race_ethnicity", "AS"), *NUMBERS) == [
         "0", "", "", "100", "30", "0.3000", "", "not_calculated", "",
@@ -364,8 +365,9 @@ def test_cell_counts_are_one_grouped_row_per_building_and_cell(store_url):
         counts = get_cell_counts(session, school_year=YEAR, scope=DISTRICT)
     assert len(counts) == 3  # Black girls, White EL boys, White boys
     by_race = counts.groupby("race_ethnicity")[["n_students", "oss", "odr"]].sum()
-    assert by_race.loc["BL"].tolist() == [40, 20, 12]
-    assert by_race.loc["WH"].tolist() == [60, 10, 0]
+    # odr counts every incident's student (the 20 suspended, 12 of whom also had ODRs): 20, 10.
+    assert by_race.loc["BL"].tolist() == [40, 20, 20]
+    assert by_race.loc["WH"].tolist() == [60, 10, 10]
 
 
 def test_the_export_writes_no_group_size_under_the_n_size_and_no_zero_group(

@@ -163,11 +163,16 @@ def test_the_export_says_years_flagged_and_identified(
     assert list(rows[0])[-2:] == ["years_flagged", "identified"]
     assert black_oss(rows) == expected
     assert black_oss(rows, "DISTRICT") == expected
-    # A published ratio that is not flagged: 0 years, not identified. Not calculated: both empty.
+    # Every incident is a referral: a suspension counts for odr too, so odr says what oss says.
     (odr,) = [
         r for r in rows if (r["building_id"], r["indicator"], r["group"]) == ("B1", "odr", "BL")
     ]
-    assert [odr["ratio"], odr["years_flagged"], odr["identified"]] == ["", "", ""]
+    assert [odr["ratio"], odr["flag"], odr["years_flagged"], odr["identified"]] == expected
+    # Not calculated (no in-school suspensions): years flagged and identified both empty.
+    (iss,) = [
+        r for r in rows if (r["building_id"], r["indicator"], r["group"]) == ("B1", "iss", "BL")
+    ]
+    assert [iss["ratio"], iss["years_flagged"], iss["identified"]] == ["", "", ""]
     # Boys: fewer suspensions than everyone else (8 / k, under 1/2): never identified.
     (boys,) = [
         r for r in rows if (r["building_id"], r["indicator"], r["group"]) == ("B1", "oss", "M")

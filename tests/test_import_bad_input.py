@@ -227,6 +227,32 @@ ROW_CASES = [
         "without spaces or @)",
     ),
     (
+        "a calendar month outside its school year",
+        "school_calendar.csv",
+        [["2025-26", "ALL", "2025-06", "12"]],
+        "school_calendar.csv:2: month: month 2025-06 is not in school year 2025-26 (July 2025 to "
+        "June 2026)",
+    ),
+    (
+        "more school days than a month has",
+        "school_calendar.csv",
+        [["2025-26", "B1", "2025-09", "40"]],
+        "school_calendar.csv:2: school_days: school_days 40 is not a whole number from 0 to 31",
+    ),
+    (
+        "a calendar for an unknown building (ALL in lower case is a building id)",
+        "school_calendar.csv",
+        [["2025-26", "all", "2025-09", "20"]],
+        "school_calendar.csv:2: building_id: building 'all' is not in the store or in this import "
+        "(the buildings file)",
+    ),
+    (
+        "a calendar month written as a date",
+        "school_calendar.csv",
+        [["2025-26", "ALL", "2025-09-01", "20"]],
+        "school_calendar.csv:2: month: month '2025-09-01' is not a month (write YYYY-MM, 2025-09)",
+    ),
+    (
         "a principal without a building",
         "users.csv",
         [["new.principal@d.org", "principal", ""]],
@@ -252,6 +278,62 @@ def test_a_bad_row_is_refused_with_its_line_and_the_store_is_unchanged(
 ):
     folder = tmp_path / "files"
     write_import_file(folder, file, [header(file.split(".")[0]), *rows])
+    assert refused(store, folder, file) == [expected]
+
+
+# The system-health columns, with their own headers (the district's files do without them).
+SYSTEM_HEALTH_CASES = [
+    (
+        "a referral type that is neither major nor minor",
+        "discipline.csv",
+        ["incident_id", "student_id", "school_year", "incident_date", "action", "referral_type"],
+        ["I9", "S3", "2025-26", "2025-11-03", "ODR", "Major referral"],
+        "discipline.csv:2: referral_type: referral_type 'Major referral' is not one of major, minor",
+    ),
+    (
+        "a time with AM/PM",
+        "discipline.csv",
+        ["incident_id", "student_id", "school_year", "incident_date", "action", "incident_time"],
+        ["I9", "S3", "2025-26", "2025-11-03", "ODR", "1:30 PM"],
+        "discipline.csv:2: incident_time: incident_time '1:30 PM' is not a time of day (write "
+        "HH:MM on the 24-hour clock, 13:05)",
+    ),
+    (
+        "an unknown outcome",
+        "supports.csv",
+        [*DISTRICT["supports"][0], "outcome"],
+        [*DISTRICT["supports"][1], "met"],
+        "supports.csv:2: outcome: outcome 'met' is not one of goal_met, progressing, "
+        "not_responding, intensified, discontinued",
+    ),
+    (
+        "negative sessions delivered",
+        "supports.csv",
+        [*DISTRICT["supports"][0], "sessions_planned", "sessions_delivered"],
+        [*DISTRICT["supports"][1], "20", "-1"],
+        "supports.csv:2: sessions_delivered: sessions_delivered -1 is not a whole number from 0 "
+        "to 1000",
+    ),
+    (
+        "an unknown risk level",
+        "screening.csv",
+        [*DISTRICT["screening"][0], "risk_level"],
+        ["S1", "2025-26", "winter", "DIBELS composite", "N", "at risk"],
+        "screening.csv:2: risk_level: risk_level 'at risk' is not one of low, some, high",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("file", "columns", "row", "expected"),
+    [case[1:] for case in SYSTEM_HEALTH_CASES],
+    ids=[case[0] for case in SYSTEM_HEALTH_CASES],
+)
+def test_a_bad_system_health_value_is_refused_and_the_store_is_unchanged(
+    store, tmp_path, file, columns, row, expected
+):
+    folder = tmp_path / "files"
+    write_import_file(folder, file, [columns, row])
     assert refused(store, folder, file) == [expected]
 
 

@@ -77,7 +77,7 @@ def test_a_folder_is_imported_and_the_summary_says_what_changed(tmp_path):
     first = run_cli("import", str(folder), database_url=url)
     assert first.returncode == 0, first.stderr
     assert first.stderr == ""
-    assert f"Imported 14 files into {url}" in first.stdout
+    assert f"Imported 15 files into {url}" in first.stdout
     assert re.search(r"students\s+4\s+4\s+0\s+0\n", first.stdout)
     with sqlite3.connect(path) as connection:
         assert connection.execute("SELECT count(*) FROM students").fetchone() == (4,)

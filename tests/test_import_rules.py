@@ -18,6 +18,7 @@ from data_access.models import (
     ActionUpdate,
     AuditLog,
     Building,
+    Discipline,
     InstrumentItem,
     Student,
     UserBuilding,
@@ -38,6 +39,7 @@ STORE_TABLES = (
     "discipline",
     "supports",
     "screening",
+    "school_calendar",
     "fidelity",
     "staff_assignments",
     "supervision",
@@ -116,6 +118,11 @@ DISTRICT = {
         ["student_id", "school_year", "window", "measure", "at_benchmark"],
         ["S1", "2025-26", "fall", "DIBELS composite", "N"],
         ["S2", "2025-26", "fall", "DIBELS composite", "Y"],
+    ],
+    "school_calendar": [
+        ["school_year", "building_id", "month", "school_days"],
+        ["2025-26", "ALL", "2025-09", "21"],
+        ["2025-26", "B2", "2025-09", "19"],
     ],
     "fidelity": [
         ["building_id", "instrument", "administered_on", "item_id", "score"],
@@ -233,6 +240,7 @@ def test_every_table_imports_and_a_reimport_changes_nothing(store_url, tmp_path)
         "discipline": (2, 2),
         "supports": (1, 1),
         "screening": (2, 2),
+        "school_calendar": (2, 2),
         "fidelity": (3, 3),
         "staff_assignments": (4, 4),
         "supervision": (2, 2),
@@ -258,7 +266,7 @@ def test_every_table_imports_and_a_reimport_changes_nothing(store_url, tmp_path)
     again = run_import(store_url, folder)
     assert again.ok, messages(again)
     assert all(c.added == 0 and c.updated == 0 for c in again.counts.values()), again.counts
-    assert sum(c.unchanged for c in again.counts.values()) == 34
+    assert sum(c.unchanged for c in again.counts.values()) == 36
     assert store_rows(store_url) == before
 
 
@@ -520,8 +528,8 @@ def test_a_file_must_be_named_after_its_table(sqlite_url, tmp_path):
     assert messages(result) == [
         f"{path}:1: -: 'students_2025.csv' does not name a table: a file's name (without .csv or "
         ".xlsx) must be one of buildings, instruments, staff, users, students, attendance, "
-        "discipline, supports, screening, fidelity, staff_assignments, supervision, caseloads, "
-        "staff_pulse, actions; rename it students.csv"
+        "discipline, supports, screening, school_calendar, fidelity, staff_assignments, supervision, "
+        "caseloads, staff_pulse, actions; rename it students.csv"
     ]
 
 
@@ -614,7 +622,9 @@ def test_excel_cells_typed_as_numbers_and_dates_read_as_their_text(sqlite_url, t
     )
     assert result.ok, messages(result)
     rows = store_rows(sqlite_url, ("discipline", "staff_assignments"))
-    assert rows["discipline"] == [("I1", "S3", "2025-26", date(2025, 10, 3), "ODR", None)]
+    assert rows["discipline"] == [
+        ("I1", "S3", "2025-26", date(2025, 10, 3), "ODR", None, "major", None, None, None)
+    ]
     assert rows["staff_assignments"] == [("C1", "B1", "2025-26", 0.5)]
 
 
@@ -814,7 +824,7 @@ def test_days_removed_is_an_optional_whole_number_of_days(sqlite_url, tmp_path):
     )
     assert messages(run_import(sqlite_url, folder)) == []
     rows = store_rows(sqlite_url, ("discipline",))["discipline"]
-    assert [(row[0], row[-1]) for row in rows] == [("I1", None), ("I2", 3)]
+    assert [(row[0], row[5]) for row in rows] == [("I1", None), ("I2", 3)]
 
     bad = district_files(
         tmp_path / "bad",
@@ -829,3 +839,139 @@ def test_days_removed_is_an_optional_whole_number_of_days(sqlite_url, tmp_path):
         ["discipline.csv:2", "days_removed"],
         ["discipline.csv:3", "days_removed"],
     ]
+
+
+SYSTEM_HEALTH_DISCIPLINE = [
+    "incident_id",
+    "student_id",
+    "school_year",
+    "incident_date",
+    "action",
+    "referral_type",
+    "behavior",
+    "location",
+    "incident_time",
+]
+SYSTEM_HEALTH_SUPPORTS = [
+    *DISTRICT["supports"][0],
+    "outcome",
+    "sessions_planned",
+    "sessions_delivered",
+]
+
+
+def test_the_system_health_columns_are_stored_and_a_reimport_updates_them(sqlite_url, tmp_path):
+    """Referral type (empty: major), behavior, location and time (9:05 → 09:05); a support's
+    outcome and sessions; a screening risk level; the school calendar, ALL or one building."""
+    folder = district_files(
+        tmp_path / "d",
+        discipline=[
+            SYSTEM_HEALTH_DISCIPLINE,
+            ["I1", "S3", "2025-26", "2025-10-03", "ODR", "minor", "Defiance", "Classroom", "9:05"],
+            ["I2", "S3", "2025-26", "10/20/2025", "OSS", "", "Fighting", "Hallway", "12:40"],
+        ],
+        supports=[
+            SYSTEM_HEALTH_SUPPORTS,
+            [*DISTRICT["supports"][1][:-1], "C1", "Goal_Met", "30", "0"],
+        ],
+        screening=[
+            [*DISTRICT["screening"][0], "risk_level"],
+            ["S1", "2025-26", "fall", "DIBELS composite", "N", "HIGH"],
+            ["S2", "2025-26", "fall", "DIBELS composite", "Y", ""],
+        ],
+    )
+    assert messages(run_import(sqlite_url, folder)) == []
+    stored = store_rows(sqlite_url, ("discipline", "supports", "screening", "school_calendar"))
+    assert [row[-4:] for row in stored["discipline"]] == [
+        ("minor", "Defiance", "Classroom", "09:05"),
+        ("major", "Fighting", "Hallway", "12:40"),
+    ]
+    assert [row[-3:] for row in stored["supports"]] == [("goal_met", 30, 0)]
+    assert [row[-1] for row in stored["screening"]] == ["high", None]
+    assert stored["school_calendar"] == [
+        ("2025-26", "ALL", "2025-09", 21),
+        ("2025-26", "B2", "2025-09", 19),
+    ]
+
+    # A file without the new columns leaves them as stored; one with them updates them.
+    again = district_files(
+        tmp_path / "again",
+        discipline=DISTRICT["discipline"],
+        supports=[
+            SYSTEM_HEALTH_SUPPORTS,
+            [*DISTRICT["supports"][1][:-1], "C1", "progressing", "30", "12"],
+        ],
+        school_calendar=[
+            DISTRICT["school_calendar"][0],
+            ["2025-26", "ALL", "2025-09", "20"],
+        ],
+    )
+    result = run_import(sqlite_url, again)
+    assert result.ok, messages(result)
+    assert (result.counts["supports"].updated, result.counts["school_calendar"].updated) == (1, 1)
+    assert result.counts["discipline"].updated == 0
+    stored = store_rows(sqlite_url, ("discipline", "supports", "school_calendar"))
+    assert [row[-4:] for row in stored["discipline"]] == [
+        ("minor", "Defiance", "Classroom", "09:05"),
+        ("major", "Fighting", "Hallway", "12:40"),
+    ]
+    assert [row[-3:] for row in stored["supports"]] == [("progressing", 30, 12)]
+    assert [row[-1] for row in stored["school_calendar"]] == [20, 19]
+
+
+def test_a_referral_with_no_type_column_is_major(sqlite_url, tmp_path):
+    assert messages(run_import(sqlite_url, district_files(tmp_path / "d"))) == []
+    rows = store_rows(sqlite_url, ("discipline",))["discipline"]
+    columns = [c.name for c in Discipline.__table__.columns]
+    assert [row[columns.index("referral_type")] for row in rows] == ["major", "major"]
+
+
+def test_the_system_health_columns_refuse_what_they_cannot_mean(sqlite_url, tmp_path):
+    """Each wrong value is named with its line; nothing is stored."""
+    bad = district_files(
+        tmp_path / "bad",
+        discipline=[
+            SYSTEM_HEALTH_DISCIPLINE,
+            ["I1", "S3", "2025-26", "2025-10-03", "ODR", "moderate", "", "", "12:30"],
+            ["I2", "S3", "2025-26", "10/20/2025", "OSS", "major", "", "", "24:10"],
+            ["I3", "S3", "2025-26", "10/21/2025", "OSS", "major", "", "", "lunch"],
+        ],
+        supports=[
+            SYSTEM_HEALTH_SUPPORTS,
+            [*DISTRICT["supports"][1][:-1], "C1", "finished", "30", "-2"],
+        ],
+        screening=[
+            [*DISTRICT["screening"][0], "risk_level"],
+            ["S1", "2025-26", "fall", "DIBELS composite", "N", "medium"],
+        ],
+        school_calendar=[
+            DISTRICT["school_calendar"][0],
+            ["2025-26", "ALL", "2026-07", "20"],
+            ["2025-26", "B1", "2025-10", "32"],
+            ["2025-26", "B7", "2025-10", "20"],
+            ["2025-26", "ALL", "2025-13", "20"],
+        ],
+    )
+    result = run_import(sqlite_url, bad)
+    assert [str(p).removeprefix(f"{bad}/") for p in result.problems] == [
+        "discipline.csv:2: referral_type: referral_type 'moderate' is not one of major, minor",
+        "discipline.csv:3: incident_time: incident_time '24:10' is not a time of day (write HH:MM "
+        "on the 24-hour clock, 13:05)",
+        "discipline.csv:4: incident_time: incident_time 'lunch' is not a time of day (write HH:MM "
+        "on the 24-hour clock, 13:05)",
+        "school_calendar.csv:2: month: month 2026-07 is not in school year 2025-26 (July 2025 to "
+        "June 2026)",
+        "school_calendar.csv:3: school_days: school_days 32 is not a whole number from 0 to 31",
+        "school_calendar.csv:4: building_id: building 'B7' is not in the store or in this import "
+        "(the buildings file)",
+        "school_calendar.csv:5: month: month '2025-13' is not a month (write YYYY-MM, 2025-09)",
+        "screening.csv:2: risk_level: risk_level 'medium' is not one of low, some, high",
+        "supports.csv:2: outcome: outcome 'finished' is not one of goal_met, progressing, "
+        "not_responding, intensified, discontinued",
+        "supports.csv:2: sessions_delivered: sessions_delivered -2 is not a whole number from 0 "
+        "to 1000",
+    ]
+    assert store_rows(sqlite_url, ("discipline", "school_calendar")) == {
+        "discipline": [],
+        "school_calendar": [],
+    }

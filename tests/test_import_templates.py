@@ -60,3 +60,27 @@ def test_a_filled_in_excel_template_imports(sqlite_url):
     )
     assert result.ok, result.problems
     assert result.counts["buildings"].added == 1
+
+
+def test_the_system_health_columns_and_the_calendar_have_templates():
+    """The new columns are optional and say what they take; the calendar is a table of its own,
+    loaded after the buildings it names."""
+    assert TABLE_ORDER.index("buildings") < TABLE_ORDER.index("school_calendar")
+    assert template_csv("school_calendar") == b"school_year,building_id,month,school_days\n"
+    discipline = describe_columns("discipline").set_index("column")
+    assert discipline.loc["referral_type"].tolist()[:3] == ["no", "major, minor", "major"]
+    assert discipline.loc["incident_time", "allowed values"] == (
+        "a time of day, HH:MM on the 24-hour clock (13:05)"
+    )
+    supports = describe_columns("supports").set_index("column")
+    assert supports.loc["sessions_delivered", "allowed values"] == "a whole number from 0 to 1000"
+    assert supports.loc["outcome", "allowed values"] == (
+        "goal_met, progressing, not_responding, intensified, discontinued"
+    )
+    assert describe_columns("screening").set_index("column").loc["risk_level"].tolist()[:2] == [
+        "no",
+        "low, some, high",
+    ]
+    calendar = describe_columns("school_calendar").set_index("column")
+    assert calendar.loc["month", "allowed values"] == "a month, YYYY-MM (2025-09)"
+    assert calendar.loc["school_days", "allowed values"] == "a whole number from 0 to 31"

@@ -310,3 +310,97 @@ def test_the_staff_wellbeing_migration_keeps_every_staff_and_supervision_row(tmp
     assert [tuple(row) for row in sessions] == [("SV1", "held")]
     assert themes == 0
     assert "staff_id" not in pulse_columns and "response_id" in pulse_columns
+
+
+def test_the_system_health_migration_keeps_every_row_and_recounts_odr(tmp_path):
+    """0008 adds the system-health columns and the school calendar: rows written before it are
+    kept (referrals become major, the rest empty), and the equity summary is recounted with the new
+    odr rule: S1's only incident ended in OSS, and it now counts as a referral."""
+    url = f"sqlite:///{tmp_path / 'before-0008.db'}"
+    upgrade_store(url, revision="0007")
+    with get_engine(url).begin() as connection:
+        for statement in (
+            "INSERT INTO buildings (building_id, name, level) VALUES ('B1', 'L', 'middle')",
+            "INSERT INTO students (student_id, school_year, building_id, grade, race_ethnicity,"
+            " sex, iep, el, econ_disadv, section_504) VALUES"
+            " ('S1', '2025-26', 'B1', '7', 'BL', 'M', 1, 0, 0, 0),"
+            " ('S2', '2025-26', 'B1', '7', 'BL', 'M', 1, 0, 0, 0),"
+            " ('S3', '2025-26', 'B1', '7', 'BL', 'M', 1, 0, 0, 0)",
+            "INSERT INTO discipline (incident_id, student_id, school_year, incident_date, action,"
+            " days_removed) VALUES ('I1', 'S1', '2025-26', '2025-10-03', 'OSS', 2),"
+            " ('I2', 'S2', '2025-26', '2025-10-04', 'ODR', NULL)",
+            "INSERT INTO supports (support_id, student_id, school_year, domain, tier,"
+            " intervention, start_date) VALUES ('P1', 'S3', '2025-26', 'reading', 2, 'Phonics',"
+            " '2025-10-01')",
+            'INSERT INTO screening (student_id, school_year, "window", measure, at_benchmark)'
+            " VALUES ('S3', '2025-26', 'fall', 'DIBELS', 0)",
+            # The summary as 0005's rule counted it: only I2 (action ODR) was a referral.
+            "INSERT INTO equity_cell_counts (school_year, building_id, race_ethnicity, sex, iep,"
+            " el, econ_disadv, n_students, n_attendance, odr, iss, oss, exclusion,"
+            " chronic_absence, tier2plus, tier3) VALUES"
+            " ('2025-26', 'B1', 'BL', 'M', 1, 0, 0, 3, 0, 1, 0, 1, 1, 0, 1, 0)",
+        ):
+            connection.execute(text(statement))
+    init_store(url)
+    assert current_revision(url) == head_revision()
+    with get_engine(url).connect() as connection:
+        discipline = connection.execute(
+            text(
+                "SELECT incident_id, action, days_removed, referral_type, behavior, location,"
+                " incident_time FROM discipline ORDER BY incident_id"
+            )
+        ).all()
+        supports = connection.execute(
+            text("SELECT support_id, outcome, sessions_planned, sessions_delivered FROM supports")
+        ).all()
+        screening = connection.execute(
+            text("SELECT student_id, measure, at_benchmark, risk_level FROM screening")
+        ).all()
+        calendar = connection.execute(text("SELECT COUNT(*) FROM school_calendar")).scalar_one()
+        counts = connection.execute(
+            text("SELECT n_students, odr, iss, oss, exclusion, tier2plus FROM equity_cell_counts")
+        ).all()
+    assert [tuple(row) for row in discipline] == [
+        ("I1", "OSS", 2, "major", None, None, None),
+        ("I2", "ODR", None, "major", None, None, None),
+    ]
+    assert [tuple(row) for row in supports] == [("P1", None, None, None)]
+    assert [tuple(row) for row in screening] == [("S3", "DIBELS", 0, None)]
+    assert calendar == 0
+    # odr: S1 (OSS) and S2 (ODR) = 2; the other counts as before.
+    assert [tuple(row) for row in counts] == [(3, 2, 0, 1, 1, 1)]
+
+
+@pytest.mark.parametrize(
+    ("table", "row"),
+    [
+        ("discipline", {"incident_time": "24:00"}),
+        ("discipline", {"incident_time": "9:30"}),
+        ("discipline", {"referral_type": "maj"}),
+        ("school_calendar", {"month": "2025-13"}),
+        ("school_calendar", {"school_days": 32}),
+    ],
+)
+def test_the_store_refuses_bad_times_months_and_days(store_url, table, row):
+    with session_scope(store_url) as session:
+        add_building(session, "B1")
+        (student,) = add_students(session, "B1", "2025-26", 1)
+    values = {
+        "discipline": {
+            "incident_id": "I1",
+            "student_id": student,
+            "school_year": "2025-26",
+            "incident_date": "2025-10-03",
+            "action": "ODR",
+        },
+        "school_calendar": {
+            "school_year": "2025-26",
+            "building_id": "ALL",
+            "month": "2025-09",
+            "school_days": 20,
+        },
+    }[table] | row
+    columns = ", ".join(values)
+    marks = ", ".join(f":{name}" for name in values)
+    with pytest.raises(IntegrityError), get_engine(store_url).begin() as connection:
+        connection.execute(text(f"INSERT INTO {table} ({columns}) VALUES ({marks})"), values)

@@ -411,6 +411,7 @@ def year_outcomes(
             "incident_date": to_dates(incident_day[order]),
             "action": incident_action[order].astype(object),
             "days_removed": _days_removed(incident_action[order], code),
+            "referral_type": "major",
         }
     )
 

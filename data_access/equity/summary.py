@@ -63,7 +63,8 @@ def cell_counts_query(school_years: Iterable[str] | None = None) -> Select:
         select(
             Discipline.student_id,
             Discipline.school_year,
-            func.max(_yes(Discipline.action == "ODR")).label("odr"),
+            # Every incident is a referral, whatever followed it (ISS, OSS, EXP): since 0008.
+            func.max(_yes(Discipline.incident_id.is_not(None))).label("odr"),
             func.max(_yes(Discipline.action == "ISS")).label("iss"),
             func.max(_yes(Discipline.action == "OSS")).label("oss"),
             func.max(_yes(Discipline.action.in_(("OSS", "EXP")))).label("exclusion"),

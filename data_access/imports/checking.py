@@ -307,6 +307,19 @@ def parse_value(column: Column, text: str) -> tuple[object, str | None]:
                 "(separate several with ;)"
             )
         return tuple(dict.fromkeys(lookup[part.lower()] for part in parts)), None
+    if kind == "time":
+        match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", text)
+        if match is None:
+            return None, (
+                f"{column.name} '{text}' is not a time of day (write HH:MM on the 24-hour clock, "
+                "13:05)"
+            )
+        return f"{int(match[1]):02d}:{match[2]}", None
+    if kind == "month":
+        match = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
+        if match is None or not 1 <= int(match[2]) <= 12:
+            return None, f"{column.name} '{text}' is not a month (write YYYY-MM, 2025-09)"
+        return f"{match[1]}-{int(match[2]):02d}", None
     raise ValueError(f"no parser for {kind}")
 
 
@@ -656,6 +669,23 @@ def _check_rows(
                     )
                 ],
             )
+    if spec.name == "school_calendar":
+        both = frame["school_year"].notna() & frame["month"].notna()
+        rows = frame.loc[both, ["school_year", "month"]]
+        flags = [
+            not f"{year[:4]}-07" <= month <= f"{int(year[:4]) + 1}-06"
+            for year, month in rows.itertuples(index=False)
+        ]
+        bad = frame.index.isin(rows.index[flags])
+        problems.add_rows(
+            lines[bad],
+            "month",
+            [
+                f"month {month} is not in school year {year} "
+                f"(July {year[:4]} to June {int(year[:4]) + 1})"
+                for year, month in frame.loc[bad, ["school_year", "month"]].itertuples(index=False)
+            ],
+        )
     if spec.name == "fidelity":
         _check_fidelity_item_maximum(frame, lines, problems, known)
 
@@ -784,6 +814,8 @@ def _check_references(
             _check_id_lists(frame[column], lines, problems, known, column)
             continue
         keys, complete = key_strings(frame, reference.columns)
+        if reference.also:  # school_calendar's ALL names every building, not one
+            complete = complete & ~keys.isin(reference.also).to_numpy()
         if reference.table == "students":
             years = sorted(set(frame.loc[complete, "school_year"].tolist()))
             target = known.student_keys(years)

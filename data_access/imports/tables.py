@@ -21,7 +21,7 @@ class Column:
     """One column of an import file.
 
     kind: id (a code up to max_length), text, code (one of `choices`), bool, date, datetime,
-    school_year, int, float, email, id_list (`;`-separated ids)."""
+    school_year, int, float, email, id_list (`;`-separated ids), time (HH:MM), month (YYYY-MM)."""
 
     name: str
     kind: str
@@ -51,6 +51,8 @@ class Column:
             "school_year": "a school year, 2024-25 (2024-2025 is also accepted)",
             "email": "an email address",
             "id_list": "building ids separated by ;",
+            "time": "a time of day, HH:MM on the 24-hour clock (13:05)",
+            "month": "a month, YYYY-MM (2025-09)",
         }.get(self.kind, self._range_text())
 
     def _range_text(self) -> str:
@@ -74,6 +76,7 @@ class Reference:
 
     columns: tuple[str, ...]
     table: str  # buildings, students, staff, users, instruments
+    also: tuple[str, ...] = ()  # values accepted without a row to name (school_calendar's ALL)
 
 
 @dataclass(frozen=True)
@@ -273,10 +276,40 @@ DISCIPLINE = TableSpec(
             minimum=0,
             maximum=validation.MAX_DAYS_IN_SCHOOL_YEAR,
         ),
+        Column(
+            "referral_type",
+            "code",
+            False,
+            "major (managed by the office) or minor (managed in the classroom). Empty means major.",
+            "major",
+            models.REFERRAL_TYPES,
+        ),
+        _text(
+            models.Discipline,
+            "behavior",
+            "The problem behavior, in your referral form's words.",
+            "Disruption",
+            required=False,
+        ),
+        _text(
+            models.Discipline,
+            "location",
+            "Where it happened, in your referral form's words.",
+            "Hallway",
+            required=False,
+        ),
+        Column(
+            "incident_time",
+            "time",
+            False,
+            "The time of day it happened, on the 24-hour clock.",
+            "12:35",
+        ),
     ),
     key=("incident_id",),
     references=(STUDENT_REFERENCE,),
     student_side=True,
+    insert_defaults={"referral_type": "major"},
 )
 
 SUPPORTS = TableSpec(
@@ -303,6 +336,33 @@ SUPPORTS = TableSpec(
             "T-0042",
             required=False,
         ),
+        Column(
+            "outcome",
+            "code",
+            False,
+            "How it ended (or stands): goal_met, progressing, not_responding, intensified (moved to "
+            "a more intensive support), discontinued. Empty while not known.",
+            "goal_met",
+            models.SUPPORT_OUTCOMES,
+        ),
+        Column(
+            "sessions_planned",
+            "int",
+            False,
+            "Sessions the plan called for so far.",
+            "30",
+            minimum=0,
+            maximum=validation.MAX_SUPPORT_SESSIONS,
+        ),
+        Column(
+            "sessions_delivered",
+            "int",
+            False,
+            "Sessions the student actually had.",
+            "26",
+            minimum=0,
+            maximum=validation.MAX_SUPPORT_SESSIONS,
+        ),
     ),
     key=("support_id",),
     references=(STUDENT_REFERENCE, Reference(("champion_staff_id",), "staff")),
@@ -319,10 +379,46 @@ SCREENING = TableSpec(
         Column("window", "code", True, "The screening window.", "fall", models.SCREENING_WINDOWS),
         _text(models.Screening, "measure", "What was screened.", "DIBELS composite"),
         _flag("at_benchmark", "The student scored at or above benchmark.", example="Y"),
+        Column(
+            "risk_level",
+            "code",
+            False,
+            "The screener's risk band: low (at benchmark), some, high (well below).",
+            "some",
+            models.RISK_LEVELS,
+        ),
     ),
     key=("student_id", "school_year", "window", "measure"),
     references=(STUDENT_REFERENCE,),
     student_side=True,
+)
+
+SCHOOL_CALENDAR = TableSpec(
+    "school_calendar",
+    models.SchoolCalendar,
+    "School days per month of a school year, for one building or (building_id ALL) for every "
+    "building without rows of its own: what referrals per school day are counted against.",
+    (
+        _school_year(),
+        _id(
+            models.SchoolCalendar,
+            "building_id",
+            "The building, or ALL for every building without its own rows.",
+            "ALL",
+        ),
+        Column("month", "month", True, "The month, within the school year.", "2025-09"),
+        Column(
+            "school_days",
+            "int",
+            True,
+            "Days school was in session that month.",
+            "20",
+            minimum=0,
+            maximum=31,
+        ),
+    ),
+    key=("school_year", "building_id", "month"),
+    references=(Reference(("building_id",), "buildings", also=(models.CALENDAR_ALL_BUILDINGS,)),),
 )
 
 INSTRUMENTS = TableSpec(
@@ -683,6 +779,7 @@ TABLES: dict[str, TableSpec] = {
         DISCIPLINE,
         SUPPORTS,
         SCREENING,
+        SCHOOL_CALENDAR,
         FIDELITY,
         STAFF_ASSIGNMENTS,
         SUPERVISION,

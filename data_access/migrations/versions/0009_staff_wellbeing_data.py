@@ -6,7 +6,7 @@
 Every existing row is kept; existing staff have no dates and existing sessions no themes.
 
 Revision ID: 0009
-Revises: 0007 (re-chained to 0008 at merge)
+Revises: 0008
 Create Date: 2026-12-01 10:20:00
 """
 
@@ -17,7 +17,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -6,7 +6,7 @@ constraints stay (NULL passes a CHECK ... IN (...)). The equity summary counts a
 as the cell '' (in every total, in no group).
 
 Revision ID: 0010
-Revises: 0009 (to be re-chained after 0008 and 0009 at merge)
+Revises: 0009
 Create Date: 2026-12-01 10:20:00
 """
 
