@@ -23,7 +23,7 @@ def test_freshness_says_when_each_table_was_last_imported_and_what_changed(sqlit
     ]
     assert freshness.loc["buildings", "change"] == "2 added, 0 updated, 0 unchanged"
     assert freshness.loc["students", "last_import"] > freshness.loc["buildings", "last_import"]
-    assert len(freshness) == 15  # with staff_pulse
+    assert len(freshness) == 16  # with school_calendar and staff_pulse
 
 
 def test_after_the_demo_is_replaced_no_table_claims_demo_data(demo_store_url, tmp_path):
