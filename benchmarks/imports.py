@@ -91,8 +91,20 @@ def export_tables(source: Path, folder: Path) -> dict[str, int]:
                     "FROM users u LEFT JOIN user_buildings b ON b.email = u.email GROUP BY u.email"
                 )
             else:
-                selected = ", ".join(f'"{column}"' for column in columns)
-                query = f"SELECT {selected} FROM {spec.model.__tablename__}"
+                table = spec.model.__tablename__
+                # A column kept in a table of its own (a session's themes): `;`-separated, as the
+                # file has it. (A name SQLite does not know would be read as a string literal.)
+                stored_elsewhere = {
+                    "themes": f"(SELECT GROUP_CONCAT(t.theme, ';') FROM supervision_themes t "
+                    f"WHERE t.session_id = {table}.session_id)"
+                }
+                selected = ", ".join(
+                    stored_elsewhere.get(column)
+                    if name == "supervision" and column in stored_elsewhere
+                    else f'"{column}"'
+                    for column in columns
+                )
+                query = f"SELECT {selected} FROM {table}"
             cursor = connection.execute(query)
             with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as handle:
                 writer = csv.writer(handle, lineterminator="\n")

@@ -9,7 +9,11 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BOOKKEEPING = ('INSERT INTO "audit_log"', 'INSERT INTO "data_version"', 'INSERT INTO "data_area_versions"')
+BOOKKEEPING = (
+    'INSERT INTO "audit_log"',
+    'INSERT INTO "data_version"',
+    'INSERT INTO "data_area_versions"',
+)
 
 
 def run_cli(*arguments: str, database_url: str) -> subprocess.CompletedProcess[str]:

@@ -25,6 +25,7 @@ from data_access.models import InstrumentItem
 from data_access.scope import DISTRICT
 from data_access.store import add_builtin_instruments
 from tests.test_pages import open_app
+from tests.utils.app import open_tab
 from tests.utils.factories import add_administration, add_building, add_instrument
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -219,7 +220,7 @@ def test_the_one_building_tab_shows_the_total_and_the_subscales_lowest_first(
     build_district(sqlite_url)
     with session_scope(sqlite_url) as session:
         set_store_info(session, values={"as_of": "2026-03-02"})
-    app = open_app(monkeypatch, sqlite_url, "pages/fidelity.py")
+    app = open_tab(open_app(monkeypatch, sqlite_url, "pages/fidelity.py"), "One building")
     app.selectbox(key="fidelity_building").select("B1").run()
     assert not app.exception, [error.value for error in app.exception]
     texts = [block.value for block in app.markdown]
