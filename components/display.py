@@ -135,6 +135,15 @@ def show_dataframe(data: pd.DataFrame | Styler, **options: Any) -> Any:
     return st.dataframe(safe_frame(data, index=True), **options)
 
 
+def show_editor(data: pd.DataFrame, **options: Any) -> pd.DataFrame:
+    """`st.data_editor`, for every grid the app lets someone type into (a form's rows): its
+    starting cells are neutralised as `show_dataframe` does (a copy of them is as safe as the app's
+    own downloads), and what was typed comes back as a DataFrame to check like any other input."""
+    from components.downloads import safe_frame
+
+    return st.data_editor(safe_frame(data, index=True), **options)
+
+
 def show_static_table(data: pd.DataFrame | Styler, **options: Any) -> None:
     """`st.table`, whose cells (headers and index too) Streamlit renders as Markdown: every text
     cell goes through `plain` first, so a name is shown as written. A Styler keeps its headers (its

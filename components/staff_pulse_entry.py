@@ -9,6 +9,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from components.display import show_editor
 from components.staff_support_charts import role_name
 from components.text import plain
 from data_access.db import session_scope
@@ -86,7 +87,7 @@ def show_pulse_entry(
                 }
             )
             number = st.column_config.NumberColumn(min_value=1, max_value=5, step=1)
-            table = st.data_editor(
+            table = show_editor(
                 blank,
                 num_rows="dynamic",
                 hide_index=True,
