@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from data_access import labels
+from data_access import labels, student_needs
 from data_access.models import RACE_ETHNICITY, SEXES
 from data_access.school_year import previous_school_year
 
@@ -43,8 +43,8 @@ CONCERN_DIRECTIONS: dict[str, str] = {
     "unsupported_need": "over",
 }
 # Indicators whose population is not every student: chronic absence counts only students with an
-# attendance row and at least this many days enrolled.
-CHRONIC_ABSENCE_MIN_DAYS = 10
+# attendance row and at least this many days enrolled (the rule is in `data_access.student_needs`).
+CHRONIC_ABSENCE_MIN_DAYS = student_needs.CHRONIC_ABSENCE_MIN_DAYS
 CHRONIC_ABSENCE_RATE = 0.10
 
 GROUP_COLUMNS = ("race_ethnicity", "sex", "iep", "el", "econ_disadv")

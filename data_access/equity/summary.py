@@ -32,7 +32,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from data_access.equity.metrics import CELL_COUNTS, CHRONIC_ABSENCE_MIN_DAYS, GROUP_COLUMNS
+from data_access import student_needs
+from data_access.equity.metrics import CELL_COUNTS, GROUP_COLUMNS
 from data_access.models import Attendance, Discipline, EquityCellCount, Student, Support
 
 STUDENT_DATA = (Student, Attendance, Discipline, Support)
@@ -84,11 +85,8 @@ def cell_counts_query(school_years: Iterable[str] | None = None) -> Select:
         .group_by(Support.student_id, Support.school_year)
         .subquery("student_supports")
     )
-    in_attendance_population = Attendance.days_enrolled >= CHRONIC_ABSENCE_MIN_DAYS
-    # days_absent / days_enrolled >= 0.10, in integers so exactly 10% is never lost to rounding.
-    chronic = and_(
-        in_attendance_population, 10 * Attendance.days_absent >= Attendance.days_enrolled
-    )
+    in_attendance_population = student_needs.in_attendance_population()
+    chronic = student_needs.chronically_absent()
     keys = [
         Student.school_year,
         Student.building_id,
