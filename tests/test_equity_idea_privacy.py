@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data_access.equity import suppression
+from data_access import suppression
 from data_access.equity.idea import idea_ratios, removal_measures
 from data_access.equity.idea_disclosure import iep_published, protect_idea
 from data_access.equity.metrics import DISTRICT_ID, Minimums

@@ -13,8 +13,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from data_access import suppression as disclosure
 from data_access.db import session_scope
-from data_access.equity import suppression as disclosure
 from data_access.equity.disclosure import publish_equity
 from data_access.equity.metrics import CELL_COUNTS, DISTRICT_ID, Minimums
 from data_access.equity.queries import get_cell_counts, get_equity, list_equity_school_years

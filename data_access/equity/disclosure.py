@@ -22,8 +22,8 @@ from data_access.equity.metrics import (
     count_groups,
     district_cells,
 )
-from data_access.equity.suppression import PROTECT, SHOWN, SMALL, Count, Table
 from data_access.models import RACE_ETHNICITY, SEXES
+from data_access.suppression import PROTECT, SHOWN, SMALL, Count, Table
 
 # Each partition of the students: its members add up to the building (race and sex: with a column of
 # students whose value is unknown, see _matrix). A yes/no group's "N" member is

@@ -28,8 +28,8 @@ import pandas as pd
 from data_access.equity.disclosure import COUNT_WITHHELD, PROTECTS_ANOTHER, TOO_FEW_STUDENTS
 from data_access.equity.idea import IDEA_MEASURES
 from data_access.equity.metrics import DISTRICT_ID, Minimums
-from data_access.equity.suppression import PROTECT, SHOWN, SMALL, Count, Table
 from data_access.models import RACE_ETHNICITY
+from data_access.suppression import PROTECT, SHOWN, SMALL, Count, Table
 
 
 def iep_published(equity_rows: pd.DataFrame) -> set[str]:

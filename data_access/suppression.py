@@ -1,4 +1,5 @@
-"""Disclosure avoidance for the equity counts: which group sizes and counts may be published.
+"""Disclosure avoidance for published student counts (equity first, system health and support need
+later): which counts may be published.
 
 Primary suppression withholds every count below the minimums (fewer than `min_cell_size` students
 with an outcome, fewer than `min_n_size` students in a group; zero counts are small too), and every
