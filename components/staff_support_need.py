@@ -50,7 +50,7 @@ def show_need_tab(view: SupportNeedView, *, district_scope: bool) -> None:
         "A count of fewer than 10 students, or one that would let such a count be worked out, "
         "is withheld."
     )
-    if buildings.empty:
+    if buildings.empty and view.district is None:
         st.info(
             f"No students or support staff are recorded for {school_year}.", icon=":material/inbox:"
         )
@@ -83,6 +83,13 @@ def show_need_tab(view: SupportNeedView, *, district_scope: bool) -> None:
             f"{district['support_fte']:,.1f} FTE",
             help=f"Support-role assignments in {school_year}, summed.",
         )
+    if buildings.empty:
+        st.info(
+            "None of your buildings has students or support staff this year.",
+            icon=":material/inbox:",
+        )
+        show_caseload_trend(view)
+        return
     chart_column, table_column = st.columns([1, 1], gap="large")
     with chart_column:
         show_chart(
