@@ -34,10 +34,21 @@ def why(row: dict, counselor_ratio: int | None) -> str:
         f"({int(need):,} for {fte:g} FTE)"
     )
     if counselor_ratio and pd.notna(row.get("students_per_counselor")):
-        text += f"; {row['students_per_counselor']:,.0f} students per counselor"
+        text += (
+            f"; {row['students_per_counselor']:,.0f} students per counselor "
+            f"(recommended {counselor_ratio:,})"
+        )
     elif counselor_ratio:
         text += "; no counselor"
     return text
+
+
+def district_beside(view: SupportNeedView) -> str:
+    """The district's need per FTE, for comparison after a building's reason."""
+    district = view.district
+    if district is None or pd.isna(district["students_needing_support_per_fte"]):
+        return ""
+    return f"; the district's is {district['students_needing_support_per_fte']:,.0f} per FTE"
 
 
 def show_need_tab(view: SupportNeedView, *, district_scope: bool) -> None:
@@ -61,7 +72,7 @@ def show_need_tab(view: SupportNeedView, *, district_scope: bool) -> None:
         where = "" if district_scope else " (of your buildings)"
         st.markdown(
             f"#### The next support hire helps most at {plain(first['name'])}{where}\n"
-            f"{plain(why(first, view.counselor_ratio))}."
+            f"{plain(why(first, view.counselor_ratio))}{district_beside(view)}."
         )
     district = view.district
     if district is not None:
@@ -93,7 +104,7 @@ def show_need_tab(view: SupportNeedView, *, district_scope: bool) -> None:
     chart_column, table_column = st.columns([1, 1], gap="large")
     with chart_column:
         show_chart(
-            need_chart(buildings, title=f"Where the next support hire helps most, {school_year}"),
+            need_chart(buildings, title=f"Need per support FTE, {school_year}"),
             key="need_chart",
         )
     with table_column:
