@@ -12,12 +12,8 @@ from components.staff_support_charts import role_name
 from components.staff_support_need_charts import caseload_trend_chart, need_chart
 from components.text import plain
 from components.words import with_dashes
-from data_access.staff_support.resourcing import (
-    NO_NEED,
-    NO_STAFF,
-    WITHHELD,
-    SupportNeedView,
-)
+from data_access.staff_support.need import NO_NEED, NO_STAFF, WITHHELD
+from data_access.staff_support.resourcing import SupportNeedView
 
 
 def why(row: dict, counselor_ratio: int | None) -> str:
@@ -40,6 +36,20 @@ def why(row: dict, counselor_ratio: int | None) -> str:
         )
     elif counselor_ratio:
         text += "; no counselor"
+    return text
+
+
+def need_figure(row: dict, *, ranked: int, district_per_fte: float | None) -> str:
+    """A building's need per FTE in one line, for the meeting screen and the Building page: its
+    reason, its rank among the district's buildings, and the district's need per FTE."""
+    text = why(row, None)
+    if pd.notna(row.get("need_rank")):
+        text += f" (rank {int(row['need_rank'])} of {ranked:,} for the next support hire"
+        text += (
+            f"; district {district_per_fte:,.0f} per FTE)"
+            if district_per_fte is not None and pd.notna(district_per_fte)
+            else ")"
+        )
     return text
 
 

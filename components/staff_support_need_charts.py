@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from components.charts import FONT_SIZE, PALETTE, base_layout, legend_below
 from components.staff_support_charts import role_name
 from components.text import plain_html
-from data_access.staff_support.resourcing import NO_STAFF, WITHHELD
+from data_access.staff_support.need import NO_STAFF, WITHHELD
 
 BLUE, ORANGE, GREEN, PINK, SKY, VERMILLION = PALETTE[:6]
 MOST_BUILDINGS = 15  # more bars than this stop being readable on a projector: the table has all

@@ -110,6 +110,7 @@ def test_each_role_sees_only_its_own_buildings_on_each_tab(
         monkeypatch, demo_store_url, page, role=role, buildings=buildings, query={"tab": tab}
     )
     assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
     text = shown_text(app)
     assert TAB_MARKS[tab] in text, f"the {tab} tab did not run"
     hidden = {bid: name for bid, name in building_names.items() if bid not in buildings}

@@ -10,6 +10,7 @@ from data_access.db import session_scope
 from data_access.scope import DISTRICT, building_scope
 from data_access.staff_support.resourcing import get_retention_view, get_support_need_view
 from tests.test_staff_support_page import open_page
+from tests.utils.app import open_page as open_app
 
 DEMO_AS_OF = date(2026, 5, 29)
 NEED_TAB = "Where the next hire helps"
@@ -21,6 +22,7 @@ def whole(value) -> str:
 
 
 def frame_with(app, *columns: str):
+    assert not app.error, [e.value for e in app.error]  # the page guard turns errors into these
     [frame] = [f.value for f in app.dataframe if set(columns) <= set(f.value.columns)]
     return frame
 
@@ -85,3 +87,34 @@ def test_the_retention_tab_shows_the_districts_turnover(monkeypatch, demo_store_
         assert any(f"{vacant:,} posts vacant" in w for w in warnings), warnings
     else:
         assert any("No post is vacant" in s.value for s in app.success)
+
+
+def test_the_meeting_screen_puts_the_next_hire_on_the_agenda(monkeypatch, demo_store_url):
+    with session_scope(demo_store_url) as session:
+        view = get_support_need_view(session, scope=DISTRICT, as_of=DEMO_AS_OF)
+    first = view.buildings.iloc[0]
+    ranked = int(view.buildings["need_rank"].notna().sum())
+    app = open_app(monkeypatch, demo_store_url, "overview")
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+    items = [m.value for m in app.markdown if "Next support hire" in m.value]
+    assert len(items) == 1, items
+    assert f"**Next support hire: {first['name']}**" in items[0]
+    assert f"(rank 1 of {ranked} for the next support hire" in items[0]
+    district = view.district["students_needing_support_per_fte"]
+    assert f"district {district:,.0f} per FTE)" in items[0]
+
+
+def test_the_building_page_shows_its_need_per_fte_and_rank(monkeypatch, demo_store_url):
+    with session_scope(demo_store_url) as session:
+        view = get_support_need_view(session, scope=DISTRICT, as_of=DEMO_AS_OF)
+    second = view.buildings.iloc[1]
+    app = open_app(
+        monkeypatch, demo_store_url, "building", query={"building": second["building_id"]}
+    )
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+    [line] = [m.value for m in app.markdown if "Students needing support" in m.value]
+    per_fte = second["students_needing_support_per_fte"]
+    assert f"{per_fte:,.0f} students needing support per support FTE" in line
+    assert "(rank 2 of" in line

@@ -33,6 +33,11 @@ from data_access.settings import get_settings
 from data_access.suppression import SHOWN, SMALL, Count, Table
 
 DISTRICT_ID = "DISTRICT"
+# Why a building stands where it does (components/staff_support_need.py has the words).
+NO_STAFF = "no_staff"  # students needing support and no support staff at all
+PER_FTE = "per_fte"  # ranked by students needing support per support FTE
+NO_NEED = "no_need"  # no student needing support (and nobody to staff it)
+WITHHELD = "withheld"  # the count is withheld, so the building is not ranked
 SUPPORT_NEED_COLUMNS = [
     "school_year",
     "building_id",
@@ -218,6 +223,14 @@ def in_scope(table: pd.DataFrame, scope: Scope) -> pd.DataFrame:
     return table[keep.astype(bool)]
 
 
+def reason(withheld: bool, need: object, fte: float) -> str:
+    if withheld:
+        return WITHHELD
+    if fte <= 0:
+        return NO_STAFF if need > 0 else NO_NEED
+    return PER_FTE
+
+
 # --- Reads ------------------------------------------------------------------------------------------
 
 
@@ -241,8 +254,14 @@ def compute_support_need(session: Session, *, school_years: Iterable[str]) -> pd
 @remembered("students", "staff")
 def get_support_need(session: Session, *, school_year: str, scope: Scope) -> pd.DataFrame:
     """One school year's published rows for the scope's buildings and the DISTRICT, with each
-    building's `name` and `level` (the DISTRICT's name: "Whole district")."""
+    building's `name` and `level` (the DISTRICT's name: "Whole district") and `reason`."""
     table = in_scope(compute_support_need(session, school_years=[school_year]), scope)
+    table["reason"] = [
+        reason(hidden, need, fte)
+        for hidden, need, fte in zip(
+            table["withheld"], table["students_needing_support"], table["support_fte"], strict=True
+        )
+    ]
     names = list_buildings(session, scope=DISTRICT)
     table = table.merge(names, on="building_id", how="left")
     table.loc[table["building_id"] == DISTRICT_ID, "name"] = "Whole district"
@@ -257,3 +276,14 @@ def build_support_need_export(session: Session, options: ExportOptions) -> pd.Da
         table[SUPPORT_NEED_COLUMNS].reset_index(drop=True),
         rates=["support_fte", "students_needing_support_per_fte"],
     )
+
+
+def next_hire(table: pd.DataFrame, scope: Scope) -> tuple[dict | None, int]:
+    """From one school year's published rows (`get_support_need` for the whole district): the
+    best-ranked building the scope may see (a dict of its row, or None) and how many buildings
+    are ranked in the district."""
+    ranked = table[table["need_rank"].notna() & (table["building_id"] != DISTRICT_ID)]
+    mine = ranked[ranked["building_id"].map(scope.allows).astype(bool)] if len(ranked) else ranked
+    if mine.empty:
+        return None, len(ranked)
+    return mine.sort_values("need_rank").iloc[0].to_dict(), len(ranked)

@@ -19,12 +19,6 @@ from data_access.staff_support.need import DISTRICT_ID, get_support_need
 from data_access.staff_support.queries import buildings_by_id, get_staffing
 from data_access.staff_support.retention import get_caseload_trend, get_retention
 
-# Why a building stands where it does (components/staff_support_need.py has the words).
-NO_STAFF = "no_staff"  # students needing support and no support staff at all
-PER_FTE = "per_fte"  # ranked by students needing support per support FTE
-NO_NEED = "no_need"  # no student needing support (and nobody to staff it)
-WITHHELD = "withheld"  # the count is withheld, so the building is not ranked
-
 NEXT_HIRE_ROLE = "counselor"  # the plain ratio shown beside need: students per counselor FTE
 
 
@@ -42,14 +36,6 @@ class SupportNeedView:
     caseload_trend: pd.DataFrame  # retention.TREND_COLUMNS
 
 
-def _reason(row) -> str:
-    if row.withheld:
-        return WITHHELD
-    if row.support_fte <= 0:
-        return NO_STAFF if row.students_needing_support > 0 else NO_NEED
-    return PER_FTE
-
-
 def get_support_need_view(session: Session, *, scope: Scope, as_of: date) -> SupportNeedView:
     school_year = school_year_of(as_of)
     need = get_support_need(session, school_year=school_year, scope=scope)
@@ -65,7 +51,6 @@ def get_support_need_view(session: Session, *, scope: Scope, as_of: date) -> Sup
     table["students_per_counselor"] = table["enrolled"] / table["counselor_fte"].where(
         table["counselor_fte"] > 0
     )
-    table["reason"] = [_reason(row) for row in table.itertuples(index=False)]
     names = buildings_by_id(session, scope=scope)
     in_scope = set(names["building_id"])
     buildings = table[table["building_id"].isin(in_scope)].copy()
