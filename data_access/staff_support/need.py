@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, func, select, union
 from sqlmodel import Session
 
 from data_access import student_needs
@@ -54,49 +54,42 @@ SUPPORT_NEED_COLUMNS = [
 
 def count_need(session: Session, *, school_years: Iterable[str]) -> pd.DataFrame:
     """school_year, building_id, enrolled, need (true counts, never published as they are): one
-    row per building with students that year."""
+    row per building with students that year. The students needing support are the union of the
+    three rules' students (a student in two of them once), counted per building in the database."""
     years = sorted(set(school_years))
     if not years:
         return pd.DataFrame(columns=["school_year", "building_id", "enrolled", "need"])
     tiers = student_needs.support_tiers(years)
     screening = student_needs.screening_status(years)
-    needs = or_(
-        tiers.c.tier >= 2,
-        and_(Attendance.student_id.is_not(None), student_needs.chronically_absent()),
-        screening.c.below_benchmark == 1,
-    )
-    rows = session.execute(
-        select(
-            Student.school_year,
-            Student.building_id,
-            func.count().label("enrolled"),
-            func.sum(case((needs, 1), else_=0)).label("need"),
-        )
-        .outerjoin(
-            tiers,
-            and_(
-                tiers.c.student_id == Student.student_id,
-                tiers.c.school_year == Student.school_year,
-            ),
-        )
-        .outerjoin(
-            Attendance,
-            and_(
-                Attendance.student_id == Student.student_id,
-                Attendance.school_year == Student.school_year,
-            ),
-        )
-        .outerjoin(
-            screening,
-            and_(
-                screening.c.student_id == Student.student_id,
-                screening.c.school_year == Student.school_year,
-            ),
-        )
+    needing = union(
+        select(tiers.c.student_id, tiers.c.school_year).where(tiers.c.tier >= 2),
+        select(Attendance.student_id, Attendance.school_year).where(
+            Attendance.school_year.in_(years), student_needs.chronically_absent()
+        ),
+        select(screening.c.student_id, screening.c.school_year).where(
+            screening.c.below_benchmark == 1
+        ),
+    ).subquery("needing")
+    enrolled = session.execute(
+        select(Student.school_year, Student.building_id, func.count())
         .where(Student.school_year.in_(years))
         .group_by(Student.school_year, Student.building_id)
     ).all()
-    frame = pd.DataFrame(rows, columns=["school_year", "building_id", "enrolled", "need"])
+    need = session.execute(
+        select(Student.school_year, Student.building_id, func.count())
+        .join(
+            needing,
+            and_(
+                needing.c.student_id == Student.student_id,
+                needing.c.school_year == Student.school_year,
+            ),
+        )
+        .group_by(Student.school_year, Student.building_id)
+    ).all()
+    frame = pd.DataFrame(enrolled, columns=["school_year", "building_id", "enrolled"])
+    counted = pd.DataFrame(need, columns=["school_year", "building_id", "need"])
+    frame = frame.merge(counted, on=["school_year", "building_id"], how="left")
+    frame["need"] = frame["need"].fillna(0)
     return frame.astype({"enrolled": "int64", "need": "int64"})
 
 
