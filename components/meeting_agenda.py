@@ -15,6 +15,7 @@ from components.equity_concern import action_title, likelihood_words
 from components.follow_up import FOLLOW_UP_PAGE, create_action_link
 from components.meeting_charts import students_in
 from components.meeting_wording import role_names
+from components.staff_support_need import need_figure
 from components.text import plain
 from components.words import action_owner_names
 from data_access.equity.metrics import DISTRICT_ID, flag_reference
@@ -324,6 +325,31 @@ def _missing_roles(agenda: _Agenda) -> None:
             )
     if len(picture.missing_roles) > agenda.items:
         st.caption(f"…and {len(picture.missing_roles) - agenda.items:,} more buildings.")
+    _next_hire(agenda)
+
+
+def _next_hire(agenda: _Agenda) -> None:
+    """Where the next support hire helps most: the best-ranked building in view (support_need)."""
+    picture, item, meeting_id = agenda.picture, agenda.item, agenda.meeting_id
+    row = picture.next_hire
+    if row is None:
+        return
+    figure = need_figure(
+        row, ranked=picture.ranked_buildings, district_per_fte=picture.district_need_per_fte
+    )
+    with item(f"**Next support hire: {plain(row['name'])}** · {plain(figure)}"):
+        create_action_link(
+            source_type="staff_support_gap",
+            source_ref=f"next support hire {row['building_id']}",
+            building_id=row["building_id"],
+            title=f"Plan the next support hire at {row['name']}"[:200],
+            problem_statement=(
+                f"In {picture.school_year}, {row['name']} ranks {int(row['need_rank'])} of "
+                f"{picture.ranked_buildings} buildings for students needing support per support "
+                f"FTE: {figure}."
+            ),
+            meeting_id=meeting_id,
+        )
 
 
 def _overdue_actions(agenda: _Agenda) -> None:

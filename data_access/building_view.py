@@ -19,7 +19,9 @@ from data_access.fidelity.queries import (
     list_scored_instruments,
 )
 from data_access.school_year import school_year_of
-from data_access.scope import Scope, building_scope
+from data_access.scope import DISTRICT, Scope, building_scope
+from data_access.staff_support.need import DISTRICT_ID as NEED_DISTRICT
+from data_access.staff_support.need import get_support_need
 from data_access.staff_support.queries import (
     default_as_of,
     get_staffing,
@@ -69,6 +71,11 @@ class BuildingView:
     staff_counted: int | None
     staffing: pd.DataFrame  # the STAFFING_ROLES rows of the building
     fidelity: tuple[BuildingFidelity, ...]
+    # Students needing support per support FTE (the support_need row of the building, or None),
+    # how many buildings the district ranks, and the district's need per FTE.
+    need: dict | None = None
+    ranked_buildings: int = 0
+    district_need_per_fte: float | None = None
 
 
 def get_building_view(
@@ -101,6 +108,14 @@ def get_building_view(
         latest = scores.sort_values("administered_on").groupby("scale", sort=False).tail(1)
         fidelity.append(BuildingFidelity(instrument=instrument, scores=scores, latest=latest))
 
+    # Withheld on the whole district's counts (so the same cells whoever looks); only this
+    # building's row, the district's figure and a count of ranked buildings are kept.
+    need = get_support_need(session, school_year=school_year, scope=DISTRICT)
+    need_here = need[need["building_id"] == building_id]
+    district_need = need.loc[
+        need["building_id"] == NEED_DISTRICT, "students_needing_support_per_fte"
+    ].dropna()
+
     return BuildingView(
         building_id=building_id,
         as_of=as_of,
@@ -116,4 +131,7 @@ def get_building_view(
             (staffing["building_id"] == building_id) & staffing["role"].isin(STAFFING_ROLES)
         ],
         fidelity=tuple(fidelity),
+        need=None if need_here.empty else need_here.iloc[0].to_dict(),
+        ranked_buildings=int(need["need_rank"].notna().sum()),
+        district_need_per_fte=float(district_need.iloc[0]) if len(district_need) else None,
     )

@@ -22,7 +22,15 @@ class Export:
 
 # The kinds, by name, for the command line's help: naming them must not import every area (that
 # alone took a third of a second of every command's start-up).
-EXPORT_KINDS = ("actions", "equity", "fidelity", "staff_pulse", "staffing", "supervision")
+EXPORT_KINDS = (
+    "actions",
+    "equity",
+    "fidelity",
+    "staff_pulse",
+    "staffing",
+    "supervision",
+    "support_need",
+)
 
 
 def registered_exports() -> dict[str, Export]:
@@ -57,5 +65,12 @@ def registered_exports() -> dict[str, Export]:
         "one row per school year, building (and DISTRICT) and role (and ALL); fewer than 5 "
         "responses withheld",
         build_staff_pulse_export,
+    )
+    from data_access.staff_support.need import build_support_need_export
+
+    exports["support_need"] = Export(
+        "one row per school year and building (and DISTRICT): students needing support per "
+        "support FTE and where the next support hire helps most",
+        build_support_need_export,
     )
     return exports

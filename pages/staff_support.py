@@ -12,10 +12,13 @@ from components.drill_address import as_date, from_address, is_date, to_address
 from components.drill_filters import at_level, level_filter
 from components.page import building_from_link, current_scope, current_user, page_setup
 from components.staff_pulse_entry import show_pulse_entry
+from components.staff_support_need import show_need_tab
+from components.staff_support_retention import show_retention_tab
 from components.staff_support_schedule import show_schedule_tab
 from components.staff_support_supervision import show_supervision_tab
 from components.staff_support_tabs import show_caseload_tab, show_headlines, show_staffing_tab
 from data_access.staff_support.queries import default_as_of, get_supervision_activity
+from data_access.staff_support.resourcing import get_retention_view, get_support_need_view
 from data_access.staff_support.view import get_staff_support_view, place_of
 
 status = page_setup(
@@ -60,8 +63,15 @@ if view.coverage.district_staff == 0:
 place = place_of(view, building_id=chosen)
 show_headlines(view, place, scope=scope, place_name=place_name)
 
-supervision_tab, caseload_tab, staffing_tab, schedule_tab = st.tabs(
-    ["Supervision", "Caseloads", "Staffing ratios", "Schedule and record supervision"],
+supervision_tab, caseload_tab, staffing_tab, need_tab, retention_tab, schedule_tab = st.tabs(
+    [
+        "Supervision",
+        "Caseloads",
+        "Staffing ratios",
+        "Where the next hire helps",
+        "Retention",
+        "Schedule and record supervision",
+    ],
     key="tab",
     bind="query-params",  # the tab open is in the address (?tab=Caseloads)
 )
@@ -78,6 +88,14 @@ if caseload_tab.open is not False:
 if staffing_tab.open is not False:
     with staffing_tab:
         show_staffing_tab(view, place, place_name=place_name)
+if need_tab.open is not False:
+    with need_tab:
+        show_need_tab(
+            load(get_support_need_view, scope=scope, as_of=as_of), district_scope=scope.is_district
+        )
+if retention_tab.open is not False:
+    with retention_tab:
+        show_retention_tab(load(get_retention_view, scope=scope, as_of=as_of))
 if schedule_tab.open is not False:
     with schedule_tab:
         show_schedule_tab(view, scope=scope, editor=editor, chosen=chosen)

@@ -92,6 +92,34 @@ def test_each_role_sees_its_own_buildings_and_nothing_of_others(
         assert building_names[buildings[0]] in text, f"{role} does not see their own building"
 
 
+# Tabs whose content runs only when open (the page's first tab is opened above), each with a word
+# only its content shows.
+TABS = {"staff_support": ["Where the next hire helps", "Retention"]}
+TAB_MARKS = {"Where the next hire helps": "Needing support per", "Retention": "Turnover (%)"}
+
+
+@pytest.mark.parametrize(
+    ("page", "tab"), [(page, tab) for page, tabs in TABS.items() for tab in tabs]
+)
+@pytest.mark.parametrize("role", ["principal", "coach", "viewer"])
+def test_each_role_sees_only_its_own_buildings_on_each_tab(
+    monkeypatch, demo_store_url, building_names, role, page, tab
+):
+    buildings = ROLES[role]
+    app = open_page(
+        monkeypatch, demo_store_url, page, role=role, buildings=buildings, query={"tab": tab}
+    )
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+    text = shown_text(app)
+    assert TAB_MARKS[tab] in text, f"the {tab} tab did not run"
+    hidden = {bid: name for bid, name in building_names.items() if bid not in buildings}
+    leaked = sorted(name for name in hidden.values() if name in text)
+    assert not leaked, f"{role} on {page} ({tab}) is shown other buildings: {leaked}"
+    for building in buildings:
+        assert building_names[building] in text, f"{role} does not see their own building"
+
+
 @pytest.fixture
 def network_address():
     from streamlit import config

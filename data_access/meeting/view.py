@@ -52,6 +52,8 @@ from data_access.meeting.rules import (
 from data_access.memo import remembered
 from data_access.school_year import school_year_of
 from data_access.scope import DISTRICT, Scope, building_scope
+from data_access.staff_support.need import DISTRICT_ID as NEED_DISTRICT
+from data_access.staff_support.need import get_support_need, next_hire
 from data_access.staff_support.queries import get_staffing
 from data_access.team.queries import get_team_members, list_meetings
 from data_access.team.rules import count_by_category, meeting_health, missing_categories
@@ -113,6 +115,11 @@ class MeetingPicture:
     team_members: int
     team_missing: tuple[str, ...]  # category labels nobody represents
     last_meeting: pd.Series | None  # meeting_health row of the latest meeting on or before as_of
+    # Where the next support hire helps most (support_need): the best-ranked building in scope
+    # (its row) and how many buildings the district ranks; the district's need per support FTE.
+    next_hire: dict | None = None
+    ranked_buildings: int = 0
+    district_need_per_fte: float | None = None
 
 
 def get_meeting_picture(
@@ -229,6 +236,12 @@ def picture_from(
     )
     missing.insert(1, "building", missing["building_id"].map(names))
 
+    need = get_support_need(session, school_year=school_year, scope=DISTRICT)
+    first_hire, ranked_buildings = next_hire(need, scope)
+    district_need = need.loc[
+        need["building_id"] == NEED_DISTRICT, "students_needing_support_per_fte"
+    ].dropna()
+
     members = get_team_members(session, on=as_of)
     meetings = meeting_health(list_meetings(session, until=as_of))
     return MeetingPicture(
@@ -252,6 +265,9 @@ def picture_from(
         team_members=len(members),
         team_missing=tuple(missing_categories(count_by_category(members))),
         last_meeting=meetings.iloc[-1] if len(meetings) else None,
+        next_hire=first_hire,
+        ranked_buildings=ranked_buildings,
+        district_need_per_fte=float(district_need.iloc[0]) if len(district_need) else None,
     )
 
 
