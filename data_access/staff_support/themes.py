@@ -137,7 +137,9 @@ def read_theme_counts(
     def framed(rows, columns: list[str]) -> pd.DataFrame:
         frame = pd.DataFrame([tuple(row) for row in rows], columns=["year", "m", *columns[1:]])
         frame.insert(
-            0, "month", [date(int(y), int(m), 1) for y, m in zip(frame["year"], frame["m"])]
+            0,
+            "month",
+            [date(int(y), int(m), 1) for y, m in zip(frame["year"], frame["m"], strict=True)],
         )
         frame = frame.drop(columns=["year", "m"])
         frame[columns[-1]] = frame[columns[-1]].astype("int64")
@@ -163,7 +165,9 @@ def theme_table(held: pd.DataFrame, themes: pd.DataFrame, by: list[str]) -> pd.D
     return table.sort_values([*by, "theme"], ignore_index=True)[columns]
 
 
-def _by_place(held: pd.DataFrame, themes: pd.DataFrame, levels: dict[str, str], *, levels_too: bool):
+def _by_place(
+    held: pd.DataFrame, themes: pd.DataFrame, levels: dict[str, str], *, levels_too: bool
+):
     """Theme sessions and held sessions per place: every building in the frames together ("all"),
     each level (when `levels_too`) and each building."""
     parts_held, parts_themes = [], []
