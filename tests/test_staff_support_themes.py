@@ -6,7 +6,7 @@ but came up in fewer than 5 held sessions (1 to 2; 2 to 4), which are not headli
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -59,7 +59,18 @@ SESSIONS = [
 ]
 
 
-def build(url: str) -> None:
+# C5, a counselor at B3, for the rising test: family in 1 of 8 held sessions in the fall, 7 of 8
+# in spring.
+C5_SESSIONS = [
+    ("C5", date(2025, 9, 1) + timedelta(weeks=i), "held", ["family"] if i == 0 else [])
+    for i in range(8)
+] + [
+    ("C5", date(2026, 1, 5) + timedelta(weeks=i), "held", ["family"] if i < 7 else [])
+    for i in range(8)
+]
+
+
+def build(url: str, *, with_c5: bool = False) -> None:
     with session_scope(url) as session:
         add_building(session, "B1", level="middle")
         add_building(session, "B2", level="middle")
@@ -70,7 +81,11 @@ def build(url: str) -> None:
         add_staff(session, "C3", "counselor", {("B2", YEAR): 0.6, ("B3", YEAR): 0.4})
         add_staff(session, "C4", "psychologist", {("B3", YEAR): 1.0})
         add_staff(session, "A1", "administrator", {("B1", YEAR): 1.0})
-        for i, (staff_id, day, status, themes) in enumerate(SESSIONS):
+        sessions = SESSIONS
+        if with_c5:
+            add_staff(session, "C5", "counselor", {("B3", YEAR): 1.0})
+            sessions = SESSIONS + C5_SESSIONS
+        for i, (staff_id, day, status, themes) in enumerate(sessions):
             add_supervision(session, f"S{i:02d}", staff_id, day, status)
             for theme in themes:
                 session.add(SupervisionTheme(session_id=f"S{i:02d}", theme=theme))
@@ -122,51 +137,54 @@ def test_themes_by_month_building_and_role(store_url):
     assert "administrator" not in set(view.by_role["role"])
 
 
+def z(now: int, held: int, before: int, held_before: int) -> float:
+    pooled = (now + before) / (held + held_before)
+    error = (pooled * (1 - pooled) * (1 / held + 1 / held_before)) ** 0.5
+    return (now / held - before / held_before) / error
+
+
 def test_rising_themes_against_the_previous_term(store_url):
-    build(store_url)
+    build(store_url, with_c5=True)
     rising = view_of(store_url).rising
     found = {
         (row["place_type"], row["place"], row["theme"]): row for row in rising.to_dict("records")
     }
-    # Attendance: 5 held sessions this term, none last term: new in B1, the middle schools and
-    # the district. Family: B2 1 of 4 last term, 5 of 6 now (up 233%); the middle schools 1 of 8
-    # to 5 of 12 (233%); the district 1 of 10 to 5 of 14 (257%). The high-school level has one
-    # building: only the building. Safeguarding in B2 (2 of 4 to 4 of 6) and mental health in B3
-    # (1 of 2 to 2 of 2) rose, but in fewer than 5 sessions: not headlines.
-    assert set(found) == {
-        ("all", None, "attendance"),
-        ("level", "middle", "attendance"),
-        ("building", "B1", "attendance"),
+    # Attendance in B1: 5 of 6 held sessions this term, none of 4 last term: new (z 2.58). In the
+    # middle schools (5 of 12, 0 of 8: z 2.11) and the district (5 of 22, 0 of 18: z 2.16) the
+    # rise could be chance. Family in B3: 1 of 10 to 7 of 10 (up 600%, z 2.74); the district: 2 of
+    # 18 to 12 of 22 (up 391%, z 2.86); in B2 1 of 4 to 5 of 6 is up 233% but z 1.84: chance. The
+    # high-school level has one building: only the building. Safeguarding in B2 (2 of 4 to 4 of
+    # 6), workload in B1 (3) and mental health in B3 (1 to 2) came up in fewer than 5 sessions.
+    assert z(5, 6, 0, 4) == pytest.approx(2.58, abs=0.01)
+    assert z(5, 12, 0, 8) < 2.33 and z(5, 22, 0, 18) < 2.33 and z(5, 6, 1, 4) < 2.33
+    assert list(found) == [
+        ("building", "B1", "attendance"),  # new first
+        ("building", "B3", "family"),  # then the largest rise
         ("all", None, "family"),
-        ("level", "middle", "family"),
-        ("building", "B2", "family"),
-    }
+    ]
     attendance = found[("building", "B1", "attendance")]
     assert (attendance["sessions"], attendance["held"]) == (5, 6)
     assert (attendance["sessions_before"], attendance["held_before"]) == (0, 4)
     assert attendance["change"] != attendance["change"]  # NaN: it did not come up before
     family = found[("all", None, "family")]
-    assert (family["sessions"], family["held"], family["sessions_before"]) == (5, 14, 1)
-    assert family["held_before"] == 10
-    assert family["change"] == pytest.approx((5 / 14) / (1 / 10) - 1)  # 2.571
-    assert found[("building", "B2", "family")]["change"] == pytest.approx((5 / 6) / (1 / 4) - 1)
-    # new themes first, then the largest rise
-    assert list(rising["theme"][:3]) == ["attendance"] * 3
-    assert rising.loc[3, "place_type"] == "all"
+    assert (family["sessions"], family["held"], family["sessions_before"]) == (12, 22, 2)
+    assert family["held_before"] == 18
+    assert family["change"] == pytest.approx((12 / 22) / (2 / 18) - 1)  # 3.909
+    assert found[("building", "B3", "family")]["change"] == pytest.approx(6.0)
 
 
 def test_a_principal_sees_their_building_only(store_url):
-    build(store_url)
-    view = view_of(store_url, scope=building_scope({"B2"}))
-    assert set(view.by_building["building_id"]) == {"B2"}
-    assert view.held == 10
+    build(store_url, with_c5=True)
+    view = view_of(store_url, scope=building_scope({"B3"}))
+    assert set(view.by_building["building_id"]) == {"B3"}
+    assert view.held == 20  # C4's 4 and C5's 16
     assert [(r["place_type"], r["place"], r["theme"]) for r in view.rising.to_dict("records")] == [
-        ("building", "B2", "family")
+        ("building", "B3", "family")
     ]
 
 
 def test_one_buildings_team(store_url):
-    build(store_url)
+    build(store_url, with_c5=True)
     view = view_of(store_url, building_id="B1")
     assert view.held == 10
     assert set(view.by_role["role"]) == {"counselor", "nurse"}

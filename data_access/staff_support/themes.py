@@ -10,9 +10,12 @@ once for each theme it carried, and once in `held` (what a theme's share is out 
 Terms are the two halves of the school year, as most US districts run them: fall (July to
 December) and spring (January to June). A theme is **rising** in a place when this term it came up
 in at least `RISE_MINIMUM_SESSIONS` held sessions, the previous term had held sessions to compare
-with, and its share of held sessions is at least `RISE_MINIMUM_CHANGE` (a quarter) above last
-term's (or it did not come up at all last term). Shares, not counts: a term under way has fewer
-sessions than a finished one. Counting happens in SQL (GROUP BY month, building, role, theme);
+with, its share of held sessions is at least `RISE_MINIMUM_CHANGE` (a quarter) above last term's
+(or it did not come up at all last term), and the rise is larger than chance would explain in a
+small team (a one-sided two-proportion z test at the 1% level, `RISE_MINIMUM_Z`: with a few
+sessions a building's shares swing by chance, and ten themes in every building and level would
+make a page of false alarms). Shares, not counts: a term under way has fewer sessions than a
+finished one. Counting happens in SQL (GROUP BY month, building, role, theme);
 the arithmetic over the counts is pure and below the queries. Codes and numbers only: the words
 are the components'."""
 
@@ -34,6 +37,8 @@ from data_access.staff_support.queries import buildings_by_id
 
 RISE_MINIMUM_SESSIONS = 5  # a theme must come up in at least this many held sessions this term
 RISE_MINIMUM_CHANGE = 0.25  # and its share of held sessions be at least a quarter above last term's
+# and the rise be larger than chance: a one-sided two-proportion z test at the 1% level (z >= 2.33)
+RISE_MINIMUM_Z = 2.33
 HELD_COLUMNS = ["month", "building_id", "role", "held"]
 THEME_COLUMNS = ["month", "building_id", "role", "theme", "sessions"]
 RISING_COLUMNS = [
@@ -193,6 +198,16 @@ def _by_place(
     return pd.concat(parts_held, ignore_index=True), pd.concat(parts_themes, ignore_index=True)
 
 
+def rise_z(sessions, held, sessions_before, held_before):
+    """The two-proportion z statistic of a share rising from sessions_before / held_before to
+    sessions / held (pooled standard error); 0 where either term has no held session."""
+    held_before = held_before.where(held_before > 0)
+    pooled = (sessions + sessions_before) / (held + held_before)
+    error = (pooled * (1 - pooled) * (1 / held + 1 / held_before)) ** 0.5
+    z = (sessions / held - sessions_before / held_before) / error.where(error > 0)
+    return z.fillna(0.0)
+
+
 def rising_themes(
     held: pd.DataFrame,
     themes: pd.DataFrame,
@@ -228,10 +243,14 @@ def rising_themes(
     table["change"] = (table["share"] / table["share_before"] - 1).where(
         table["sessions_before"] > 0
     )
+    table["z"] = rise_z(
+        table["sessions"], table["held"], table["sessions_before"], table["held_before"]
+    )
     rising = table[
         (table["sessions"] >= RISE_MINIMUM_SESSIONS)
         & (table["held_before"] > 0)
         & ((table["sessions_before"] == 0) | (table["change"] >= RISE_MINIMUM_CHANGE - 1e-9))
+        & (table["z"] >= RISE_MINIMUM_Z)
     ].copy()
     rising["_new"] = rising["sessions_before"] == 0
     rising["_order"] = rising["place_type"].map({"all": 0, "level": 1, "building": 2})
