@@ -45,6 +45,7 @@ from data_access.meeting.rules import (
     Headlines,
     agenda_flag_order,
     building_matrix,
+    drained_and_unsupported,
     fidelity_standing,
     flag_changes,
     missing_roles,
@@ -52,7 +53,9 @@ from data_access.meeting.rules import (
 from data_access.memo import remembered
 from data_access.school_year import school_year_of
 from data_access.scope import DISTRICT, Scope, building_scope
+from data_access.staff_support.pulse import published_pulse
 from data_access.staff_support.queries import get_staffing
+from data_access.staff_support.themes import get_rising_themes
 from data_access.team.queries import get_team_members, list_meetings
 from data_access.team.rules import count_by_category, meeting_health, missing_categories
 
@@ -113,6 +116,11 @@ class MeetingPicture:
     team_members: int
     team_missing: tuple[str, ...]  # category labels nobody represents
     last_meeting: pd.Series | None  # meeting_health row of the latest meeting on or before as_of
+    # The published staff pulse (export staff_pulse's rows) of the school year: buildings in scope
+    # whose staff report being drained and unsupported, and the DISTRICT's ALL row (or None).
+    drained: pd.DataFrame
+    district_pulse: pd.Series | None
+    rising_themes: pd.DataFrame  # themes rising in supervision this term, in scope (RISING_COLUMNS)
 
 
 def get_meeting_picture(
@@ -231,6 +239,10 @@ def picture_from(
 
     members = get_team_members(session, on=as_of)
     meetings = meeting_health(list_meetings(session, until=as_of))
+    pulse = published_pulse(session, scope=scope, school_year=school_year)
+    drained = drained_and_unsupported(pulse)
+    drained.insert(1, "building", drained["building_id"].map(names))
+    district_pulse = pulse[(pulse["building_id"] == DISTRICT_ID) & (pulse["role"] == "ALL")]
     return MeetingPicture(
         comparison=comparison,
         school_year=school_year,
@@ -252,6 +264,9 @@ def picture_from(
         team_members=len(members),
         team_missing=tuple(missing_categories(count_by_category(members))),
         last_meeting=meetings.iloc[-1] if len(meetings) else None,
+        drained=drained,
+        district_pulse=district_pulse.iloc[0] if len(district_pulse) else None,
+        rising_themes=get_rising_themes(session, scope=scope, as_of=as_of),
     )
 
 

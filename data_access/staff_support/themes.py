@@ -264,6 +264,25 @@ def rising_themes(
     return rising.reset_index(drop=True)[RISING_COLUMNS]
 
 
+def get_rising_themes(session: Session, *, scope: Scope, as_of: date) -> pd.DataFrame:
+    """The themes rising in the term of `as_of` (up to it) against the previous term, in every
+    place of the scope (`RISING_COLUMNS`): for the meeting's agenda."""
+    term = term_of(as_of)
+    previous = previous_term(term)
+    buildings = buildings_by_id(session, scope=scope)
+    levels = dict(zip(buildings["building_id"], buildings["level"], strict=True))
+    held, themes = read_theme_counts(session, start=term.start, end=as_of, scope=scope)
+    held_before, themes_before = read_theme_counts(
+        session, start=previous.start, end=previous.end, scope=scope
+    )
+    rising = rising_themes(
+        held, themes, held_before, themes_before, levels=levels, levels_too=scope.is_district
+    )
+    if not scope.is_district:
+        rising = rising[rising["place_type"] == "building"].reset_index(drop=True)
+    return rising
+
+
 # --- The tab's view -------------------------------------------------------------------------------
 
 
