@@ -147,3 +147,32 @@ def _by_building(view: StaffWellbeingView, names: dict[str, str], year: str) -> 
             + WITHHELD_HELP[0].lower()
             + WITHHELD_HELP[1:]
         )
+
+
+def show_building_pulse(pulse: pd.DataFrame, *, school_year: str) -> None:
+    """One line for the Building page: the building's staff pulse this school year (its ALL row),
+    and a role whose responses are mostly drained often."""
+    if pulse.empty:
+        st.caption(f"No staff pulse responses from this building in {school_year}.")
+        return
+    everyone = pulse.iloc[0]
+    if everyone["role"] != ALL_ROLES or pd.isna(everyone["responses"]):
+        st.caption(
+            f"Staff pulse, {school_year}: withheld here ({WITHHELD_HELP[0].lower()}"
+            f"{WITHHELD_HELP[1:]})"
+        )
+    else:
+        st.markdown(
+            f"**Staff pulse, {school_year}:** {everyone['pct_drained_often']:.0f}% of "
+            f"{int(everyone['responses'])} responses feel drained often; "
+            f"{everyone['pct_intend_to_stay']:.0f}% intend to stay."
+        )
+    roles = pulse[(pulse["role"] != ALL_ROLES) & pulse["responses"].notna()]
+    for row in roles.to_dict("records"):
+        if row["pct_drained_often"] >= 50:
+            st.warning(
+                f"{role_name(row['role'])}s: {row['pct_drained_often']:.0f}% of "
+                f"{int(row['responses'])} responses drained often, "
+                f"{row['pct_intend_to_stay']:.0f}% intend to stay.",
+                icon=":material/battery_alert:",
+            )

@@ -20,6 +20,7 @@ from data_access.fidelity.queries import (
 )
 from data_access.school_year import school_year_of
 from data_access.scope import Scope, building_scope
+from data_access.staff_support.pulse import ALL_ROLES, published_pulse
 from data_access.staff_support.queries import (
     default_as_of,
     get_staffing,
@@ -69,6 +70,9 @@ class BuildingView:
     staff_counted: int | None
     staffing: pd.DataFrame  # the STAFFING_ROLES rows of the building
     fidelity: tuple[BuildingFidelity, ...]
+    # The building's published staff pulse rows of the school year (export staff_pulse's): its
+    # ALL row first, then its roles; withheld rows have empty figures. Empty: nobody answered.
+    pulse: pd.DataFrame
 
 
 def get_building_view(
@@ -101,6 +105,10 @@ def get_building_view(
         latest = scores.sort_values("administered_on").groupby("scale", sort=False).tail(1)
         fidelity.append(BuildingFidelity(instrument=instrument, scores=scores, latest=latest))
 
+    pulse = published_pulse(session, scope=only_here, school_year=school_year)
+    pulse = pulse[pulse["building_id"] == building_id]
+    pulse = pulse.sort_values("role", key=lambda r: r != ALL_ROLES, kind="stable")
+
     return BuildingView(
         building_id=building_id,
         as_of=as_of,
@@ -116,4 +124,5 @@ def get_building_view(
             (staffing["building_id"] == building_id) & staffing["role"].isin(STAFFING_ROLES)
         ],
         fidelity=tuple(fidelity),
+        pulse=pulse.reset_index(drop=True),
     )

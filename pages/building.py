@@ -15,6 +15,7 @@ from components.fidelity_charts import trend_chart
 from components.follow_up_labels import STATUS_LABELS
 from components.page import building_from_link, current_scope, page_setup
 from components.staff_support_charts import role_name
+from components.staff_support_wellbeing import show_building_pulse
 from components.text import plain, plain_html
 from components.words import with_dashes
 from data_access.building_view import (
@@ -149,6 +150,7 @@ with staff_column:
         ),
         download="building-staffing",
     )
+    show_building_pulse(view.pulse, school_year=school_year)
     st.page_link(
         "pages/staff_support.py",
         label="Open staff support for this building",

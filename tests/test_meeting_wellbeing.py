@@ -77,3 +77,26 @@ def test_a_principal_s_agenda_has_only_their_building(monkeypatch, demo_store_ur
     text = "\n".join(element.value for element in app.main.markdown)
     assert "**Family** up 266% at Eastside High School" in text
     assert "high schools" not in text and "Central High School" not in text
+
+
+def test_the_building_page_shows_its_staff_pulse_as_the_export_does(monkeypatch, demo_store_url):
+    app = open_page(monkeypatch, demo_store_url, "building", query={"building": "B10"})
+    assert not app.exception, [e.value for e in app.exception]
+    with session_scope(demo_store_url) as session:
+        export = build_staff_pulse_export(session, ExportOptions(scope=DISTRICT))
+    mine = export[(export["school_year"] == "2025-26") & (export["building_id"] == "B10")]
+    everyone = mine[mine["role"] == "ALL"].iloc[0]
+    counselors = mine[mine["role"] == "counselor"].iloc[0]
+    text = "\n".join(element.value for element in app.main.markdown)
+    assert (
+        f"**Staff pulse, 2025-26:** {float(everyone['pct_drained_often']):.0f}% of "
+        f"{everyone['responses']} responses feel drained often; "
+        f"{float(everyone['pct_intend_to_stay']):.0f}% intend to stay."
+    ) in text
+    assert any(
+        w.value.startswith(
+            f"Counselors: {float(counselors['pct_drained_often']):.0f}% of "
+            f"{counselors['responses']} responses drained often"
+        )
+        for w in app.warning
+    )
