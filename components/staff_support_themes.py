@@ -87,6 +87,15 @@ def show_themes_tab(
             icon=":material/inbox:",
         )
         return
+    if view.by_month.empty:
+        st.info(
+            f"{view.held:,} held supervision session{'s' if view.held != 1 else ''} for "
+            f"{plain(place_name)} in "
+            f"{view.school_year}, none with a theme ticked. Themes are ticked when a session is "
+            "scheduled or marked held, or come in the supervision file's themes column.",
+            icon=":material/inbox:",
+        )
+        return
     _rising(view, names, district=district, place_name=place_name)
     _by_month(view, place_name=place_name)
     _by_building_and_role(view, names, place_name=place_name)

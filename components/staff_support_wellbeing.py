@@ -78,6 +78,9 @@ def show_wellbeing_tab(
     years = [y for y in view.school_years if y <= school_year] or list(view.school_years)
     year = years[-1]
     place = view.place(building_id)
+    if place.empty:
+        st.info(f"No pulse responses from {plain(place_name)} yet.", icon=":material/inbox:")
+        return
     _over_time(place, place_name=place_name)
     _by_role(place, year, place_name=place_name)
     if building_id is None:

@@ -107,3 +107,46 @@ def test_a_principal_sees_their_building_and_the_district_only(monkeypatch, demo
     open_tab(app, THEMES)
     assert not app.exception
     assert "Eastside High School" not in texts(app)
+
+
+def test_the_themes_tab_on_a_small_district_says_what_it_counted(monkeypatch, sqlite_url):
+    """The hand-built district of tests/test_staff_support_themes.py, seen on 15 March 2026: the
+    rising attendance at B1 in words with its figures, and January's attendance in the table."""
+    from tests.test_staff_support_themes import build as build_themes
+
+    build_themes(sqlite_url, with_c5=True)
+    app = open_page(
+        monkeypatch,
+        sqlite_url,
+        "staff_support",
+        query={"as_of": "2026-03-15", "tab": THEMES},
+    )
+    open_tab(app, THEMES)
+    assert not app.exception, [e.value for e in app.exception]
+    shown = texts(app)
+    assert (
+        "**Attendance** new at Building B1 since January: 5 of 6 held sessions (83%); not once in "
+        "4 held sessions in the fall term 2025."
+    ) in shown
+    assert "**Family up 600%** at Building B3 since January: 7 of 10 held sessions (70%)" in shown
+    [by_month] = [t for t in tables(app) if "Theme" in t.columns]
+    months = by_month.set_index("Theme")
+    assert months.loc["Attendance", "Jan 2026"] == 2
+    assert months.loc["Held sessions", "Jan 2026"] == 9  # 5, and C5's four Mondays
+
+
+def test_held_sessions_without_themes_say_so(monkeypatch, sqlite_url):
+    from data_access.db import session_scope as scope_of
+    from tests.utils.factories import add_building, add_staff, add_supervision
+
+    with scope_of(sqlite_url) as session:
+        add_building(session, "B1", level="middle")
+        add_staff(session, "C1", "counselor", {("B1", "2025-26"): 1.0})
+        add_supervision(session, "S1", "C1", date(2026, 2, 2), "held")
+    app = open_page(monkeypatch, sqlite_url, "staff_support", query={"as_of": "2026-03-15"})
+    open_tab(app, THEMES)
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("1 held supervision session for Building B1" in i.value for i in app.info)
+    open_tab(app, WELLBEING)
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("No pulse responses yet" in i.value for i in app.info)
