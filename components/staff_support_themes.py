@@ -27,6 +27,7 @@ LEVEL_PLACES = {
     "other": "the other buildings",
 }
 RISING_SHOWN = 8
+BUILDINGS_CHARTED = 20  # the grid by building charts at most this many (a large district has 300)
 
 
 def term_words(term: Term) -> str:
@@ -149,15 +150,13 @@ def _by_month(view: SupervisionThemesView, *, place_name: str) -> None:
     with chart_column:
         show_chart(
             theme_heatmap(
-                by_month.sort_values("month", kind="stable"),
+                by_month,
                 x="month_label",
                 y="label",
                 z="sessions",
                 title=f"Held sessions carrying each theme, {view.school_year}",
                 x_title="Month",
-            ).update_yaxes(
-                categoryorder="array",
-                categoryarray=list(dict.fromkeys(by_month["label"])),
+                x_order=list(dict.fromkeys(by_month.sort_values("month")["month_label"])),
             ),
             key="themes_by_month_chart",
         )
@@ -173,6 +172,21 @@ def _by_month(view: SupervisionThemesView, *, place_name: str) -> None:
             wide.reset_index().rename(columns={"label": "Theme"}),
             download="supervision-themes-by-month",
         )
+
+
+def _charted_buildings(view: SupervisionThemesView) -> list[str]:
+    """At most `BUILDINGS_CHARTED` buildings for the grid: those where the rising themes take the
+    largest share of held sessions first, then the most held sessions; by id when all are shown."""
+    frame = view.by_building
+    held = frame.drop_duplicates("building_id").set_index("building_id")["held"]
+    rising = frame[frame["theme"].isin(set(view.rising["theme"]))]
+    weight = rising.groupby("building_id")["share"].sum().reindex(held.index).fillna(0)
+    if len(held) <= BUILDINGS_CHARTED:
+        return sorted(held.index)
+    order = pd.DataFrame({"weight": weight, "held": held}).sort_values(
+        ["weight", "held"], ascending=False
+    )
+    return list(order.index[:BUILDINGS_CHARTED])
 
 
 def _share_table(frame: pd.DataFrame, key: str, label: str) -> pd.DataFrame:
@@ -197,22 +211,30 @@ def _by_building_and_role(
         by_building = view.by_building.assign(
             building=view.by_building["building_id"].map(lambda b: names.get(b, b))
         )
+        charted = _charted_buildings(view)
         chart_column, table_column = st.columns([3, 2], gap="large")
         with chart_column:
+            labelled = _labelled(by_building.assign(share=by_building["share"] * 100))
+            labelled = labelled[labelled["building_id"].isin(charted)]
             show_chart(
                 theme_heatmap(
-                    _labelled(by_building.assign(share=by_building["share"] * 100)).sort_values(
-                        ["building_id", "_order"]
-                    ),
+                    labelled,
                     x="label",
                     y="building",
                     z="share",
                     title="Share of held sessions carrying each theme (%)",
                     x_title="Theme",
                     unit="%",
+                    x_order=list(dict.fromkeys(labelled.sort_values("_order")["label"])),
+                    y_order=[names.get(b, b) for b in charted],
                 ),
                 key="themes_by_building_chart",
             )
+            if len(charted) < view.by_building["building_id"].nunique():
+                st.caption(
+                    f"The {len(charted)} buildings where this term's rising themes come up most "
+                    "(or with the most held sessions); every building is in the table."
+                )
         with table_column:
             table = _share_table(by_building, "building", "Building")
             show_table(

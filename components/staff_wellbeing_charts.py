@@ -13,12 +13,21 @@ BLUES = [[0.0, "#f4f8fc"], [1.0, "#0072B2"]]  # one hue, light to dark: colour-b
 
 
 def theme_heatmap(
-    data: pd.DataFrame, *, x: str, y: str, z: str, title: str, x_title: str, unit: str = ""
+    data: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    z: str,
+    title: str,
+    x_title: str,
+    unit: str = "",
+    x_order: list | None = None,
+    y_order: list | None = None,
 ) -> go.Figure:
-    """A grid of counts or shares (`z`) with the value printed in each cell: `y` down the side (in
-    the order of the rows), `x` across (in the order of the rows)."""
-    xs = list(dict.fromkeys(data[x]))
-    ys = list(dict.fromkeys(data[y]))
+    """A grid of counts or shares (`z`) with the value printed in each cell: `y` down the side, `x`
+    across, each in `y_order`/`x_order` (else in the order of the rows)."""
+    xs = x_order if x_order is not None else list(dict.fromkeys(data[x]))
+    ys = y_order if y_order is not None else list(dict.fromkeys(data[y]))
     grid = data.pivot_table(index=y, columns=x, values=z, aggfunc="sum", sort=False)
     grid = grid.reindex(index=ys, columns=xs)
     text = [["" if pd.isna(v) else f"{v:,.0f}{unit}" for v in row] for row in grid.to_numpy()]

@@ -146,7 +146,9 @@ def test_held_sessions_without_themes_say_so(monkeypatch, sqlite_url):
     app = open_page(monkeypatch, sqlite_url, "staff_support", query={"as_of": "2026-03-15"})
     open_tab(app, THEMES)
     assert not app.exception, [e.value for e in app.exception]
-    assert any("1 held supervision session for the district in 2025-26" in i.value for i in app.info)
+    assert any(
+        "1 held supervision session for the district in 2025-26" in i.value for i in app.info
+    )
     open_tab(app, WELLBEING)
     assert not app.exception, [e.value for e in app.exception]
     assert any("No pulse responses yet" in i.value for i in app.info)
