@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from data_access.export_format import ExportOptions, format_export
+from data_access.memo import remembered
 from data_access.models import PULSE_ITEMS, StaffPulse
 from data_access.school_year import school_year_of
 from data_access.scope import Scope
@@ -244,6 +245,7 @@ def read_pulse(session: Session) -> pd.DataFrame:
     return pd.DataFrame([tuple(row) for row in rows], columns=columns)
 
 
+@remembered("staff")
 def published_pulse(
     session: Session, *, scope: Scope, school_year: str | None = None
 ) -> pd.DataFrame:
@@ -251,9 +253,10 @@ def published_pulse(
     every school year (or one). Cells are withheld on the whole district's responses, whoever
     asks, so two scopes' rows cannot be set against each other; a scope then gets its buildings'
     rows and the DISTRICT rows."""
-    table = staff_pulse_table(pulse_sums(read_pulse(session)))
-    if school_year:
-        table = table[table["school_year"] == school_year]
+    sums = pulse_sums(read_pulse(session))
+    if school_year:  # cells are withheld year by year: the other years need no working out
+        sums = sums[sums["school_year"] == school_year]
+    table = staff_pulse_table(sums)
     if not scope.is_district:
         keep = (table["building_id"] == DISTRICT_ID) | table["building_id"].map(scope.allows)
         table = table[keep.astype(bool)]
