@@ -15,7 +15,9 @@ from components.equity_concern import action_title, likelihood_words
 from components.follow_up import FOLLOW_UP_PAGE, create_action_link
 from components.meeting_charts import students_in
 from components.meeting_wording import role_names
+from components.staff_support_charts import theme_name
 from components.staff_support_need import need_figure
+from components.staff_support_themes import place_words
 from components.text import plain
 from components.words import action_owner_names
 from data_access.equity.metrics import DISTRICT_ID, flag_reference
@@ -402,6 +404,101 @@ def _the_team(agenda: _Agenda) -> None:
     st.page_link(TEAM_PAGE, label="Open the Leadership team page", icon=":material/groups:")
 
 
+def _staff_drained(agenda: _Agenda) -> None:
+    """Buildings whose staff report being drained and unsupported (the published staff pulse)."""
+    picture, section, item, meeting_id = (
+        agenda.picture,
+        agenda.section,
+        agenda.item,
+        agenda.meeting_id,
+    )
+    section(8, f"Staff drained and unsupported, {picture.school_year}")
+    district = picture.district_pulse
+    if district is not None and agenda.scope.is_district:
+        st.caption(
+            f"Across the district {district['pct_drained_often']:.0f}% of "
+            f"{int(district['responses']):,} staff pulse responses feel drained often, and "
+            f"{district['pct_intend_to_stay']:.0f}% intend to stay."
+        )
+    if picture.drained.empty:
+        st.caption(
+            "No building's staff pulse shows half or more drained often and feeling unsupported "
+            "(groups of fewer than 5 responses are never shown)."
+        )
+    for row in picture.drained.head(agenda.items).to_dict("records"):
+        who = "support staff" if row["role"] == "ALL" else f"{role_names((row['role'],))}s"
+        with item(
+            f"**{plain(row['building'])}** · {who}: {row['pct_drained_often']:.0f}% of "
+            f"{int(row['responses'])} responses drained often, feeling supported "
+            f"{row['supported']:.1f} of 5, {row['pct_intend_to_stay']:.0f}% intend to stay"
+        ):
+            create_action_link(
+                source_type="staff_support_gap",
+                source_ref=f"wellbeing {row['building_id']}",
+                building_id=row["building_id"],
+                title=f"Support the {who} at {row['building']}"[:200],
+                problem_statement=(
+                    f"In the {picture.school_year} staff pulse, {row['pct_drained_often']:.0f}% "
+                    f"of {int(row['responses'])} responses from {who} at {row['building']} felt "
+                    f"emotionally drained often; feeling supported averaged "
+                    f"{row['supported']:.1f} of 5 and {row['pct_intend_to_stay']:.0f}% intend to "
+                    "stay."
+                ),
+                meeting_id=meeting_id,
+            )
+    if len(picture.drained) > agenda.items:
+        st.caption(f"…and {len(picture.drained) - agenda.items:,} more groups.")
+
+
+def _rising_themes(agenda: _Agenda) -> None:
+    """Themes rising in supervision this term."""
+    picture, section, item, meeting_id = (
+        agenda.picture,
+        agenda.section,
+        agenda.item,
+        agenda.meeting_id,
+    )
+    section(9, "Rising in supervision this term")
+    rising = picture.rising_themes
+    if rising.empty:
+        st.caption("No supervision theme is rising against the previous term.")
+    names = dict(zip(picture.matrix["building_id"], picture.matrix["building"], strict=True))
+    escaped = {building_id: plain(name) for building_id, name in names.items()}
+    for row in rising.head(agenda.items).to_dict("records"):
+        theme = theme_name(row["theme"])
+        place = (row["place_type"], row["place"])
+        shown_where = place_words(*place, escaped, district=agenda.scope.is_district)
+        where = place_words(*place, names, district=agenda.scope.is_district)  # for the action
+        rise = "new" if row["sessions_before"] == 0 else f"up {row['change']:.0%}"
+        text = (
+            f"**{theme}** {rise} {shown_where}: {row['sessions']} of {row['held']} held sessions "
+            f"({row['share']:.0%}), against {row['sessions_before']} of {row['held_before']} "
+            "last term"
+        )
+        with item(text):
+            building = row["place"] if row["place_type"] == "building" else None
+            create_action_link(
+                source_type="staff_support_gap",
+                source_ref=f"themes {row['theme']} {row['place'] or 'district'}",
+                building_id=building,
+                title=f"Respond to rising {theme.lower()} in supervision {where}"[:200],
+                problem_statement=(
+                    f"{theme} came up in {row['sessions']} of {row['held']} held supervision "
+                    f"sessions this term {where}, against {row['sessions_before']} of "
+                    f"{row['held_before']} last term."
+                ),
+                meeting_id=meeting_id,
+            )
+    if len(rising) > agenda.items:
+        st.caption(f"…and {len(rising) - agenda.items:,} more rising themes.")
+        st.page_link(
+            "pages/staff_support.py",
+            label="Open what supervision is carrying",
+            icon=":material/diversity_3:",
+            query_params={"tab": "What supervision is carrying"},
+        )
+
+
 # The agenda's sections in the order of the meeting.
 AGENDA_SECTIONS = {
     "left_open": _left_open,
@@ -411,4 +508,6 @@ AGENDA_SECTIONS = {
     "missing_roles": _missing_roles,
     "overdue_actions": _overdue_actions,
     "the_team": _the_team,
+    "staff_drained": _staff_drained,
+    "rising_themes": _rising_themes,
 }

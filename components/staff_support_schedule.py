@@ -42,7 +42,8 @@ def show_schedule_tab(
     may_schedule = editor is not None and may_write(editor, "schedule_supervision")
     may_mark = editor is not None and may_write(editor, "mark_supervision")
     st.info(
-        "Only the **date, format, status, minutes and supervisor** of a session are stored. "
+        "Only the **date, format, status, minutes, supervisor and themes** of a session are "
+        "stored; themes come from a fixed list (safeguarding, attendance, family, workload...). "
         "Supervision is confidential: no case content, names of students or notes belong here.",
         icon=":material/lock:",
     )

@@ -22,6 +22,7 @@ from data_access.school_year import school_year_of
 from data_access.scope import DISTRICT, Scope, building_scope
 from data_access.staff_support.need import DISTRICT_ID as NEED_DISTRICT
 from data_access.staff_support.need import get_support_need
+from data_access.staff_support.pulse import ALL_ROLES, published_pulse
 from data_access.staff_support.queries import (
     default_as_of,
     get_staffing,
@@ -71,6 +72,9 @@ class BuildingView:
     staff_counted: int | None
     staffing: pd.DataFrame  # the STAFFING_ROLES rows of the building
     fidelity: tuple[BuildingFidelity, ...]
+    # The building's published staff pulse rows of the school year (export staff_pulse's): its
+    # ALL row first, then its roles; withheld rows have empty figures. Empty: nobody answered.
+    pulse: pd.DataFrame
     # Students needing support per support FTE (the support_need row of the building, or None),
     # how many buildings the district ranks, and the district's need per FTE.
     need: dict | None = None
@@ -115,6 +119,9 @@ def get_building_view(
     district_need = need.loc[
         need["building_id"] == NEED_DISTRICT, "students_needing_support_per_fte"
     ].dropna()
+    pulse = published_pulse(session, scope=only_here, school_year=school_year)
+    pulse = pulse[pulse["building_id"] == building_id]
+    pulse = pulse.sort_values("role", key=lambda r: r != ALL_ROLES, kind="stable")
 
     return BuildingView(
         building_id=building_id,
@@ -134,4 +141,5 @@ def get_building_view(
         need=None if need_here.empty else need_here.iloc[0].to_dict(),
         ranked_buildings=int(need["need_rank"].notna().sum()),
         district_need_per_fte=float(district_need.iloc[0]) if len(district_need) else None,
+        pulse=pulse.reset_index(drop=True),
     )

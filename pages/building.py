@@ -16,6 +16,7 @@ from components.follow_up_labels import STATUS_LABELS
 from components.page import building_from_link, current_scope, page_setup
 from components.staff_support_charts import role_name
 from components.staff_support_need import need_figure
+from components.staff_support_wellbeing import show_building_pulse
 from components.text import plain, plain_html
 from components.words import with_dashes
 from data_access.building_view import (
@@ -155,6 +156,7 @@ with staff_column:
             view.need, ranked=view.ranked_buildings, district_per_fte=view.district_need_per_fte
         )
         st.markdown(f"**Students needing support, {school_year}:** {plain(need_words)}.")
+    show_building_pulse(view.pulse, school_year=school_year)
     st.page_link(
         "pages/staff_support.py",
         label="Open staff support for this building",

@@ -17,9 +17,13 @@ from components.staff_support_retention import show_retention_tab
 from components.staff_support_schedule import show_schedule_tab
 from components.staff_support_supervision import show_supervision_tab
 from components.staff_support_tabs import show_caseload_tab, show_headlines, show_staffing_tab
+from components.staff_support_themes import show_themes_tab
+from components.staff_support_wellbeing import show_wellbeing_tab
 from data_access.staff_support.queries import default_as_of, get_supervision_activity
 from data_access.staff_support.resourcing import get_retention_view, get_support_need_view
+from data_access.staff_support.themes import get_supervision_themes_view
 from data_access.staff_support.view import get_staff_support_view, place_of
+from data_access.staff_support.wellbeing import get_staff_wellbeing_view
 
 status = page_setup(
     "Staff support",
@@ -63,9 +67,20 @@ if view.coverage.district_staff == 0:
 place = place_of(view, building_id=chosen)
 show_headlines(view, place, scope=scope, place_name=place_name)
 
-supervision_tab, caseload_tab, staffing_tab, need_tab, retention_tab, schedule_tab = st.tabs(
+(
+    supervision_tab,
+    themes_tab,
+    wellbeing_tab,
+    caseload_tab,
+    staffing_tab,
+    need_tab,
+    retention_tab,
+    schedule_tab,
+) = st.tabs(
     [
         "Supervision",
+        "What supervision is carrying",
+        "Staff wellbeing",
         "Caseloads",
         "Staffing ratios",
         "Where the next hire helps",
@@ -96,6 +111,20 @@ if need_tab.open is not False:
 if retention_tab.open is not False:
     with retention_tab:
         show_retention_tab(load(get_retention_view, scope=scope, as_of=as_of))
+if themes_tab.open is not False:
+    with themes_tab:
+        themes = load(get_supervision_themes_view, scope=scope, as_of=as_of, building_id=chosen)
+        show_themes_tab(themes, building_names, district=scope.is_district, place_name=place_name)
+if wellbeing_tab.open is not False:
+    with wellbeing_tab:
+        wellbeing = load(get_staff_wellbeing_view, scope=scope)
+        show_wellbeing_tab(
+            wellbeing,
+            building_names,
+            school_year=view.school_year,
+            building_id=chosen,
+            place_name=place_name,
+        )
 if schedule_tab.open is not False:
     with schedule_tab:
         show_schedule_tab(view, scope=scope, editor=editor, chosen=chosen)

@@ -120,6 +120,26 @@ def test_each_role_sees_only_its_own_buildings_on_each_tab(
         assert building_names[building] in text, f"{role} does not see their own building"
 
 
+@pytest.mark.parametrize("tab", ["What supervision is carrying", "Staff wellbeing"])
+@pytest.mark.parametrize("role", ["principal", "coach", "viewer"])
+def test_staff_support_themes_and_wellbeing_show_only_the_roles_buildings(
+    monkeypatch, demo_store_url, building_names, role, tab
+):
+    """The two tabs of Staff support whose content runs only when opened."""
+    from tests.utils.app import open_tab
+
+    buildings = ROLES[role]
+    app = open_tab(open_as(monkeypatch, demo_store_url, role, buildings, "staff_support"), tab)
+    assert not app.exception, [e.value for e in app.exception]
+    text = shown_text(app)
+    hidden = {bid: name for bid, name in building_names.items() if bid not in buildings}
+    leaked = sorted(name for name in hidden.values() if name in text)
+    assert not leaked, f"{role} on {tab} is shown other buildings: {leaked}"
+    for building in buildings:
+        if tab == "Staff wellbeing":
+            assert building_names[building] in text, f"{role} does not see their own building"
+
+
 @pytest.fixture
 def network_address():
     from streamlit import config

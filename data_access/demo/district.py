@@ -124,8 +124,10 @@ def generate_district(*, size: str = "small", seed: int = 2026) -> DemoDistrict:
         [str(b) for b in plan.ids[-2:]],
         rng["wellbeing"],
     )
-    # The pulse: none in the demo yet; listed so that clearing the demo clears it too.
-    tables["staff_pulse"] = pd.DataFrame(columns=list(models.StaffPulse.__table__.columns.keys()))
+    # The pulse: the counselors of the building whose supervision lapsed are drained this year.
+    tables["staff_pulse"] = staff_module.staff_pulse(
+        staff, school_years, plan.story_id("supervision_lapsed"), rng["wellbeing"]
+    )
 
     facts = district_facts(plan, tables, school_years)
     users, user_buildings = team.users(plan, staff, n_years)

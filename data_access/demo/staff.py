@@ -9,7 +9,13 @@ import numpy as np
 import pandas as pd
 
 from data_access.demo.buildings import BuildingPlan
-from data_access.demo.dates import DEMO_AS_OF, first_weekdays, start_year, to_dates
+from data_access.demo.dates import (
+    DEMO_AS_OF,
+    first_weekdays,
+    start_year,
+    to_dates,
+    weekday_on_or_after,
+)
 from data_access.demo.names import email_for, unique_person_names
 from data_access.settings import SUPPORT_ROLES
 
@@ -408,3 +414,56 @@ def supervision_themes(
         chosen = [name for name, draw, odd in zip(names, draws[i], odds, strict=True) if draw < odd]
         rows.extend((session.session_id, theme) for theme in chosen)
     return pd.DataFrame(rows, columns=["session_id", "theme"])
+
+
+PULSE_DAYS = ((10, 15), (3, 10))  # the pulse goes out once a term: mid-October and early March
+PULSE_RESPONSE_RATE = 0.85
+# Typical answers (1-5) and the story team's this school year: counselors drained, unsupported,
+# finding supervision unhelpful since it stopped, and most saying they may leave.
+PULSE_TYPICAL = {"workload": 3.4, "supported": 3.7, "supervision_helpful": 3.8, "drained": 2.6}
+PULSE_STORY = {"workload": 1.6, "supported": 1.9, "supervision_helpful": 1.7, "drained": 4.6}
+PULSE_STAY = (0.86, 0.2)  # chance of intending to stay: typical, the story team's
+
+
+def staff_pulse(
+    staff: StaffPlan, school_years: list[str], story_building: str, rng: np.random.Generator
+) -> pd.DataFrame:
+    """The anonymous wellbeing pulse, once a term, from ~85% of support staff at their main
+    building (no staff id is kept). In `story_building` the counselors, who all answer, are drained
+    and mostly intend to leave in the newest school year (enough answers to be shown)."""
+    a = staff.assignments[staff.assignments["role"].isin(SUPPORT_ROLES)]
+    home = a.sort_values(
+        ["year", "staff_id", "fte", "building_id"], ascending=[True, True, False, True]
+    ).drop_duplicates(["year", "staff_id"])
+    newest = len(school_years) - 1
+    rows = []
+    for person in home.itertuples(index=False):
+        story = (
+            person.year == newest
+            and person.building_id == story_building
+            and person.role == "counselor"
+        )
+        first = start_year(school_years[person.year])
+        for month, day in PULSE_DAYS:
+            draws = rng.normal(0, 0.8, len(PULSE_TYPICAL))
+            answered, stay_draw, blank = rng.random(3)
+            when = weekday_on_or_after(date(first + (month < 7), month, day))
+            if when > DEMO_AS_OF or not (story or answered < PULSE_RESPONSE_RATE):
+                continue
+            means = PULSE_STORY if story else PULSE_TYPICAL
+            values = {
+                item: int(np.clip(round(mean + draw), 1, 5))
+                for (item, mean), draw in zip(means.items(), draws, strict=True)
+            }
+            stay = None if blank < 0.04 else bool(stay_draw < PULSE_STAY[story])
+            rows.append((person.building_id, person.role, when, *values.values(), stay))
+    frame = pd.DataFrame(
+        rows, columns=["building_id", "role", "responded_on", *PULSE_TYPICAL, "intend_to_stay"]
+    )
+    # Ids in date order, not by person: nothing in the row leads back to who answered.
+    frame = frame.sample(frac=1.0, random_state=int(rng.integers(1 << 31))).sort_values(
+        "responded_on", kind="stable", ignore_index=True
+    )
+    frame.insert(0, "response_id", [f"PULSE{i:06d}" for i in range(1, len(frame) + 1)])
+    frame["intend_to_stay"] = frame["intend_to_stay"].astype(object)
+    return frame

@@ -388,3 +388,23 @@ def building_matrix(
     return matrix.sort_values(
         ["act_count", "watch_count", "building"], ascending=[False, False, True], ignore_index=True
     )
+
+
+# --- Staff wellbeing ---------------------------------------------------------------------------------
+
+DRAINED_OFTEN_PCT = 50.0  # half or more of a group's responses drained often (4 or 5)
+SUPPORTED_BELOW = 3.0  # and "I feel supported" below the scale's middle, on average
+
+
+def drained_and_unsupported(pulse: pd.DataFrame) -> pd.DataFrame:
+    """The published staff pulse rows (`staff_pulse` columns, one school year) of buildings whose
+    staff, or one role of them, report being drained and unsupported: at least `DRAINED_OFTEN_PCT`
+    drained often and a mean below `SUPPORTED_BELOW` on feeling supported. Withheld rows never
+    count. A building's role row before its ALL row; the most drained first."""
+    rows = pulse[(pulse["building_id"] != DISTRICT_ID) & pulse["responses"].notna()]
+    drained = pd.to_numeric(rows["pct_drained_often"], errors="coerce")
+    supported = pd.to_numeric(rows["supported"], errors="coerce")
+    found = rows[(drained >= DRAINED_OFTEN_PCT) & (supported < SUPPORTED_BELOW)]
+    return found.sort_values(
+        ["pct_drained_often", "building_id", "role"], ascending=[False, True, True]
+    ).reset_index(drop=True)

@@ -45,6 +45,7 @@ from data_access.meeting.rules import (
     Headlines,
     agenda_flag_order,
     building_matrix,
+    drained_and_unsupported,
     fidelity_standing,
     flag_changes,
     missing_roles,
@@ -54,7 +55,9 @@ from data_access.school_year import school_year_of
 from data_access.scope import DISTRICT, Scope, building_scope
 from data_access.staff_support.need import DISTRICT_ID as NEED_DISTRICT
 from data_access.staff_support.need import get_support_need, next_hire
+from data_access.staff_support.pulse import published_pulse
 from data_access.staff_support.queries import get_staffing
+from data_access.staff_support.themes import get_rising_themes
 from data_access.team.queries import get_team_members, list_meetings
 from data_access.team.rules import count_by_category, meeting_health, missing_categories
 
@@ -115,6 +118,11 @@ class MeetingPicture:
     team_members: int
     team_missing: tuple[str, ...]  # category labels nobody represents
     last_meeting: pd.Series | None  # meeting_health row of the latest meeting on or before as_of
+    # The published staff pulse (export staff_pulse's rows) of the school year: buildings in scope
+    # whose staff report being drained and unsupported, and the DISTRICT's ALL row (or None).
+    drained: pd.DataFrame
+    district_pulse: pd.Series | None
+    rising_themes: pd.DataFrame  # themes rising in supervision this term, in scope (RISING_COLUMNS)
     # Where the next support hire helps most (support_need): the best-ranked building in scope
     # (its row) and how many buildings the district ranks; the district's need per support FTE.
     next_hire: dict | None = None
@@ -244,6 +252,10 @@ def picture_from(
 
     members = get_team_members(session, on=as_of)
     meetings = meeting_health(list_meetings(session, until=as_of))
+    pulse = published_pulse(session, scope=scope, school_year=school_year)
+    drained = drained_and_unsupported(pulse)
+    drained.insert(1, "building", drained["building_id"].map(names))
+    district_pulse = pulse[(pulse["building_id"] == DISTRICT_ID) & (pulse["role"] == "ALL")]
     return MeetingPicture(
         comparison=comparison,
         school_year=school_year,
@@ -268,6 +280,9 @@ def picture_from(
         next_hire=first_hire,
         ranked_buildings=ranked_buildings,
         district_need_per_fte=float(district_need.iloc[0]) if len(district_need) else None,
+        drained=drained,
+        district_pulse=district_pulse.iloc[0] if len(district_pulse) else None,
+        rising_themes=get_rising_themes(session, scope=scope, as_of=as_of),
     )
 
 

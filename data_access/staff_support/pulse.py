@@ -21,8 +21,10 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from data_access.export_format import ExportOptions, format_export
+from data_access.memo import remembered
 from data_access.models import PULSE_ITEMS, StaffPulse
 from data_access.school_year import school_year_of
+from data_access.scope import Scope
 
 PULSE_MINIMUM = 5  # fewer responses than this: the cell is withheld
 DISTRICT_ID = "DISTRICT"
@@ -243,19 +245,28 @@ def read_pulse(session: Session) -> pd.DataFrame:
     return pd.DataFrame([tuple(row) for row in rows], columns=columns)
 
 
-def build_staff_pulse_export(session: Session, options: ExportOptions) -> pd.DataFrame:
-    """The contract's `staff_pulse` table, every school year (or `--year`). Cells are withheld on
-    the whole district's responses, whoever asks, so two scopes' files cannot be set against each
-    other; a scope then gets its buildings' rows and the DISTRICT rows."""
-    table = staff_pulse_table(pulse_sums(read_pulse(session)))
-    if options.school_year:
-        table = table[table["school_year"] == options.school_year]
-    if not options.scope.is_district:
-        keep = (table["building_id"] == DISTRICT_ID) | table["building_id"].map(
-            options.scope.allows
-        )
+@remembered("staff")
+def published_pulse(
+    session: Session, *, scope: Scope, school_year: str | None = None
+) -> pd.DataFrame:
+    """The published `staff_pulse` rows (`STAFF_PULSE_COLUMNS`) every screen and the export show:
+    every school year (or one). Cells are withheld on the whole district's responses, whoever
+    asks, so two scopes' rows cannot be set against each other; a scope then gets its buildings'
+    rows and the DISTRICT rows."""
+    sums = pulse_sums(read_pulse(session))
+    if school_year:  # cells are withheld year by year: the other years need no working out
+        sums = sums[sums["school_year"] == school_year]
+    table = staff_pulse_table(sums)
+    if not scope.is_district:
+        keep = (table["building_id"] == DISTRICT_ID) | table["building_id"].map(scope.allows)
         table = table[keep.astype(bool)]
+    return table.reset_index(drop=True)
+
+
+def build_staff_pulse_export(session: Session, options: ExportOptions) -> pd.DataFrame:
+    """The contract's `staff_pulse` table, every school year (or `--year`): `published_pulse`."""
+    table = published_pulse(session, scope=options.scope, school_year=options.school_year)
     return format_export(
-        table.reset_index(drop=True),
+        table,
         percents=[*PULSE_ITEMS, "pct_drained_often", "pct_intend_to_stay"],
     )
