@@ -415,7 +415,7 @@ def test_a_file_with_another_name_imports_through_the_mapping_named_on_the_comma
         save_mapping(session, entry=EXPORT_MAPPING, editor=ADMIN)
     dated = _write(tmp_path, "incidents_2026-05-01.csv", EXPORT.read_text())
     unclaimed = run(sqlite_url, dated)
-    assert unclaimed.needs_mapping == [str(dated)]
+    assert unclaimed.needs_mapping == {str(dated): None}
     assert "or a saved mapping (incidents_export)" in unclaimed.problems[0].message
     result = run(sqlite_url, dated, mapping="incidents_export")
     assert result.imported, messages(result)

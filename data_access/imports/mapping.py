@@ -12,12 +12,13 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from data_access.imports.checking import parse_value, personal_data_kind
-from data_access.imports.reading import Problem, RawTable, normalise_header
+from data_access.imports.reading import Problem, RawTable
 from data_access.imports.tables import TABLES
 from data_access.parsing import parse_date
 from data_access.school_year import school_year_of
@@ -426,7 +427,7 @@ def codes_needing_a_meaning(
             continue
         column = spec.column(target)
         listed = {code_key(code): value for code, value in codes.get(target, {}).items()}
-        if column.kind == "text" and not listed:
+        if column.kind == "text" and target not in codes:
             continue
         unknown = [
             text
@@ -443,5 +444,64 @@ def header_names(raw: RawTable) -> dict[str, str]:
     return {name: raw.headers.get(name, name) for name in raw.frame.columns}
 
 
-def normalised(header: str) -> str:
-    return normalise_header(header)
+@dataclass(frozen=True)
+class MappingProposal:
+    """What the Data page's mapping step starts from for one file: the file's headers, the
+    contract column each most likely feeds (or the saved mapping's choice), the codes already
+    mapped, and the file's values that still need a meaning, each with a guess."""
+
+    file: str
+    name: str  # the name to save it under: the file's own name, so files named like it use it
+    table: str
+    headers: dict[str, str]  # normalised → as written
+    columns: dict[str, str]  # contract column → normalised header
+    codes: dict[str, dict[str, str]]
+    needed: dict[str, list[tuple[str, str]]]  # contract column → [(the file's value, a guess)]
+    values: dict[str, list[str]]  # contract column → the file's distinct values (up to 40)
+    based_on: str  # the mapping it starts from, in words ("" for a first guess)
+
+
+def propose_mapping(
+    raw: RawTable,
+    *,
+    table: str,
+    mapping: Mapping | None = None,
+    columns: dict[str, str] | None = None,
+    code_columns: tuple[str, ...] = (),
+) -> MappingProposal:
+    """The mapping step's starting point for `raw` onto `table`. `columns` (the person's choices
+    so far) win over `mapping`'s, which win over guesses; `code_columns` are free-text columns
+    (behaviour) the person says the file writes as codes."""
+    stem = re.sub(r"[^a-z0-9_\-]+", "_", Path(raw.file).stem.lower()).strip("_-")[:60] or "file"
+    same_table = mapping is not None and mapping.table == table
+    chosen = dict(mapping.columns) if same_table else guess_columns(table, list(raw.frame.columns))
+    if same_table and mapping.version is None:  # the SWIS layout: fill any gap by guessing
+        chosen = guess_columns(table, list(raw.frame.columns)) | chosen
+    if columns is not None:
+        chosen = dict(columns)
+    chosen = {target: source for target, source in chosen.items() if source in raw.frame.columns}
+    codes = {
+        target: dict(listed) for target, listed in (mapping.codes if same_table else {}).items()
+    }
+    for target in code_columns:
+        codes.setdefault(target, {})
+    needed = codes_needing_a_meaning(raw, table, chosen, codes)
+    values = {
+        target: list(dict.fromkeys(v for v in raw.frame[source].str.strip().tolist() if v))[:40]
+        for target, source in chosen.items()
+        if target in CODE_COLUMNS[table]
+    }
+    return MappingProposal(
+        file=raw.file,
+        name=mapping.name if same_table and mapping.version is not None else stem,
+        table=table,
+        headers=header_names(raw),
+        columns=chosen,
+        codes={target: listed for target, listed in codes.items() if listed},
+        needed={
+            target: [(text, guess_code(target, text)) for text in found]
+            for target, found in needed.items()
+        },
+        values=values,
+        based_on=mapping.label if same_table else "",
+    )

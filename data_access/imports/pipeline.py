@@ -71,9 +71,10 @@ class ImportResult:
     replaced_demo: bool = False
     data_version: int | None = None
     seconds: float = 0.0
-    # Files whose name names no table and no saved mapping, and that are not a known export: the
-    # Data page offers to map their columns.
-    needs_mapping: list[str] = field(default_factory=list)
+    # Files to map (the Data page offers its mapping step): those whose name names no table and no
+    # saved mapping and that are not a known export (None), and those whose mapping does not fit
+    # them (a column it reads is missing, a local code it does not list): the mapping to revise.
+    needs_mapping: dict[str, Mapping | None] = field(default_factory=dict)
     mappings: dict[str, Mapping] = field(default_factory=dict)  # file → the mapping it was read by
 
     @property
@@ -281,12 +282,15 @@ def _read_mapped(plan: _Plan, result: ImportResult, saved: dict[str, Mapping]) -
             mapping = swis_mapping(list(raw.frame.columns))
             if mapping is None:
                 result.problems.append(_unrecognised(file, saved))
-                result.needs_mapping.append(file.name)
+                result.needs_mapping[file.name] = None
+                result.files.append(RecognisedFile(file.name, "needs a mapping", len(raw)))
                 continue
         mapped = apply_mapping(raw, mapping)
         result.mappings[file.name] = mapping
         result.problems.extend(mapped.problems)
         result.warnings.extend(mapped.warnings)
+        if mapped.problems:
+            result.needs_mapping[file.name] = mapping
         if mapped.raw is None:
             result.files.append(RecognisedFile(file.name, mapping.table, len(raw), mapping.label))
             continue
