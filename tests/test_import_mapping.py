@@ -5,6 +5,7 @@ proves. The store is built by each test, on both backends where the store's tabl
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -486,3 +487,52 @@ def _write(folder: Path, name: str, text: str) -> Path:
     path.parent.mkdir(exist_ok=True)
     path.write_text(text)
     return path
+
+
+# --- The command line, as a nightly job runs it ---------------------------------------------------
+
+
+def test_the_command_line_applies_saved_mappings_and_names_their_versions(tmp_path):
+    from tests.test_import_cli import PROBLEM_LINE, run_cli
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    district(url)
+    with session_scope(url) as session:
+        save_mapping(session, entry=EXPORT_MAPPING, editor=ADMIN)
+    folder = tmp_path / "nightly"
+    folder.mkdir()
+    shutil.copy(EXPORT, folder / "incidents_export.csv")  # named after its saved mapping
+    shutil.copy(SWIS, folder / "swis_referrals.csv")  # recognised by its headers
+
+    result = run_cli("import", str(folder), database_url=url)
+    assert result.returncode == 0, result.stderr
+    assert (
+        f"  {folder / 'incidents_export.csv'}: read as discipline through mapping "
+        f"'incidents_export' version 1, saved by {ADMIN.email} on "
+    ) in result.stdout
+    assert (
+        f"  {folder / 'swis_referrals.csv'}: read as discipline through the SWIS referral export "
+        "layout\n"
+    ) in result.stdout
+    assert len(incidents(url)) == 10
+
+    # A dated export name: --mapping says which saved mapping reads it.
+    dated = tmp_path / "incidents_2026-05-01.csv"
+    dated.write_text(EXPORT.read_text().replace(",R,", ",S1,"))  # 7001 is now ISS
+    again = run_cli("import", str(dated), "--mapping", "incidents_export", database_url=url)
+    assert again.returncode == 0, again.stderr
+    assert incidents(url)["7001"][7] == "ISS"
+
+    # An unknown local code: FILE:LINE: COLUMN: reason, and nothing changes.
+    before = incidents(url)
+    dated.write_text(EXPORT.read_text().replace(",R,", ",Z9,"))
+    refused = run_cli("import", str(dated), "--mapping", "incidents_export", database_url=url)
+    assert refused.returncode == 1
+    [problem] = [
+        match
+        for match in map(PROBLEM_LINE.match, refused.stderr.splitlines())
+        if match and not match.group("message").startswith("warning")
+    ]
+    assert problem.group("file", "line", "column") == (str(dated), "2", "Consequence")
+    assert problem.group("message").startswith("'Z9' is not a code of mapping 'incidents_export'")
+    assert incidents(url) == before
