@@ -128,7 +128,7 @@ def show_mapping_step(file: ImportFile, mapping: Mapping | None, *, user: UserAc
                 columns={target: proposal.headers[source] for target, source in columns.items()},
                 codes=codes,
             )
-            _save(entry, user)
+            _save(entry, user, file)
 
 
 def _choose_columns(proposal, table: str, key: str) -> dict[str, str]:
@@ -181,7 +181,7 @@ def _choose_codes(proposal, key: str) -> dict[str, dict[str, str]]:
     return meanings
 
 
-def _save(entry: MappingInput, user: UserAccess) -> None:
+def _save(entry: MappingInput, user: UserAccess, file: ImportFile) -> None:
     try:
         with session_scope() as session:
             saved = save_mapping(session, entry=entry, editor=user)
@@ -195,7 +195,10 @@ def _save(entry: MappingInput, user: UserAccess) -> None:
         st.error(plain(str(forbidden)), icon=":material/lock:")
         return
     state = st.session_state
-    state["data_mapping"] = saved.name  # files with other names are read through it too
+    if saved.name != file.stem.lower():  # saved under another name: read this upload through it
+        state["data_mapping"] = saved.name
+    else:  # the file's own name claims it
+        state.pop("data_mapping", None)
     state["data_mapping_saved"] = f"Saved {saved.label}. The files were checked again through it."
     state.pop("data_check", None)
     st.rerun()

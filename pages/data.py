@@ -194,6 +194,7 @@ if uploads:
                     "seconds": result.seconds,
                 }
                 state["data_upload_round"] += 1  # an empty uploader after the rerun
+                state.pop("data_mapping", None)  # the next upload is claimed by its own name
                 state.pop("data_check", None)
                 st.rerun()  # the whole page (banner, freshness) as the store now is
             else:  # the store changed between the check and the import

@@ -536,3 +536,50 @@ def test_the_command_line_applies_saved_mappings_and_names_their_versions(tmp_pa
     assert problem.group("file", "line", "column") == (str(dated), "2", "Consequence")
     assert problem.group("message").startswith("'Z9' is not a code of mapping 'incidents_export'")
     assert incidents(url) == before
+
+
+# --- The mapping step's starting point ------------------------------------------------------------
+
+
+def test_the_mapping_step_guesses_columns_from_headers_and_codes_from_words():
+    from data_access.imports.mapping import propose_mapping
+    from data_access.imports.reading import read_table
+
+    raw = read_table(ImportFile("incidents_export.csv", EXPORT.read_bytes()))
+    proposal = propose_mapping(raw, table="discipline")
+    assert proposal.name == "incidents_export"
+    # quirk: a header the guesses do not know ("Incident No", "Clock", "What Happened") is left
+    # for the data manager; the others are guessed from words such exports use.
+    assert proposal.columns == {
+        "student_id": "pupil_number",
+        "incident_date": "event_date",
+        "location": "where",
+        "action": "consequence",
+        "referral_type": "level",
+        "days_removed": "days_out",
+    }
+    chosen = propose_mapping(
+        raw,
+        table="discipline",
+        columns={"action": "consequence", "referral_type": "level", "behavior": "what_happened"},
+        code_columns=("behavior",),
+    )
+    assert chosen.needed == {
+        "action": [("R", ""), ("S2", ""), ("S1", ""), ("X", "")],
+        "referral_type": [("2", ""), ("1", "")],
+        "behavior": [("DIS", ""), ("PA", ""), ("DEF", "")],
+    }
+
+
+def test_a_swis_export_with_a_decision_of_its_own_is_offered_the_swis_codes_and_the_new_one():
+    from data_access.imports.mapping import propose_mapping
+    from data_access.imports.reading import read_table
+
+    text = SWIS.read_text().replace("Loss of privilege", "Alternative placement")
+    raw = read_table(ImportFile("swis_referrals.csv", text.encode()))
+    swis = swis_mapping(list(raw.frame.columns))
+    proposal = propose_mapping(raw, table="discipline", mapping=swis)
+    assert proposal.name == "swis_referrals"  # saved under the file's name, it claims the file
+    assert proposal.needed == {"action": [("Alternative placement", "")]}
+    assert proposal.codes["action"]["out-of-school suspension"] == "OSS"
+    assert proposal.based_on == "the SWIS referral export layout"
