@@ -207,10 +207,10 @@ def apply_mapping(raw: RawTable, mapping: Mapping) -> MappedTable:
                 raw, frame[target], spec.column(target), codes, mapping, result
             )
     if "incident_time" in frame:
-        frame["incident_time"] = frame["incident_time"].map(_clock_time)
+        frame["incident_time"] = _by_distinct(frame["incident_time"], _clock_time)
     if mapping.table == "discipline":
         if "school_year" not in frame and "incident_date" in frame:
-            frame["school_year"] = frame["incident_date"].map(_school_year_of_text)
+            frame["school_year"] = _by_distinct(frame["incident_date"], _school_year_of_text)
             result.written["school_year"] = f"(school year of {result.written['incident_date']})"
         if "incident_id" not in frame:
             frame["incident_id"] = made_incident_ids(frame)
@@ -253,7 +253,7 @@ def _translate(
                 "page, or correct the file",
             )
         )
-    return values.map(lambda text: meaning[text] if meaning[text] is not None else text)
+    return values.map({text: text if found is None else found for text, found in meaning.items()})
 
 
 def _meaning(text: str, column, lookup: dict[str, str]) -> str | None:
@@ -299,6 +299,11 @@ def _clock_time(text: str) -> str:
     return stripped
 
 
+def _by_distinct(values: pd.Series, function) -> pd.Series:
+    """`function` of each value, worked out once per distinct value (dates and times repeat)."""
+    return values.map({text: function(text) for text in pd.unique(values)})
+
+
 def _school_year_of_text(text: str) -> str:
     day = parse_date(text)
     return "" if day is None else school_year_of(day)
@@ -311,16 +316,22 @@ def made_incident_ids(frame: pd.DataFrame) -> pd.Series:
     referrals came before it in the file. The same referral gets the same id in every export."""
     parts = []
     for name in ("student_id", "incident_date", "incident_time", "behavior", "location"):
-        values = frame[name] if name in frame else pd.Series("", index=frame.index)
-        if name == "incident_date":
-            values = values.map(lambda text: (parse_date(text) or text.strip()).__str__())
-        parts.append(values.astype(str).str.strip().str.casefold())
-    content = parts[0]
-    for part in parts[1:]:
-        content = content + "\x1f" + part
-    occurrence = content.groupby(content).cumcount().astype(str)
-    return (content + "\x1f" + occurrence).map(
-        lambda text: MADE_ID_PREFIX + hashlib.sha256(text.encode()).hexdigest()[:20].upper()
+        if name not in frame:
+            parts.append([""] * len(frame))
+            continue
+        if name == "incident_date":  # 9/2/2025 and 2025-09-02 are the same day
+            values = _by_distinct(frame[name], lambda text: str(parse_date(text) or text.strip()))
+        else:
+            values = _by_distinct(frame[name], lambda text: text.strip().casefold())
+        parts.append(values.tolist())
+    content = pd.Series(["\x1f".join(row) for row in zip(*parts, strict=True)], index=frame.index)
+    occurrence = content.groupby(content, sort=False).cumcount().tolist()
+    return pd.Series(
+        [
+            MADE_ID_PREFIX + hashlib.sha256(f"{text}\x1f{n}".encode()).hexdigest()[:20].upper()
+            for text, n in zip(content.tolist(), occurrence, strict=True)
+        ],
+        index=frame.index,
     )
 
 
