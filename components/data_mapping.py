@@ -53,6 +53,8 @@ def _read(file: ImportFile) -> RawTable | None:
     digest = hashlib.sha256(file.source if isinstance(file.source, bytes) else b"").hexdigest()
     kept = st.session_state.setdefault("data_mapping_reads", {})
     if (file.name, digest) not in kept:
+        if len(kept) >= 8:
+            kept.clear()  # uploads of earlier rounds: no need to keep them
         try:
             kept[(file.name, digest)] = read_table(file)
         except FileUnreadable:
