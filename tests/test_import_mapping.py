@@ -583,3 +583,23 @@ def test_a_swis_export_with_a_decision_of_its_own_is_offered_the_swis_codes_and_
     assert proposal.needed == {"action": [("Alternative placement", "")]}
     assert proposal.codes["action"]["out-of-school suspension"] == "OSS"
     assert proposal.based_on == "the SWIS referral export layout"
+
+
+def test_the_data_page_lists_each_saved_version_with_who_saved_it(monkeypatch, sqlite_url):
+    from tests.utils.app import open_page
+
+    district(sqlite_url)
+    for _ in range(2):
+        with session_scope(sqlite_url) as session:
+            save_mapping(session, entry=EXPORT_MAPPING, editor=ADMIN)
+    app = open_page(monkeypatch, sqlite_url, "data", env={"MTSS_DEMO_ON_FIRST_RUN": "false"})
+    assert not app.exception, [error.value for error in app.exception]
+    [saved] = [
+        frame.value
+        for frame in app.dataframe
+        if "Files named" in getattr(frame.value, "columns", [])
+    ]
+    assert saved[["Files named", "Version", "Each row is", "Saved by"]].values.tolist() == [
+        ["incidents_export", 2, "an incident (discipline)", ADMIN.email],
+        ["incidents_export", 1, "an incident (discipline)", ADMIN.email],
+    ]
