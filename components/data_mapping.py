@@ -16,7 +16,8 @@ import streamlit as st
 from components.display import show_static_table, show_table
 from components.text import plain
 from data_access.db import session_scope
-from data_access.imports.mapping import DERIVED, Mapping, propose_mapping
+from data_access.imports.mapping import DERIVED, Mapping
+from data_access.imports.mapping_step import propose_mapping
 from data_access.imports.mapping_store import MappingInput, MappingRefused, save_mapping
 from data_access.imports.reading import FileUnreadable, ImportFile, RawTable, read_table
 from data_access.imports.tables import TABLES

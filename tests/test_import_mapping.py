@@ -542,7 +542,7 @@ def test_the_command_line_applies_saved_mappings_and_names_their_versions(tmp_pa
 
 
 def test_the_mapping_step_guesses_columns_from_headers_and_codes_from_words():
-    from data_access.imports.mapping import propose_mapping
+    from data_access.imports.mapping_step import propose_mapping
     from data_access.imports.reading import read_table
 
     raw = read_table(ImportFile("incidents_export.csv", EXPORT.read_bytes()))
@@ -572,7 +572,7 @@ def test_the_mapping_step_guesses_columns_from_headers_and_codes_from_words():
 
 
 def test_a_swis_export_with_a_decision_of_its_own_is_offered_the_swis_codes_and_the_new_one():
-    from data_access.imports.mapping import propose_mapping
+    from data_access.imports.mapping_step import propose_mapping
     from data_access.imports.reading import read_table
 
     text = SWIS.read_text().replace("Loss of privilege", "Alternative placement")
