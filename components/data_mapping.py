@@ -79,9 +79,10 @@ def show_mapping_step(file: ImportFile, mapping: Mapping | None, *, user: UserAc
                 "`python -m data_access import`."
             )
         else:
+            then = "save a mapping for it" if mapping.version is None else "save a new version"
             st.markdown(
                 f"**{plain(file.base_name)} does not fit {plain(mapping.label)}**: choose its "
-                "columns or say what its codes mean, and save a new version"
+                f"columns or say what its own codes mean, and {then}"
             )
         table = st.radio(
             "Each row of the file is",

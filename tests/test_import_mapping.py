@@ -603,3 +603,21 @@ def test_the_data_page_lists_each_saved_version_with_who_saved_it(monkeypatch, s
         ["incidents_export", 2, "an incident (discipline)", ADMIN.email],
         ["incidents_export", 1, "an incident (discipline)", ADMIN.email],
     ]
+
+
+def test_a_students_file_with_local_codes_is_offered_a_mapping_of_them(sqlite_url):
+    from data_access.imports.mapping_step import propose_mapping
+    from data_access.imports.reading import read_table
+
+    district(sqlite_url)
+    header = "student_id,school_year,building_id,grade,race_ethnicity,sex,iep,el,econ_disadv\n"
+    text = header + "S4,2025-26,B1,KG,6,M,N,N,Y\nS5,2025-26,B1,2,WH,F,N,N,N\n"
+    file = ImportFile("students.csv", text.encode())
+    result = import_files([file], database_url=sqlite_url, editor=ADMIN, dry_run=True)
+    assert [(p.line, p.column) for p in result.problems] == [(2, "grade"), (2, "race_ethnicity")]
+    offered = result.needs_mapping["students.csv"]
+    assert offered.label == "the contract's own columns and codes"
+    proposal = propose_mapping(read_table(file), table="students", mapping=offered)
+    assert proposal.name == "students"  # saved under it, it claims students.csv
+    assert proposal.needed == {"grade": [("KG", "K")], "race_ethnicity": [("6", "")]}
+    assert proposal.columns["race_ethnicity"] == "race_ethnicity"

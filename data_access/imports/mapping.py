@@ -43,16 +43,29 @@ class Mapping:
     table: str
     columns: dict[str, str]
     codes: dict[str, dict[str, str]] = field(default_factory=dict)
-    version: int | None = None  # None: the built-in SWIS layout (never saved)
+    version: int | None = None  # None: built in (the SWIS layout, the contract's own), never saved
     saved_by: str = ""
     saved_at: datetime | None = None
+    built_in: str = ""  # what a built-in one is, in words
 
     @property
     def label(self) -> str:
         """How an import summary names it."""
         if self.version is None:
-            return "the SWIS referral export layout"
+            return self.built_in
         return f"mapping '{self.name}' version {self.version}"
+
+
+def contract_layout(table: str, headers: list[str]) -> Mapping:
+    """A file named after its table, read as it is: the starting point for a mapping of its local
+    codes (the Data page offers one when its codes are not the contract's)."""
+    names = {column.name for column in TABLES[table].columns}
+    return Mapping(
+        name=table,
+        table=table,
+        columns={header: header for header in headers if header in names},
+        built_in="the contract's own columns and codes",
+    )
 
 
 def code_key(text: str) -> str:
@@ -128,6 +141,7 @@ def swis_mapping(headers: list[str]) -> Mapping | None:
         table="discipline",
         columns=columns,
         codes={"action": dict(SWIS_ACTIONS), "referral_type": dict(SWIS_REFERRAL_TYPES)},
+        built_in="the SWIS referral export layout",
     )
 
 

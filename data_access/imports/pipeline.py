@@ -31,7 +31,14 @@ from data_access.imports.checking import (
     check_users,
 )
 from data_access.imports.loading import TableCounts, load_table
-from data_access.imports.mapping import MappedTable, Mapping, apply_mapping, swis_mapping
+from data_access.imports.mapping import (
+    CODE_COLUMNS,
+    MappedTable,
+    Mapping,
+    apply_mapping,
+    contract_layout,
+    swis_mapping,
+)
 from data_access.imports.mapping_store import get_mappings
 from data_access.imports.oneroster import ONEROSTER_FILES, is_oneroster_set, read_oneroster
 from data_access.imports.reading import FileUnreadable, ImportFile, Problem, RawTable, read_table
@@ -383,6 +390,7 @@ def _run(
                 more_files_follow=position < len(group) - 1,
                 today=today,
             )
+            headers = list(raw.frame.columns)
             del raw
             if name == "actions":
                 check_actions(checked, known, today=today)
@@ -392,6 +400,11 @@ def _run(
                 checked.problems = in_file_words[id(source)].in_file_words(checked.problems)
             result.problems.extend(checked.problems)
             result.warnings.extend(checked.warnings)
+            if isinstance(source, ImportFile) and name in CODE_COLUMNS:
+                coded = set(CODE_COLUMNS[name])
+                if any(problem.column in coded for problem in checked.problems):
+                    # Local codes in a file named after its table: offer a mapping for them.
+                    result.needs_mapping[source.name] = contract_layout(name, headers)
             if not result.problems:
                 counts = _load(session, checked, actor, now, report, done, share, total, label)
                 _note_student_data(session, name, checked, counts)
