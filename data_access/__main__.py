@@ -103,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
                 replace_demo=args.replace_demo,
                 school_year=args.school_year,
                 dry_run=args.dry_run,
+                mapping=args.mapping,
             )
         return run_demo(url, size=args.size, seed=args.seed, replace=args.replace)
     except StoreUnavailable as error:

@@ -582,6 +582,55 @@ class EquityCellCount(SQLModel, table=True):
     tier3: int
 
 
+# --- Import mappings ------------------------------------------------------------------------------
+
+MAPPING_TABLES = ("discipline", "students")  # the contract tables a file may be mapped onto
+MAPPING_ENTRY_KINDS = ("column", "code")
+
+
+class ImportMapping(SQLModel, table=True):
+    """One saved version of a mapping: how a file in a district's own layout (a behaviour system's
+    referral export) or with its own codes becomes rows of a contract table. Each save is a new
+    version; the newest is used, and an import names the version it read its files through."""
+
+    __tablename__ = "import_mappings"
+    __table_args__ = (
+        one_of("table_name", MAPPING_TABLES, "ck_import_mappings_table"),
+        CheckConstraint("version >= 1", name="ck_import_mappings_version"),
+    )
+
+    # Files named like this (without .csv or .xlsx, any case) import through it; lowercase.
+    name: str = Field(primary_key=True, max_length=60)
+    version: int = Field(primary_key=True)
+    table_name: str = Field(max_length=30)
+    saved_by: str = Field(max_length=254)
+    saved_at: datetime = Field(default_factory=utc_now)
+
+
+class ImportMappingEntry(SQLModel, table=True):
+    """One line of a mapping version: a contract column read from a column of the file (kind
+    `column`: `source` is the file's header), or a local code and the contract value it means
+    (kind `code`: `source` is the district's code, `value` the contract's)."""
+
+    __tablename__ = "import_mapping_entries"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["name", "version"],
+            ["import_mappings.name", "import_mappings.version"],
+            name="fk_import_mapping_entries_mapping",
+            ondelete="CASCADE",
+        ),
+        one_of("kind", MAPPING_ENTRY_KINDS, "ck_import_mapping_entries_kind"),
+    )
+
+    name: str = Field(primary_key=True, max_length=60)
+    version: int = Field(primary_key=True)
+    kind: str = Field(primary_key=True, max_length=6)
+    target: str = Field(primary_key=True, max_length=40)  # the contract's column
+    source: str = Field(primary_key=True, max_length=200)
+    value: str = Field(default="", max_length=200)
+
+
 # --- Bookkeeping ----------------------------------------------------------------------------------
 
 

@@ -45,6 +45,7 @@ PERMISSIONS: dict[str, Permission] = {
     "remove_user": Permission("remove users", ADMINS_ONLY),
     "reset_sign_in": Permission("reset a user's remembered sign-in", ADMINS_ONLY),
     "import_files": Permission("import data files", ADMINS_ONLY),
+    "save_mapping": Permission("save a mapping of a file's columns and local codes", ADMINS_ONLY),
     "remove_demo": Permission("remove the demo district", ADMINS_ONLY),
     "import_demo": Permission("load the demo district into an empty store", ADMINS_ONLY),
 }

@@ -9,12 +9,14 @@ import pandas as pd
 import streamlit as st
 
 from components.cache import load
+from components.data_mapping import show_mapping_step, show_saved_mappings
 from components.data_uploads import newest_per_table
 from components.display import WRAPPED_ROW_HEIGHT, show_static_table, show_table
 from components.downloads import XLSX_MIME, download_menu
 from components.page import current_user, page_setup
 from components.text import plain
 from data_access.imports.freshness import get_import_freshness
+from data_access.imports.mapping_store import get_mapping_versions
 from data_access.imports.pipeline import ImportResult, import_files, remove_demo
 from data_access.imports.reading import ImportFile, Problem
 from data_access.imports.tables import TABLE_ORDER, TABLES
@@ -85,7 +87,9 @@ st.subheader("Import files")
 st.markdown(
     "Name each file after its table: **" + "**, **".join(TABLE_ORDER) + "** (`.csv` or `.xlsx`), "
     "or add the files of a **OneRoster** export (orgs.csv, users.csv, demographics.csv, "
-    "enrollments.csv, academicSessions.csv). Every row is checked first; nothing is stored until "
+    "enrollments.csv, academicSessions.csv). A behaviour system's referral export (SWIS) is "
+    "recognised by its columns; a file in any other layout gets a step to map its columns and "
+    "codes to a table's, saved for next time. Every row is checked first; nothing is stored until "
     "you confirm, and files with any problem store nothing."
 )
 last = state.get("data_last_import")
@@ -117,20 +121,26 @@ if uploads:
     for note in replaced:
         st.info(plain(note), icon=":material/swap_horiz:")
     files = [ImportFile(upload.name, upload.getvalue()) for upload in uploads]
+    mapping = state.get("data_mapping")  # saved on this page: files of any name read through it
     signature = hashlib.sha256(
         b"".join(f.name.encode() + hashlib.sha256(f.source).digest() for f in files)
-        + str(replace_demo).encode()
+        + str((replace_demo, mapping)).encode()
     ).hexdigest()
     check = state.get("data_check")
     if check is None or check[0] != signature:
         with st.spinner("Checking every row of the files…"):
-            checked = import_files(files, editor=user, replace_demo=replace_demo, dry_run=True)
+            checked = import_files(
+                files, editor=user, replace_demo=replace_demo, dry_run=True, mapping=mapping
+            )
         state["data_check"] = check = (signature, checked)
     checked: ImportResult = check[1]
 
     st.markdown("**What the files were recognised as**")
+    if saved_note := state.pop("data_mapping_saved", None):
+        st.success(plain(saved_note), icon=":material/check_circle:")
     recognised = pd.DataFrame(
-        [(f.file, f.table, f.rows) for f in checked.files], columns=["File", "Table", "Rows"]
+        [(f.file, f.table, f.rows, f.mapping) for f in checked.files],
+        columns=["File", "Table", "Rows", "Read through"],
     )
     show_table(recognised, column_config={"Rows": NUMBER})
     if checked.warnings:
@@ -147,6 +157,9 @@ if uploads:
         frame = problems_frame(problems)
         show_problems(frame, message_title="Problem")
         download_menu(frame, "import-problems", key="data_problems", label="Download the problems")
+        by_name = {file.name: file for file in files}
+        for name, revise in checked.needs_mapping.items():
+            show_mapping_step(by_name[name], revise, user=user)
     elif status.demo and not replace_demo:
         st.info(
             "The files passed every check. Tick **Remove the demo district** above to import them.",
@@ -162,6 +175,7 @@ if uploads:
                 files,
                 editor=user,
                 replace_demo=replace_demo,
+                mapping=mapping,
                 progress=lambda fraction, message: bar.progress(
                     min(max(fraction, 0.0), 1.0), text=plain(message)
                 ),
@@ -171,11 +185,16 @@ if uploads:
                     "message": f"Imported {len(result.files)} file"
                     f"{'s' if len(result.files) != 1 else ''}"
                     + (" and removed the demo district" if result.replaced_demo else "")
-                    + ". Every page now shows the new data.",
+                    + ". Every page now shows the new data."
+                    + "".join(  # the file's name and the mapping's are the person's words
+                        f" {plain(name)} was read through {plain(used.label)}."
+                        for name, used in result.mappings.items()
+                    ),
                     "table": counts_table(result, would=False),
                     "seconds": result.seconds,
                 }
                 state["data_upload_round"] += 1  # an empty uploader after the rerun
+                state.pop("data_mapping", None)  # the next upload is claimed by its own name
                 state.pop("data_check", None)
                 st.rerun()  # the whole page (banner, freshness) as the store now is
             else:  # the store changed between the check and the import
@@ -192,6 +211,14 @@ if status.demo:  # once emptied on purpose, a store is never refilled with the d
         if st.button("Remove the demo data", disabled=not sure, key="data_clear_demo"):
             remove_demo(editor=user)
             st.rerun()
+
+# --- Mappings -------------------------------------------------------------------------------------
+with st.expander("Saved mappings of files' columns and codes"):
+    st.caption(
+        "Each save is a new version; imports use the newest and name it in their summary. The "
+        "command line uses them too: `python -m data_access import FILE --mapping NAME`."
+    )
+    show_saved_mappings(load(get_mapping_versions))
 
 # --- Templates ------------------------------------------------------------------------------------
 st.subheader("Templates")

@@ -21,6 +21,7 @@ from data_access.actions.writes import create_action, update_action
 from data_access.db import get_data_version, get_engine, session_scope
 from data_access.export_format import ExportOptions
 from data_access.fidelity.writes import AdministrationEntry, save_administration
+from data_access.imports.mapping_store import MappingInput, save_mapping
 from data_access.imports.pipeline import import_demo, import_files, remove_demo
 from data_access.imports.reading import ImportFile
 from data_access.models import AuditLog
@@ -230,6 +231,16 @@ CALLS: dict[str, Call] = {
         editor=editor,
         dry_run=True,
     ),
+    "save_mapping": lambda session, editor, building, url: save_mapping(
+        session,
+        entry=MappingInput(
+            name="referrals",
+            table="discipline",
+            columns={"student_id": "Student", "incident_date": "Date", "action": "Action"},
+            codes={"action": {"S2": "OSS"}},
+        ),
+        editor=editor,
+    ),
     "remove_demo": lambda session, editor, building, url: remove_demo(
         database_url=url, editor=editor
     ),
@@ -253,6 +264,7 @@ DISTRICT_WIDE = {  # changes to the district as a whole: never "their buildings"
     "remove_user",
     "reset_sign_in",
     "import_files",
+    "save_mapping",
     "remove_demo",
     "import_demo",
 }

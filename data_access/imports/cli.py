@@ -30,6 +30,12 @@ def add_import_arguments(parser: argparse.ArgumentParser) -> None:
         "that of the academic session running today, else the newest)",
     )
     parser.add_argument(
+        "--mapping",
+        metavar="NAME",
+        help="read the files whose names name no table (and no saved mapping) through the "
+        "mapping NAME saved on the Data page, e.g. a behaviour system's referral export",
+    )
+    parser.add_argument(
         "--dry-run",
         action="store_true",
         help="check the files and say what they would change; store nothing",
@@ -37,7 +43,13 @@ def add_import_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_import_command(
-    url: str, *, paths: list[str], replace_demo: bool, school_year: str | None, dry_run: bool
+    url: str,
+    *,
+    paths: list[str],
+    replace_demo: bool,
+    school_year: str | None,
+    dry_run: bool,
+    mapping: str | None = None,
 ) -> int:
     from data_access.imports.pipeline import import_files
     from data_access.imports.reading import Problem, collect_files
@@ -72,6 +84,7 @@ def run_import_command(
         school_year=year,
         progress=progress,
         earlier_problems=problems,
+        mapping=mapping,
     )
     for warning in notes + result.warnings:
         print(warning, file=sys.stderr)
@@ -95,6 +108,13 @@ def run_import_command(
         print(
             f"Imported {len(result.files)} files into {store}{replaced} in {result.seconds:.1f} s:"
         )
+    for name, used in result.mappings.items():
+        saved = (
+            f", saved by {used.saved_by} on {used.saved_at:%Y-%m-%d %H:%M} UTC"
+            if used.saved_at
+            else ""
+        )
+        print(f"  {name}: read as {used.table} through {used.label}{saved}")
     print(f"  {'table':<20} {'rows':>10} {'added':>10} {'updated':>10} {'unchanged':>10}")
     for counts in result.counts.values():
         print(

@@ -31,6 +31,15 @@ from data_access.imports.checking import (
     check_users,
 )
 from data_access.imports.loading import TableCounts, load_table
+from data_access.imports.mapping import (
+    CODE_COLUMNS,
+    MappedTable,
+    Mapping,
+    apply_mapping,
+    contract_layout,
+    swis_mapping,
+)
+from data_access.imports.mapping_store import get_mappings
 from data_access.imports.oneroster import ONEROSTER_FILES, is_oneroster_set, read_oneroster
 from data_access.imports.reading import FileUnreadable, ImportFile, Problem, RawTable, read_table
 from data_access.imports.tables import TABLE_ORDER, TABLES
@@ -54,6 +63,7 @@ class RecognisedFile:
     file: str
     table: str  # a table of the contract, or "OneRoster"
     rows: int
+    mapping: str = ""  # the mapping it was read through ("mapping 'referrals' version 2"), if any
 
 
 @dataclass
@@ -68,6 +78,11 @@ class ImportResult:
     replaced_demo: bool = False
     data_version: int | None = None
     seconds: float = 0.0
+    # Files to map (the Data page offers its mapping step): those whose name names no table and no
+    # saved mapping and that are not a known export (None), and those whose mapping does not fit
+    # them (a column it reads is missing, a local code it does not list): the mapping to revise.
+    needs_mapping: dict[str, Mapping | None] = field(default_factory=dict)
+    mappings: dict[str, Mapping] = field(default_factory=dict)  # file → the mapping it was read by
 
     @property
     def ok(self) -> bool:
@@ -87,11 +102,22 @@ class _Abandon(Exception):
 class _Plan:
     tables: dict[str, list[ImportFile]] = field(default_factory=dict)
     oneroster: dict[str, ImportFile] = field(default_factory=dict)
+    mapped: list[tuple[ImportFile, Mapping | None]] = field(default_factory=list)  # None: SWIS?
+    mapped_tables: list[MappedTable] = field(default_factory=list)  # read through their mapping
 
 
-def recognise(files: list[ImportFile], problems: list[Problem]) -> _Plan:
-    """Which table each file is for, from its name; OneRoster files when orgs.csv is among them."""
+def recognise(
+    files: list[ImportFile],
+    problems: list[Problem],
+    mappings: dict[str, Mapping] | None = None,
+    use_mapping: Mapping | None = None,
+) -> _Plan:
+    """Which table each file is for, from its name; OneRoster files when orgs.csv is among them;
+    a file named after a saved mapping is read through it (even one named after its table, whose
+    local codes it translates). Any other file is read through `use_mapping` when given, else
+    looked at as a possible behaviour-system referral export."""
     plan = _Plan()
+    mappings = mappings or {}
     stems = {file.stem.lower() for file in files}
     oneroster = is_oneroster_set(stems)
     for file in files:
@@ -118,8 +144,12 @@ def recognise(files: list[ImportFile], problems: list[Problem]) -> _Plan:
                     )
                 )
             plan.oneroster.setdefault(stem, file)
+        elif stem in mappings:
+            plan.mapped.append((file, mappings[stem]))
         elif stem in TABLES:
             plan.tables.setdefault(stem, []).append(file)
+        elif use_mapping is not None:
+            plan.mapped.append((file, use_mapping))
         elif stem in ONEROSTER_FILES:
             problems.append(
                 Problem(
@@ -131,18 +161,27 @@ def recognise(files: list[ImportFile], problems: list[Problem]) -> _Plan:
                 )
             )
         else:
-            hint = next((name for name in TABLE_ORDER if stem.startswith(name)), None)
-            problems.append(
-                Problem(
-                    file.name,
-                    1,
-                    "-",
-                    f"'{file.base_name}' does not name a table: a file's name (without .csv or "
-                    f".xlsx) must be one of {ACCEPTED_NAMES}"
-                    + (f"; rename it {hint}{file.extension}" if hint else ""),
-                )
-            )
+            plan.mapped.append((file, None))  # a referral export, or a file to map
     return plan
+
+
+def _unrecognised(file: ImportFile, mappings: dict[str, Mapping]) -> Problem:
+    stem = file.stem.lower()
+    hint = next((name for name in TABLE_ORDER if stem.startswith(name)), None)
+    saved = f" or a saved mapping ({', '.join(sorted(mappings))})" if mappings else ""
+    return Problem(
+        file.name,
+        1,
+        "-",
+        f"'{file.base_name}' does not name a table: a file's name (without .csv or .xlsx) must be "
+        f"one of {ACCEPTED_NAMES}{saved}"
+        + (
+            f"; rename it {hint}{file.extension}"
+            if hint
+            else "; or map its columns to a table's on the Data page and save the mapping under "
+            "this file's name (or import it with --mapping NAME)"
+        ),
+    )
 
 
 def import_files(
@@ -156,9 +195,11 @@ def import_files(
     today: date | None = None,
     progress: Progress | None = None,
     earlier_problems: list[Problem] | None = None,
+    mapping: str | None = None,
 ) -> ImportResult:
     """Check and load the files in one transaction. Any problem (or `dry_run`) rolls it all back:
     the store is exactly as before. `earlier_problems` (e.g. paths that do not exist) also stop it.
+    `mapping` names a saved mapping for the files whose names name neither a table nor a mapping.
     District admins only (WriteForbidden otherwise, before anything is read)."""
     from data_access.store import init_store
 
@@ -169,11 +210,30 @@ def import_files(
     report = progress or (lambda fraction, message: None)
     result = ImportResult(dry_run=dry_run, problems=list(earlier_problems or []))
     init_store(url)
-    plan = recognise(files, result.problems)
-    if not plan.tables and not plan.oneroster and not result.problems:
-        result.problems.append(Problem("import", 1, "-", "there are no files to import"))
     try:
         with session_scope(url) as session:
+            saved = get_mappings(session)
+            chosen = None
+            if mapping is not None:
+                chosen = saved.get(mapping.strip().lower())
+                if chosen is None:
+                    result.problems.append(
+                        Problem(
+                            "import",
+                            1,
+                            "--mapping",
+                            f"there is no saved mapping '{mapping}' (saved: "
+                            f"{', '.join(sorted(saved)) or 'none'}); save one on the Data page",
+                        )
+                    )
+            plan = (
+                _Plan()  # nothing to read the files by: that is the one problem
+                if mapping is not None and chosen is None
+                else recognise(files, result.problems, saved, chosen)
+            )
+            if not (plan.tables or plan.oneroster or plan.mapped or result.problems):
+                result.problems.append(Problem("import", 1, "-", "there are no files to import"))
+            _read_mapped(plan, result, saved)
             _run(session, plan, result, actor, replace_demo, school_year, today, report)
             if result.problems or dry_run:
                 raise _Abandon
@@ -187,6 +247,10 @@ def import_files(
                 table_name="*",
                 detail={
                     "files": [file.file for file in result.files],
+                    "mappings": {
+                        file: f"{m.name} version {m.version}" if m.version else "swis (built in)"
+                        for file, m in result.mappings.items()
+                    },
                     "tables": {
                         name: {"added": c.added, "updated": c.updated, "unchanged": c.unchanged}
                         for name, c in result.counts.items()
@@ -210,6 +274,34 @@ def import_files(
     result.seconds = round(time.perf_counter() - started, 3)
     report(1.0, "Done")
     return result
+
+
+def _read_mapped(plan: _Plan, result: ImportResult, saved: dict[str, Mapping]) -> None:
+    """Read each file a mapping is for (or that may be a SWIS referral export) as its table."""
+    for file, mapping in plan.mapped:
+        try:
+            raw = read_table(file)
+        except FileUnreadable as error:
+            result.problems.extend(error.problems)
+            result.files.append(RecognisedFile(file.name, "-", 0))
+            continue
+        if mapping is None:
+            mapping = swis_mapping(list(raw.frame.columns))
+            if mapping is None:
+                result.problems.append(_unrecognised(file, saved))
+                result.needs_mapping[file.name] = None
+                result.files.append(RecognisedFile(file.name, "needs a mapping", len(raw)))
+                continue
+        mapped = apply_mapping(raw, mapping)
+        result.mappings[file.name] = mapping
+        result.problems.extend(mapped.problems)
+        result.warnings.extend(mapped.warnings)
+        if mapped.problems:
+            result.needs_mapping[file.name] = mapping
+        if mapped.raw is None:
+            result.files.append(RecognisedFile(file.name, mapping.table, len(raw), mapping.label))
+            continue
+        plan.mapped_tables.append(mapped)
 
 
 def _order_of(files: list[ImportFile]):
@@ -266,6 +358,9 @@ def _run(
                 )
             )
 
+    for mapped in plan.mapped_tables:
+        sources.setdefault(mapped.mapping.table, []).append(mapped.raw)
+    in_file_words = {id(mapped.raw): mapped for mapped in plan.mapped_tables}
     sizes = {id(source): _size(source) for group in sources.values() for source in group}
     total = sum(sizes.values()) or 1
     done = 0
@@ -281,6 +376,12 @@ def _run(
                 continue
             if isinstance(source, ImportFile):
                 result.files.append(RecognisedFile(source.name, name, len(raw)))
+            elif id(source) in in_file_words:
+                result.files.append(
+                    RecognisedFile(
+                        source.file, name, len(raw), in_file_words[id(source)].mapping.label
+                    )
+                )
             report((done + 0.3 * share * total) / total, f"Checking {label} ({len(raw):,} rows)")
             checked = check_table(
                 raw,
@@ -289,13 +390,21 @@ def _run(
                 more_files_follow=position < len(group) - 1,
                 today=today,
             )
+            headers = list(raw.frame.columns)
             del raw
             if name == "actions":
                 check_actions(checked, known, today=today)
             elif name == "users":
                 check_users(checked)
+            if id(source) in in_file_words:  # named by the file's own columns
+                checked.problems = in_file_words[id(source)].in_file_words(checked.problems)
             result.problems.extend(checked.problems)
             result.warnings.extend(checked.warnings)
+            if isinstance(source, ImportFile) and name in CODE_COLUMNS:
+                coded = set(CODE_COLUMNS[name])
+                if any(problem.column in coded for problem in checked.problems):
+                    # Local codes in a file named after its table: offer a mapping for them.
+                    result.needs_mapping[source.name] = contract_layout(name, headers)
             if not result.problems:
                 counts = _load(session, checked, actor, now, report, done, share, total, label)
                 _note_student_data(session, name, checked, counts)
