@@ -22,7 +22,15 @@ class Export:
 
 # The kinds, by name, for the command line's help: naming them must not import every area (that
 # alone took a third of a second of every command's start-up).
-EXPORT_KINDS = ("actions", "equity", "fidelity", "staff_pulse", "staffing", "supervision")
+EXPORT_KINDS = (
+    "actions",
+    "equity",
+    "fidelity",
+    "staff_pulse",
+    "staffing",
+    "supervision",
+    "system_health",
+)
 
 
 def registered_exports() -> dict[str, Export]:
@@ -57,5 +65,12 @@ def registered_exports() -> dict[str, Export]:
         "one row per school year, building (and DISTRICT) and role (and ALL); fewer than 5 "
         "responses withheld",
         build_staff_pulse_export,
+    )
+    from data_access.system_health.export import build_system_health_export
+
+    exports["system_health"] = Export(
+        "one row per school year and building (and DISTRICT): tiers, screening, unmet need, "
+        "behaviour and supports; small counts withheld",
+        build_system_health_export,
     )
     return exports

@@ -1,0 +1,229 @@
+"""System-health reads: every student count made by the database (GROUP BY school year and
+building), with the shared rules of `data_access.student_needs`. No student row leaves the store.
+
+Counts are read for the whole district whatever the viewer's scope: the disclosure layer decides
+what may be published over every building at once (`disclosure.py`), and callers filter to scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+from sqlalchemy import and_, case, func, select
+from sqlmodel import Session
+
+from data_access import student_needs
+from data_access.memo import remembered
+from data_access.models import Discipline, SchoolCalendar, Student, Support
+from data_access.school_year import school_year_end, school_year_start
+from data_access.scope import Scope
+from data_access.settings import get_settings
+from data_access.system_health.disclosure import publish
+from data_access.system_health.rules import (
+    DISTRICT_ID,
+    SYSTEM_HEALTH_COLUMNS,
+    system_health_counts,
+    with_percents,
+)
+
+STUDENT_COUNTS = [
+    "enrolled",
+    "tier2_students",
+    "tier3_students",
+    "screened_any",
+    "below_benchmark",
+    "below_benchmark_no_support",
+    "students_0_1_incidents",
+    "students_2_5_incidents",
+    "students_6_plus_incidents",
+    "incidents",
+]
+WINDOW_COUNTS = ["screened", "at_benchmark"]
+SUPPORT_COUNTS = ["supports_ended", "supports_goal_met"]
+
+
+def _yes(condition) -> object:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _same_student(left, right):
+    return and_(left.c.student_id == right.student_id, left.c.school_year == right.school_year)
+
+
+def _frame(session: Session, statement, columns: list[str]) -> pd.DataFrame:
+    rows = [tuple(row) for row in session.connection().execute(statement)]
+    return pd.DataFrame.from_records(rows, columns=columns)
+
+
+def _years(column, school_years: Iterable[str] | None):
+    return True if school_years is None else column.in_(sorted(set(school_years)))
+
+
+def get_student_counts(
+    session: Session, *, school_years: Iterable[str] | None = None
+) -> pd.DataFrame:
+    """One row per school year and building: the columns of `STUDENT_COUNTS` (`screened_any`:
+    students screened in any window that year, the population of below benchmark)."""
+    tiers = student_needs.support_tiers(school_years)
+    status = student_needs.screening_status(school_years)
+    incidents = (
+        select(
+            Discipline.student_id,
+            Discipline.school_year,
+            func.count().label("incidents"),
+        )
+        .where(_years(Discipline.school_year, school_years))
+        .group_by(Discipline.student_id, Discipline.school_year)
+        .subquery("incidents_per_student")
+    )
+    n = func.coalesce(incidents.c.incidents, 0)
+    below = status.c.below_benchmark == 1
+    statement = (
+        select(
+            Student.school_year,
+            Student.building_id,
+            func.count().label("enrolled"),
+            _yes(tiers.c.tier == 2),
+            _yes(tiers.c.tier == 3),
+            func.count(status.c.student_id),
+            _yes(below),
+            _yes(and_(below, tiers.c.tier.is_(None))),
+            _yes(n <= 1),
+            _yes(and_(n >= 2, n <= 5)),
+            _yes(n >= 6),
+            func.coalesce(func.sum(incidents.c.incidents), 0),
+        )
+        .select_from(Student)
+        .outerjoin(tiers, _same_student(tiers, Student))
+        .outerjoin(status, _same_student(status, Student))
+        .outerjoin(incidents, _same_student(incidents, Student))
+        .where(_years(Student.school_year, school_years))
+        .group_by(Student.school_year, Student.building_id)
+    )
+    frame = _frame(session, statement, ["school_year", "building_id", *STUDENT_COUNTS])
+    frame[STUDENT_COUNTS] = frame[STUDENT_COUNTS].astype("int64")
+    return frame
+
+
+def get_window_counts(
+    session: Session, *, school_years: Iterable[str] | None = None
+) -> pd.DataFrame:
+    """One row per school year, building and screening window anyone was screened in: `window`
+    (fall, winter, spring), `screened` (students with a screening row in it) and `at_benchmark`
+    (those at benchmark on every measure they were screened on in it)."""
+    windows = student_needs.screening_windows(school_years)
+    statement = (
+        select(
+            Student.school_year,
+            Student.building_id,
+            windows.c.window_rank,
+            func.count(),
+            func.sum(windows.c.at_benchmark),
+        )
+        .select_from(windows)
+        .join(Student, _same_student(windows, Student))
+        .group_by(Student.school_year, Student.building_id, windows.c.window_rank)
+    )
+    frame = _frame(session, statement, ["school_year", "building_id", "window", *WINDOW_COUNTS])
+    names = {rank: window for window, rank in student_needs.WINDOW_ORDER.items()}
+    frame["window"] = frame["window"].map(names)
+    frame[WINDOW_COUNTS] = frame[WINDOW_COUNTS].astype("int64")
+    return frame
+
+
+def get_support_counts(session: Session, *, school_years: Iterable[str]) -> pd.DataFrame:
+    """One row per school year and building with supports: `supports_ended` (support rows of that
+    year with an end date in that school year and an outcome) and `supports_goal_met` (of them,
+    outcome goal_met)."""
+    years = sorted(set(school_years))
+    if not years:
+        return pd.DataFrame(columns=["school_year", "building_id", *SUPPORT_COUNTS])
+    ended_in_year = case(
+        *(
+            (
+                and_(
+                    Support.school_year == year,
+                    Support.end_date >= school_year_start(year),
+                    Support.end_date <= school_year_end(year),
+                ),
+                1,
+            )
+            for year in years
+        ),
+        else_=0,
+    )
+    ended = and_(ended_in_year == 1, Support.outcome.is_not(None))
+    statement = (
+        select(
+            Support.school_year,
+            Student.building_id,
+            _yes(ended),
+            _yes(and_(ended, Support.outcome == "goal_met")),
+        )
+        .join(
+            Student,
+            and_(
+                Student.student_id == Support.student_id,
+                Student.school_year == Support.school_year,
+            ),
+        )
+        .where(Support.school_year.in_(years))
+        .group_by(Support.school_year, Student.building_id)
+    )
+    frame = _frame(session, statement, ["school_year", "building_id", *SUPPORT_COUNTS])
+    frame[SUPPORT_COUNTS] = frame[SUPPORT_COUNTS].astype("int64")
+    return frame
+
+
+def get_calendar_days(
+    session: Session, *, school_years: Iterable[str] | None = None
+) -> pd.DataFrame:
+    """One row per school year and calendar (`building_id`, or `ALL`): the school days summed over
+    the year's months."""
+    statement = (
+        select(
+            SchoolCalendar.school_year,
+            SchoolCalendar.building_id,
+            func.sum(SchoolCalendar.school_days),
+        )
+        .where(_years(SchoolCalendar.school_year, school_years))
+        .group_by(SchoolCalendar.school_year, SchoolCalendar.building_id)
+    )
+    frame = _frame(session, statement, ["school_year", "building_id", "school_days"])
+    frame["school_days"] = frame["school_days"].astype("int64")
+    return frame
+
+
+def list_school_years(session: Session) -> list[str]:
+    """School years with students, newest first."""
+    rows = session.connection().execute(select(Student.school_year).distinct())
+    return sorted((row[0] for row in rows), reverse=True)
+
+
+@remembered("students")
+def get_system_health(
+    session: Session, *, scope: Scope, school_years: Iterable[str] | None = None
+) -> pd.DataFrame:
+    """The contract's `system_health` rows as they may be published (every column of
+    `SYSTEM_HEALTH_COLUMNS`, plus the published at-benchmark counts and Tier 1 only), for the
+    buildings in `scope` and the district. Withheld: missing.
+
+    Decided over every building of the district whatever the scope, so two viewers' numbers can
+    never be set against each other."""
+    years = None if school_years is None else sorted(set(school_years))
+    students = get_student_counts(session, school_years=years)
+    if students.empty:
+        return pd.DataFrame(columns=SYSTEM_HEALTH_COLUMNS)
+    every_year = sorted(set(students["school_year"]))
+    counts = system_health_counts(
+        students,
+        get_window_counts(session, school_years=years),
+        get_support_counts(session, school_years=every_year),
+        get_calendar_days(session, school_years=years),
+    )
+    published = with_percents(publish(counts, get_settings().min_cell_size))
+    in_scope = [
+        building == DISTRICT_ID or scope.allows(building) for building in published["building_id"]
+    ]
+    return published[in_scope].reset_index(drop=True)
