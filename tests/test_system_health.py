@@ -224,6 +224,7 @@ def test_export_publishes_hand_counted_figures_and_withholds_small_ones(store_ur
     # Incidents: A 3x6 + 12x2 + 1 = 43, B 10x2 + 1 = 21; rates over 40 days.
     assert [a["incidents"], b["incidents"], district["incidents"]] == [43, 21, 64]
     assert [a["school_days"], district["school_days"]] == [40, 40]
+    assert str(a["school_days"]) == "40"
     assert a["incidents_per_100_per_day"] == f"{43 / 1 / 40:.4f}"  # 1.0750
     assert b["incidents_per_100_per_day"] == f"{21 / 0.5 / 40:.4f}"  # 1.0500
     assert district["incidents_per_100_per_day"] == f"{64 / 1.5 / 40:.4f}"  # 1.0667

@@ -223,6 +223,7 @@ def get_system_health(
         get_calendar_days(session, school_years=years),
     )
     published = with_percents(publish(counts, get_settings().min_cell_size))
+    published["school_days"] = published["school_days"].astype("Int64")
     in_scope = [
         building == DISTRICT_ID or scope.allows(building) for building in published["building_id"]
     ]
