@@ -228,3 +228,77 @@ def get_system_health(
         building == DISTRICT_ID or scope.allows(building) for building in published["building_id"]
     ]
     return published[in_scope].reset_index(drop=True)
+
+
+# The referral breakdowns of the behaviour "Big 5" (SWIS): every incident is a referral.
+REFERRAL_BREAKDOWNS = ("month", "behavior", "location", "hour", "weekday")
+
+
+def _breakdown_key(by: str):
+    if by == "month":
+        return func.extract("year", Discipline.incident_date) * 100 + func.extract(
+            "month", Discipline.incident_date
+        )
+    if by == "weekday":  # 0 Sunday .. 6 Saturday on both backends
+        return func.extract("dow", Discipline.incident_date)
+    if by == "hour":
+        return func.substr(Discipline.incident_time, 1, 2)
+    return getattr(Discipline, by)
+
+
+def get_referral_counts(session: Session, *, school_years: Iterable[str], by: str) -> pd.DataFrame:
+    """Incidents per school year, building (every building: the district's figures are their sums),
+    referral type (major, minor) and `by` (`REFERRAL_BREAKDOWNS`): `key` is the month as YYYY-MM,
+    the behaviour or location as written (missing: not given), the hour as HH, or the weekday
+    (0 Sunday .. 6 Saturday)."""
+    key = _breakdown_key(by)
+    statement = (
+        select(
+            Discipline.school_year,
+            Student.building_id,
+            Discipline.referral_type,
+            key.label("key"),
+            func.count(),
+        )
+        .join(
+            Student,
+            and_(
+                Student.student_id == Discipline.student_id,
+                Student.school_year == Discipline.school_year,
+            ),
+        )
+        .where(Discipline.school_year.in_(sorted(set(school_years))))
+        .group_by(Discipline.school_year, Student.building_id, Discipline.referral_type, key)
+    )
+    columns = ["school_year", "building_id", "referral_type", "key", "incidents"]
+    frame = _frame(session, statement, columns)
+    frame["incidents"] = frame["incidents"].astype("int64")
+    if by == "month" and not frame.empty:
+        number = frame["key"].astype(int)
+        frame["key"] = [f"{n // 100:04d}-{n % 100:02d}" for n in number]
+    elif by == "weekday":
+        frame["key"] = frame["key"].astype(int)
+    return frame
+
+
+def get_calendar_months(session: Session, *, school_years: Iterable[str]) -> pd.DataFrame:
+    """The school calendar's rows of those years: school_year, building_id (or ALL), month, days."""
+    statement = select(
+        SchoolCalendar.school_year,
+        SchoolCalendar.building_id,
+        SchoolCalendar.month,
+        SchoolCalendar.school_days,
+    ).where(SchoolCalendar.school_year.in_(sorted(set(school_years))))
+    return _frame(session, statement, ["school_year", "building_id", "month", "school_days"])
+
+
+def get_enrolled(session: Session, *, school_years: Iterable[str]) -> pd.DataFrame:
+    """Students per school year and building (every building)."""
+    statement = (
+        select(Student.school_year, Student.building_id, func.count())
+        .where(Student.school_year.in_(sorted(set(school_years))))
+        .group_by(Student.school_year, Student.building_id)
+    )
+    frame = _frame(session, statement, ["school_year", "building_id", "enrolled"])
+    frame["enrolled"] = frame["enrolled"].astype("int64")
+    return frame

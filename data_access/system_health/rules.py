@@ -90,13 +90,6 @@ def school_days_by_building(calendar: pd.DataFrame, buildings: pd.DataFrame) -> 
     return pd.Series(days, index=buildings.index, dtype="float64")
 
 
-def rate_per_100_per_day(incidents: float, enrolled: float, school_days: float) -> float | None:
-    """Incidents per 100 students per school day: incidents / (enrolled / 100) / school_days."""
-    if pd.isna(school_days) or not school_days or not enrolled:
-        return None
-    return float(incidents) / (float(enrolled) / 100) / float(school_days)
-
-
 def system_health_counts(
     students: pd.DataFrame,
     windows: pd.DataFrame,
@@ -156,3 +149,85 @@ def with_percents(published: pd.DataFrame) -> pd.DataFrame:
     for column, (numerator, denominator) in PERCENTS.items():
         out[column] = [percent(n, d) for n, d in zip(out[numerator], out[denominator], strict=True)]
     return out
+
+
+def days_by_month(calendar: pd.DataFrame, buildings: pd.DataFrame) -> pd.DataFrame:
+    """Each (school_year, building_id) of `buildings` x the months of its calendar (its own rows
+    that year, else the `ALL` rows): school_year, building_id, month, school_days."""
+    if calendar.empty or buildings.empty:
+        return pd.DataFrame(columns=["school_year", "building_id", "month", "school_days"])
+    own = calendar[calendar["building_id"] != CALENDAR_ALL_BUILDINGS]
+    has_own = set(zip(own["school_year"], own["building_id"], strict=True))
+    every = calendar[calendar["building_id"] == CALENDAR_ALL_BUILDINGS].drop(columns="building_id")
+    pairs = buildings[["school_year", "building_id"]].drop_duplicates()
+    mine = pairs[[key in has_own for key in zip(pairs["school_year"], pairs["building_id"],
+                                                   strict=True)]]  # fmt: skip
+    others = pairs.drop(mine.index)
+    parts = [
+        own.merge(mine, on=["school_year", "building_id"]),
+        others.merge(every, on="school_year"),
+    ]
+    return pd.concat(parts, ignore_index=True)[
+        ["school_year", "building_id", "month", "school_days"]
+    ]
+
+
+def with_district(counts: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """`counts` (per school year, building and `keys`: incidents) with a DISTRICT row per school
+    year and key: the buildings' sum."""
+    district = counts.groupby(["school_year", *keys], as_index=False, dropna=False)[
+        "incidents"
+    ].sum()
+    district["building_id"] = DISTRICT_ID
+    return pd.concat([counts, district[counts.columns]], ignore_index=True)
+
+
+def monthly_rates(
+    by_month: pd.DataFrame, calendar: pd.DataFrame, enrolled: pd.DataFrame
+) -> pd.DataFrame:
+    """Referrals per 100 students per school day, by month: one row per school year, building (and
+    DISTRICT) and month with a calendar or a referral: `major`, `minor`, `incidents`, `school_days`
+    and `rate` (missing without school days that month). The district's rate is over student-days
+    (each building's students x its school days), missing unless every building has a calendar.
+
+    `by_month`: get_referral_counts(by="month") of every building; `enrolled`: school_year,
+    building_id, enrolled of every building."""
+    keys = ["school_year", "building_id", "month"]
+    counts = by_month.rename(columns={"key": "month"})
+    wide = counts.pivot_table(index=keys, columns="referral_type", values="incidents",
+                              aggfunc="sum", fill_value=0)  # fmt: skip
+    wide = wide.reindex(columns=["major", "minor"], fill_value=0).reset_index()
+    wide.columns.name = None
+    days = days_by_month(calendar, enrolled)
+    frame = days.merge(wide, on=keys, how="outer")
+    frame = frame.merge(enrolled[["school_year", "building_id", "enrolled"]],
+                        on=["school_year", "building_id"], how="left")  # fmt: skip
+    frame[["major", "minor"]] = frame[["major", "minor"]].fillna(0).astype("int64")
+    frame["incidents"] = frame["major"] + frame["minor"]
+    frame["student_days"] = frame["enrolled"] * frame["school_days"]
+    with_calendar = days.groupby("school_year")["building_id"].nunique()
+    every_building = enrolled.groupby("school_year")["building_id"].nunique()
+    complete = {year: with_calendar.get(year, 0) == n for year, n in every_building.items()}
+    district = frame.groupby(["school_year", "month"], as_index=False)[
+        ["major", "minor", "incidents", "student_days"]
+    ].sum(min_count=1)
+    district["building_id"] = DISTRICT_ID
+    district["student_days"] = district["student_days"].where(
+        district["school_year"].map(complete).fillna(False).astype(bool)
+    )
+    district_days = days.groupby(["school_year", "month"])["school_days"].agg(
+        lambda d: d.iloc[0] if d.nunique() == 1 else np.nan
+    )
+    district["school_days"] = [
+        district_days.get((year, month), np.nan)
+        for year, month in zip(district["school_year"], district["month"], strict=True)
+    ]
+    out = pd.concat([frame, district], ignore_index=True)
+    out["rate"] = [
+        100 * n / d if pd.notna(d) and d else np.nan
+        for n, d in zip(out["incidents"], out["student_days"], strict=True)
+    ]
+    out[["major", "minor", "incidents"]] = out[["major", "minor", "incidents"]].fillna(0)
+    out = out.astype({"major": "int64", "minor": "int64", "incidents": "int64"})
+    columns = [*keys, "major", "minor", "incidents", "school_days", "rate"]
+    return out.sort_values(keys)[columns].reset_index(drop=True)
