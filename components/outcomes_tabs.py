@@ -45,11 +45,18 @@ def _year_rows(view: StudentOutcomesView, school_year: str) -> pd.DataFrame:
     return rows.sort_values(["_district", "name"]).drop(columns="_district").reset_index(drop=True)
 
 
+def _figure(build, view: StudentOutcomesView, **arguments):
+    """`derive_figure` keyed by the buildings the view holds too: the view is not part of the key,
+    and a figure drawn for a district leader must never be handed to a principal."""
+    buildings = tuple(sorted(view.building_names))
+    return derive_figure(build, view, buildings=buildings, **arguments)
+
+
 def _side_by_side():
     return st.columns([3, 2], gap="medium")
 
 
-def _tier_figure(view, *, school_year, place, over_years):
+def _tier_figure(view, *, school_year, place, over_years, buildings):
     if over_years:
         rows = view.health[view.health["building_id"] == place].sort_values("school_year")
         name = view.building_names.get(place, "the whole district")
@@ -78,13 +85,13 @@ def show_tiers_tab(view: StudentOutcomesView, *, place: str) -> None:
     )
     chart, table = _side_by_side()
     with chart:
-        show_chart(derive_figure(_tier_figure, view, school_year=year, place=place,
+        show_chart(_figure(_tier_figure, view, school_year=year, place=place,
                                  over_years=False), key="tiers_by_building")  # fmt: skip
     with table:
         show_table(_tier_table(_year_rows(view, year), "name", "Building"))
     chart, table = _side_by_side()
     with chart:
-        show_chart(derive_figure(_tier_figure, view, school_year=year, place=place,
+        show_chart(_figure(_tier_figure, view, school_year=year, place=place,
                                  over_years=True), key="tiers_over_years")  # fmt: skip
     with table:
         rows = view.health[view.health["building_id"] == place].sort_values("school_year")
@@ -106,7 +113,7 @@ def _screening_rows(view: StudentOutcomesView) -> pd.DataFrame:
     return out[seen.astype(bool)].reset_index(drop=True)
 
 
-def _screening_figure(view, *, school_year):
+def _screening_figure(view, *, school_year, buildings):
     return screening_chart(
         _screening_rows(view),
         title=f"Universal screening, {school_year}: % of screened students at benchmark",
@@ -126,7 +133,7 @@ def show_screening_tab(view: StudentOutcomesView) -> None:
         return
     chart, table = _side_by_side()
     with chart:
-        show_chart(derive_figure(_screening_figure, view, school_year=year), key="screening")
+        show_chart(_figure(_screening_figure, view, school_year=year), key="screening")
     with table:
         show_table(pd.DataFrame({
             "Building": rows["name"],
@@ -136,7 +143,7 @@ def show_screening_tab(view: StudentOutcomesView) -> None:
         }), max_rows=40)  # fmt: skip
 
 
-def _unmet_figure(view, *, school_year):
+def _unmet_figure(view, *, school_year, buildings):
     rows = _year_rows(view, school_year)
     rows = rows[rows["building_id"] != DISTRICT_ID]
     return count_chart(
@@ -155,7 +162,7 @@ def show_unmet_need_tab(view: StudentOutcomesView) -> None:
     rows = _year_rows(view, year)
     chart, table = _side_by_side()
     with chart:
-        show_chart(derive_figure(_unmet_figure, view, school_year=year), key="unmet_need")
+        show_chart(_figure(_unmet_figure, view, school_year=year), key="unmet_need")
     with table:
         show_table(pd.DataFrame({
             "Building": rows["name"],
@@ -185,7 +192,7 @@ def _months(view: StudentOutcomesView, place: str) -> pd.DataFrame:
     return rows.sort_values(["school_year", "position"]).reset_index(drop=True)
 
 
-def _rate_figure(view, *, school_year, place):
+def _rate_figure(view, *, school_year, place, buildings):
     name = view.building_names.get(place, "whole district")
     return rate_by_month_chart(
         _months(view, place),
@@ -214,7 +221,7 @@ def _breakdown_rows(view: StudentOutcomesView, place: str, by: str) -> pd.DataFr
     return wide.reset_index(drop=True)
 
 
-def _breakdown_figure(view, *, school_year, place, by):
+def _breakdown_figure(view, *, school_year, place, by, buildings):
     name = view.building_names.get(place, "whole district")
     return referral_bars(
         _breakdown_rows(view, place, by), label="label",
@@ -222,7 +229,7 @@ def _breakdown_figure(view, *, school_year, place, by):
     )  # fmt: skip
 
 
-def _triangle_figure(view, *, school_year, place):
+def _triangle_figure(view, *, school_year, place, buildings):
     rows = _triangle_rows(view, place)
     name = view.building_names.get(place, "whole district")
     return count_chart(rows, x="students", y="band", x_title="Students",
@@ -251,7 +258,7 @@ def show_behaviour_tab(view: StudentOutcomesView, *, place: str) -> None:
     months = _months(view, place)
     chart, table = _side_by_side()
     with chart:
-        show_chart(derive_figure(_rate_figure, view, school_year=year, place=place), key="rate")
+        show_chart(_figure(_rate_figure, view, school_year=year, place=place), key="rate")
     with table:
         show_table(pd.DataFrame({
             "School year": months["school_year"],
@@ -270,7 +277,7 @@ def show_behaviour_tab(view: StudentOutcomesView, *, place: str) -> None:
         st.info(f"No referrals are recorded for {year}.", icon=":material/inbox:")
     else:
         with chart:
-            show_chart(derive_figure(_breakdown_figure, view, school_year=year, place=place, by=by),
+            show_chart(_figure(_breakdown_figure, view, school_year=year, place=place, by=by),
                        key="breakdown")  # fmt: skip
         with table:
             show_table(rows.rename(columns={"label": BREAKDOWNS[by], "major": "Major",
@@ -279,7 +286,7 @@ def show_behaviour_tab(view: StudentOutcomesView, *, place: str) -> None:
     triangle = _triangle_rows(view, place)
     chart, table = _side_by_side()
     with chart:
-        show_chart(derive_figure(_triangle_figure, view, school_year=year, place=place),
+        show_chart(_figure(_triangle_figure, view, school_year=year, place=place),
                    key="triangle")  # fmt: skip
     with table:
         show_table(pd.DataFrame({
