@@ -249,7 +249,7 @@ def _breakdown_key(by: str):
 def get_referral_counts(session: Session, *, school_years: Iterable[str], by: str) -> pd.DataFrame:
     """Incidents per school year, building (every building: the district's figures are their sums),
     referral type (major, minor) and `by` (`REFERRAL_BREAKDOWNS`): `key` is the month as YYYY-MM,
-    the behaviour or location as written (missing: not given), the hour as HH, or the weekday
+    the behaviour or location as written, the hour as HH (not given: empty), or the weekday
     (0 Sunday .. 6 Saturday)."""
     key = _breakdown_key(by)
     statement = (
@@ -278,6 +278,8 @@ def get_referral_counts(session: Session, *, school_years: Iterable[str], by: st
         frame["key"] = [f"{n // 100:04d}-{n % 100:02d}" for n in number]
     elif by == "weekday":
         frame["key"] = frame["key"].astype(int)
+    else:
+        frame["key"] = frame["key"].fillna("")
     return frame
 
 
