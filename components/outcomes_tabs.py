@@ -15,6 +15,7 @@ from components.outcomes_charts import (
     screening_chart,
     tier_chart,
 )
+from data_access.labels import SUPPORT_DOMAINS, words
 from data_access.school_year import school_year_months
 from data_access.system_health.rules import DISTRICT_ID
 from data_access.system_health.view import StudentOutcomesView
@@ -153,7 +154,40 @@ def _unmet_figure(view, *, school_year, buildings):
     )  # fmt: skip
 
 
-def show_unmet_need_tab(view: StudentOutcomesView) -> None:
+def show_interventions(view: StudentOutcomesView, *, place: str) -> None:
+    """Supports by intervention and area at the chosen place: how many, ended, goal met, sessions."""
+    name = view.building_names.get(place, "the whole district")
+    st.subheader(f"Interventions, {name}, {view.school_year}")
+    st.caption(
+        "Tier 2 and Tier 3 supports of the school year by intervention: how many ended with an "
+        "outcome and met their goal, and the sessions delivered of those planned (intervention "
+        "fidelity: judge what works only where it was delivered as planned)."
+    )
+    rows = view.interventions[view.interventions["building_id"] == place]
+    if rows.empty:
+        st.info(f"No supports are recorded for {name} in {view.school_year}.",
+                icon=":material/inbox:")  # fmt: skip
+        return
+    delivered = [
+        WITHHELD if pd.isna(p) or pd.isna(d) else ("" if not p else f"{100 * d / p:.0f}%")
+        for p, d in zip(rows["sessions_planned"], rows["sessions_delivered"], strict=True)
+    ]
+    goal = [
+        WITHHELD if pd.isna(g) or pd.isna(e) else ("" if not e else f"{100 * g / e:.1f}%")
+        for g, e in zip(rows["goal_met"], rows["ended"], strict=True)
+    ]
+    show_table(pd.DataFrame({
+        "Intervention": rows["intervention"],
+        "Area": rows["domain"].map(lambda d: words(SUPPORT_DOMAINS, d)),
+        "Supports": rows["supports"].map(_count),
+        "Ended": rows["ended"].map(_count),
+        "Goal met": rows["goal_met"].map(_count),
+        "% of ended that met the goal": goal,
+        "Sessions delivered of planned": delivered,
+    }))  # fmt: skip
+
+
+def show_unmet_need_tab(view: StudentOutcomesView, *, place: str) -> None:
     year = view.school_year
     st.caption(
         "Students below benchmark in the latest window they were screened in that year, and of them "
@@ -170,6 +204,7 @@ def show_unmet_need_tab(view: StudentOutcomesView) -> None:
             "With no support": rows["below_benchmark_no_support"].map(_count),
             "% with no support": rows["pct_below_benchmark_no_support"].map(_percent),
         }))  # fmt: skip
+    show_interventions(view, place=place)
     st.subheader(f"Supports ended in {year}")
     st.caption("Tier 2 and Tier 3 supports that ended this school year with an outcome recorded.")
     show_table(pd.DataFrame({

@@ -64,7 +64,7 @@ if screening_tab.open is not False:
         show_screening_tab(view)
 if need_tab.open is not False:
     with need_tab:
-        show_unmet_need_tab(view)
+        show_unmet_need_tab(view, place=place)
 if behaviour_tab.open is not False:
     with behaviour_tab:
         show_behaviour_tab(view, place=place)

@@ -258,3 +258,24 @@ def test_the_command_line_writes_the_contract_columns(sqlite_url, monkeypatch, t
     assert rows[0]["school_days"] == "" and rows[0]["incidents_per_100_per_day"] == ""
     assert main(["export", "system_health", "--out", str(out), "--year", LAST_YEAR]) == 0
     assert out.read_text().splitlines()[1:] == []
+
+
+def test_interventions_publish_supports_and_sessions_and_withhold_small_outcomes(store_url):
+    """BLOCKS' supports alternate between two interventions (even: Check in, check out; odd: Small
+    group), 20 sessions planned and 15 delivered each. A: 15 + 15 supports, 6 + 6 ended; B: 10 +
+    10, 2 + 2 ended. The export withholds every building's and the district's supports ended, so
+    no intervention's outcomes may be shown either (they would add up to them)."""
+    from data_access.system_health.queries import get_interventions
+
+    with session_scope(store_url) as session:
+        build(session, YEAR, BLOCKS, days=40)
+        rows = get_interventions(session, school_year=YEAR)
+    rows = rows.set_index(["building_id", "intervention"])
+    assert rows.loc[("A", "Check in, check out"), "supports"] == 15
+    assert rows.loc[("B", "Small group"), "supports"] == 10
+    assert rows.loc[("DISTRICT", "Small group"), "supports"] == 25
+    assert rows.loc[("A", "Small group"), ["sessions_planned", "sessions_delivered"]].tolist() == [
+        300,
+        225,
+    ]
+    assert rows["ended"].isna().all() and rows["goal_met"].isna().all()

@@ -197,3 +197,80 @@ def test_the_attacker_finds_what_primary_suppression_alone_leaves_open(sqlite_ur
     found = attack(rows)
     assert "A t3: between 4 and 4" in found
     assert len(found) > 5
+
+
+def attack_interventions(published: pd.DataFrame, health: pd.DataFrame) -> list[str]:
+    """The interventions table with the export's rows: per building and intervention, supports,
+    ended and goal met (ended <= supports, goal met <= ended), an intervention a building does not
+    list has none, a building's ended and goal met add up to the export's supports_ended and
+    supports_goal_met when published, buildings add up to the district."""
+    lp = _Programme()
+    pairs = sorted(set(published["intervention"]))
+    every_row = sorted(set(health["building_id"]) - {"DISTRICT"}) + ["DISTRICT"]
+    listed = {(r.building_id, r.intervention): r for r in published.itertuples()}
+    withheld = []
+    for b in every_row:
+        for p in pairs:
+            s, e, g = lp.var(b, p, "s"), lp.var(b, p, "e"), lp.var(b, p, "g")
+            lp.at_most({e: 1, s: -1}, 0)
+            lp.at_most({g: 1, e: -1}, 0)
+            row = listed.get((b, p))
+            for name, var, value in (("supports", s, getattr(row, "supports", 0)),
+                                     ("ended", e, getattr(row, "ended", 0)),
+                                     ("goal_met", g, getattr(row, "goal_met", 0))):  # fmt: skip
+                if pd.isna(value):
+                    withheld.append((f"{b} {p} {name}", var))
+                else:
+                    lp.bound(var, float(value), float(value))
+        export = health.set_index("building_id").loc[b]
+        for name, column in (("e", "supports_ended"), ("g", "supports_goal_met")):
+            if pd.notna(export[column]):
+                lp.equal({lp.var(b, p, name): 1 for p in pairs}, float(export[column]))
+    for p in pairs:
+        for name in ("s", "e", "g"):
+            terms = {lp.var(b, p, name): 1 for b in every_row[:-1]}
+            lp.equal(terms | {lp.var("DISTRICT", p, name): -1}, 0)
+    solver = lp.solver()
+    found = []
+    for label, var in withheld:
+        low, high = lp.range_of({var: 1}, solver)
+        if not math.isinf(high):
+            low, high = math.ceil(low - 1e-6), math.floor(high + 1e-6)
+            if high - low + 1 < MIN_VALUES:
+                found.append(f"{label}: between {low} and {high}")
+    return found
+
+
+# Supports ended published for A (20: 12 goal met) and the district, so the interventions' outcomes
+# are tied to them; B's few ended are withheld.
+ENDED = {
+    "A": Block(students=80, with_support=40, tier3=10, ended=20, goal_met=12, two_five=10),
+    "B": Block(students=60, with_support=30, tier3=10, ended=24, goal_met=3, two_five=10),
+    "C": Block(students=50, with_support=20, tier3=10, ended=6, goal_met=6, two_five=10),
+}
+
+
+@pytest.mark.parametrize("blocks", [HARD, EASY, ENDED], ids=["hard", "easy", "ended"])
+def test_no_withheld_intervention_count_can_be_worked_out(sqlite_url, blocks):
+    from data_access.system_health.queries import get_interventions, get_system_health
+
+    with session_scope(sqlite_url) as session:
+        build(session, YEAR, blocks)
+        published = get_interventions(session, school_year=YEAR)
+        health = get_system_health(session, scope=DISTRICT, school_years=[YEAR])
+    found = attack_interventions(published, health)
+    assert not found, "\n".join(found)
+    assert published[["ended", "goal_met"]].isna().any().any()
+
+
+def test_the_intervention_attacker_finds_what_primary_suppression_leaves_open(
+    sqlite_url, monkeypatch
+):
+    monkeypatch.setattr(suppression.Count, "settle", lambda self: None)
+    from data_access.system_health.queries import get_interventions, get_system_health
+
+    with session_scope(sqlite_url) as session:
+        build(session, YEAR, ENDED)
+        published = get_interventions(session, school_year=YEAR)
+        health = get_system_health(session, scope=DISTRICT, school_years=[YEAR])
+    assert attack_interventions(published, health)

@@ -28,22 +28,28 @@ import numpy as np
 import pandas as pd
 
 from data_access.models import SCREENING_WINDOWS
-from data_access.suppression import SHOWN, SMALL, Count, Table
+from data_access.suppression import SHOWN, SMALL, Count, Table, possible_values
 from data_access.system_health.rules import DISTRICT_ID
 
 MAX_ROUNDS = 50
 
 
-def _table(values: np.ndarray, upper: np.ndarray, min_size: int) -> Table:
+def _table(values: np.ndarray, upper: np.ndarray, min_size: int, known=None) -> Table:
+    """Cells below `min_size` withheld as small; `known` cells are published whatever their size
+    (a row left out of a list says its count is 0)."""
     values = np.asarray(values, dtype=float)
     bound = np.repeat(np.asarray(upper, dtype=float)[:, None], values.shape[1], axis=1)
+    small = values < min_size
+    if known is not None:
+        small &= ~known
     return Table(
         values=values,
-        reason=np.where(values < min_size, SMALL, SHOWN),
+        reason=np.where(small, SMALL, SHOWN),
         small_upper=bound.copy(),
         protect_lower=np.zeros(values.shape),
         upper_limit=bound.copy(),
-        priority=np.zeros(values.shape),
+        # a known cell is never withheld to protect another: withholding it hides nothing
+        priority=np.zeros(values.shape) if known is None else np.where(known, 1e6, 0.0),
     )
 
 
@@ -196,4 +202,130 @@ def publish(counts: pd.DataFrame, min_size: int) -> pd.DataFrame:
         for column, mask in hidden.items():
             rows = out.index[index[mask]]
             out.loc[rows, column] = pd.NA
+    return out
+
+
+class _SomeTotalsKnown(Count):
+    """A count whose row totals are published except in some rows (`hidden_totals`)."""
+
+    hidden_totals: np.ndarray
+
+    def total_hidden(self) -> np.ndarray:
+        return self.hidden_totals
+
+
+def _shared_fate(tables: list[tuple], min_size: int, known: np.ndarray, start: np.ndarray):
+    """Cells withheld together across tables (the same member in each): each table (values, row
+    totals, whether the totals are known, rows withheld whole, each cell's most possible value)
+    settled on its own, the union of their withheld cells withheld in every one, again until
+    nothing more is withheld. `known`: cells anyone knows (0, by their absence); `start`: cells
+    withheld already. Returns the withheld cells and those still narrowed to fewer than `min_size`
+    values by their own bounds (no neighbour can widen them: the caller must)."""
+    hidden = start.copy()
+    for _ in range(MAX_ROUNDS):
+        before = hidden.copy()
+        failing = np.zeros(hidden.shape, dtype=bool)
+        for values, totals, total_known, closed, upper in tables:
+            table = _table(values, np.zeros(len(totals)), min_size, known)
+            table.small_upper, table.upper_limit = upper.astype(float), upper.astype(float)
+            table.refresh_bounds()
+            if total_known:
+                # The rows whose total is withheld (`closed`) are withheld whole, and their total
+                # is not known to anyone: the bounds must not assume it.
+                count = _SomeTotalsKnown(tables=[table], totals=np.asarray(totals, float),
+                                         total_known=True, min_size=min_size)  # fmt: skip
+                count.hidden_totals = np.asarray(closed, dtype=bool)
+                for row in np.flatnonzero(closed):
+                    count.close_row(row)
+            else:
+                count = Count(tables=[table], totals=np.asarray(totals, float), total_known=False,
+                              min_size=min_size)  # fmt: skip
+            for row, column in zip(*np.nonzero(hidden), strict=True):
+                table.protect(row, column)
+            count.settle()
+            hidden |= table.hidden
+            (low, high), *_ = count.bounds()[0]
+            failing |= table.hidden & (possible_values(low, high) < min_size)
+        if (hidden == before).all():
+            return hidden, failing
+    raise RuntimeError("intervention disclosure avoidance did not settle")  # pragma: no cover
+
+
+def publish_interventions(
+    counts: pd.DataFrame, health: pd.DataFrame, min_size: int
+) -> pd.DataFrame:
+    """One school year's intervention rows (`queries.get_intervention_counts`, every building) with
+    a DISTRICT row per intervention and domain, as they may be published. Supports per intervention
+    are one table (their building totals are never published); supports ended, goal met and not met
+    another three whose building totals the `system_health` rows publish (`health`: that year's
+    published rows), withheld together per intervention. Sessions are published with the supports
+    count."""
+    columns = ["building_id", "intervention", "domain", "supports", "ended", "goal_met",
+               "sessions_planned", "sessions_delivered"]  # fmt: skip
+    if counts.empty:
+        return pd.DataFrame(columns=columns)
+    pairs = counts[["intervention", "domain"]].drop_duplicates().sort_values(["intervention",
+                                                                               "domain"])  # fmt: skip
+    buildings = sorted(set(counts["building_id"]))
+    order = [*buildings, DISTRICT_ID]
+    grid = {}
+    for name in ("supports", "ended", "goal_met", "sessions_planned", "sessions_delivered"):
+        wide = counts.pivot_table(index="building_id", columns=["intervention", "domain"],
+                                  values=name, aggfunc="sum", fill_value=0)  # fmt: skip
+        wide = wide.reindex(index=buildings, columns=pd.MultiIndex.from_frame(pairs), fill_value=0)
+        values = wide.to_numpy(float)
+        grid[name] = np.vstack([values, values.sum(axis=0)])
+    published = health.set_index("building_id").reindex(order)
+    ended_total = grid["ended"].sum(axis=1)
+    goal_total = grid["goal_met"].sum(axis=1)
+    ended_hidden = published["supports_ended"].isna().to_numpy()
+    goal_hidden = published["supports_goal_met"].isna().to_numpy()
+    absent = grid["supports"] == 0  # no row: everyone knows it is 0
+    supports = grid["supports"]
+    supports_hidden = np.zeros(supports.shape, dtype=bool)
+    outcome_hidden = np.zeros(supports.shape, dtype=bool)
+    no_total = np.zeros(len(order), dtype=bool)
+    for _ in range(MAX_ROUNDS):
+        supports_hidden, _ = _shared_fate(
+            [(supports, supports.sum(axis=1), False, no_total, np.full(supports.shape, np.inf))],
+            min_size,
+            absent,
+            supports_hidden,
+        )
+        # An outcome count is at most its intervention's supports, when those are published.
+        upper = np.where(supports_hidden, np.inf, supports)
+        outcome_hidden, failing = _shared_fate(
+            [
+                (grid["ended"], ended_total, True, ended_hidden, upper),
+                (grid["goal_met"], goal_total, True, ended_hidden | goal_hidden, upper),
+                (grid["ended"] - grid["goal_met"], ended_total - goal_total, True,
+                 ended_hidden | goal_hidden, upper),
+            ],
+            min_size,
+            absent,
+            outcome_hidden,
+        )  # fmt: skip
+        failing &= ~supports_hidden
+        if not failing.any():
+            break
+        supports_hidden |= failing  # its supports pin it down: withhold them too
+    else:  # pragma: no cover
+        raise RuntimeError("intervention disclosure avoidance did not settle")
+    rows = []
+    for r, building in enumerate(order):
+        for c, (intervention, domain) in enumerate(pairs.itertuples(index=False)):
+            if grid["supports"][r, c] == 0:
+                continue
+            shown, outcomes = not supports_hidden[r, c], not outcome_hidden[r, c]
+            rows.append({
+                "building_id": building, "intervention": intervention, "domain": domain,
+                "supports": grid["supports"][r, c] if shown else None,
+                "ended": grid["ended"][r, c] if outcomes else None,
+                "goal_met": grid["goal_met"][r, c] if outcomes else None,
+                "sessions_planned": grid["sessions_planned"][r, c] if shown else None,
+                "sessions_delivered": grid["sessions_delivered"][r, c] if shown else None,
+            })  # fmt: skip
+    out = pd.DataFrame(rows, columns=columns)
+    for name in columns[3:]:
+        out[name] = out[name].astype("Int64")
     return out

@@ -19,7 +19,7 @@ from data_access.models import Discipline, SchoolCalendar, Student, Support
 from data_access.school_year import school_year_end, school_year_start
 from data_access.scope import Scope
 from data_access.settings import get_settings
-from data_access.system_health.disclosure import publish
+from data_access.system_health.disclosure import publish, publish_interventions
 from data_access.system_health.rules import (
     DISTRICT_ID,
     SYSTEM_HEALTH_COLUMNS,
@@ -202,32 +202,40 @@ def list_school_years(session: Session) -> list[str]:
 
 
 @remembered("students")
-def get_system_health(
-    session: Session, *, scope: Scope, school_years: Iterable[str] | None = None
+def get_published_rows(
+    session: Session, *, school_years: tuple[str, ...] | None = None
 ) -> pd.DataFrame:
-    """The contract's `system_health` rows as they may be published (every column of
-    `SYSTEM_HEALTH_COLUMNS`, plus the published at-benchmark counts and Tier 1 only), for the
-    buildings in `scope` and the district. Withheld: missing.
-
-    Decided over every building of the district whatever the scope, so two viewers' numbers can
-    never be set against each other."""
-    years = None if school_years is None else sorted(set(school_years))
-    students = get_student_counts(session, school_years=years)
+    """The contract's `system_health` rows of every building and the district as they may be
+    published (every column of `SYSTEM_HEALTH_COLUMNS`, plus the published at-benchmark counts and
+    Tier 1 only); withheld: missing. Decided over every building of the district, whoever asks, so
+    two viewers' numbers can never be set against each other."""
+    students = get_student_counts(session, school_years=school_years)
     if students.empty:
         return pd.DataFrame(columns=SYSTEM_HEALTH_COLUMNS)
     every_year = sorted(set(students["school_year"]))
     counts = system_health_counts(
         students,
-        get_window_counts(session, school_years=years),
+        get_window_counts(session, school_years=school_years),
         get_support_counts(session, school_years=every_year),
-        get_calendar_days(session, school_years=years),
+        get_calendar_days(session, school_years=school_years),
     )
     published = with_percents(publish(counts, get_settings().min_cell_size))
     published["school_days"] = published["school_days"].astype("Int64")
+    return published
+
+
+def get_system_health(
+    session: Session, *, scope: Scope, school_years: Iterable[str] | None = None
+) -> pd.DataFrame:
+    """`get_published_rows` for the buildings in `scope` and the district."""
+    years = None if school_years is None else tuple(sorted(set(school_years)))
+    published = get_published_rows(session, school_years=years)
     in_scope = [
         building == DISTRICT_ID or scope.allows(building) for building in published["building_id"]
     ]
-    return published[in_scope].reset_index(drop=True)
+    return published.loc[pd.Series(in_scope, index=published.index, dtype=bool)].reset_index(
+        drop=True
+    )
 
 
 # The referral breakdowns of the behaviour "Big 5" (SWIS): every incident is a referral.
@@ -304,3 +312,53 @@ def get_enrolled(session: Session, *, school_years: Iterable[str]) -> pd.DataFra
     frame = _frame(session, statement, ["school_year", "building_id", "enrolled"])
     frame["enrolled"] = frame["enrolled"].astype("int64")
     return frame
+
+
+INTERVENTION_COUNTS = ["supports", "ended", "goal_met", "sessions_planned", "sessions_delivered"]
+
+
+def get_intervention_counts(session: Session, *, school_year: str) -> pd.DataFrame:
+    """One row per building (every building) and intervention and domain of a school year's
+    supports: `supports` (rows), `ended` and `goal_met` (the `supports_ended` rule), and sessions
+    planned and delivered summed over the supports that give both."""
+    ended = and_(
+        Support.end_date >= school_year_start(school_year),
+        Support.end_date <= school_year_end(school_year),
+        Support.outcome.is_not(None),
+    )
+    both = and_(Support.sessions_planned.is_not(None), Support.sessions_delivered.is_not(None))
+    statement = (
+        select(
+            Student.building_id,
+            Support.intervention,
+            Support.domain,
+            func.count(),
+            _yes(ended),
+            _yes(and_(ended, Support.outcome == "goal_met")),
+            func.coalesce(func.sum(case((both, Support.sessions_planned), else_=0)), 0),
+            func.coalesce(func.sum(case((both, Support.sessions_delivered), else_=0)), 0),
+        )
+        .join(
+            Student,
+            and_(
+                Student.student_id == Support.student_id,
+                Student.school_year == Support.school_year,
+            ),
+        )
+        .where(Support.school_year == school_year)
+        .group_by(Student.building_id, Support.intervention, Support.domain)
+    )
+    frame = _frame(session, statement, ["building_id", "intervention", "domain",
+                                        *INTERVENTION_COUNTS])  # fmt: skip
+    frame[INTERVENTION_COUNTS] = frame[INTERVENTION_COUNTS].astype("int64")
+    return frame
+
+
+@remembered("students")
+def get_interventions(session: Session, *, school_year: str) -> pd.DataFrame:
+    """Every building's (and the district's) supports by intervention and domain of a school year,
+    as `disclosure.publish_interventions` publishes them beside the `system_health` rows."""
+    health = get_published_rows(session)
+    health = health[health["school_year"] == school_year]
+    counts = get_intervention_counts(session, school_year=school_year)
+    return publish_interventions(counts, health, get_settings().min_cell_size)

@@ -20,6 +20,7 @@ from data_access.system_health.queries import (
     REFERRAL_BREAKDOWNS,
     get_calendar_months,
     get_enrolled,
+    get_interventions,
     get_referral_counts,
     get_system_health,
     list_school_years,
@@ -36,9 +37,9 @@ class StudentOutcomesView:
     building_names: dict[str, str]  # the buildings in scope, by name
     health: pd.DataFrame  # published system_health rows, every year: buildings in scope, DISTRICT
     monthly: pd.DataFrame  # monthly_rates' rows, this year and last: in scope and DISTRICT
-    referrals: dict[
-        str, pd.DataFrame
-    ]  # by → school_year, building_id, referral_type, key, incidents
+    # by → school_year, building_id, referral_type, key, incidents
+    referrals: dict[str, pd.DataFrame]
+    interventions: pd.DataFrame  # publish_interventions' rows of the year: in scope and DISTRICT
 
 
 @remembered("students")
@@ -73,7 +74,7 @@ def get_student_outcomes_view(
     names = dict(zip(buildings["building_id"], buildings["name"], strict=True))
     health = get_system_health(session, scope=scope)
     if school_year is None:
-        return StudentOutcomesView(None, [], names, health, pd.DataFrame(), {})
+        return StudentOutcomesView(None, [], names, health, pd.DataFrame(), {}, pd.DataFrame())
     big_five = get_big_five(session, school_years=(previous_school_year(school_year), school_year))
 
     def in_scope(frame: pd.DataFrame) -> pd.DataFrame:
@@ -87,4 +88,5 @@ def get_student_outcomes_view(
         health=health,
         monthly=in_scope(big_five["month"]),
         referrals={by: in_scope(big_five[by]) for by in REFERRAL_BREAKDOWNS[1:]},
+        interventions=in_scope(get_interventions(session, school_year=school_year)),
     )
