@@ -102,6 +102,12 @@ def _number(text) -> float | None:
     return None if text == "" or text is None or pd.isna(text) else float(text)
 
 
+def _from_percent(pct: float, n: float) -> tuple[float, float]:
+    """What a percent to 1 decimal of n says of its count: the whole numbers it rounds from."""
+    low, high = (pct - 0.05) * n / 100, (pct + 0.05) * n / 100
+    return math.ceil(low - 1e-9), math.floor(high + 1e-9)
+
+
 def attack(rows: pd.DataFrame) -> list[str]:
     """Every withheld count of one school year's export rows pinned to fewer than MIN_VALUES."""
     lp = _Programme()
@@ -152,14 +158,13 @@ def attack(rows: pd.DataFrame) -> list[str]:
         if t1 is None:
             withheld.append((r, "t1"))
         else:
-            lp.bound(v(r, "t1"), round(t1 * enrolled / 100), round(t1 * enrolled / 100))
+            lp.bound(v(r, "t1"), *_from_percent(t1, enrolled))
         for w in WINDOWS:
             pct, screened = _number(row[f"pct_at_benchmark_{w}"]), _number(row[f"screened_{w}"])
             if pct is None:
                 withheld.append((r, f"at_{w}"))
             else:
-                at = round(pct * screened / 100)
-                lp.bound(v(r, f"at_{w}"), at, at)
+                lp.bound(v(r, f"at_{w}"), *_from_percent(pct, screened))
     for name in names:
         lp.equal({v(b, name): 1 for b in buildings} | {v("DISTRICT", name): -1}, 0)
     solver = lp.solver()
@@ -274,3 +279,15 @@ def test_the_intervention_attacker_finds_what_primary_suppression_leaves_open(
         published = get_interventions(session, school_year=YEAR)
         health = get_system_health(session, scope=DISTRICT, school_years=[YEAR])
     assert attack_interventions(published, health)
+
+
+def test_no_withheld_count_of_the_demo_district_can_be_worked_out(demo_store_url):
+    """The small demo district's newest school year (its buildings' screening, supports and
+    referrals)."""
+    with session_scope(demo_store_url) as session:
+        rows = build_system_health_export(session, ExportOptions(scope=DISTRICT))
+    year = max(rows["school_year"])
+    rows = rows[rows["school_year"] == year]
+    assert (rows == "").any().any()
+    found = attack(rows)
+    assert not found, "\n".join(found)

@@ -38,7 +38,10 @@ def _table(values: np.ndarray, upper: np.ndarray, min_size: int, known=None) -> 
     """Cells below `min_size` withheld as small; `known` cells are published whatever their size
     (a row left out of a list says its count is 0)."""
     values = np.asarray(values, dtype=float)
-    bound = np.repeat(np.asarray(upper, dtype=float)[:, None], values.shape[1], axis=1)
+    # A row whose total is below the minimum says only that its counts are small, which publishing
+    # the total says anyway: no neighbour withheld can widen that, so none is (no cascade).
+    upper = np.maximum(np.asarray(upper, dtype=float), min_size - 1)
+    bound = np.repeat(upper[:, None], values.shape[1], axis=1)
     small = values < min_size
     if known is not None:
         small &= ~known
@@ -53,12 +56,30 @@ def _table(values: np.ndarray, upper: np.ndarray, min_size: int, known=None) -> 
     )
 
 
-def _parts(totals: np.ndarray, parts: list[np.ndarray], min_size: int, closed=None) -> Count:
-    """A count whose parts add up to `totals` (taken as known), rows whose total is withheld
-    (`closed`) withheld whole."""
-    table = _table(np.column_stack(parts), totals, min_size)
-    count = Count(tables=[table], totals=np.asarray(totals, float), total_known=True,
-                  min_size=min_size)  # fmt: skip
+class _SomeTotalsKnown(Count):
+    """A count whose row totals are published except in some rows (`hidden_totals`)."""
+
+    hidden_totals: np.ndarray
+
+    def total_hidden(self) -> np.ndarray:
+        return self.hidden_totals
+
+
+def _parts(
+    totals: np.ndarray,
+    parts: list[np.ndarray],
+    min_size: int,
+    *,
+    unknown: np.ndarray,
+    upper: np.ndarray,
+    closed: np.ndarray | None = None,
+) -> Count:
+    """A count whose parts add up to `totals`: known except in the rows `unknown` (there each part
+    is only known to be at most `upper`); rows `closed` (their total withheld) withheld whole."""
+    table = _table(np.column_stack(parts), np.where(unknown, upper, totals), min_size)
+    count = _SomeTotalsKnown(tables=[table], totals=np.asarray(totals, float), total_known=True,
+                             min_size=min_size)  # fmt: skip
+    count.hidden_totals = np.asarray(unknown, dtype=bool)
     if closed is not None:
         for row in np.flatnonzero(closed):
             count.close_row(row)
@@ -116,13 +137,21 @@ def withheld_counts(year: pd.DataFrame, min_size: int) -> dict[str, np.ndarray]:
     for w in SCREENING_WINDOWS:
         total = column[f"screened_{w}"]
         at = column[f"at_benchmark_{w}"]
-        benchmark[w] = _parts(
-            total, [at, total - at], min_size, closed=screened[w].tables[0].hidden[:, 0]
-        )
+        withheld = screened[w].tables[0].hidden[:, 0]
+        benchmark[w] = _parts(total, [at, total - at], min_size, unknown=withheld,
+                              upper=enrolled, closed=withheld)  # fmt: skip
         benchmark[w].settle()
 
     below = column["below_benchmark"]
-    need = _parts(column["screened_any"], [below, column["screened_any"] - below], min_size)
+    # Students screened that year are never published; anyone knows them only when a published
+    # window held (nearly) everyone enrolled.
+    screened_any = column["screened_any"]
+    pinned = np.zeros(len(enrolled), dtype=bool)
+    for w in SCREENING_WINDOWS:
+        shown = ~screened[w].tables[0].hidden[:, 0]
+        pinned |= shown & (column[f"screened_{w}"] > enrolled - min_size)
+    need = _parts(screened_any, [below, screened_any - below], min_size, unknown=~pinned,
+                  upper=enrolled)  # fmt: skip
     need.settle()
     latest = _latest_windows(column, min_size)
     for _ in range(MAX_ROUNDS):
@@ -144,15 +173,18 @@ def withheld_counts(year: pd.DataFrame, min_size: int) -> dict[str, np.ndarray]:
     else:  # pragma: no cover
         raise RuntimeError("system-health disclosure avoidance did not settle")
     no_support = column["below_benchmark_no_support"]
-    unmet = _parts(below, [no_support, below - no_support], min_size,
-                   closed=need.tables[0].hidden[:, 0])  # fmt: skip
+    below_withheld = need.tables[0].hidden[:, 0]
+    unmet = _parts(below, [no_support, below - no_support], min_size, unknown=below_withheld,
+                   upper=enrolled, closed=below_withheld)  # fmt: skip
     unmet.settle()
 
     ended = _alone(column["supports_ended"], np.full(len(enrolled), np.inf), min_size)
     ended.settle()
     ended_total = column["supports_ended"]
+    ended_withheld = ended.tables[0].hidden[:, 0]
     goal = _parts(ended_total, [column["supports_goal_met"], ended_total - column["supports_goal_met"]],
-                  min_size, closed=ended.tables[0].hidden[:, 0])  # fmt: skip
+                  min_size, unknown=ended_withheld, upper=np.full(len(enrolled), np.inf),
+                  closed=ended_withheld)  # fmt: skip
     goal.settle()
 
     out = {
@@ -203,15 +235,6 @@ def publish(counts: pd.DataFrame, min_size: int) -> pd.DataFrame:
             rows = out.index[index[mask]]
             out.loc[rows, column] = pd.NA
     return out
-
-
-class _SomeTotalsKnown(Count):
-    """A count whose row totals are published except in some rows (`hidden_totals`)."""
-
-    hidden_totals: np.ndarray
-
-    def total_hidden(self) -> np.ndarray:
-        return self.hidden_totals
 
 
 def _shared_fate(tables: list[tuple], min_size: int, known: np.ndarray, start: np.ndarray):
