@@ -14,6 +14,7 @@ BLUE, ORANGE, GREEN, PINK, SKY, VERMILLION = PALETTE[:6]
 GREY = "#999999"
 TIER_COLORS = {"pct_tier1_only": GREEN, "pct_tier2": ORANGE, "pct_tier3": VERMILLION}
 TIER_NAMES = {"pct_tier1_only": "Tier 1 only", "pct_tier2": "Tier 2", "pct_tier3": "Tier 3"}
+RATE_TITLE = "Referrals per 100 students per school day"
 WINDOW_COLORS = {"fall": ORANGE, "winter": SKY, "spring": GREEN}
 
 
@@ -31,7 +32,7 @@ def tier_chart(data: pd.DataFrame, *, label: str, title: str) -> go.Figure:
         figure.add_bar(
             x=data[column], y=names, orientation="h", name=name,
             marker_color=TIER_COLORS[column],
-            text=[f"{v:.0f}%" if pd.notna(v) else "" for v in data[column]],
+            text=[f"{v:.0f}%" if pd.notna(v) and v >= 8 else "" for v in data[column]],  # room
             textposition="inside",
             hovertemplate=f"%{{y}}<br>{name}: %{{x:.1f}}% of students<extra></extra>",
         )  # fmt: skip
@@ -80,19 +81,21 @@ def count_chart(data: pd.DataFrame, *, x: str, y: str, title: str, x_title: str)
     return base_layout(figure, title=title, height=max(280, 34 * len(data) + 140))
 
 
-def rate_by_month_chart(data: pd.DataFrame, *, title: str) -> go.Figure:
-    """Referrals per 100 students per school day (`rate`) by month of the school year (`month_name`
-    in order), one line per school year (`school_year`), the newest solid."""
+def rate_by_month_chart(
+    data: pd.DataFrame, *, title: str, y: str = "rate", y_title: str = RATE_TITLE
+) -> go.Figure:
+    """Referrals per 100 students per school day (`rate`, or another column `y`) by month of the
+    school year (`month_name` in order), one line per school year (`school_year`), the newest solid."""
     figure = go.Figure()
     years = sorted(data["school_year"].unique())
     for i, (year, rows) in enumerate(data.groupby("school_year", sort=True)):
         newest = i == len(years) - 1
         figure.add_scatter(
-            x=rows["month_name"], y=rows["rate"], mode="lines+markers", name=year,
+            x=rows["month_name"], y=rows[y], mode="lines+markers", name=year,
             line={"color": BLUE if newest else GREY, "width": 3, "dash": None if newest else "dot"},
-            hovertemplate=f"%{{x}} {year}: %{{y:.2f}} per 100 students per day<extra></extra>",
+            hovertemplate=f"%{{x}} {year}: %{{y:.2f}} ({y_title.lower()})<extra></extra>",
         )  # fmt: skip
-    figure.update_yaxes(title_text="Referrals per 100 students per school day", rangemode="tozero")
+    figure.update_yaxes(title_text=y_title, rangemode="tozero")
     figure = base_layout(figure, title=title, height=380)
     return legend_below(figure)
 

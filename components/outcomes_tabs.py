@@ -54,7 +54,7 @@ def _figure(build, view: StudentOutcomesView, **arguments):
 
 
 def _side_by_side():
-    return st.columns([3, 2], gap="medium")
+    return st.columns([4, 3], gap="small")
 
 
 def _tier_figure(view, *, school_year, place, over_years, buildings):
@@ -229,10 +229,16 @@ def _months(view: StudentOutcomesView, place: str) -> pd.DataFrame:
 
 def _rate_figure(view, *, school_year, place, buildings):
     name = view.building_names.get(place, "whole district")
+    months = _months(view, place)
+    if months["rate"].notna().any():
+        return rate_by_month_chart(
+            months,
+            title=f"Referrals per 100 students per school day, {name}, {school_year} against last year",
+        )
     return rate_by_month_chart(
-        _months(view, place),
-        title=f"Referrals per 100 students per school day, {name}, {school_year} against last year",
-    )
+        months, y="incidents", y_title="Referrals",
+        title=f"Referrals by month, {name}, {school_year} against last year",
+    )  # fmt: skip
 
 
 def _breakdown_rows(view: StudentOutcomesView, place: str, by: str) -> pd.DataFrame:
@@ -291,19 +297,24 @@ def show_behaviour_tab(view: StudentOutcomesView, *, place: str) -> None:
         "Majors are office-managed, minors staff-managed. The rate needs the school calendar."
     )
     months = _months(view, place)
+    if months["rate"].isna().all():
+        st.caption(
+            "No school calendar is loaded for these years: referrals are counted, not rated."
+        )
     chart, table = _side_by_side()
     with chart:
         show_chart(_figure(_rate_figure, view, school_year=year, place=place), key="rate")
     with table:
-        show_table(pd.DataFrame({
+        shown = pd.DataFrame({
             "School year": months["school_year"],
             "Month": months["month_name"],
             "Major": months["major"],
             "Minor": months["minor"],
-            "School days": months["school_days"].map(lambda d: "" if pd.isna(d) else f"{d:.0f}"),
-            "Per 100 per day": months["rate"].map(lambda r: "no calendar" if pd.isna(r)
-                                                  else f"{r:.2f}"),
-        }), max_rows=24)  # fmt: skip
+            "Per 100 per day": months["rate"].map(lambda r: "" if pd.isna(r) else f"{r:.2f}"),
+        })  # fmt: skip
+        if months["rate"].isna().all():
+            shown = shown.drop(columns="Per 100 per day")
+        show_table(shown, max_rows=24)
     by = st.radio("Referrals by", list(BREAKDOWNS), format_func=BREAKDOWNS.get, horizontal=True,
                   key="outcomes_breakdown")  # fmt: skip
     rows = _breakdown_rows(view, place, by)
