@@ -114,3 +114,28 @@ def referral_bars(data: pd.DataFrame, *, label: str, title: str) -> go.Figure:
     figure.update_xaxes(title_text="Referrals", rangemode="tozero")
     figure = base_layout(figure, title=title, height=max(300, 32 * len(data) + 160))
     return legend_below(figure)
+
+
+FIDELITY_COLORS = {"At criterion": GREEN, "Below criterion": VERMILLION, "No complete TFI": GREY}
+
+
+def fidelity_outcome_chart(
+    data: pd.DataFrame, *, x: str, title: str, x_title: str, line: float | None = None
+) -> go.Figure:
+    """One bar per building (`name`) of an outcome `x`, coloured by its TFI Tier 1 status
+    (`status`); a missing value (withheld, or none) draws no bar."""
+    figure = go.Figure()
+    ordered = data.sort_values(["status", "name"])
+    for status, rows in ordered.groupby("status", sort=False):
+        figure.add_bar(
+            x=rows[x], y=rows["name"].map(plain_html), orientation="h", name=status,
+            marker_color=FIDELITY_COLORS.get(status, GREY),
+            hovertemplate=f"%{{y}}<br>{x_title}: %{{x:.2f}}<extra>{status}</extra>",
+        )  # fmt: skip
+    figure.update_yaxes(categoryorder="array", autorange="reversed",
+                        categoryarray=list(ordered["name"].map(plain_html)))  # fmt: skip
+    figure.update_xaxes(title_text=x_title, rangemode="tozero")
+    if line is not None:
+        _reference_line(figure, line, f"{line:g}%")
+    figure = base_layout(figure, title=title, height=max(300, 30 * len(data) + 160))
+    return legend_below(figure)

@@ -8,11 +8,13 @@ import streamlit as st
 from components.cache import load
 from components.outcomes_tabs import (
     show_behaviour_tab,
+    show_fidelity_tab,
     show_screening_tab,
     show_tiers_tab,
     show_unmet_need_tab,
 )
 from components.page import building_from_link, current_scope, page_setup
+from data_access.outcomes_fidelity import get_outcomes_by_fidelity
 from data_access.system_health.rules import DISTRICT_ID
 from data_access.system_health.view import get_student_outcomes_view
 
@@ -50,8 +52,8 @@ chosen = building_column.selectbox(
 )
 place = DISTRICT_ID if chosen is None else chosen
 
-tiers_tab, screening_tab, need_tab, behaviour_tab = st.tabs(
-    ["Tiers", "Screening", "Unmet need and supports", "Behaviour"],
+tiers_tab, screening_tab, need_tab, behaviour_tab, fidelity_tab = st.tabs(
+    ["Tiers", "Screening", "Unmet need and supports", "Behaviour", "Fidelity and outcomes"],
     key="tab",
     bind="query-params",  # the tab open is in the address (?tab=Screening)
 )
@@ -68,3 +70,8 @@ if need_tab.open is not False:
 if behaviour_tab.open is not False:
     with behaviour_tab:
         show_behaviour_tab(view, place=place)
+if fidelity_tab.open is not False:
+    with fidelity_tab:
+        # The one figure set that joins two areas: loaded only when its tab is open.
+        rows = load(get_outcomes_by_fidelity, scope=scope, school_year=view.school_year)
+        show_fidelity_tab(rows, view)

@@ -113,3 +113,24 @@ def test_a_principal_sees_their_building_and_the_district_only(monkeypatch, dist
     text = _text(app)
     assert "Building B" in text and "Building A" not in text
     assert app.selectbox(key="outcomes_building").options == ["Whole district", "Building B (B)"]
+
+
+def test_fidelity_tab_sets_buildings_at_criterion_against_those_below(monkeypatch, district):
+    from tests.utils.factories import add_administration
+
+    items = [f"1.{n}" for n in range(1, 16)]
+    with session_scope(district) as session:
+        # A: every Tier 1 item 2 of 2 (100%, at criterion); B: 1 of 2 (50%, below 70%).
+        add_administration(session, "A", "TFI-2.1", date(2025, 11, 1), dict.fromkeys(items, 2))
+        add_administration(session, "B", "TFI-2.1", date(2025, 11, 1), dict.fromkeys(items, 1))
+    app = open_tab(open_page(monkeypatch, district, "student_outcomes"), "Fidelity and outcomes")
+    assert not app.exception, [e.value for e in app.exception]
+    summary = app.main.dataframe[0].value.set_index("TFI Tier 1")
+    assert summary.loc["At criterion", "Buildings"] == 1
+    table = app.main.dataframe[1].value.set_index("Building")
+    assert table.loc["Building A", "TFI Tier 1"] == "100% At criterion"
+    assert table.loc["Building B", "TFI Tier 1"] == "50% Below criterion"
+    # A: 46 referrals, 101 students, the ALL calendar's 40 days; B: 21, 50 students, its own 18.
+    assert table.loc["Building A", "Referrals per 100 per day"] == f"{46 / 1.01 / 40:.2f}"
+    assert table.loc["Building B", "Referrals per 100 per day"] == f"{21 / 0.5 / 18:.2f}"
+    assert table.loc["Building B", "% at benchmark"] == "70.0%"  # spring: 35 of 50
