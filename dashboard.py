@@ -43,6 +43,9 @@ PAGES = {
         st.Page("pages/fidelity.py", title="Fidelity", icon=":material/fact_check:"),
         st.Page("pages/equity.py", title="Equity", icon=":material/balance:"),
         st.Page("pages/staff_support.py", title="Staff support", icon=":material/diversity_3:"),
+        st.Page(
+            "pages/student_outcomes.py", title="Student outcomes", icon=":material/trending_up:"
+        ),
     ],
     "Buildings": [
         st.Page("pages/building.py", title="Building", icon=":material/domain:"),

@@ -30,6 +30,7 @@ EXPORT_KINDS = (
     "staffing",
     "supervision",
     "support_need",
+    "system_health",
 )
 
 
@@ -72,5 +73,12 @@ def registered_exports() -> dict[str, Export]:
         "one row per school year and building (and DISTRICT): students needing support per "
         "support FTE and where the next support hire helps most",
         build_support_need_export,
+    )
+    from data_access.system_health.export import build_system_health_export
+
+    exports["system_health"] = Export(
+        "one row per school year and building (and DISTRICT): tiers, screening, unmet need, "
+        "behaviour and supports; small counts withheld",
+        build_system_health_export,
     )
     return exports

@@ -157,6 +157,14 @@ ACTION_SOURCES = {
 
 SESSION_STATUSES = {"scheduled": "Scheduled", "held": "Held", "cancelled": "Cancelled"}
 SESSION_FORMATS = {"individual": "Individual", "group": "Group"}
+SUPPORT_DOMAINS = {
+    "reading": "Reading",
+    "math": "Math",
+    "behavior": "Behaviour",
+    "sel": "Social and emotional",
+    "attendance": "Attendance",
+    "other": "Other",
+}
 BUILDING_LEVELS = {
     "elementary": "Elementary",
     "middle": "Middle",

@@ -44,11 +44,12 @@ def chronically_absent() -> ColumnElement[bool]:
     return and_(in_attendance_population(), 10 * Attendance.days_absent >= Attendance.days_enrolled)
 
 
-def screening_status(school_years: Iterable[str] | None = None) -> Subquery:
-    """One row per student and school year with any screening row: `student_id`, `school_year`,
-    `latest_window` (1 fall, 2 winter, 3 spring) and `below_benchmark` (1 or 0)."""
+def screening_windows(school_years: Iterable[str] | None = None) -> Subquery:
+    """One row per student, school year and window screened: `student_id`, `school_year`,
+    `window_rank` (1 fall, 2 winter, 3 spring) and `at_benchmark` (1 when at benchmark on every
+    measure screened in that window, else 0)."""
     window_rank = case(WINDOW_ORDER, value=Screening.window)
-    per_window = (
+    return (
         select(
             Screening.student_id,
             Screening.school_year,
@@ -60,6 +61,12 @@ def screening_status(school_years: Iterable[str] | None = None) -> Subquery:
         .group_by(Screening.student_id, Screening.school_year, window_rank)
         .subquery("screening_windows")
     )
+
+
+def screening_status(school_years: Iterable[str] | None = None) -> Subquery:
+    """One row per student and school year with any screening row: `student_id`, `school_year`,
+    `latest_window` (1 fall, 2 winter, 3 spring) and `below_benchmark` (1 or 0)."""
+    per_window = screening_windows(school_years)
     latest = (
         select(
             per_window.c.student_id,

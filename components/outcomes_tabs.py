@@ -1,0 +1,416 @@
+"""The Student outcomes page's tabs: each lays out one part of the loaded view, a chart with its
+table beside it; a withheld count says "withheld" (never why)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components.cache import derive_figure
+from components.display import show_chart, show_table
+from components.outcomes_charts import (
+    count_chart,
+    fidelity_outcome_chart,
+    rate_by_month_chart,
+    referral_bars,
+    screening_chart,
+    tier_chart,
+)
+from data_access.labels import SUPPORT_DOMAINS, words
+from data_access.school_year import school_year_months
+from data_access.system_health.rules import DISTRICT_ID
+from data_access.system_health.view import StudentOutcomesView
+
+WITHHELD = "withheld"
+WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+BREAKDOWNS = {
+    "behavior": "Behaviour",
+    "location": "Location",
+    "hour": "Time of day",
+    "weekday": "Day of week",
+}
+
+
+def _count(value: object) -> str:
+    return WITHHELD if pd.isna(value) else f"{int(value):,}"
+
+
+def _percent(value: object) -> str:
+    return WITHHELD if pd.isna(value) else f"{float(value):.1f}%"
+
+
+def _year_rows(view: StudentOutcomesView, school_year: str) -> pd.DataFrame:
+    """The year's rows, buildings by name and the district last, with a `name` column."""
+    rows = view.health[view.health["school_year"] == school_year].copy()
+    rows["name"] = rows["building_id"].map(view.building_names | {DISTRICT_ID: "Whole district"})
+    rows["_district"] = rows["building_id"] == DISTRICT_ID
+    return rows.sort_values(["_district", "name"]).drop(columns="_district").reset_index(drop=True)
+
+
+def _figure(build, view: StudentOutcomesView, **arguments):
+    """`derive_figure` keyed by the buildings the view holds too: the view is not part of the key,
+    and a figure drawn for a district leader must never be handed to a principal."""
+    buildings = tuple(sorted(view.building_names))
+    return derive_figure(build, view, buildings=buildings, **arguments)
+
+
+def _side_by_side():
+    return st.columns([4, 3], gap="small")
+
+
+def _tier_figure(view, *, school_year, place, over_years, buildings):
+    if over_years:
+        rows = view.health[view.health["building_id"] == place].sort_values("school_year")
+        name = view.building_names.get(place, "the whole district")
+        return tier_chart(rows, label="school_year",
+                          title=f"Tiers over the years, {name}: % of enrolled students")  # fmt: skip
+    return tier_chart(_year_rows(view, school_year), label="name",
+                      title=f"Tier distribution by building, {school_year}: % of enrolled students")  # fmt: skip
+
+
+def _tier_table(rows: pd.DataFrame, label: str, heading: str) -> pd.DataFrame:
+    return pd.DataFrame({
+        heading: rows[label],
+        "Students": rows["enrolled"].map(_count),
+        "Tier 1 only": rows["pct_tier1_only"].map(_percent),
+        "Tier 2": rows["pct_tier2"].map(_percent),
+        "Tier 3": rows["pct_tier3"].map(_percent),
+    })  # fmt: skip
+
+
+def show_tiers_tab(view: StudentOutcomesView, *, place: str) -> None:
+    year = view.school_year
+    st.caption(
+        "A student's tier is the highest tier of any support that school year (none: Tier 1 only). "
+        "A healthy system has about 80% of students at Tier 1 only, 15% at Tier 2 and 5% at Tier 3; "
+        "much more than 20% in Tiers 2-3 says core instruction needs the work, not more groups."
+    )
+    chart, table = _side_by_side()
+    with chart:
+        show_chart(_figure(_tier_figure, view, school_year=year, place=place,
+                                 over_years=False), key="tiers_by_building")  # fmt: skip
+    with table:
+        show_table(_tier_table(_year_rows(view, year), "name", "Building"))
+    chart, table = _side_by_side()
+    with chart:
+        show_chart(_figure(_tier_figure, view, school_year=year, place=place,
+                                 over_years=True), key="tiers_over_years")  # fmt: skip
+    with table:
+        rows = view.health[view.health["building_id"] == place].sort_values("school_year")
+        show_table(_tier_table(rows, "school_year", "School year"))
+
+
+def _screening_rows(view: StudentOutcomesView) -> pd.DataFrame:
+    rows = _year_rows(view, view.school_year)
+    parts = []
+    for window in ("fall", "winter", "spring"):
+        part = rows[["name"]].assign(
+            window=window,
+            screened=rows[f"screened_{window}"],
+            pct=rows[f"pct_at_benchmark_{window}"],
+        )
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True)
+    seen = out.groupby("window")["screened"].transform(lambda s: s.notna().any() and s.sum() > 0)
+    return out[seen.astype(bool)].reset_index(drop=True)
+
+
+def _screening_figure(view, *, school_year, buildings):
+    return screening_chart(
+        _screening_rows(view),
+        title=f"Universal screening, {school_year}: % of screened students at benchmark",
+    )
+
+
+def show_screening_tab(view: StudentOutcomesView) -> None:
+    year = view.school_year
+    st.caption(
+        "A student is at benchmark in a window when at benchmark on every measure they were "
+        "screened on in it. 80% or more at benchmark is the usual sign that core instruction is "
+        "sufficient."
+    )
+    rows = _screening_rows(view)
+    if rows.empty:
+        st.info(f"No screening results are recorded for {year}.", icon=":material/inbox:")
+        return
+    chart, table = _side_by_side()
+    with chart:
+        show_chart(_figure(_screening_figure, view, school_year=year), key="screening")
+    with table:
+        show_table(pd.DataFrame({
+            "Building": rows["name"],
+            "Window": rows["window"].str.capitalize(),
+            "Screened": rows["screened"].map(_count),
+            "At benchmark": rows["pct"].map(_percent),
+        }), max_rows=40)  # fmt: skip
+
+
+def _unmet_figure(view, *, school_year, buildings):
+    rows = _year_rows(view, school_year)
+    rows = rows[rows["building_id"] != DISTRICT_ID]
+    return count_chart(
+        rows, x="below_benchmark_no_support", y="name",
+        title=f"Below benchmark with no support, {school_year}: students",
+        x_title="Students below benchmark with no support",
+    )  # fmt: skip
+
+
+def show_interventions(view: StudentOutcomesView, *, place: str) -> None:
+    """Supports by intervention and area at the chosen place: how many, ended, goal met, sessions."""
+    name = view.building_names.get(place, "the whole district")
+    st.subheader(f"Interventions, {name}, {view.school_year}")
+    st.caption(
+        "Tier 2 and Tier 3 supports of the school year by intervention: how many ended with an "
+        "outcome and met their goal, and the sessions delivered of those planned (intervention "
+        "fidelity: judge what works only where it was delivered as planned)."
+    )
+    rows = view.interventions[view.interventions["building_id"] == place]
+    if rows.empty:
+        st.info(f"No supports are recorded for {name} in {view.school_year}.",
+                icon=":material/inbox:")  # fmt: skip
+        return
+    delivered = [
+        WITHHELD if pd.isna(p) or pd.isna(d) else ("" if not p else f"{100 * d / p:.0f}%")
+        for p, d in zip(rows["sessions_planned"], rows["sessions_delivered"], strict=True)
+    ]
+    goal = [
+        WITHHELD if pd.isna(g) or pd.isna(e) else ("" if not e else f"{100 * g / e:.1f}%")
+        for g, e in zip(rows["goal_met"], rows["ended"], strict=True)
+    ]
+    show_table(pd.DataFrame({
+        "Intervention": rows["intervention"],
+        "Area": rows["domain"].map(lambda d: words(SUPPORT_DOMAINS, d)),
+        "Supports": rows["supports"].map(_count),
+        "Ended": rows["ended"].map(_count),
+        "Goal met": rows["goal_met"].map(_count),
+        "% of ended that met the goal": goal,
+        "Sessions delivered of planned": delivered,
+    }))  # fmt: skip
+
+
+def show_unmet_need_tab(view: StudentOutcomesView, *, place: str) -> None:
+    year = view.school_year
+    st.caption(
+        "Students below benchmark in the latest window they were screened in that year, and of them "
+        "those with no Tier 2 or Tier 3 support at all that year: who needs help and does not get it."
+    )
+    rows = _year_rows(view, year)
+    chart, table = _side_by_side()
+    with chart:
+        show_chart(_figure(_unmet_figure, view, school_year=year), key="unmet_need")
+    with table:
+        show_table(pd.DataFrame({
+            "Building": rows["name"],
+            "Below benchmark": rows["below_benchmark"].map(_count),
+            "With no support": rows["below_benchmark_no_support"].map(_count),
+            "% with no support": rows["pct_below_benchmark_no_support"].map(_percent),
+        }))  # fmt: skip
+    show_interventions(view, place=place)
+    st.subheader(f"Supports ended in {year}")
+    st.caption("Tier 2 and Tier 3 supports that ended this school year with an outcome recorded.")
+    show_table(pd.DataFrame({
+        "Building": rows["name"],
+        "Supports ended": rows["supports_ended"].map(_count),
+        "Goal met": rows["supports_goal_met"].map(_count),
+        "% goal met": rows["pct_supports_goal_met"].map(_percent),
+    }))  # fmt: skip
+
+
+def _months(view: StudentOutcomesView, place: str) -> pd.DataFrame:
+    rows = view.monthly[view.monthly["building_id"] == place].copy()
+    order = {}
+    for year in rows["school_year"].unique():
+        for i, first in enumerate(school_year_months(year)):
+            order[(year, f"{first:%Y-%m}")] = (i, f"{first:%b}")
+    keys = list(zip(rows["school_year"], rows["month"], strict=True))
+    rows["position"] = [order.get(key, (99, ""))[0] for key in keys]
+    rows["month_name"] = [order.get(key, (99, key[1]))[1] for key in keys]
+    return rows.sort_values(["school_year", "position"]).reset_index(drop=True)
+
+
+def _rate_figure(view, *, school_year, place, buildings):
+    name = view.building_names.get(place, "whole district")
+    months = _months(view, place)
+    if months["rate"].notna().any():
+        return rate_by_month_chart(
+            months,
+            title=f"Referrals per 100 students per school day, {name}, {school_year} against last year",
+        )
+    return rate_by_month_chart(
+        months, y="incidents", y_title="Referrals",
+        title=f"Referrals by month, {name}, {school_year} against last year",
+    )  # fmt: skip
+
+
+def _breakdown_rows(view: StudentOutcomesView, place: str, by: str) -> pd.DataFrame:
+    frame = view.referrals[by]
+    frame = frame[(frame["building_id"] == place) & (frame["school_year"] == view.school_year)]
+    frame = frame.assign(key=frame["key"].fillna(""))  # not given: kept, as its own row
+    wide = frame.pivot_table(index="key", columns="referral_type", values="incidents",
+                             aggfunc="sum", fill_value=0)  # fmt: skip
+    wide = wide.reindex(columns=["major", "minor"], fill_value=0)
+    wide["total"] = wide["major"] + wide["minor"]
+    wide = wide.reset_index()
+    if by == "weekday":
+        wide = wide.sort_values("key")
+        wide["label"] = wide["key"].map(lambda d: WEEKDAYS[int(d)])
+    elif by == "hour":
+        wide = wide.sort_values("key")
+        wide["label"] = wide["key"].map(lambda h: f"{h}:00" if h else "Time not given")
+    else:
+        wide = wide.sort_values("total", ascending=False)
+        wide["label"] = wide["key"].map(lambda k: str(k) if k else "Not given")
+    return wide.reset_index(drop=True)
+
+
+def _breakdown_figure(view, *, school_year, place, by, buildings):
+    name = view.building_names.get(place, "whole district")
+    return referral_bars(
+        _breakdown_rows(view, place, by), label="label",
+        title=f"Referrals by {BREAKDOWNS[by].lower()}, {name}, {school_year}",
+    )  # fmt: skip
+
+
+def _triangle_figure(view, *, school_year, place, buildings):
+    rows = _triangle_rows(view, place)
+    name = view.building_names.get(place, "whole district")
+    return count_chart(rows, x="students", y="band", x_title="Students",
+                       title=f"Students by referrals that year, {name}, {school_year}")  # fmt: skip
+
+
+def _triangle_rows(view: StudentOutcomesView, place: str) -> pd.DataFrame:
+    row = _year_rows(view, view.school_year).set_index("building_id").loc[place]
+    bands = [("0-1 referrals", "students_0_1_incidents", 80), ("2-5 referrals",
+             "students_2_5_incidents", 15), ("6 or more", "students_6_plus_incidents", 5)]  # fmt: skip
+    return pd.DataFrame({
+        "band": [band for band, _, _ in bands],
+        "students": [row[column] for _, column, _ in bands],
+        "pct": [None if pd.isna(row[c]) or not row["enrolled"] else 100 * row[c] / row["enrolled"]
+                for _, c, _ in bands],
+        "typical": [typical for _, _, typical in bands],
+    })  # fmt: skip
+
+
+def show_behaviour_tab(view: StudentOutcomesView, *, place: str) -> None:
+    year = view.school_year
+    st.caption(
+        "Every discipline incident counts as an office referral, whatever action followed it. "
+        "Majors are office-managed, minors staff-managed. The rate needs the school calendar."
+    )
+    months = _months(view, place)
+    if months["rate"].isna().all():
+        st.caption(
+            "No school calendar is loaded for these years: referrals are counted, not rated."
+        )
+    chart, table = _side_by_side()
+    with chart:
+        show_chart(_figure(_rate_figure, view, school_year=year, place=place), key="rate")
+    with table:
+        shown = pd.DataFrame({
+            "School year": months["school_year"],
+            "Month": months["month_name"],
+            "Major": months["major"],
+            "Minor": months["minor"],
+            "Per 100 per day": months["rate"].map(lambda r: "" if pd.isna(r) else f"{r:.2f}"),
+        })  # fmt: skip
+        if months["rate"].isna().all():
+            shown = shown.drop(columns="Per 100 per day")
+        show_table(shown, max_rows=24)
+    by = st.radio("Referrals by", list(BREAKDOWNS), format_func=BREAKDOWNS.get, horizontal=True,
+                  key="outcomes_breakdown")  # fmt: skip
+    rows = _breakdown_rows(view, place, by)
+    chart, table = _side_by_side()
+    if rows.empty:
+        st.info(f"No referrals are recorded for {year}.", icon=":material/inbox:")
+    else:
+        with chart:
+            show_chart(_figure(_breakdown_figure, view, school_year=year, place=place, by=by),
+                       key="breakdown")  # fmt: skip
+        with table:
+            show_table(rows.rename(columns={"label": BREAKDOWNS[by], "major": "Major",
+                                            "minor": "Minor", "total": "All"})
+                       [[BREAKDOWNS[by], "Major", "Minor", "All"]])  # fmt: skip
+    triangle = _triangle_rows(view, place)
+    chart, table = _side_by_side()
+    with chart:
+        show_chart(_figure(_triangle_figure, view, school_year=year, place=place),
+                   key="triangle")  # fmt: skip
+    with table:
+        show_table(pd.DataFrame({
+            "Referrals that year": triangle["band"],
+            "Students": triangle["students"].map(_count),
+            "% of students": triangle["pct"].map(_percent),
+            "Typical of a working Tier 1": triangle["typical"].map(lambda t: f"about {t}%"),
+        }))  # fmt: skip
+
+
+def fidelity_status(at_criterion: object) -> str:
+    if at_criterion is None or pd.isna(at_criterion):
+        return "No complete TFI"
+    return "At criterion" if bool(at_criterion) else "Below criterion"
+
+
+def _fidelity_rows(rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    return rows.assign(
+        name=rows["building_id"].map(names), status=rows["at_criterion"].map(fidelity_status)
+    )
+
+
+def _fidelity_figure(rows, *, school_year, buildings):
+    return fidelity_outcome_chart(
+        rows, x="pct_at_benchmark", line=80, x_title="% of screened students at benchmark",
+        title=f"Screening at benchmark by TFI Tier 1, {school_year} (latest window)",
+    )  # fmt: skip
+
+
+def _fidelity_rate_figure(rows, *, school_year, buildings):
+    return fidelity_outcome_chart(
+        rows, x="incidents_per_100_per_day", x_title="Referrals per 100 students per day",
+        title=f"Referral rate by TFI Tier 1, {school_year}",
+    )  # fmt: skip
+
+
+def show_fidelity_tab(rows: pd.DataFrame, view: StudentOutcomesView) -> None:
+    """Buildings at TFI Tier 1 criterion against those below, on their published outcomes."""
+    year = view.school_year
+    st.caption(
+        "Each building's latest complete TFI Tier 1 score this school year (criterion 70%) beside "
+        "its outcomes: judge outcomes where the practice was in place. Poor outcomes with low "
+        "fidelity call for implementation support, not a new practice."
+    )
+    if rows.empty:
+        st.info(f"No building has student outcomes for {year}.", icon=":material/inbox:")
+        return
+    rows = _fidelity_rows(rows, view.building_names)
+    summary = rows.groupby("status").agg(
+        buildings=("building_id", "size"),
+        rate=("incidents_per_100_per_day", "median"),
+        benchmark=("pct_at_benchmark", "median"),
+        tier1=("pct_tier1_only", "median"),
+    )
+    show_table(pd.DataFrame({
+        "TFI Tier 1": summary.index,
+        "Buildings": summary["buildings"].to_numpy(),
+        "Median referrals per 100 per day": summary["rate"].map(
+            lambda r: "" if pd.isna(r) else f"{r:.2f}").to_numpy(),
+        "Median % at benchmark": summary["benchmark"].map(
+            lambda p: "" if pd.isna(p) else f"{p:.1f}%").to_numpy(),
+        "Median % Tier 1 only": summary["tier1"].map(
+            lambda p: "" if pd.isna(p) else f"{p:.1f}%").to_numpy(),
+    }))  # fmt: skip
+    buildings = tuple(sorted(view.building_names))
+    chart, table = _side_by_side()
+    with chart:
+        show_chart(derive_figure(_fidelity_figure, rows, school_year=year, buildings=buildings),
+                   key="fidelity_screening")  # fmt: skip
+        show_chart(derive_figure(_fidelity_rate_figure, rows, school_year=year,
+                                 buildings=buildings), key="fidelity_rate")  # fmt: skip
+    with table:
+        show_table(pd.DataFrame({
+            "Building": rows["name"],
+            "TFI Tier 1": [("" if pd.isna(p) else f"{p:.0f}% ") + s
+                           for p, s in zip(rows["tier1_percent"], rows["status"], strict=True)],
+            "Referrals per 100 per day": rows["incidents_per_100_per_day"].map(
+                lambda r: "no calendar" if pd.isna(r) else f"{r:.2f}"),
+            "% at benchmark": rows["pct_at_benchmark"].map(_percent),
+        }), max_rows=40)  # fmt: skip

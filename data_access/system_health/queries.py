@@ -1,0 +1,364 @@
+"""System-health reads: every student count made by the database (GROUP BY school year and
+building), with the shared rules of `data_access.student_needs`. No student row leaves the store.
+
+Counts are read for the whole district whatever the viewer's scope: the disclosure layer decides
+what may be published over every building at once (`disclosure.py`), and callers filter to scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+from sqlalchemy import and_, case, func, select
+from sqlmodel import Session
+
+from data_access import student_needs
+from data_access.memo import remembered
+from data_access.models import Discipline, SchoolCalendar, Student, Support
+from data_access.school_year import school_year_end, school_year_start
+from data_access.scope import Scope
+from data_access.settings import get_settings
+from data_access.system_health.disclosure import publish, publish_interventions
+from data_access.system_health.rules import (
+    DISTRICT_ID,
+    SYSTEM_HEALTH_COLUMNS,
+    system_health_counts,
+    with_percents,
+)
+
+STUDENT_COUNTS = [
+    "enrolled",
+    "tier2_students",
+    "tier3_students",
+    "screened_any",
+    "below_benchmark",
+    "below_benchmark_no_support",
+    "students_0_1_incidents",
+    "students_2_5_incidents",
+    "students_6_plus_incidents",
+    "incidents",
+]
+WINDOW_COUNTS = ["screened", "at_benchmark"]
+SUPPORT_COUNTS = ["supports_ended", "supports_goal_met"]
+
+
+def _yes(condition) -> object:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _same_student(left, right):
+    return and_(left.c.student_id == right.student_id, left.c.school_year == right.school_year)
+
+
+def _frame(session: Session, statement, columns: list[str]) -> pd.DataFrame:
+    rows = [tuple(row) for row in session.connection().execute(statement)]
+    return pd.DataFrame.from_records(rows, columns=columns)
+
+
+def _years(column, school_years: Iterable[str] | None):
+    return True if school_years is None else column.in_(sorted(set(school_years)))
+
+
+def get_student_counts(
+    session: Session, *, school_years: Iterable[str] | None = None
+) -> pd.DataFrame:
+    """One row per school year and building: the columns of `STUDENT_COUNTS` (`screened_any`:
+    students screened in any window that year, the population of below benchmark)."""
+    tiers = student_needs.support_tiers(school_years)
+    status = student_needs.screening_status(school_years)
+    incidents = (
+        select(
+            Discipline.student_id,
+            Discipline.school_year,
+            func.count().label("incidents"),
+        )
+        .where(_years(Discipline.school_year, school_years))
+        .group_by(Discipline.student_id, Discipline.school_year)
+        .subquery("incidents_per_student")
+    )
+    n = func.coalesce(incidents.c.incidents, 0)
+    below = status.c.below_benchmark == 1
+    statement = (
+        select(
+            Student.school_year,
+            Student.building_id,
+            func.count().label("enrolled"),
+            _yes(tiers.c.tier == 2),
+            _yes(tiers.c.tier == 3),
+            func.count(status.c.student_id),
+            _yes(below),
+            _yes(and_(below, tiers.c.tier.is_(None))),
+            _yes(n <= 1),
+            _yes(and_(n >= 2, n <= 5)),
+            _yes(n >= 6),
+            func.coalesce(func.sum(incidents.c.incidents), 0),
+        )
+        .select_from(Student)
+        .outerjoin(tiers, _same_student(tiers, Student))
+        .outerjoin(status, _same_student(status, Student))
+        .outerjoin(incidents, _same_student(incidents, Student))
+        .where(_years(Student.school_year, school_years))
+        .group_by(Student.school_year, Student.building_id)
+    )
+    frame = _frame(session, statement, ["school_year", "building_id", *STUDENT_COUNTS])
+    frame[STUDENT_COUNTS] = frame[STUDENT_COUNTS].astype("int64")
+    return frame
+
+
+def get_window_counts(
+    session: Session, *, school_years: Iterable[str] | None = None
+) -> pd.DataFrame:
+    """One row per school year, building and screening window anyone was screened in: `window`
+    (fall, winter, spring), `screened` (students with a screening row in it) and `at_benchmark`
+    (those at benchmark on every measure they were screened on in it)."""
+    windows = student_needs.screening_windows(school_years)
+    statement = (
+        select(
+            Student.school_year,
+            Student.building_id,
+            windows.c.window_rank,
+            func.count(),
+            func.sum(windows.c.at_benchmark),
+        )
+        .select_from(windows)
+        .join(Student, _same_student(windows, Student))
+        .group_by(Student.school_year, Student.building_id, windows.c.window_rank)
+    )
+    frame = _frame(session, statement, ["school_year", "building_id", "window", *WINDOW_COUNTS])
+    names = {rank: window for window, rank in student_needs.WINDOW_ORDER.items()}
+    frame["window"] = frame["window"].map(names)
+    frame[WINDOW_COUNTS] = frame[WINDOW_COUNTS].astype("int64")
+    return frame
+
+
+def get_support_counts(session: Session, *, school_years: Iterable[str]) -> pd.DataFrame:
+    """One row per school year and building with supports: `supports_ended` (support rows of that
+    year with an end date in that school year and an outcome) and `supports_goal_met` (of them,
+    outcome goal_met)."""
+    years = sorted(set(school_years))
+    if not years:
+        return pd.DataFrame(columns=["school_year", "building_id", *SUPPORT_COUNTS])
+    ended_in_year = case(
+        *(
+            (
+                and_(
+                    Support.school_year == year,
+                    Support.end_date >= school_year_start(year),
+                    Support.end_date <= school_year_end(year),
+                ),
+                1,
+            )
+            for year in years
+        ),
+        else_=0,
+    )
+    ended = and_(ended_in_year == 1, Support.outcome.is_not(None))
+    statement = (
+        select(
+            Support.school_year,
+            Student.building_id,
+            _yes(ended),
+            _yes(and_(ended, Support.outcome == "goal_met")),
+        )
+        .join(
+            Student,
+            and_(
+                Student.student_id == Support.student_id,
+                Student.school_year == Support.school_year,
+            ),
+        )
+        .where(Support.school_year.in_(years))
+        .group_by(Support.school_year, Student.building_id)
+    )
+    frame = _frame(session, statement, ["school_year", "building_id", *SUPPORT_COUNTS])
+    frame[SUPPORT_COUNTS] = frame[SUPPORT_COUNTS].astype("int64")
+    return frame
+
+
+def get_calendar_days(
+    session: Session, *, school_years: Iterable[str] | None = None
+) -> pd.DataFrame:
+    """One row per school year and calendar (`building_id`, or `ALL`): the school days summed over
+    the year's months."""
+    statement = (
+        select(
+            SchoolCalendar.school_year,
+            SchoolCalendar.building_id,
+            func.sum(SchoolCalendar.school_days),
+        )
+        .where(_years(SchoolCalendar.school_year, school_years))
+        .group_by(SchoolCalendar.school_year, SchoolCalendar.building_id)
+    )
+    frame = _frame(session, statement, ["school_year", "building_id", "school_days"])
+    frame["school_days"] = frame["school_days"].astype("int64")
+    return frame
+
+
+def list_school_years(session: Session) -> list[str]:
+    """School years with students, newest first."""
+    rows = session.connection().execute(select(Student.school_year).distinct())
+    return sorted((row[0] for row in rows), reverse=True)
+
+
+@remembered("students")
+def get_published_rows(
+    session: Session, *, school_years: tuple[str, ...] | None = None
+) -> pd.DataFrame:
+    """The contract's `system_health` rows of every building and the district as they may be
+    published (every column of `SYSTEM_HEALTH_COLUMNS`, plus the published at-benchmark counts and
+    Tier 1 only); withheld: missing. Decided over every building of the district, whoever asks, so
+    two viewers' numbers can never be set against each other."""
+    students = get_student_counts(session, school_years=school_years)
+    if students.empty:
+        return pd.DataFrame(columns=SYSTEM_HEALTH_COLUMNS)
+    every_year = sorted(set(students["school_year"]))
+    counts = system_health_counts(
+        students,
+        get_window_counts(session, school_years=school_years),
+        get_support_counts(session, school_years=every_year),
+        get_calendar_days(session, school_years=school_years),
+    )
+    published = with_percents(publish(counts, get_settings().min_cell_size))
+    published["school_days"] = published["school_days"].astype("Int64")
+    return published
+
+
+def get_system_health(
+    session: Session, *, scope: Scope, school_years: Iterable[str] | None = None
+) -> pd.DataFrame:
+    """`get_published_rows` for the buildings in `scope` and the district."""
+    years = None if school_years is None else tuple(sorted(set(school_years)))
+    published = get_published_rows(session, school_years=years)
+    in_scope = [
+        building == DISTRICT_ID or scope.allows(building) for building in published["building_id"]
+    ]
+    return published.loc[pd.Series(in_scope, index=published.index, dtype=bool)].reset_index(
+        drop=True
+    )
+
+
+# The referral breakdowns of the behaviour "Big 5" (SWIS): every incident is a referral.
+REFERRAL_BREAKDOWNS = ("month", "behavior", "location", "hour", "weekday")
+
+
+def _breakdown_key(by: str):
+    if by == "month":
+        return func.extract("year", Discipline.incident_date) * 100 + func.extract(
+            "month", Discipline.incident_date
+        )
+    if by == "weekday":  # 0 Sunday .. 6 Saturday on both backends
+        return func.extract("dow", Discipline.incident_date)
+    if by == "hour":
+        return func.substr(Discipline.incident_time, 1, 2)
+    return getattr(Discipline, by)
+
+
+def get_referral_counts(session: Session, *, school_years: Iterable[str], by: str) -> pd.DataFrame:
+    """Incidents per school year, building (every building: the district's figures are their sums),
+    referral type (major, minor) and `by` (`REFERRAL_BREAKDOWNS`): `key` is the month as YYYY-MM,
+    the behaviour or location as written, the hour as HH (not given: empty), or the weekday
+    (0 Sunday .. 6 Saturday)."""
+    key = _breakdown_key(by)
+    statement = (
+        select(
+            Discipline.school_year,
+            Student.building_id,
+            Discipline.referral_type,
+            key.label("key"),
+            func.count(),
+        )
+        .join(
+            Student,
+            and_(
+                Student.student_id == Discipline.student_id,
+                Student.school_year == Discipline.school_year,
+            ),
+        )
+        .where(Discipline.school_year.in_(sorted(set(school_years))))
+        .group_by(Discipline.school_year, Student.building_id, Discipline.referral_type, key)
+    )
+    columns = ["school_year", "building_id", "referral_type", "key", "incidents"]
+    frame = _frame(session, statement, columns)
+    frame["incidents"] = frame["incidents"].astype("int64")
+    if by == "month" and not frame.empty:
+        number = frame["key"].astype(int)
+        frame["key"] = [f"{n // 100:04d}-{n % 100:02d}" for n in number]
+    elif by == "weekday":
+        frame["key"] = frame["key"].astype(int)
+    else:
+        frame["key"] = frame["key"].fillna("")
+    return frame
+
+
+def get_calendar_months(session: Session, *, school_years: Iterable[str]) -> pd.DataFrame:
+    """The school calendar's rows of those years: school_year, building_id (or ALL), month, days."""
+    statement = select(
+        SchoolCalendar.school_year,
+        SchoolCalendar.building_id,
+        SchoolCalendar.month,
+        SchoolCalendar.school_days,
+    ).where(SchoolCalendar.school_year.in_(sorted(set(school_years))))
+    return _frame(session, statement, ["school_year", "building_id", "month", "school_days"])
+
+
+def get_enrolled(session: Session, *, school_years: Iterable[str]) -> pd.DataFrame:
+    """Students per school year and building (every building)."""
+    statement = (
+        select(Student.school_year, Student.building_id, func.count())
+        .where(Student.school_year.in_(sorted(set(school_years))))
+        .group_by(Student.school_year, Student.building_id)
+    )
+    frame = _frame(session, statement, ["school_year", "building_id", "enrolled"])
+    frame["enrolled"] = frame["enrolled"].astype("int64")
+    return frame
+
+
+INTERVENTION_COUNTS = ["supports", "ended", "goal_met", "sessions_planned", "sessions_delivered"]
+
+
+def get_intervention_counts(session: Session, *, school_year: str) -> pd.DataFrame:
+    """One row per building (every building) and intervention and domain of a school year's
+    supports: `supports` (rows), `ended` and `goal_met` (the `supports_ended` rule), and sessions
+    planned and delivered summed over the supports that give both."""
+    ended = and_(
+        Support.end_date >= school_year_start(school_year),
+        Support.end_date <= school_year_end(school_year),
+        Support.outcome.is_not(None),
+    )
+    both = and_(Support.sessions_planned.is_not(None), Support.sessions_delivered.is_not(None))
+    statement = (
+        select(
+            Student.building_id,
+            Support.intervention,
+            Support.domain,
+            func.count(),
+            _yes(ended),
+            _yes(and_(ended, Support.outcome == "goal_met")),
+            func.coalesce(func.sum(case((both, Support.sessions_planned), else_=0)), 0),
+            func.coalesce(func.sum(case((both, Support.sessions_delivered), else_=0)), 0),
+        )
+        .join(
+            Student,
+            and_(
+                Student.student_id == Support.student_id,
+                Student.school_year == Support.school_year,
+            ),
+        )
+        .where(Support.school_year == school_year)
+        .group_by(Student.building_id, Support.intervention, Support.domain)
+    )
+    frame = _frame(session, statement, ["building_id", "intervention", "domain",
+                                        *INTERVENTION_COUNTS])  # fmt: skip
+    frame[INTERVENTION_COUNTS] = frame[INTERVENTION_COUNTS].astype("int64")
+    return frame
+
+
+@remembered("students")
+def get_interventions(session: Session, *, school_year: str) -> pd.DataFrame:
+    """Every building's (and the district's) supports by intervention and domain of a school year,
+    as `disclosure.publish_interventions` publishes them beside the `system_health` rows."""
+    health = get_published_rows(session)
+    health = health[health["school_year"] == school_year]
+    counts = get_intervention_counts(session, school_year=school_year)
+    return publish_interventions(counts, health, get_settings().min_cell_size)
