@@ -1,5 +1,6 @@
-"""Staff support: supervision coverage of student-support staff, caseload parity, staffing against
-national recommendations, and scheduling and recording supervision."""
+"""Staff support: supervision coverage of student-support staff, what supervision is carrying, staff
+wellbeing, caseload parity, staffing against national recommendations, need per support FTE,
+retention, and scheduling and recording supervision."""
 
 from __future__ import annotations
 
@@ -27,8 +28,8 @@ from data_access.staff_support.wellbeing import get_staff_wellbeing_view
 
 status = page_setup(
     "Staff support",
-    caption="Are student-support staff supervised regularly, are caseloads fair, and is every "
-    "building staffed to national recommendations?",
+    caption="Are student-support staff supervised, what are they carrying and how are they doing, "
+    "are caseloads fair, and where would the next support hire help students most?",
 )
 editor = current_user()
 
