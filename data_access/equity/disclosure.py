@@ -174,12 +174,13 @@ def _size_reasons(
             upper_limit=np.full(values.shape, np.inf),
             priority=_priority(flags, indicators, partition, len(total), values.shape[1]),
         )
-    Count(
+    count = Count(
         tables=list(tables.values()),
         totals=total,
         total_known=True,
         min_size=minimums.min_cell_size,
-    ).settle()
+    )
+    _settle(count, empty=total == 0)
     return tables
 
 
@@ -237,8 +238,26 @@ def _event_reasons(
         iep_size = sizes["iep"].reason[:, 0] != SHOWN
         for row in np.flatnonzero(iep_size):
             count.close_row(row)
-    count.settle()
+    _settle(count, empty=grid[(indicator, "sex", "F")][:, 2] == 0)
     return tables
+
+
+def _settle(count: Count, *, empty: np.ndarray) -> None:
+    """Complementary suppression, with the rows of buildings where nobody is in the population (a
+    high school's screening: nobody screened) taken as known zeros: nobody there to protect, so no
+    other count is withheld for them. Their cells are then labelled too few, as a group of no
+    students is everywhere else (the layer assumed the attacker knows them: withholding more than
+    that assumption is only safer)."""
+    if not empty.any():
+        count.settle()
+        return
+    for table in count.tables:
+        table.reason[empty] = SHOWN
+        table.refresh_bounds()
+    count.settle()
+    for table in count.tables:
+        table.reason[empty] = SMALL
+        table.refresh_bounds()
 
 
 def protect_equity(rows: pd.DataFrame, counts: pd.DataFrame, minimums: Minimums) -> pd.DataFrame:
