@@ -140,9 +140,19 @@ LINKED = (("below_benchmark", "unsupported_need"),)
 PART_OF_ENROLMENT = ("chronic_absence", "below_benchmark", "unsupported_need")
 
 
-def attack(rows: pd.DataFrame, enrolment: dict[str, int], *, min_values: int) -> list[Disclosure]:
+def attack(
+    rows: pd.DataFrame,
+    enrolment: dict[str, int],
+    *,
+    min_values: int,
+    empty: frozenset[tuple[str, str]] = frozenset(),
+) -> list[Disclosure]:
     """Every withheld value of `rows` (one school year's published equity rows, every building and
-    the district) that the attacker narrows to fewer than `min_values` whole numbers."""
+    the district) that the attacker narrows to fewer than `min_values` whole numbers.
+
+    `empty` holds the (indicator, building) pairs where nobody is in the indicator's population (a
+    high school screens nobody): their zeros are about no student, so working them out is no
+    disclosure (the layer treats them as known); everything else about them still counts."""
     found = []
     present = list(dict.fromkeys(rows["indicator"]))
     linked = [[i for i in group if i in present] for group in LINKED]
@@ -151,7 +161,7 @@ def attack(rows: pd.DataFrame, enrolment: dict[str, int], *, min_values: int) ->
     for indicators in groups:
         part = rows[rows["indicator"].isin(indicators)]
         found += _attack_indicators(indicators, part, enrolment, min_values)
-    return found
+    return [f for f in found if (f.indicator, f.building_id) not in empty]
 
 
 def _attack_indicators(indicators, rows, enrolment, min_values) -> list[Disclosure]:
