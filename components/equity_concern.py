@@ -47,22 +47,23 @@ def context_note(count: int) -> str:
         return ""
     ratios = "ratio is" if count == 1 else "ratios are"
     return (
-        f"{count:,} more {ratios} flagged *under* on discipline, exclusion or chronic absence: the "
-        "group has less of it than everyone else, which is not a concern for these indicators. "
-        "The Equity page shows them as context."
+        f"{count:,} more {ratios} flagged *under* on discipline, exclusion, chronic absence, "
+        "below benchmark or unmet need: the group has less of it than everyone else, which is "
+        "not a concern for these indicators. The Equity page shows them as context."
     )
 
 
 def flag_count_words(flags: pd.DataFrame) -> str:
-    """'28 flags: 27 concerns, and 1 lower than everyone else on discipline, exclusion or chronic
-    absence (context, not a concern)', for flags with their `concern` column (EquityView.flags)."""
+    """'28 flags: 27 concerns, and 1 lower than everyone else on a harmful outcome (discipline,
+    exclusion, chronic absence, below benchmark, unmet need: context, not a concern)', for flags
+    with their `concern` column (EquityView.flags)."""
     concerns = int(flags["concern"].sum())
     context = len(flags) - concerns
     words = f"{len(flags):,} flag{'s' if len(flags) != 1 else ''}: {concerns:,} "
     words += "concern" if concerns == 1 else "concerns"
     if context:
         words += (
-            f", and {context:,} lower than everyone else on discipline, exclusion or chronic "
-            "absence (context, not a concern)"
+            f", and {context:,} lower than everyone else on discipline, exclusion, chronic "
+            "absence, below benchmark or unmet need (context, not a concern)"
         )
     return words

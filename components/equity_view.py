@@ -51,10 +51,15 @@ def show_how_to_read(minimums: Minimums) -> None:
   group's own ratio is not shown either: the building's total minus the group would give their count.
 - **Flags** in force: a ratio above **{threshold:g}** is flagged *over* ▲; below **1/{threshold:g}**
   ({1 / threshold:.2f}) it is flagged *under* ▼. Which of them is a **concern** depends on the
-  indicator: for discipline, exclusion and chronic absence only *over* is (a group with fewer
-  suspensions than everyone else is shown as context, never counted as a flag to act on); for Tier 2
-  and 3 support and special-education identification both are (under: a group may be missing out
-  on supports). States usually act on a flag that lasts three school years in a row.
+  indicator: for discipline, exclusion, chronic absence, below benchmark and unmet need only *over*
+  is (a group with fewer suspensions than everyone else is shown as context, never counted as a flag
+  to act on); for Tier 2 and 3 support and special-education identification both are (under: a
+  group may be missing out on supports). States usually act on a flag that lasts three school years
+  in a row.
+- **Who is counted**: chronic absence counts students with an attendance record of at least 10
+  days; below benchmark counts the students screened that year (below: not at benchmark in their
+  latest screening window); unmet need counts the students below benchmark, and its outcome is
+  having no Tier 2 or Tier 3 support that year.
 - **Privacy**: a group of fewer than **{minimums.min_n_size}** students shows as "fewer than
   {minimums.min_n_size}", never its size, and no count below **{minimums.min_cell_size}** is shown.
   That alone is not enough: a group and everyone else add up to the building, the race groups add up

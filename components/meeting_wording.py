@@ -127,7 +127,8 @@ def headline_detail(item: Headline, headlines: Headlines) -> str:
             f"Building, indicator and student-group risk ratios flagged the way of concern in "
             f"{headline_place(headlines)} in {item.school_year}"
             + (", district rows included" if headlines.whole_district else "")
-            + f": above {threshold:g} for discipline, exclusion and chronic absence; above "
+            + f": above {threshold:g} for discipline, exclusion, chronic absence, below "
+            f"benchmark and unmet need; above "
             f"{threshold:g} or below 1/{threshold:g} for Tier 2 and 3 support and special-education "
             "identification. A group with fewer suspensions than everyone else is not counted (the "
             "Equity page shows it). Equity is counted per school year, so the change is against "

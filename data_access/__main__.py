@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser(
         "recount",
         help="recount the equity summary from the student rows (only needed after changing "
-        "students, attendance, discipline or supports with SQL, outside the dashboard)",
+        "students, attendance, discipline, supports or screening with SQL, outside the dashboard)",
     )
     from data_access.imports.cli import add_import_arguments
 

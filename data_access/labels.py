@@ -59,7 +59,7 @@ LEADERSHIP_GUIDANCE = "MTSS guidance on strong shared leadership"
 
 # --- Equity ----------------------------------------------------------------------------------------
 
-# The contract's eight indicators, in its order: name → what a leadership team calls it.
+# The contract's ten indicators, in its order: name → what a leadership team calls it.
 INDICATORS = {
     "odr": "Office discipline referrals",
     "iss": "In-school suspension",
@@ -69,6 +69,8 @@ INDICATORS = {
     "tier2plus": "Tier 2 or Tier 3 support",
     "tier3": "Tier 3 support",
     "sped_identification": "Special-education identification (IEP)",
+    "below_benchmark": "Below benchmark on universal screening (of students screened)",
+    "unsupported_need": "Below benchmark with no support (of students below benchmark)",
 }
 # The same, short enough for a table column or a one-line reference.
 INDICATORS_SHORT = {
@@ -80,6 +82,8 @@ INDICATORS_SHORT = {
     "tier2plus": "Tier 2 or 3 support",
     "tier3": "Tier 3 support",
     "sped_identification": "Special-ed identification",
+    "below_benchmark": "Below benchmark",
+    "unsupported_need": "Unmet need (no support)",
 }
 GROUP_TYPES = {
     "race_ethnicity": "Race and ethnicity",

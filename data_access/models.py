@@ -558,9 +558,10 @@ class TeamSelfCheck(SQLModel, table=True):
 class EquityCellCount(SQLModel, table=True):
     """The equity counts of one school year, building and demographic cell (race and ethnicity x sex
     x IEP x EL x economically disadvantaged): how many students, and how many of them had each
-    outcome. Never imported or edited: rebuilt from students, attendance, discipline and supports in
-    the same transaction as any write to them (data_access/equity/summary.py), so the Equity page
-    and the meeting screen read a year's few thousand cells instead of counting every student."""
+    outcome. Never imported or edited: rebuilt from students, attendance, discipline, supports and
+    screening in the same transaction as any write to them (data_access/equity/summary.py), so the
+    Equity page and the meeting screen read a year's few thousand cells instead of counting every
+    student."""
 
     __tablename__ = "equity_cell_counts"
 
@@ -580,6 +581,9 @@ class EquityCellCount(SQLModel, table=True):
     chronic_absence: int
     tier2plus: int
     tier3: int
+    n_screened: int  # students screened that year (the below_benchmark population)
+    below_benchmark: int  # also the unsupported_need population
+    unsupported_need: int  # below benchmark and no support of any tier that year
 
 
 # --- Import mappings ------------------------------------------------------------------------------

@@ -276,7 +276,12 @@ def test_reading_screening_covers_k8_three_windows_and_supported_students_lag(
     screened = screening.merge(stored["students"], on=["student_id", "school_year"])
     assert set(screened["grade"]) == {"K", "1", "2", "3", "4", "5", "6", "7", "8"}
     for (school_year, window), rows in screened.groupby(["school_year", "window"]):
-        assert 0.65 <= rows["at_benchmark"].mean() <= 0.75, (school_year, window)
+        # Core is sufficient in most buildings (80% or more at benchmark); two story buildings
+        # pull the district a little below the usual 81-87%.
+        assert 0.78 <= rows["at_benchmark"].mean() <= 0.88, (school_year, window)
+    # The risk level agrees with the benchmark: low exactly when at benchmark.
+    assert ((screening["risk_level"] == "low") == screening["at_benchmark"]).all()
+    assert set(screening["risk_level"]) == {"low", "some", "high"}
     supported = screened.merge(
         students_with_outcomes[["student_id", "school_year", "highest_tier"]],
         on=["student_id", "school_year"],
@@ -287,6 +292,146 @@ def test_reading_screening_covers_k8_three_windows_and_supported_students_lag(
 
 
 # --- The stories -----------------------------------------------------------------------------------
+
+
+CORE_READING_STORY = "B01"  # Lincoln Elementary: TFI Tier 1 at criterion, core reading below 80%
+TIER2_STORY = "B02"  # Washington Elementary: Tier 2 list full of goals met months ago
+HALLWAY_STORY = "B08"  # Roosevelt Middle School: referrals in the hallway after lunch
+EL_NEED_STORY = "B03"  # Jefferson Elementary: English learners below benchmark go without support
+
+
+def spring_screening(stored, school_year: str = THIS_YEAR) -> pd.DataFrame:
+    screening = stored["screening"]
+    spring = screening[
+        (screening["school_year"] == school_year) & (screening["window"] == "spring")
+    ]
+    return spring.merge(stored["students"], on=["student_id", "school_year"])
+
+
+def test_one_elementary_with_its_tfi_at_criterion_has_core_reading_below_80_percent(
+    stored, instruments
+):
+    spring = spring_screening(stored)
+    elementary = set(
+        stored["buildings"].loc[stored["buildings"]["level"] == "elementary", "building_id"]
+    )
+    at_benchmark = (
+        spring[spring["building_id"].isin(elementary)].groupby("building_id")["at_benchmark"].mean()
+    )
+    # Lincoln: 70.0% at benchmark in spring (296 of 423), every other elementary 80% or more.
+    assert at_benchmark[CORE_READING_STORY] == pytest.approx(0.700, abs=0.005)
+    others = at_benchmark.drop(CORE_READING_STORY)
+    assert (others >= 0.80).all() and others.min() - at_benchmark[CORE_READING_STORY] > 0.09
+    # Below 80% in every window of every year, not a bad day.
+    screening = stored["screening"].merge(stored["students"], on=["student_id", "school_year"])
+    lincoln = screening[screening["building_id"] == CORE_READING_STORY]
+    assert (lincoln.groupby(["school_year", "window"])["at_benchmark"].mean() < 0.72).all()
+    # ... while its TFI Tier 1 is at criterion (70%) at its latest administration.
+    percents = fidelity_percents(stored, instruments)
+    tier1 = percents[
+        (percents["building_id"] == CORE_READING_STORY) & (percents["scale"] == "Tier 1")
+    ]
+    assert tier1.sort_values("administered_on")["percent"].iloc[-1] >= 70
+
+
+def test_one_buildings_tier_2_list_is_full_of_students_who_met_their_goal_months_ago(stored):
+    supports = stored["supports"].merge(
+        stored["students"][["student_id", "school_year", "building_id"]],
+        on=["student_id", "school_year"],
+    )
+    listed = supports[
+        (supports["school_year"] == THIS_YEAR)
+        & (supports["tier"] == 2)
+        & supports["end_date"].isna()
+    ]
+    long_ago = pd.to_datetime(listed["start_date"]) <= pd.Timestamp(DEMO_AS_OF) - pd.Timedelta(
+        days=100
+    )
+    stale = listed[long_ago & (listed["outcome"] == "goal_met")].groupby("building_id").size()
+    still_listed = listed.groupby("building_id").size()
+    share = (stale / still_listed).fillna(0)
+    # Washington: 30 of its 40 open Tier 2 supports met their goal and started 3 months ago or
+    # more; nowhere else.
+    assert share[TIER2_STORY] >= 0.5 and stale[TIER2_STORY] >= 25
+    assert share.drop(TIER2_STORY).max() == 0
+    # Elsewhere a support that met its goal has ended, with an end date.
+    met = supports[(supports["outcome"] == "goal_met") & (supports["building_id"] != TIER2_STORY)]
+    assert met["end_date"].notna().all()
+
+
+def test_supports_carry_outcomes_and_sessions(stored):
+    supports = stored["supports"]
+    ended = supports[supports["end_date"].notna()]
+    assert set(ended["outcome"].dropna()) == {
+        "goal_met", "progressing", "not_responding", "intensified", "discontinued",
+    }  # fmt: skip
+    assert 0.35 <= (ended["outcome"] == "goal_met").mean() <= 0.5
+    assert ended["outcome"].isna().any()  # a support with no outcome recorded
+    recorded = supports.dropna(subset=["sessions_planned", "sessions_delivered"])
+    assert 0.85 <= len(recorded) / len(supports) <= 0.95
+    assert (recorded["sessions_delivered"] <= recorded["sessions_planned"]).all()
+    delivered = recorded["sessions_delivered"].sum() / recorded["sessions_planned"].sum()
+    assert 0.7 <= delivered <= 0.85
+
+
+def test_a_middle_schools_referrals_cluster_in_the_hallway_after_lunch(stored):
+    discipline = stored["discipline"].merge(
+        stored["students"][["student_id", "school_year", "building_id"]],
+        on=["student_id", "school_year"],
+    )
+    this_year = discipline[discipline["school_year"] == THIS_YEAR]
+    after_lunch = this_year["incident_time"].between("12:00", "13:30")
+    hallway = (this_year["location"] == "Hallway") & after_lunch
+    share = hallway.groupby(this_year["building_id"]).mean()
+    # Roosevelt: 44% of referrals in the hallway between 12:00 and 13:30; elsewhere 0-5%.
+    assert share[HALLWAY_STORY] >= 0.35
+    assert share.drop(HALLWAY_STORY).max() <= 0.08
+    roosevelt = this_year[this_year["building_id"] == HALLWAY_STORY]
+    assert roosevelt["location"].value_counts().index[0] == "Hallway"
+    # Every referral has a behaviour, a location and a time in school hours; removals are majors.
+    assert this_year[["behavior", "location", "incident_time"]].notna().all().all()
+    assert this_year["incident_time"].between("08:00", "14:59").all()
+    removals = this_year["action"] != "ODR"
+    assert (this_year.loc[removals, "referral_type"] == "major").all()
+    assert 0.3 <= (this_year.loc[~removals, "referral_type"] == "minor").mean() <= 0.6
+
+
+def test_unmet_need_falls_on_english_learners_in_one_building_and_its_ratio_is_published(
+    demo_url, stored
+):
+    from data_access.equity.queries import get_equity
+    from data_access.scope import DISTRICT
+
+    spring = spring_screening(stored)
+    supported = set(
+        stored["supports"].loc[stored["supports"]["school_year"] == THIS_YEAR, "student_id"]
+    )
+    jefferson = spring[(spring["building_id"] == EL_NEED_STORY) & ~spring["at_benchmark"]]
+    unsupported = ~jefferson["student_id"].isin(supported)
+    by_el = unsupported.groupby(jefferson["el"]).agg(["size", "sum"])
+    # 37 English learners below benchmark, 35 with no support; 50 others, 20 with none.
+    assert by_el.loc[True].tolist() == [37, 35]
+    assert by_el.loc[False].tolist() == [50, 20]
+    with session_scope(demo_url) as session:
+        rows = get_equity(session, school_year=THIS_YEAR, scope=DISTRICT)
+    need = rows[
+        (rows["building_id"] == EL_NEED_STORY)
+        & (rows["indicator"] == "unsupported_need")
+        & (rows["group_type"] == "el")
+    ].iloc[0]
+    # Published, not withheld: (35/37) / (20/50) = 2.36, flagged over.
+    assert (need["n_group"], need["events_group"]) == (37, 35)
+    assert (need["n_comparison"], need["events_comparison"]) == (50, 20)
+    assert need["ratio"] == pytest.approx(35 / 37 / (20 / 50)) and need["flag"] == "over"
+
+
+def test_the_school_calendar_gives_every_year_its_school_days(stored):
+    """The district's calendar: every school year's months, the same for every building."""
+    calendar = stored["school_calendar"]
+    assert set(calendar["building_id"]) == {"ALL"}
+    per_year = calendar.groupby("school_year")["school_days"].sum()
+    assert set(per_year.index) == set(YEARS) and per_year.between(190, 205).all()
+    assert calendar["school_days"].between(1, 23).all()
 
 
 def test_the_story_middle_school_suspends_black_students_and_students_with_ieps_over_twice_as_often(

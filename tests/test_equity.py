@@ -155,9 +155,9 @@ def test_plain_ratio_over_and_under_the_threshold_and_a_group_below_the_cell_siz
     assert not [
         r for r in rows if r["indicator"] == "sped_identification" and r["group_type"] == "iep"
     ]
-    # Every row is for the newest school year, for B1 or the district: 2 x (8 x 13 - 1).
+    # Every row is for the newest school year, for B1 or the district: 2 x (10 x 13 - 1).
     assert {row["school_year"] for row in rows} == {YEAR}
-    assert len(rows) == 2 * 103
+    assert len(rows) == 2 * 129
     assert rows[0]["building_id"] == "DISTRICT"
 
 
@@ -239,6 +239,85 @@ def test_chronic_absence_counts_exactly_ten_percent_and_only_students_enrolled_t
         "30",
         "50",
     ]
+
+
+def add_screening(
+    session, student_ids: list[str], window: str, *, at_benchmark: bool, measure: str = "reading"
+) -> None:
+    """One screening result of `measure` in `window` of 2025-26 for each student."""
+    from data_access.models import Screening
+
+    for student_id in student_ids:
+        session.add(
+            Screening(
+                student_id=student_id,
+                school_year=YEAR,
+                window=window,
+                measure=measure,
+                at_benchmark=at_benchmark,
+            )
+        )
+    session.flush()
+
+
+def build_screening(url: str) -> None:
+    """B7, 2025-26: 60 Hispanic English-learner girls, all screened in spring, 36 below benchmark in
+    reading, 6 of those with a Tier 2 support; 100 White boys, 90 screened, 40 below benchmark in
+    their latest window, 28 of those with a support."""
+    with session_scope(url) as session:
+        add_building(session, "B7")
+        el = add_students(session, "B7", YEAR, 60, race_ethnicity="HI", sex="F", el=True)
+        wh = add_students(session, "B7", YEAR, 100, start=60, race_ethnicity="WH", sex="M")
+        add_screening(session, el[:36], "spring", at_benchmark=False)
+        add_screening(session, el[36:], "spring", at_benchmark=True)
+        add_supports(session, el[30:36], YEAR, tier=2)
+        # White boys: 35 below in reading; 5 at benchmark in reading but below in math (screened on
+        # two measures, below on one: below); 10 below in fall and at benchmark in spring (their
+        # latest window: not below); 30 at benchmark; 10 screened in fall only, at benchmark;
+        # wh[90:] never screened (not in the population).
+        add_screening(session, wh[:35], "spring", at_benchmark=False)
+        add_screening(session, wh[:5], "spring", at_benchmark=True, measure="math")
+        add_screening(session, wh[35:40], "spring", at_benchmark=True)
+        add_screening(session, wh[35:40], "spring", at_benchmark=False, measure="math")
+        add_screening(session, wh[40:50], "fall", at_benchmark=False)
+        add_screening(session, wh[40:80], "spring", at_benchmark=True)
+        add_screening(session, wh[80:90], "fall", at_benchmark=True)
+        # Supported: wh[12:40] (three of them with a Tier 2 and a Tier 3 support: one student),
+        # and wh[40:45], who are not below benchmark.
+        add_supports(session, wh[12:40], YEAR, tier=2)
+        add_supports(session, wh[12:15], YEAR, tier=3)
+        add_supports(session, wh[40:45], YEAR, tier=2, domain="math")
+
+
+def test_below_benchmark_and_unmet_need_count_their_own_populations(store_url, monkeypatch, capsys):
+    build_screening(store_url)
+    rows = export(store_url, monkeypatch, capsys)
+    # Below benchmark, over students screened: English learners 36 of 60 (0.6) against 40 of 90
+    # (0.4444): 0.6 / (40/90) = 1.35.
+    assert cells(pick(rows, "B7", "below_benchmark", "el", "Y"), *NUMBERS) == [
+        "60", "36", "0.6000", "90", "40", "0.4444", "1.3500", "risk_ratio", "",
+    ]  # fmt: skip
+    # Unmet need, over students below benchmark: English learners 30 of 36 with no support
+    # (0.8333) against 12 of 40 (0.3): (30/36) / (12/40) = 2.7778, over.
+    assert cells(pick(rows, "B7", "unsupported_need", "el", "Y"), *NUMBERS) == [
+        "36", "30", "0.8333", "40", "12", "0.3000", "2.7778", "risk_ratio", "over",
+    ]  # fmt: skip
+    # The same by race: the groups are the same students here.
+    assert cells(pick(rows, "B7", "unsupported_need", "race_ethnicity", "HI"), *NUMBERS) == [
+        "36", "30", "0.8333", "40", "12", "0.3000", "2.7778", "risk_ratio", "over",
+    ]  # fmt: skip
+    # The district (one building) says the same.
+    assert cells(pick(rows, "DISTRICT", "below_benchmark", "sex", "F"), *NUMBERS[:3]) == [
+        "60", "36", "0.6000",
+    ]  # fmt: skip
+    # The published rows show the flag the team acts on.
+    shown = published(store_url, monkeypatch, capsys)
+    need = pick(shown, "B7", "unsupported_need", "el", "Y")
+    assert cells(need, "ratio", "flag") == ["2.7778", "over"]
+    bb = pick(shown, "B7", "below_benchmark", "el", "Y")
+    assert cells(bb, "n_group", "events_group", "n_comparison", "events_comparison") == [
+        "60", "36", "90", "40",
+    ]  # fmt: skip
 
 
 def test_a_student_with_both_oss_and_expulsion_counts_once_for_exclusion(
@@ -355,7 +434,7 @@ def test_a_building_scope_keeps_the_district_rows_and_the_district_comparison(st
     # Someone who may see no building still sees the district roll-up everyone sees.
     with session_scope(store_url) as session:
         nothing = get_equity(session, school_year=YEAR, scope=building_scope(set()))
-    assert set(nothing["building_id"]) == {"DISTRICT"} and len(nothing) == 103
+    assert set(nothing["building_id"]) == {"DISTRICT"} and len(nothing) == 129
     assert nothing["ratio"].dtype == "float64"
 
 

@@ -112,7 +112,7 @@ def test_a_lower_rate_of_a_harmful_outcome_is_context_and_never_an_action(
         "Lower than everyone else: not a concern for this indicator"
     ]
     concerns = flags.drop(index=context.index)
-    assert len(concerns) == 27
+    assert len(concerns) == 40
     tier = concerns[concerns["Indicator"] == "Tier 3 support"]
     assert set(tier["What it means"]) == {"Higher than everyone else: a concern to check"}
     oss = concerns[concerns["Indicator"] == "Out-of-school suspension"]
@@ -120,7 +120,7 @@ def test_a_lower_rate_of_a_harmful_outcome_is_context_and_never_an_action(
     # The concerns come first; only they can start a follow-up action.
     assert flags.index.get_loc(context.index[0]) == len(flags) - 1
     options = app.selectbox(key="equity_follow_up_flag").options
-    assert len(options) == 27
+    assert len(options) == 40
     assert not any("Chronic absence" in option and "under" in option for option in options)
 
 

@@ -97,6 +97,35 @@ def test_orm_writes_recount_only_their_year_and_a_failed_write_changes_nothing(s
     assert cell(store_url, "2024-25", "B1")["n_students"] == 30
 
 
+def test_a_screening_write_alone_recounts_its_year(store_url):
+    from data_access.models import Screening
+
+    with session_scope(store_url) as session:
+        add_building(session, "B1")
+        students = add_students(session, "B1", "2025-26", 3, race_ethnicity="BL")
+    assert cell(store_url, "2025-26", "B1")["n_screened"] == 0
+    with session_scope(store_url) as session:
+        for student_id, at_benchmark in zip(students, (False, False, True), strict=True):
+            session.add(
+                Screening(
+                    student_id=student_id,
+                    school_year="2025-26",
+                    window="winter",
+                    measure="reading",
+                    at_benchmark=at_benchmark,
+                )  # fmt: skip
+            )
+    with session_scope(store_url) as session:
+        add_supports(session, students[:1], "2025-26", tier=2)
+    counts = cell(store_url, "2025-26", "B1")
+    assert (counts["n_screened"], counts["below_benchmark"], counts["unsupported_need"]) == (
+        3,
+        2,
+        1,
+    )
+    assert summary_rows(store_url) == live_rows(store_url)
+
+
 STUDENTS = [
     ["student_id", "school_year", "building_id", "grade", "race_ethnicity", "sex"]
     + ["iep", "el", "econ_disadv"],
@@ -194,6 +223,62 @@ def test_the_migration_counts_the_students_already_in_the_store(tmp_path):
     counts = dict(zip(CELL_COUNTS, black[2 + len(GROUP_COLUMNS) :], strict=True))
     assert (counts["n_students"], counts["oss"], counts["exclusion"]) == (2, 1, 1)
     assert (counts["n_attendance"], counts["chronic_absence"]) == (1, 1)
+
+
+def test_the_screening_migration_recounts_every_cell_and_keeps_every_row(tmp_path):
+    """0012 adds the screened, below-benchmark and unmet-need counts to a store already holding
+    students, screening and supports (and a student of unknown race, the cell '')."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade_store(url, revision="0011")
+    student = (
+        "INSERT INTO students (student_id, school_year, building_id, grade, race_ethnicity, sex,"
+        " iep, el, econ_disadv, section_504) VALUES ('{}', '2025-26', 'B1', '3', {}, 'F', 0, 1, 0, 0)"
+    )
+    screening = (
+        "INSERT INTO screening (student_id, school_year, window, measure, at_benchmark)"
+        " VALUES ('{}', '2025-26', '{}', '{}', {})"
+    )
+    with get_engine(url).begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO buildings (building_id, name, level) VALUES ('B1', 'L', 'elementary')"
+            )
+        )
+        for number, race in ((1, "'HI'"), (2, "'HI'"), (3, "'HI'"), (4, "'HI'"), (5, "NULL")):
+            connection.execute(text(student.format(f"S{number}", race)))
+        for row in (
+            ("S1", "spring", "reading", 0),  # below, no support
+            ("S2", "fall", "reading", 0),  # below in fall, at benchmark in spring: not below
+            ("S2", "spring", "reading", 1),
+            ("S3", "spring", "reading", 1),  # below on one of two measures: below, supported
+            ("S3", "spring", "math", 0),
+            ("S5", "winter", "reading", 0),  # unknown race: below, no support
+        ):
+            connection.execute(text(screening.format(*row)))
+        connection.execute(
+            text(
+                "INSERT INTO supports (support_id, student_id, school_year, domain, tier,"
+                " intervention, start_date) VALUES"
+                " ('P1', 'S3', '2025-26', 'math', 2, 'Math group', '2025-10-01'),"
+                " ('P2', 'S3', '2025-26', 'math', 3, 'Tutoring', '2025-11-01')"
+            )
+        )
+    init_store(url)
+    summary = summary_rows(url)
+    assert summary == live_rows(url) and len(summary) == 2
+    by_race = {
+        row[2]: dict(zip(CELL_COUNTS, row[2 + len(GROUP_COLUMNS) :], strict=True))
+        for row in summary
+    }
+    hispanic, unknown = by_race["HI"], by_race[""]
+    assert (hispanic["n_students"], hispanic["n_screened"]) == (4, 3)
+    assert (hispanic["below_benchmark"], hispanic["unsupported_need"]) == (2, 1)
+    assert (hispanic["tier2plus"], hispanic["tier3"]) == (1, 1)
+    assert (unknown["n_screened"], unknown["below_benchmark"], unknown["unsupported_need"]) == (
+        1,
+        1,
+        1,
+    )
 
 
 def test_recount_corrects_a_summary_left_stale_by_a_change_made_with_sql(

@@ -32,6 +32,10 @@ STORIES = (
     "supervision_lapsed",  # the support team's supervision stopped ten weeks ago
     "fidelity_slip",  # Tier 1 fidelity fell from ~75% to below 60%
     "fidelity_exemplar",  # at criterion for many administrations in a row
+    "core_reading_low",  # ~70% at benchmark in reading while its TFI is at criterion (the exemplar)
+    "tier2_clogged",  # Tier 2 list full of students who met their goal months ago, still listed
+    "hallway_referrals",  # a middle school whose referrals cluster in the hallway after lunch
+    "el_unmet_need",  # English learners below benchmark go without support far more often
 )
 
 SMALL_BUILDINGS = [
@@ -154,6 +158,11 @@ def plan_buildings(size: str, rng: np.random.Generator) -> BuildingPlan:
         "supervision_lapsed": int(np.flatnonzero(levels == "high")[0]),
         "fidelity_slip": int(elementary[5]),
         "fidelity_exemplar": int(elementary[0]),
+        # The practice is in place and the outcome is not: the exemplar's core reading.
+        "core_reading_low": int(elementary[0]),
+        "tier2_clogged": int(elementary[1]),
+        "hallway_referrals": int(middle[0]),
+        "el_unmet_need": int(elementary[2]),
     }
     if size == "large":
         # The story K-8 keeps ~450 students (one counselor's worth at the ratio the story needs), and the

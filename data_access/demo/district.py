@@ -15,7 +15,7 @@ from data_access.demo import fidelity as fidelity_module
 from data_access.demo import staff as staff_module
 from data_access.demo import team
 from data_access.demo.buildings import BuildingPlan, plan_buildings
-from data_access.demo.dates import DEMO_AS_OF, SCHOOL_YEARS
+from data_access.demo.dates import DEMO_AS_OF, SCHOOL_YEARS, last_day, school_days
 from data_access.demo.students import enroll_students, year_outcomes
 from data_access.settings import SUPPORT_ROLES
 
@@ -30,6 +30,7 @@ TABLE_MODELS: dict[str, type[SQLModel]] = {
     "discipline": models.Discipline,
     "supports": models.Support,
     "screening": models.Screening,
+    "school_calendar": models.SchoolCalendar,
     "fidelity": models.FidelityScore,
     "supervision": models.SupervisionSession,
     "supervision_themes": models.SupervisionTheme,
@@ -112,6 +113,7 @@ def generate_district(*, size: str = "small", seed: int = 2026) -> DemoDistrict:
         name: combined(name)
         for name in ("students", "attendance", "discipline", "supports", "screening")
     }
+    tables["school_calendar"] = school_calendar(school_years)
     tables["fidelity"] = fidelity_module.fidelity_scores(plan, school_years, rng["fidelity"])
     tables["staff"] = staff_module.with_staff_dates(staff, school_years)
     tables["staff_assignments"] = staff_module.staff_assignments_frame(staff)
@@ -161,6 +163,26 @@ def generate_district(*, size: str = "small", seed: int = 2026) -> DemoDistrict:
         for column in set(columns) - set(tables[name].columns):
             ordered[name][column] = pd.Series([None] * len(ordered[name]), dtype=object)
     return DemoDistrict(as_of=DEMO_AS_OF, tables=ordered)
+
+
+def school_calendar(school_years: list[str]) -> pd.DataFrame:
+    """School days per month of every school year, the same for every building (`ALL`): the whole
+    year's calendar, this year's months after today included (a calendar is planned ahead)."""
+    frames = []
+    for school_year in school_years:
+        days = school_days(school_year, until=last_day(school_year))
+        months = pd.Series(days.astype("datetime64[M]").astype(str)).value_counts().sort_index()
+        frames.append(
+            pd.DataFrame(
+                {
+                    "school_year": school_year,
+                    "building_id": models.CALENDAR_ALL_BUILDINGS,
+                    "month": months.index.astype(object),
+                    "school_days": months.to_numpy().astype(int),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
 
 
 def district_facts(

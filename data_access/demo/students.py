@@ -81,8 +81,65 @@ CHAMPION_ROLES = {
     "attendance": ("social_worker", "counselor"),
 }
 SCREENING_WINDOWS = ("fall", "winter", "spring")
-SCREENING_AT_BENCHMARK = (0.67, 0.70, 0.72)  # students grow through the year
+SCREENING_AT_BENCHMARK = (0.81, 0.84, 0.87)  # students grow through the year; core is sufficient
 SCREENING_MEASURE = "Reading composite"
+SOME_RISK_BAND = 0.6  # below benchmark by less than this (in score units): some risk, else high
+# The stories' screening: the core-reading elementary stays near 70% at benchmark (below the 80% a
+# sufficient core reaches) in every window; the English learners of the unmet-need elementary screen
+# at about half at benchmark (a language-heavy screener), as English learners often do.
+CORE_STORY_AT_BENCHMARK = (0.66, 0.68, 0.70)
+EL_STORY_AT_BENCHMARK = (0.46, 0.48, 0.50)
+# The unmet-need story: of its English learners below benchmark, this share keeps a support; the
+# supports of the others go to students below benchmark who are not English learners.
+EL_STORY_SUPPORTED = 0.15
+
+# Referral details (SWIS-style): problem behaviours, locations, the school day's minutes.
+MAJOR_BEHAVIORS = {
+    "Defiance": 0.24,
+    "Disruption": 0.2,
+    "Physical aggression": 0.16,
+    "Fighting": 0.1,
+    "Abusive language": 0.1,
+    "Harassment": 0.07,
+    "Skipping class": 0.07,
+    "Property damage": 0.06,
+}
+MINOR_BEHAVIORS = {
+    "Defiance": 0.3,
+    "Disruption": 0.28,
+    "Inappropriate language": 0.16,
+    "Physical contact": 0.12,
+    "Technology violation": 0.08,
+    "Property misuse": 0.06,
+}
+LOCATIONS = {
+    "Classroom": 0.5,
+    "Hallway": 0.12,
+    "Cafeteria": 0.1,
+    "Playground": 0.08,
+    "Bus": 0.06,
+    "Gym": 0.05,
+    "Bathroom": 0.05,
+    "Office": 0.02,
+    "Other": 0.02,
+}
+MINOR_SHARE = 0.45  # of referrals with no removal after them, handled in class (minor)
+SCHOOL_DAY_MINUTES = (8 * 60, 15 * 60)  # 08:00 to 15:00
+HALLWAY_STORY_SHARE = 0.4  # of the story middle school's referrals: the hallway, 12:00-13:30
+HALLWAY_STORY_MINUTES = (12 * 60, 13 * 60 + 30)
+# Supports' outcomes (the contract's codes) and how they end.
+ENDED_OUTCOMES = {
+    "goal_met": 0.42,
+    "progressing": 0.14,
+    "not_responding": 0.14,
+    "intensified": 0.12,
+    "discontinued": 0.1,
+    None: 0.08,  # ended with no outcome recorded
+}
+RUNNING_OUTCOMES = {"progressing": 0.62, "not_responding": 0.13, None: 0.25}
+SESSIONS_PER_WEEK = {2: 3, 3: 4}
+# The Tier 2 story: supports started this long before today, still listed with their goal met.
+CLOGGED_DAYS, CLOGGED_SHARE = 90, 0.85
 
 
 @dataclass
@@ -411,7 +468,12 @@ def year_outcomes(
             "incident_date": to_dates(incident_day[order]),
             "action": incident_action[order].astype(object),
             "days_removed": _days_removed(incident_action[order], code),
-            "referral_type": "major",
+            **_referral_details(
+                incident_action[order],
+                building[incident_rows[order]] == plan.stories["hallway_referrals"],
+                plan.levels[building[incident_rows[order]]] == "elementary",
+                code,
+            ),
         }
     )
 
@@ -457,10 +519,15 @@ def year_outcomes(
         champions,
         building_tier_use[building],
         rng,
+        clogged=plan.stories["tier2_clogged"],
     )
     screening = None
     if screened:
-        screening = _screening(ids, grade, reading, supports, school_year, rng)
+        screening = _screening(
+            ids, grade, building, el, reading, supports, school_year, plan.stories, rng
+        )
+        story = (building == plan.stories["el_unmet_need"]) & el
+        supports = _el_unmet_need(supports, screening, ids, story, building, el, school_year)
     return YearOutcomes(students, attendance, discipline, supports, screening)
 
 
@@ -477,9 +544,12 @@ def _supports(
     champions: pd.DataFrame,
     building_use: np.ndarray,
     rng: np.random.Generator,
+    *,
+    clogged: int,
 ) -> pd.DataFrame:
     """Tier 2 and 3 supports; `building_use` is how readily each student's building moves students
-    to Tier 2 and 3 (buildings differ, and the difference is stable across years)."""
+    to Tier 2 and 3 (buildings differ, and the difference is stable across years). In building
+    `clogged` (the Tier 2 story) most Tier 2 supports started long ago are still listed, goal met."""
     n = len(ids)
     tier3_raw = (
         np.exp(-0.9 * reading)
@@ -542,8 +612,6 @@ def _supports(
     weeks = np.where(tier == 3, rng.integers(10, 25, m), rng.integers(6, 13, m))
     end = np.minimum(start + weeks * 7 - 3, np.datetime64(last_day(school_year), "D"))
     end = np.busday_offset(end, 0, roll="backward")
-    end_dates = to_dates(end)
-    end_dates[end > np.datetime64(DEMO_AS_OF, "D")] = None  # still running today
 
     frame = pd.DataFrame(
         {
@@ -556,6 +624,16 @@ def _supports(
     champion = _pick_champions(frame, champions, school_year)
     order = np.lexsort((domain, ids[who]))
     code = year_code(school_year)
+    # The Tier 2 story is about this school year's list only.
+    this_year = last_day(school_year) >= DEMO_AS_OF
+    details = _support_details(
+        start,
+        end,
+        end > np.datetime64(DEMO_AS_OF, "D"),
+        tier,
+        this_year & (building[who] == clogged),
+        code,
+    )
     return pd.DataFrame(
         {
             "support_id": [f"SPT{code}-{i:06d}" for i in range(1, m + 1)],
@@ -565,8 +643,13 @@ def _supports(
             "tier": tier[order].astype(int),
             "intervention": names[order],
             "start_date": to_dates(start)[order],
-            "end_date": end_dates[order],
+            "end_date": details.pop("end_date")[order],
             "champion_staff_id": champion[order],
+            "outcome": details["outcome"][order],
+            **{
+                column: pd.array(details[column][order], dtype="Int64")
+                for column in ("sessions_planned", "sessions_delivered")
+            },
         }
     )
 
@@ -597,23 +680,38 @@ def _pick_champions(
 def _screening(
     ids: np.ndarray,
     grade: np.ndarray,
+    building: np.ndarray,
+    el: np.ndarray,
     reading: np.ndarray,
     supports: pd.DataFrame,
     school_year: str,
+    stories: dict[str, int],
     rng: np.random.Generator,
 ) -> pd.DataFrame:
-    """Reading screening of K-8 students in fall, winter and spring."""
+    """Reading screening of K-8 students in fall, winter and spring, with a risk level (low at
+    benchmark; some just below; high well below). Each window's benchmark is the score the usual
+    share of students reach; the two story buildings' students are held to their own shares."""
     screened = np.flatnonzero((grade >= 0) & (grade <= 8))
     in_reading = pd.Index(ids[screened]).isin(
         supports.loc[supports["domain"] == "reading", "student_id"]
     )
+    core = building[screened] == stories["core_reading_low"]
+    learners = (building[screened] == stories["el_unmet_need"]) & el[screened]
+    usual = ~core & ~learners
     frames = []
     for window, (name, share) in enumerate(
         zip(SCREENING_WINDOWS, SCREENING_AT_BENCHMARK, strict=True)
     ):
         # Students in a reading intervention close part of the gap as the year goes on.
         score = reading[screened] + rng.normal(0, 0.35, len(screened)) + 0.12 * window * in_reading
-        at_benchmark = score > np.quantile(score, 1 - share)
+        benchmark = np.full(len(screened), np.quantile(score[usual], 1 - share))
+        for story, shares in ((core, CORE_STORY_AT_BENCHMARK), (learners, EL_STORY_AT_BENCHMARK)):
+            if story.any():
+                benchmark[story] = np.quantile(score[story], 1 - shares[window])
+        at_benchmark = score > benchmark
+        risk = np.where(
+            at_benchmark, "low", np.where(score > benchmark - SOME_RISK_BAND, "some", "high")
+        )
         frames.append(
             pd.DataFrame(
                 {
@@ -622,10 +720,133 @@ def _screening(
                     "window": name,
                     "measure": SCREENING_MEASURE,
                     "at_benchmark": at_benchmark,
+                    "risk_level": risk.astype(object),
                 }
             )
         )
     return pd.concat(frames, ignore_index=True)
+
+
+def _el_unmet_need(
+    supports: pd.DataFrame,
+    screening: pd.DataFrame,
+    ids: np.ndarray,
+    learners: np.ndarray,
+    building: np.ndarray,
+    el: np.ndarray,
+    school_year: str,
+) -> pd.DataFrame:
+    """The unmet-need story: in one building, most English learners below benchmark in spring lose
+    their supports to students below benchmark who are not English learners and had none (the
+    building's number of supported students stays the same). Who is picked is fixed by student id."""
+    if not learners.any():
+        return supports
+    story_building = building[learners][0]
+    spring = screening[screening["window"] == SCREENING_WINDOWS[-1]]
+    below = set(spring.loc[~spring["at_benchmark"], "student_id"])
+    supported = set(supports["student_id"])
+    in_building = building == story_building
+    givers = sorted(s for s in ids[learners] if s in below and s in supported)
+    takers = sorted(s for s in ids[in_building & ~el] if s in below and s not in supported)
+    keep = round(EL_STORY_SUPPORTED * len(givers))
+    # Spread the kept ones over the list by a hash of the id and year, not by the id's order.
+    givers.sort(key=lambda s: hash_share(s, school_year))
+    moved = dict(zip(givers[keep:], takers, strict=False))
+    if not moved:
+        return supports
+    out = supports.copy()
+    out["student_id"] = out["student_id"].map(lambda s: moved.get(s, s))
+    return out.sort_values(["student_id", "domain"], kind="stable").reset_index(drop=True)
+
+
+def hash_share(student_id: str, school_year: str) -> float:
+    """A number in [0, 1) fixed by the student id and year (no generator draws: other numbers of the
+    demo stay as they were)."""
+    digits = int(student_id[1:]) * 7919 + int(year_code(school_year))
+    return (digits * 2654435761 % 2**32) / 2**32
+
+
+def _support_details(
+    start: np.ndarray,
+    end: np.ndarray,
+    running: np.ndarray,
+    tier: np.ndarray,
+    clogged: np.ndarray,
+    code: str,
+) -> dict[str, np.ndarray]:
+    """End date, outcome and sessions of each support. Drawn from a generator of their own, so
+    adding them changed no other number of the demo district. In the Tier 2 story building, most
+    Tier 2 supports started `CLOGGED_DAYS` or more before today are still listed, goal met."""
+    m = len(start)
+    rng = np.random.default_rng([m, int(code), 2])
+    today = np.datetime64(DEMO_AS_OF, "D")
+    stuck = (
+        clogged & (tier == 2) & (start <= today - CLOGGED_DAYS) & (rng.random(m) < CLOGGED_SHARE)
+    )
+    running = running | stuck
+
+    def draw(weights: dict) -> np.ndarray:
+        options = np.array(list(weights), dtype=object)
+        return options[rng.choice(len(options), size=m, p=np.array(list(weights.values())))]
+
+    outcome = np.where(running, draw(RUNNING_OUTCOMES), draw(ENDED_OUTCOMES))
+    outcome[stuck] = "goal_met"
+    end_dates = to_dates(end)
+    end_dates[running] = None
+    # Sessions planned so far: weeks from start to the end (or today) at the tier's weekly rate;
+    # delivered: most of them, a few buildings' groups far fewer. About 1 in 10 not recorded.
+    days = np.maximum((np.minimum(np.where(running, today, end), today) - start).astype(int), 0)
+    per_week = np.where(tier == 3, SESSIONS_PER_WEEK[3], SESSIONS_PER_WEEK[2])
+    planned = np.ceil(days / 7 * per_week)
+    delivered = np.floor(planned * rng.uniform(0.55, 1.0, m))
+    recorded = rng.random(m) >= 0.1
+    return {
+        "end_date": end_dates,
+        "outcome": outcome,
+        "sessions_planned": np.where(recorded, planned, np.nan),
+        "sessions_delivered": np.where(recorded, delivered, np.nan),
+    }
+
+
+def _referral_details(
+    actions: np.ndarray, hallway_story: np.ndarray, elementary: np.ndarray, code: str
+) -> dict[str, np.ndarray]:
+    """Each referral's type, problem behaviour, location and time (HH:MM), SWIS-style: a referral
+    with a removal after it is major, about half of the others minor (handled in class); most in
+    classrooms, in school hours, busiest around lunch. In the story middle school, 4 in 10 happen
+    in the hallway between 12:00 and 13:30 (after lunch). Drawn from a generator of their own, so
+    adding them changed no other number of the demo district."""
+    m = len(actions)
+    rng = np.random.default_rng([m, int(code), 1])
+    minor = (actions == "ODR") & (rng.random(m) < MINOR_SHARE)
+
+    def draw(weights: dict[str, float], size: int) -> np.ndarray:
+        options = np.array(list(weights), dtype=object)
+        p = np.array(list(weights.values()))
+        return options[rng.choice(len(options), size=size, p=p / p.sum())]
+
+    behavior = np.where(minor, draw(MINOR_BEHAVIORS, m), draw(MAJOR_BEHAVIORS, m))
+    location = draw(LOCATIONS, m)
+    # Only elementary schools have a playground; elsewhere those referrals are in the commons.
+    location[(location == "Playground") & ~elementary] = "Commons"
+    # Minutes: the school day, with a bump around lunch (11:00-13:00).
+    lunch = rng.random(m) < 0.3
+    minutes = np.where(
+        lunch, rng.integers(11 * 60, 13 * 60, m), rng.integers(*SCHOOL_DAY_MINUTES, m)
+    )
+    story = hallway_story & (rng.random(m) < HALLWAY_STORY_SHARE)
+    location[story] = "Hallway"
+    minutes[story] = rng.integers(*HALLWAY_STORY_MINUTES, m)[story]
+    hours, rest = np.divmod(minutes, 60)
+    time = np.char.add(
+        np.char.add(np.char.zfill(hours.astype(str), 2), ":"), np.char.zfill(rest.astype(str), 2)
+    )
+    return {
+        "referral_type": np.where(minor, "minor", "major").astype(object),
+        "behavior": behavior,
+        "location": location,
+        "incident_time": time.astype(object),
+    }
 
 
 def _days_removed(actions: np.ndarray, code: str) -> pd.Series:

@@ -7,6 +7,15 @@ indicator counted over it; then each indicator's counts. A count is published on
 size; a risk only with both; a ratio and its flag only when the group and everyone else it is
 compared with are both published. An alternate ratio is never published: it exists because everyone
 else in the building is below the minimums, and the building's total minus the group would show them.
+
+Each indicator is counted over its own population (POPULATIONS): every student; chronic absence's
+students with an attendance row; below benchmark's students screened. Unmet need's population is
+the students below benchmark, which is below benchmark's *count*: the same numbers, published twice.
+So unmet need's group sizes are never decided afresh: a size is published only where below
+benchmark's count of the same group is (and it is at least the n-size), and where that count is
+withheld the size says only "withheld" (never "fewer than 30" or "to protect another", which would
+tell the count's side of the n-size). Publishing both then shows nothing the below-benchmark rows
+do not, and unmet need's counts are decided over those sizes like any other indicator's.
 """
 
 from __future__ import annotations
@@ -46,6 +55,33 @@ PROTECTS_ANOTHER = "protects_another"
 COUNT_WITHHELD = "count_withheld"
 
 
+# Which population each indicator is counted over (any other: every student), and the indicator
+# whose sizes decide each population's group sizes.
+POPULATIONS = {
+    "chronic_absence": "attendance",
+    "below_benchmark": "screened",
+    "unsupported_need": "below_benchmark",
+}
+POPULATION_BASE = {
+    "students": "odr",
+    "attendance": "chronic_absence",
+    "screened": "below_benchmark",
+}
+# A population that is another indicator's count: population → that indicator.
+COUNTED_POPULATIONS = {"below_benchmark": "below_benchmark"}
+
+
+def population_of(indicator: str) -> str:
+    return POPULATIONS.get(indicator, "students")
+
+
+def _shape_of(indicator: str) -> str:
+    """The indicator whose group sizes `indicator`'s tables line up with (a column for students of
+    unknown race or sex exactly when that one has it)."""
+    counted = COUNTED_POPULATIONS.get(population_of(indicator))
+    return counted or indicator
+
+
 COUNT_COLUMNS = ("n_group", "events_group", "n_population", "events_population")
 # (indicator, group_type, group) → one row per building (the district last) x the chosen columns
 Grid = dict[tuple[str, str, str], np.ndarray]
@@ -77,7 +113,7 @@ def _matrix(grid: Grid, indicator: str, column: str, partition: str) -> np.ndarr
         # Students whose race/ethnicity or sex is unknown are in the total and in no member: one
         # more column, never published, decided like any member so that the total minus the shown
         # members never gives them (or a withheld member) away. 0 unknown: shown (nothing to hide).
-        if not has_unknowns(grid, indicator, partition):
+        if not has_unknowns(grid, _shape_of(indicator), partition):
             return members
         total = grid[(indicator, "sex", "F")][:, k + 2]
         return np.column_stack([members, total - members.sum(axis=1)])
@@ -138,12 +174,13 @@ def _size_reasons(
             upper_limit=np.full(values.shape, np.inf),
             priority=_priority(flags, indicators, partition, len(total), values.shape[1]),
         )
-    Count(
+    count = Count(
         tables=list(tables.values()),
         totals=total,
         total_known=True,
         min_size=minimums.min_cell_size,
-    ).settle()
+    )
+    _settle(count, empty=total == 0)
     return tables
 
 
@@ -153,8 +190,10 @@ def _event_reasons(
     sizes: dict[str, Table],
     flags: Grid,
     minimums: Minimums,
+    known_sizes: dict[str, np.ndarray] | None = None,
 ) -> dict[str, Table]:
-    """One indicator's counts of students with the outcome, decided after the group sizes."""
+    """One indicator's counts of students with the outcome, decided after the group sizes.
+    `known_sizes` marks sizes that are withheld here but published elsewhere (exactly known)."""
     tables = {}
     total = grid[(indicator, "sex", "F")][:, 3]
     for partition in PARTITIONS:
@@ -178,6 +217,8 @@ def _event_reasons(
             size.values,
             np.where(size_small, minimums.min_n_size - 1.0, np.inf),
         )
+        if known_sizes is not None:
+            size_upper = np.where(known_sizes[partition], size.values, size_upper)
         tables[partition] = Table(
             values=values,
             reason=reason,
@@ -197,8 +238,26 @@ def _event_reasons(
         iep_size = sizes["iep"].reason[:, 0] != SHOWN
         for row in np.flatnonzero(iep_size):
             count.close_row(row)
-    count.settle()
+    _settle(count, empty=grid[(indicator, "sex", "F")][:, 2] == 0)
     return tables
+
+
+def _settle(count: Count, *, empty: np.ndarray) -> None:
+    """Complementary suppression, with the rows of buildings where nobody is in the population (a
+    high school's screening: nobody screened) taken as known zeros: nobody there to protect, so no
+    other count is withheld for them. Their cells are then labelled too few, as a group of no
+    students is everywhere else (the layer assumed the attacker knows them: withholding more than
+    that assumption is only safer)."""
+    if not empty.any():
+        count.settle()
+        return
+    for table in count.tables:
+        table.reason[empty] = SHOWN
+        table.refresh_bounds()
+    count.settle()
+    for table in count.tables:
+        table.reason[empty] = SMALL
+        table.refresh_bounds()
 
 
 def protect_equity(rows: pd.DataFrame, counts: pd.DataFrame, minimums: Minimums) -> pd.DataFrame:
@@ -217,18 +276,24 @@ def protect_equity(rows: pd.DataFrame, counts: pd.DataFrame, minimums: Minimums)
     indicators = list(dict.fromkeys(counts["indicator"]))
     decided: dict[str, dict[str, tuple[Table, Table]]] = {}
     sizes_by_population: dict[str, dict[str, Table]] = {}
+    # Sizes withheld as "withheld" (their count's side of the n-size untold), per population.
+    untold: dict[str, dict[str, np.ndarray]] = {}
     for indicator in indicators:
-        population = "attendance" if indicator == "chronic_absence" else "students"
-        if population not in sizes_by_population:
-            counted_over = [
-                i for i in indicators if (i == "chronic_absence") == (population == "attendance")
-            ]
-            base = "chronic_absence" if population == "attendance" else "odr"
+        population = population_of(indicator)
+        known = None
+        if population in COUNTED_POPULATIONS:
+            counted = COUNTED_POPULATIONS[population]
+            if counted not in decided:
+                raise ValueError(f"{indicator}'s population is {counted}'s count: decide it first")
+            sizes, known, untold[population] = _sizes_from_count(decided[counted], minimums)
+            sizes_by_population[population] = sizes
+        elif population not in sizes_by_population:
+            counted_over = [i for i in indicators if population_of(i) == population]
             sizes_by_population[population] = _size_reasons(
-                grid, base, flags, counted_over, minimums
+                grid, POPULATION_BASE[population], flags, counted_over, minimums
             )
         sizes = sizes_by_population[population]
-        events = _event_reasons(grid, indicator, sizes, flags, minimums)
+        events = _event_reasons(grid, indicator, sizes, flags, minimums, known)
         decided[indicator] = {p: (sizes[p], events[p]) for p in events}
 
     position = {building: i for i, building in enumerate(order)}
@@ -265,6 +330,15 @@ def protect_equity(rows: pd.DataFrame, counts: pd.DataFrame, minimums: Minimums)
             other_size[index], other_event[index] = size.reason[rows_, 1], events.reason[rows_, 1]
 
     split = other_size == -1
+    # A size that is another indicator's withheld count says only "withheld" (see the docstring).
+    untold_group, untold_other = np.zeros(len(out), bool), np.zeros(len(out), bool)
+    for (indicator, partition), index in out.groupby(["indicator", "group_type"]).indices.items():
+        hidden = untold.get(population_of(indicator), {}).get(partition)
+        if hidden is not None:
+            untold_group[index] = hidden[r[index], c[index]]
+            untold_other[index] = (
+                untold_group[index] if partition in SPLIT_BY_COMPARISON else hidden[r[index], 1]
+            )
     group_reason = _side_reasons(size_reason, event_reason)
     comparison_reason = _side_reasons(other_size, other_event)
     # A race or sex group's everyone else is published exactly when the group is (the building's
@@ -279,6 +353,8 @@ def protect_equity(rows: pd.DataFrame, counts: pd.DataFrame, minimums: Minimums)
         [None, TOO_FEW_STUDENTS, COUNT_WITHHELD],
         PROTECTS_ANOTHER,
     )
+    group_reason[untold_group] = COUNT_WITHHELD
+    comparison_reason[untold_other] = COUNT_WITHHELD
     out["withheld_group"] = group_reason
     out["withheld_comparison"] = comparison_reason
 
@@ -298,6 +374,40 @@ def protect_equity(rows: pd.DataFrame, counts: pd.DataFrame, minimums: Minimums)
     out["flag"] = out["flag"].where(ratio_shown, None)
     out["ratio_type"] = out["ratio_type"].where(ratio_shown, "not_calculated")
     return out
+
+
+def _sizes_from_count(
+    counted: dict[str, tuple[Table, Table]], minimums: Minimums
+) -> tuple[dict[str, Table], dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """A population that is another indicator's count (unmet need's: below benchmark's), its group
+    sizes decided by that count's decisions: published where the count is, it is at least the
+    n-size and so is everyone else's; fewer than the n-size withheld as too few (the events beside
+    them are then withheld, the primary rule); a withheld count's size withheld with it.
+
+    Returns the sizes, which of them are withheld here yet known exactly (the count is published),
+    and which may only be labelled "withheld" (the count is)."""
+    sizes, known, untold = {}, {}, {}
+    for partition, (_, count) in counted.items():
+        published = count.reason == SHOWN
+        small = count.values < minimums.min_n_size
+        withheld = ~published
+        if partition in SPLIT_BY_COMPARISON:
+            # Everyone else below the n-size: the total minus this group would show them (as for
+            # every population's sizes, see _size_reasons).
+            total = count.values.sum(axis=1)
+            withheld = withheld | ((total[:, None] - count.values) < minimums.min_n_size)
+        reason = np.where(small, SMALL, np.where(withheld, PROTECT, SHOWN))
+        sizes[partition] = Table(
+            values=count.values.copy(),
+            reason=reason,
+            small_upper=np.full(count.values.shape, minimums.min_n_size - 1.0),
+            protect_lower=np.full(count.values.shape, float(minimums.min_n_size)),
+            upper_limit=np.full(count.values.shape, np.inf),
+            priority=np.zeros(count.values.shape),
+        )
+        known[partition] = published & (reason != SHOWN)
+        untold[partition] = ~published
+    return sizes, known, untold
 
 
 def _side_reasons(size: np.ndarray, events: np.ndarray) -> np.ndarray:

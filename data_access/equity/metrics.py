@@ -22,7 +22,7 @@ from data_access.school_year import previous_school_year
 
 DISTRICT_ID = "DISTRICT"  # the building_id of the district-wide rows
 
-# The contract's eight indicators, in its order: name → what a leadership team calls it.
+# The contract's ten indicators, in its order: name → what a leadership team calls it.
 INDICATORS: dict[str, str] = labels.INDICATORS
 # Which way a flag is a concern, per indicator: the one place that says so (issue 18).
 # "over": an outcome that harms the students who have it (discipline, exclusion, chronic absence,
@@ -74,6 +74,9 @@ CELL_COUNTS = (
     "chronic_absence",
     "tier2plus",
     "tier3",
+    "n_screened",
+    "below_benchmark",
+    "unsupported_need",
 )
 
 EXPORT_COLUMNS = [
@@ -114,6 +117,11 @@ def _indicator_counts(cells: pd.DataFrame) -> dict[str, tuple[pd.Series, pd.Seri
     for indicator in INDICATORS:
         if indicator == "chronic_absence":
             counts[indicator] = (cells["n_attendance"], cells["chronic_absence"])
+        elif indicator == "below_benchmark":
+            counts[indicator] = (cells["n_screened"], cells["below_benchmark"])
+        elif indicator == "unsupported_need":
+            # Its population is below_benchmark's events: see equity.disclosure.
+            counts[indicator] = (cells["below_benchmark"], cells["unsupported_need"])
         elif indicator == "sped_identification":
             counts[indicator] = (cells["n_students"], cells["n_students"].where(iep, 0))
         else:

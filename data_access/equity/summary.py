@@ -34,9 +34,16 @@ from sqlalchemy.orm import Session
 
 from data_access import student_needs
 from data_access.equity.metrics import CELL_COUNTS, GROUP_COLUMNS
-from data_access.models import Attendance, Discipline, EquityCellCount, Student, Support
+from data_access.models import (
+    Attendance,
+    Discipline,
+    EquityCellCount,
+    Screening,
+    Student,
+    Support,
+)
 
-STUDENT_DATA = (Student, Attendance, Discipline, Support)
+STUDENT_DATA = (Student, Attendance, Discipline, Support, Screening)
 STUDENT_DATA_TABLES = tuple(model.__tablename__ for model in STUDENT_DATA)
 SUMMARY_COLUMNS = ("school_year", "building_id", *GROUP_COLUMNS, *CELL_COUNTS)
 EVERY_YEAR = "*"  # `years_changed(session, EVERY_YEAR)`: rebuild the whole summary
@@ -48,12 +55,14 @@ def _yes(condition: ColumnElement[bool]) -> ColumnElement[int]:
 
 
 def cell_counts_query(school_years: Iterable[str] | None = None) -> Select:
-    """Students, the chronic-absence population and students with each outcome, per school year,
+    """Students, the chronic-absence and screened populations and students with each outcome, per
+    school year,
     building and demographic cell, counted from the student rows (every year when `school_years`
     is None). The one definition of the counts: the summary is this query's result.
 
     Each outcome is a yes/no per student and year: discipline and supports are first reduced to one
-    row per student (so a student with both OSS and EXP counts once for exclusion), then joined to
+    row per student (so a student with both OSS and EXP counts once for exclusion; screening and
+    supports by the shared rules of `data_access.student_needs`), then joined to
     the year's students row, so an outcome counts toward the building the student attended."""
     years = None if school_years is None else sorted(set(school_years))
 
@@ -74,17 +83,8 @@ def cell_counts_query(school_years: Iterable[str] | None = None) -> Select:
         .group_by(Discipline.student_id, Discipline.school_year)
         .subquery("student_discipline")
     )
-    supports = (
-        select(
-            Support.student_id,
-            Support.school_year,
-            func.max(_yes(Support.tier.in_((2, 3)))).label("tier2plus"),
-            func.max(_yes(Support.tier == 3)).label("tier3"),
-        )
-        .where(in_years(Support.school_year))
-        .group_by(Support.student_id, Support.school_year)
-        .subquery("student_supports")
-    )
+    tiers = student_needs.support_tiers(years)
+    screening = student_needs.screening_status(years)
     in_attendance_population = student_needs.in_attendance_population()
     chronic = student_needs.chronically_absent()
     keys = [
@@ -108,9 +108,14 @@ def cell_counts_query(school_years: Iterable[str] | None = None) -> Select:
                 for name in ("odr", "iss", "oss", "exclusion")
             ),
             func.sum(_yes(chronic)).label("chronic_absence"),
-            *(
-                func.sum(func.coalesce(supports.c[name], 0)).label(name)
-                for name in ("tier2plus", "tier3")
+            func.sum(_yes(tiers.c.tier.in_((2, 3)))).label("tier2plus"),
+            func.sum(_yes(tiers.c.tier == 3)).label("tier3"),
+            # below_benchmark's population (screened that year) and events; unsupported_need's
+            # population is below_benchmark's events, its events those of them with no support.
+            func.sum(_yes(screening.c.below_benchmark.is_not(None))).label("n_screened"),
+            func.sum(func.coalesce(screening.c.below_benchmark, 0)).label("below_benchmark"),
+            func.sum(_yes(and_(screening.c.below_benchmark == 1, tiers.c.tier.is_(None)))).label(
+                "unsupported_need"
             ),
         )
         .outerjoin(
@@ -121,10 +126,17 @@ def cell_counts_query(school_years: Iterable[str] | None = None) -> Select:
             ),
         )
         .outerjoin(
-            supports,
+            tiers,
             and_(
-                supports.c.student_id == Student.student_id,
-                supports.c.school_year == Student.school_year,
+                tiers.c.student_id == Student.student_id,
+                tiers.c.school_year == Student.school_year,
+            ),
+        )
+        .outerjoin(
+            screening,
+            and_(
+                screening.c.student_id == Student.student_id,
+                screening.c.school_year == Student.school_year,
             ),
         )
         .outerjoin(

@@ -9,7 +9,9 @@ group's size); and how the numbers fit together: a group plus everyone else is t
 groups add up to it, so do the sexes, each yes/no group and its complement, the buildings add up to
 the district, a risk times its size is a count, and a ratio ties a group's count to everyone else's.
 For special-education identification it also knows that every student with an IEP counts and nobody
-else does.
+else does. Each indicator's population is its own (chronic absence's students with attendance,
+below benchmark's students screened: at most the building's enrolment); unmet need's population is
+below benchmark's count, group by group, so the two are solved together as one programme.
 
 It solves those equations as a linear programme twice per withheld value (the smallest and the
 largest value it can take), then rounds inwards, as whole students come in whole numbers. A withheld
@@ -131,73 +133,117 @@ def _shown(value) -> bool:
     return value is not None and not pd.isna(value)
 
 
-def attack(rows: pd.DataFrame, enrolment: dict[str, int], *, min_values: int) -> list[Disclosure]:
+# Indicators whose numbers tie together, attacked as one programme: unmet need's population (students
+# below benchmark) is below benchmark's count, group by group.
+LINKED = (("below_benchmark", "unsupported_need"),)
+# Indicators whose population is a part of the building's students (at most its enrolment).
+PART_OF_ENROLMENT = ("chronic_absence", "below_benchmark", "unsupported_need")
+
+
+def attack(
+    rows: pd.DataFrame,
+    enrolment: dict[str, int],
+    *,
+    min_values: int,
+    empty: frozenset[tuple[str, str]] = frozenset(),
+) -> list[Disclosure]:
     """Every withheld value of `rows` (one school year's published equity rows, every building and
-    the district) that the attacker narrows to fewer than `min_values` whole numbers."""
+    the district) that the attacker narrows to fewer than `min_values` whole numbers.
+
+    `empty` holds the (indicator, building) pairs where nobody is in the indicator's population (a
+    high school screens nobody): their zeros are about no student, so working them out is no
+    disclosure (the layer treats them as known); everything else about them still counts."""
     found = []
-    for indicator, part in rows.groupby("indicator", sort=False):
-        found += _attack_indicator(indicator, part, enrolment, min_values)
-    return found
+    present = list(dict.fromkeys(rows["indicator"]))
+    linked = [[i for i in group if i in present] for group in LINKED]
+    groups = [group for group in linked if group]
+    groups += [[i] for i in present if not any(i in group for group in groups)]
+    for indicators in groups:
+        part = rows[rows["indicator"].isin(indicators)]
+        found += _attack_indicators(indicators, part, enrolment, min_values)
+    return [f for f in found if (f.indicator, f.building_id) not in empty]
 
 
-def _attack_indicator(indicator, rows, enrolment, min_values) -> list[Disclosure]:
+def _attack_indicators(indicators, rows, enrolment, min_values) -> list[Disclosure]:
     lp = _Programme()
     buildings = sorted(set(rows["building_id"]) - {DISTRICT_ID})
     every_row = [*buildings, DISTRICT_ID]
-    partitions = [p for p in PARTITIONS if (indicator, p) not in NOT_REPORTED]
 
-    def e(r, p, m):
-        return lp.var("e", r, p, m)
+    def e(i, r, p, m):
+        return lp.var("e", i, r, p, m)
 
-    def n(r, p, m):
-        return lp.var("n", r, p, m)
+    def n(i, r, p, m):
+        return lp.var("n", i, r, p, m)
 
-    def total_e(r):
-        return lp.var("T", r)
+    def total_e(i, r):
+        return lp.var("T", i, r)
 
-    def total_n(r):
-        return lp.var("N", r)
+    def total_n(i, r):
+        return lp.var("N", i, r)
 
     # How the numbers fit together.
-    for r in every_row:
-        for p in PARTITIONS:  # every partition exists, reported or not
-            lp.equal({e(r, p, m): 1 for m in PARTITIONS[p]} | {total_e(r): -1}, 0)
-            lp.equal({n(r, p, m): 1 for m in PARTITIONS[p]} | {total_n(r): -1}, 0)
+    for indicator in indicators:
+        for r in every_row:
+            for p in PARTITIONS:  # every partition exists, reported or not
+                lp.equal({e(indicator, r, p, m): 1 for m in PARTITIONS[p]}
+                         | {total_e(indicator, r): -1}, 0)  # fmt: skip
+                lp.equal({n(indicator, r, p, m): 1 for m in PARTITIONS[p]}
+                         | {total_n(indicator, r): -1}, 0)  # fmt: skip
+                for m in PARTITIONS[p]:
+                    # a count is at most its group
+                    lp.at_most({e(indicator, r, p, m): 1, n(indicator, r, p, m): -1}, 0)
+            if r in enrolment:
+                if indicator in PART_OF_ENROLMENT:
+                    lp.bound(total_n(indicator, r), 0, enrolment[r])
+                else:
+                    lp.bound(total_n(indicator, r), enrolment[r], enrolment[r])
+            if indicator == "sped_identification":
+                # Every student with an IEP is identified, nobody else.
+                lp.equal({e(indicator, r, "iep", "Y"): 1, n(indicator, r, "iep", "Y"): -1}, 0)
+                lp.bound(e(indicator, r, "iep", "N"), 0, 0)
+            if indicator == "unsupported_need" and "below_benchmark" in indicators:
+                # Its population is below benchmark's count, group by group.
+                for p in PARTITIONS:
+                    for m in PARTITIONS[p]:
+                        lp.equal({n(indicator, r, p, m): 1, e("below_benchmark", r, p, m): -1}, 0)
+                lp.equal({total_n(indicator, r): 1, total_e("below_benchmark", r): -1}, 0)
+        for p in PARTITIONS:
             for m in PARTITIONS[p]:
-                lp.at_most({e(r, p, m): 1, n(r, p, m): -1}, 0)  # a count is at most its group
-        if indicator != "chronic_absence" and r in enrolment:
-            lp.bound(total_n(r), enrolment[r], enrolment[r])
-        if indicator == "sped_identification":
-            # Every student with an IEP is identified, nobody else.
-            lp.equal({e(r, "iep", "Y"): 1, n(r, "iep", "Y"): -1}, 0)
-            lp.bound(e(r, "iep", "N"), 0, 0)
-    for p in PARTITIONS:
-        for m in PARTITIONS[p]:
-            for kind in (e, n):
-                lp.equal({kind(b, p, m): 1 for b in buildings} | {kind(DISTRICT_ID, p, m): -1}, 0)
-    lp.equal({total_e(b): 1 for b in buildings} | {total_e(DISTRICT_ID): -1}, 0)
-    lp.equal({total_n(b): 1 for b in buildings} | {total_n(DISTRICT_ID): -1}, 0)
+                for kind in (e, n):
+                    lp.equal({kind(indicator, b, p, m): 1 for b in buildings}
+                             | {kind(indicator, DISTRICT_ID, p, m): -1}, 0)  # fmt: skip
+        for kind in (total_e, total_n):
+            lp.equal({kind(indicator, b): 1 for b in buildings}
+                     | {kind(indicator, DISTRICT_ID): -1}, 0)  # fmt: skip
 
     # Each side of each published row, as a linear expression of the variables.
     def sides(row) -> dict[str, dict[int, float]]:
-        r, p, g = row.building_id, row.group_type, row.group
+        i, r, p, g = row.indicator, row.building_id, row.group_type, row.group
         if p in SPLIT_BY_COMPARISON:
             return {
-                "n_group": {n(r, p, g): 1},
-                "events_group": {e(r, p, g): 1},
-                "n_comparison": {total_n(r): 1, n(r, p, g): -1},
-                "events_comparison": {total_e(r): 1, e(r, p, g): -1},
+                "n_group": {n(i, r, p, g): 1},
+                "events_group": {e(i, r, p, g): 1},
+                "n_comparison": {total_n(i, r): 1, n(i, r, p, g): -1},
+                "events_comparison": {total_e(i, r): 1, e(i, r, p, g): -1},
             }
         return {
-            "n_group": {n(r, p, g): 1},
-            "events_group": {e(r, p, g): 1},
-            "n_comparison": {n(r, p, "N"): 1},
-            "events_comparison": {e(r, p, "N"): 1},
+            "n_group": {n(i, r, p, g): 1},
+            "events_group": {e(i, r, p, g): 1},
+            "n_comparison": {n(i, r, p, "N"): 1},
+            "events_comparison": {e(i, r, p, "N"): 1},
         }
+
+    # A withheld unmet-need size whose below-benchmark count is published is no secret (the same
+    # number, published there): withheld only because it is under the n-size as a population.
+    published_counts = set()
+    for row in rows[rows["indicator"] == "below_benchmark"].itertuples(index=False):
+        for side in ("group", "comparison"):
+            if _shown(getattr(row, f"events_{side}")):
+                published_counts.add((row.building_id, row.group_type, row.group, side))
 
     withheld: list[tuple[object, str, dict[int, float]]] = []
     for row in rows.itertuples(index=False):
-        if row.group_type not in partitions:
+        if (row.indicator, row.group_type) in NOT_REPORTED:
             continue
         expressions = sides(row)
         if row.ratio_type == "alternate_risk_ratio":
@@ -206,6 +252,12 @@ def _attack_indicator(indicator, rows, enrolment, min_values) -> list[Disclosure
             value = getattr(row, what)
             if _shown(value):
                 lp.equal(terms, float(value))
+            elif (
+                row.indicator == "unsupported_need"
+                and what.startswith("n_")
+                and ((row.building_id, row.group_type, row.group, what[2:]) in published_counts)
+            ):
+                continue
             else:
                 withheld.append((row, what, terms))
         for side in ("group", "comparison"):
@@ -241,7 +293,7 @@ def _attack_indicator(indicator, rows, enrolment, min_values) -> list[Disclosure
             found.append(
                 Disclosure(
                     row.building_id,
-                    indicator,
+                    row.indicator,
                     row.group_type,
                     row.group,
                     what,
