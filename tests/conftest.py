@@ -33,7 +33,17 @@ def requirement_missing(reason: str) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Tests set environment variables freely; settings are re-read for each test."""
+    """Tests set environment variables freely; settings are re-read for each test, and again after
+    each variable the test sets or removes: a test that read settings (a minimum cell size) before
+    naming its store with DATABASE_URL once had its pages read the default store instead."""
+    for name in ("setenv", "delenv"):
+        change = getattr(monkeypatch, name)
+
+        def change_and_forget(*args, _change=change, **kwargs) -> None:
+            _change(*args, **kwargs)
+            get_settings.cache_clear()
+
+        setattr(monkeypatch, name, change_and_forget)
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()

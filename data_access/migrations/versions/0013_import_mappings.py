@@ -4,7 +4,7 @@ onto the contract's tables (a behaviour system's referral export onto `disciplin
 Two new tables; no existing row changes.
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-02 03:00:00
 """
 
