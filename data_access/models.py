@@ -582,6 +582,42 @@ class EquityCellCount(SQLModel, table=True):
     tier3: int
 
 
+class StudentCount(SQLModel, table=True):
+    """The student counts of one school year and building that system health and support need read
+    (tiers, screening, unmet need, the incident bands, students needing support). Never imported or
+    edited: rebuilt from students, attendance, discipline, supports and screening in the same
+    transaction as any write to them (data_access/student_counts.py), like `EquityCellCount`."""
+
+    __tablename__ = "student_counts"
+
+    school_year: str = Field(primary_key=True, max_length=7)
+    building_id: str = Field(primary_key=True, max_length=40)
+    enrolled: int
+    tier2_students: int
+    tier3_students: int
+    screened_any: int
+    below_benchmark: int
+    below_benchmark_no_support: int
+    students_0_1_incidents: int
+    students_2_5_incidents: int
+    students_6_plus_incidents: int
+    incidents: int
+    needs_support: int  # a tier 2 or 3 support, or chronically absent, or below benchmark
+
+
+class ScreeningWindowCount(SQLModel, table=True):
+    """Students screened, and at benchmark, per school year, building and screening window; kept
+    like `StudentCount` (data_access/student_counts.py)."""
+
+    __tablename__ = "screening_window_counts"
+
+    school_year: str = Field(primary_key=True, max_length=7)
+    building_id: str = Field(primary_key=True, max_length=40)
+    window: str = Field(primary_key=True, max_length=10)
+    screened: int
+    at_benchmark: int
+
+
 # --- Import mappings ------------------------------------------------------------------------------
 
 MAPPING_TABLES = ("discipline", "students")  # the contract tables a file may be mapped onto

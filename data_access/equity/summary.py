@@ -34,9 +34,17 @@ from sqlalchemy.orm import Session
 
 from data_access import student_needs
 from data_access.equity.metrics import CELL_COUNTS, GROUP_COLUMNS
-from data_access.models import Attendance, Discipline, EquityCellCount, Student, Support
+from data_access.models import (
+    Attendance,
+    Discipline,
+    EquityCellCount,
+    Screening,
+    Student,
+    Support,
+)
+from data_access.student_counts import rebuild_student_counts
 
-STUDENT_DATA = (Student, Attendance, Discipline, Support)
+STUDENT_DATA = (Student, Attendance, Discipline, Support, Screening)
 STUDENT_DATA_TABLES = tuple(model.__tablename__ for model in STUDENT_DATA)
 SUMMARY_COLUMNS = ("school_year", "building_id", *GROUP_COLUMNS, *CELL_COUNTS)
 EVERY_YEAR = "*"  # `years_changed(session, EVERY_YEAR)`: rebuild the whole summary
@@ -154,6 +162,7 @@ def rebuild_equity_summary(session: Session, school_years: Iterable[str] | None 
         clear = clear.where(summary.c.school_year.in_(years))
     session.execute(clear)
     session.execute(insert(summary).from_select(SUMMARY_COLUMNS, cell_counts_query(years)))
+    rebuild_student_counts(session, years)  # system health's and support need's counts
 
 
 @dataclass(frozen=True)

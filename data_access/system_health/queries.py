@@ -1,5 +1,6 @@
 """System-health reads: every student count made by the database (GROUP BY school year and
-building), with the shared rules of `data_access.student_needs`. No student row leaves the store.
+building), with the shared rules of `data_access.student_needs`; the per-student counts are stored
+(`data_access.student_counts`) and read from there. No student row leaves the store.
 
 Counts are read for the whole district whatever the viewer's scope: the disclosure layer decides
 what may be published over every building at once (`disclosure.py`), and callers filter to scope.
@@ -13,7 +14,7 @@ import pandas as pd
 from sqlalchemy import and_, case, func, select
 from sqlmodel import Session
 
-from data_access import student_needs
+from data_access import student_counts
 from data_access.memo import remembered
 from data_access.models import Discipline, SchoolCalendar, Student, Support
 from data_access.school_year import school_year_end, school_year_start
@@ -41,14 +42,11 @@ STUDENT_COUNTS = [
 ]
 WINDOW_COUNTS = ["screened", "at_benchmark"]
 SUPPORT_COUNTS = ["supports_ended", "supports_goal_met"]
+STORED_COUNTS = list(student_counts.STUDENT_COUNTS)
 
 
 def _yes(condition) -> object:
     return func.sum(case((condition, 1), else_=0))
-
-
-def _same_student(left, right):
-    return and_(left.c.student_id == right.student_id, left.c.school_year == right.school_year)
 
 
 def _frame(session: Session, statement, columns: list[str]) -> pd.DataFrame:
@@ -64,44 +62,11 @@ def get_student_counts(
     session: Session, *, school_years: Iterable[str] | None = None
 ) -> pd.DataFrame:
     """One row per school year and building: the columns of `STUDENT_COUNTS` (`screened_any`:
-    students screened in any window that year, the population of below benchmark)."""
-    tiers = student_needs.support_tiers(school_years)
-    status = student_needs.screening_status(school_years)
-    incidents = (
-        select(
-            Discipline.student_id,
-            Discipline.school_year,
-            func.count().label("incidents"),
-        )
-        .where(_years(Discipline.school_year, school_years))
-        .group_by(Discipline.student_id, Discipline.school_year)
-        .subquery("incidents_per_student")
-    )
-    n = func.coalesce(incidents.c.incidents, 0)
-    below = status.c.below_benchmark == 1
-    statement = (
-        select(
-            Student.school_year,
-            Student.building_id,
-            func.count().label("enrolled"),
-            _yes(tiers.c.tier == 2),
-            _yes(tiers.c.tier == 3),
-            func.count(status.c.student_id),
-            _yes(below),
-            _yes(and_(below, tiers.c.tier.is_(None))),
-            _yes(n <= 1),
-            _yes(and_(n >= 2, n <= 5)),
-            _yes(n >= 6),
-            func.coalesce(func.sum(incidents.c.incidents), 0),
-        )
-        .select_from(Student)
-        .outerjoin(tiers, _same_student(tiers, Student))
-        .outerjoin(status, _same_student(status, Student))
-        .outerjoin(incidents, _same_student(incidents, Student))
-        .where(_years(Student.school_year, school_years))
-        .group_by(Student.school_year, Student.building_id)
-    )
-    frame = _frame(session, statement, ["school_year", "building_id", *STUDENT_COUNTS])
+    students screened in any window that year, the population of below benchmark). Read from the
+    stored counts (`data_access.student_counts`, kept equal to the student rows)."""
+    statement = student_counts.stored_student_counts(school_years)
+    frame = _frame(session, statement, ["school_year", "building_id", *STORED_COUNTS])
+    frame = frame[["school_year", "building_id", *STUDENT_COUNTS]]
     frame[STUDENT_COUNTS] = frame[STUDENT_COUNTS].astype("int64")
     return frame
 
@@ -111,23 +76,10 @@ def get_window_counts(
 ) -> pd.DataFrame:
     """One row per school year, building and screening window anyone was screened in: `window`
     (fall, winter, spring), `screened` (students with a screening row in it) and `at_benchmark`
-    (those at benchmark on every measure they were screened on in it)."""
-    windows = student_needs.screening_windows(school_years)
-    statement = (
-        select(
-            Student.school_year,
-            Student.building_id,
-            windows.c.window_rank,
-            func.count(),
-            func.sum(windows.c.at_benchmark),
-        )
-        .select_from(windows)
-        .join(Student, _same_student(windows, Student))
-        .group_by(Student.school_year, Student.building_id, windows.c.window_rank)
-    )
+    (those at benchmark on every measure they were screened on in it). Stored counts, like
+    `get_student_counts`."""
+    statement = student_counts.stored_window_counts(school_years)
     frame = _frame(session, statement, ["school_year", "building_id", "window", *WINDOW_COUNTS])
-    names = {rank: window for window, rank in student_needs.WINDOW_ORDER.items()}
-    frame["window"] = frame["window"].map(names)
     frame[WINDOW_COUNTS] = frame[WINDOW_COUNTS].astype("int64")
     return frame
 
