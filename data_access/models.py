@@ -603,6 +603,9 @@ class StudentCount(SQLModel, table=True):
     students_6_plus_incidents: int
     incidents: int
     needs_support: int  # a tier 2 or 3 support, or chronically absent, or below benchmark
+    supports: int  # support rows of the year
+    supports_ended: int  # of them, ended within the school year with an outcome
+    supports_goal_met: int  # of those, outcome goal_met
 
 
 class ScreeningWindowCount(SQLModel, table=True):
@@ -616,6 +619,22 @@ class ScreeningWindowCount(SQLModel, table=True):
     window: str = Field(primary_key=True, max_length=10)
     screened: int
     at_benchmark: int
+
+
+class ReferralCount(SQLModel, table=True):
+    """Incidents per school year, building, referral type and value of one behaviour "Big 5"
+    breakdown (`breakdown`: month, behavior, location, hour, weekday; `key`: the month as YYYYMM,
+    the behaviour or location as written, the hour as HH, the weekday 0 Sunday .. 6 Saturday; not
+    given: empty). Kept like `StudentCount` (data_access/student_counts.py)."""
+
+    __tablename__ = "referral_counts"
+
+    school_year: str = Field(primary_key=True, max_length=7)
+    building_id: str = Field(primary_key=True, max_length=40)
+    referral_type: str = Field(primary_key=True, max_length=5)
+    breakdown: str = Field(primary_key=True, max_length=10)
+    key: str = Field(primary_key=True, max_length=80)
+    incidents: int
 
 
 # --- Import mappings ------------------------------------------------------------------------------

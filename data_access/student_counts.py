@@ -17,11 +17,34 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Select, and_, case, delete, func, insert, or_, select
+from sqlalchemy import (
+    Integer,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from data_access import student_needs
-from data_access.models import Attendance, Discipline, ScreeningWindowCount, Student, StudentCount
+from data_access.models import (
+    Attendance,
+    Discipline,
+    ReferralCount,
+    ScreeningWindowCount,
+    Student,
+    StudentCount,
+    Support,
+)
+from data_access.school_year import school_year_end, school_year_start
 
 STUDENT_COUNTS = (
     "enrolled",
@@ -35,6 +58,9 @@ STUDENT_COUNTS = (
     "students_6_plus_incidents",
     "incidents",
     "needs_support",
+    "supports",
+    "supports_ended",
+    "supports_goal_met",
 )
 WINDOW_COUNTS = ("screened", "at_benchmark")
 WINDOW_NAMES = {rank: window for window, rank in student_needs.WINDOW_ORDER.items()}
@@ -56,14 +82,36 @@ def _sorted(school_years: Iterable[str] | None) -> list[str] | None:
     return None if school_years is None else sorted(set(school_years))
 
 
-def student_counts_query(school_years: Iterable[str] | None = None) -> Select:
-    """Per school year and building (every year when `school_years` is None), counted from the
-    student rows: `enrolled`; students whose highest support tier is 2 (`tier2_students`) or 3;
+def _supports_ended(years: list[str]):
+    """1 for a support row of one of `years` that ended within its school year with an outcome."""
+    if not years:
+        return literal(0)
+    within = case(
+        *(
+            (
+                and_(
+                    Support.school_year == year,
+                    Support.end_date >= school_year_start(year),
+                    Support.end_date <= school_year_end(year),
+                ),
+                1,
+            )
+            for year in years
+        ),
+        else_=0,
+    )
+    return case((and_(within == 1, Support.outcome.is_not(None)), 1), else_=0)
+
+
+def student_counts_query(school_years: Iterable[str]) -> Select:
+    """Per school year and building of `school_years`, counted from the student rows: `enrolled`;
+    students whose highest support tier is 2 (`tier2_students`) or 3;
     `screened_any` (screened in any window, the population of below benchmark); `below_benchmark`
     and, of them, with no support (`below_benchmark_no_support`); students with 0-1, 2-5 and 6+
     incidents and the `incidents`; `needs_support` (a tier 2 or 3 support, or chronically absent,
-    or below benchmark: each student once)."""
-    years = _sorted(school_years)
+    or below benchmark: each student once); `supports` (support rows), `supports_ended` (of them,
+    ended within the school year with an outcome) and `supports_goal_met` (of those, goal met)."""
+    years = sorted(set(school_years))
     tiers = student_needs.support_tiers(years)
     status = student_needs.screening_status(years)
     incidents = (
@@ -71,6 +119,21 @@ def student_counts_query(school_years: Iterable[str] | None = None) -> Select:
         .where(_in_years(Discipline.school_year, years))
         .group_by(Discipline.student_id, Discipline.school_year)
         .subquery("incidents_per_student")
+    )
+    ended = _supports_ended(years)
+    support_rows = (
+        select(
+            Support.student_id,
+            Support.school_year,
+            func.count().label("supports"),
+            func.sum(ended).label("ended"),
+            func.sum(case((and_(ended == 1, Support.outcome == "goal_met"), 1), else_=0)).label(
+                "goal_met"
+            ),
+        )
+        .where(_in_years(Support.school_year, years))
+        .group_by(Support.student_id, Support.school_year)
+        .subquery("support_rows")
     )
     n = func.coalesce(incidents.c.incidents, 0)
     below = status.c.below_benchmark == 1
@@ -90,11 +153,20 @@ def student_counts_query(school_years: Iterable[str] | None = None) -> Select:
             _count(n >= 6).label("students_6_plus_incidents"),
             func.coalesce(func.sum(incidents.c.incidents), 0).label("incidents"),
             _count(needs_support).label("needs_support"),
+            *(
+                func.coalesce(func.sum(support_rows.c[name]), 0).label(label)
+                for name, label in (
+                    ("supports", "supports"),
+                    ("ended", "supports_ended"),
+                    ("goal_met", "supports_goal_met"),
+                )
+            ),
         )
         .select_from(Student)
         .outerjoin(tiers, _same_student(tiers, Student))
         .outerjoin(status, _same_student(status, Student))
         .outerjoin(incidents, _same_student(incidents, Student))
+        .outerjoin(support_rows, _same_student(support_rows, Student))
         .outerjoin(
             Attendance,
             and_(
@@ -127,12 +199,65 @@ def window_counts_query(school_years: Iterable[str] | None = None) -> Select:
     )
 
 
+# The referral breakdowns of the behaviour "Big 5" (SWIS): every incident is a referral.
+REFERRAL_BREAKDOWNS = ("month", "behavior", "location", "hour", "weekday")
+
+
+def _breakdown_key(by: str):
+    """The breakdown's value as text: YYYYMM, the weekday 0 (Sunday) .. 6 on both backends, the
+    hour HH, the behaviour or location as written; not given: empty."""
+    if by == "month":
+        month = func.extract("year", Discipline.incident_date) * 100 + func.extract(
+            "month", Discipline.incident_date
+        )
+        return cast(cast(month, Integer), String)
+    if by == "weekday":
+        return cast(cast(func.extract("dow", Discipline.incident_date), Integer), String)
+    if by == "hour":
+        return func.coalesce(func.substr(Discipline.incident_time, 1, 2), "")
+    return func.coalesce(getattr(Discipline, by), "")
+
+
+def referral_counts_query(school_years: Iterable[str] | None = None) -> Select:
+    """Incidents per school year, building (the student's that year), referral type, breakdown
+    (`REFERRAL_BREAKDOWNS`) and its `key` (`_breakdown_key`)."""
+    years = _sorted(school_years)
+    parts = []
+    for by in REFERRAL_BREAKDOWNS:
+        key = _breakdown_key(by)
+        parts.append(
+            select(
+                Discipline.school_year,
+                Student.building_id,
+                Discipline.referral_type,
+                literal(by, String).label("breakdown"),
+                key.label("key"),
+                func.count().label("incidents"),
+            )
+            .join(
+                Student,
+                and_(
+                    Student.student_id == Discipline.student_id,
+                    Student.school_year == Discipline.school_year,
+                ),
+            )
+            .where(_in_years(Discipline.school_year, years))
+            .group_by(Discipline.school_year, Student.building_id, Discipline.referral_type, key)
+        )
+    return union_all(*parts)
+
+
 SUMMARIES = (
     (StudentCount.__table__, ("school_year", "building_id", *STUDENT_COUNTS), student_counts_query),
     (
         ScreeningWindowCount.__table__,
         ("school_year", "building_id", "window", *WINDOW_COUNTS),
         window_counts_query,
+    ),
+    (
+        ReferralCount.__table__,
+        ("school_year", "building_id", "referral_type", "breakdown", "key", "incidents"),
+        referral_counts_query,
     ),
 )
 
@@ -143,11 +268,10 @@ def rebuild_student_counts(session: Session, school_years: Iterable[str] | None 
     years = _sorted(school_years)
     if years == []:
         return
+    if years is None:
+        years = list(session.execute(select(Student.school_year).distinct()).scalars())
     for table, columns, query in SUMMARIES:
-        clear = delete(table)
-        if years is not None:
-            clear = clear.where(table.c.school_year.in_(years))
-        session.execute(clear)
+        session.execute(delete(table).where(table.c.school_year.in_(years)))
         session.execute(insert(table).from_select(columns, query(years)))
 
 
@@ -175,4 +299,21 @@ def stored_window_counts(school_years: Iterable[str] | None = None) -> Select:
         )  # fmt: skip
         .where(_in_years(table.c.school_year, _sorted(school_years)))
         .order_by(table.c.school_year, table.c.building_id, rank)
+    )
+
+
+def stored_referral_counts(school_years: Iterable[str], by: str) -> Select:
+    """The stored incidents of `school_years` by one breakdown: school_year, building_id,
+    referral_type, key, incidents."""
+    table = ReferralCount.__table__
+    return (
+        select(
+            table.c.school_year,
+            table.c.building_id,
+            table.c.referral_type,
+            table.c.key,
+            table.c.incidents,
+        )  # fmt: skip
+        .where(table.c.school_year.in_(sorted(set(school_years))), table.c.breakdown == by)
+        .order_by(table.c.school_year, table.c.building_id, table.c.referral_type, table.c.key)
     )

@@ -11,11 +11,19 @@ from data_access.db import get_engine, session_scope
 from data_access.equity.summary import recount_equity_summary
 from data_access.imports.pipeline import import_files
 from data_access.imports.reading import collect_files
-from data_access.models import Screening, ScreeningWindowCount, StudentCount, Support
+from data_access.models import (
+    ReferralCount,
+    Screening,
+    ScreeningWindowCount,
+    Student,
+    StudentCount,
+    Support,
+)
 from data_access.store import init_store, upgrade_store
 from data_access.student_counts import (
     STUDENT_COUNTS,
     WINDOW_COUNTS,
+    referral_counts_query,
     student_counts_query,
     window_counts_query,
 )
@@ -33,19 +41,29 @@ IMPORTER = UserAccess(email="test", role="district_admin")
 YEAR = "2025-26"
 
 
-def stored(url: str) -> tuple[list[tuple], list[tuple]]:
+def stored(url: str) -> tuple[list[tuple], ...]:
+    tables = (StudentCount, ScreeningWindowCount, ReferralCount)
     with session_scope(url) as session:
-        students = session.execute(select(StudentCount.__table__)).all()
-        windows = session.execute(select(ScreeningWindowCount.__table__)).all()
-    return sorted(tuple(row) for row in students), sorted(tuple(row) for row in windows)
+        return tuple(
+            sorted(tuple(row) for row in session.execute(select(model.__table__)))
+            for model in tables
+        )
 
 
-def live(url: str) -> tuple[list[tuple], list[tuple]]:
+def live(url: str) -> tuple[list[tuple], ...]:
     """The counts computed from the student rows now."""
     with session_scope(url) as session:
-        students = session.execute(student_counts_query()).all()
-        windows = session.execute(window_counts_query()).all()
-    return sorted(tuple(row) for row in students), sorted(tuple(row) for row in windows)
+        years = session.execute(select(Student.school_year).distinct()).scalars().all()
+        queries = (student_counts_query(years), window_counts_query(), referral_counts_query())
+        return tuple(sorted(tuple(row) for row in session.execute(query)) for query in queries)
+
+
+def referrals(url: str, by: str, building_id: str = "B1") -> dict[str, int]:
+    return {
+        row[4]: row[5]
+        for row in stored(url)[2]
+        if row[0] == YEAR and row[1] == building_id and row[3] == by
+    }
 
 
 def counts(url: str, building_id: str, school_year: str = YEAR) -> dict[str, int]:
@@ -78,9 +96,9 @@ def screen(session, student_ids, window: str, at_benchmark: bool, measure: str =
 
 
 def test_the_demo_loads_with_its_counts(demo_store_url):
-    students, window_rows = stored(demo_store_url)
-    assert students and window_rows
-    assert (students, window_rows) == live(demo_store_url)
+    summaries = stored(demo_store_url)
+    assert all(summaries)
+    assert summaries == live(demo_store_url)
 
 
 def test_orm_writes_an_import_and_deletes_keep_the_counts(store_url, tmp_path):
@@ -110,8 +128,15 @@ def test_orm_writes_an_import_and_deletes_keep_the_counts(store_url, tmp_path):
         "students_6_plus_incidents": 2,
         "incidents": 18,
         "needs_support": 11,
+        "supports": 6,
+        "supports_ended": 0,
+        "supports_goal_met": 0,
     }
     assert windows(store_url, "B1") == {"fall": (10, 6)}
+    # add_incidents: every incident on 1 October (a Wednesday in 2025), time and place not given.
+    assert referrals(store_url, "month") == {"202510": 18}
+    assert referrals(store_url, "weekday") == {"3": 18}
+    assert referrals(store_url, "location") == referrals(store_url, "hour") == {"": 18}
     assert counts(store_url, "B1", "2024-25")["enrolled"] == 7
     assert stored(store_url) == live(store_url)
 
@@ -167,13 +192,17 @@ def test_the_migration_counts_the_students_already_in_the_store(tmp_path):
             f" econ_disadv, section_504) VALUES ('S{n}', '2025-26', 'B1', '3', 0, 0, 0, 0)"
             for n in range(1, 6)
         ),
-        "INSERT INTO discipline (incident_id, student_id, school_year, incident_date, action)"
-        " VALUES ('I1', 'S1', '2025-26', '2025-10-01', 'ODR'),"
-        " ('I2', 'S1', '2025-26', '2025-10-02', 'OSS')",
+        "INSERT INTO discipline (incident_id, student_id, school_year, incident_date, action,"
+        " behavior, location, incident_time) VALUES"
+        " ('I1', 'S1', '2025-26', '2025-10-01', 'ODR', 'defiance', 'hallway', '12:30'),"
+        " ('I2', 'S1', '2025-26', '2025-10-02', 'OSS', NULL, NULL, NULL)",
         "INSERT INTO attendance (student_id, school_year, days_enrolled, days_absent)"
         " VALUES ('S2', '2025-26', 150, 15), ('S3', '2025-26', 150, 14)",
         "INSERT INTO supports (support_id, student_id, school_year, domain, tier, intervention,"
-        " start_date) VALUES ('P1', 'S3', '2025-26', 'reading', 3, 'x', '2025-09-15')",
+        " start_date, end_date, outcome) VALUES"
+        " ('P1', 'S3', '2025-26', 'reading', 3, 'x', '2025-09-15', '2026-03-01', 'goal_met'),"
+        " ('P2', 'S3', '2025-26', 'math', 2, 'x', '2025-09-15', '2026-07-15', 'goal_met'),"
+        " ('P3', 'S3', '2025-26', 'behavior', 2, 'x', '2025-09-15', '2026-06-30', NULL)",
         'INSERT INTO screening (student_id, school_year, "window", measure, at_benchmark) VALUES'
         " ('S4', '2025-26', 'fall', 'reading', 0), ('S4', '2025-26', 'spring', 'reading', 1),"
         " ('S5', '2025-26', 'fall', 'reading', 1), ('S5', '2025-26', 'winter', 'reading', 0),"
@@ -196,5 +225,12 @@ def test_the_migration_counts_the_students_already_in_the_store(tmp_path):
         "students_6_plus_incidents": 0,
         "incidents": 2,
         "needs_support": 3,  # S2 absent 10%, S3 tier 3, S5 below in winter
+        "supports": 3,
+        "supports_ended": 1,  # P2 ended after the school year, P3 has no outcome
+        "supports_goal_met": 1,
     }
     assert windows(url, "B1") == {"fall": (2, 1), "spring": (1, 1), "winter": (1, 0)}
+    assert referrals(url, "month") == {"202510": 2}
+    assert referrals(url, "weekday") == {"3": 1, "4": 1}  # a Wednesday and a Thursday
+    assert referrals(url, "behavior") == {"defiance": 1, "": 1}
+    assert referrals(url, "hour") == {"12": 1, "": 1}

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from data_access import student_counts
 from data_access.memo import remembered
-from data_access.models import Discipline, SchoolCalendar, Student, Support
+from data_access.models import SchoolCalendar, Student, Support
 from data_access.school_year import school_year_end, school_year_start
 from data_access.scope import Scope
 from data_access.settings import get_settings
@@ -87,43 +87,14 @@ def get_window_counts(
 def get_support_counts(session: Session, *, school_years: Iterable[str]) -> pd.DataFrame:
     """One row per school year and building with supports: `supports_ended` (support rows of that
     year with an end date in that school year and an outcome) and `supports_goal_met` (of them,
-    outcome goal_met)."""
+    outcome goal_met). Stored counts, like `get_student_counts`."""
     years = sorted(set(school_years))
     if not years:
         return pd.DataFrame(columns=["school_year", "building_id", *SUPPORT_COUNTS])
-    ended_in_year = case(
-        *(
-            (
-                and_(
-                    Support.school_year == year,
-                    Support.end_date >= school_year_start(year),
-                    Support.end_date <= school_year_end(year),
-                ),
-                1,
-            )
-            for year in years
-        ),
-        else_=0,
-    )
-    ended = and_(ended_in_year == 1, Support.outcome.is_not(None))
-    statement = (
-        select(
-            Support.school_year,
-            Student.building_id,
-            _yes(ended),
-            _yes(and_(ended, Support.outcome == "goal_met")),
-        )
-        .join(
-            Student,
-            and_(
-                Student.student_id == Support.student_id,
-                Student.school_year == Support.school_year,
-            ),
-        )
-        .where(Support.school_year.in_(years))
-        .group_by(Support.school_year, Student.building_id)
-    )
-    frame = _frame(session, statement, ["school_year", "building_id", *SUPPORT_COUNTS])
+    statement = student_counts.stored_student_counts(years)
+    frame = _frame(session, statement, ["school_year", "building_id", *STORED_COUNTS])
+    frame = frame[frame["supports"] > 0][["school_year", "building_id", *SUPPORT_COUNTS]]
+    frame = frame.reset_index(drop=True)
     frame[SUPPORT_COUNTS] = frame[SUPPORT_COUNTS].astype("int64")
     return frame
 
@@ -190,46 +161,15 @@ def get_system_health(
     )
 
 
-# The referral breakdowns of the behaviour "Big 5" (SWIS): every incident is a referral.
-REFERRAL_BREAKDOWNS = ("month", "behavior", "location", "hour", "weekday")
-
-
-def _breakdown_key(by: str):
-    if by == "month":
-        return func.extract("year", Discipline.incident_date) * 100 + func.extract(
-            "month", Discipline.incident_date
-        )
-    if by == "weekday":  # 0 Sunday .. 6 Saturday on both backends
-        return func.extract("dow", Discipline.incident_date)
-    if by == "hour":
-        return func.substr(Discipline.incident_time, 1, 2)
-    return getattr(Discipline, by)
+REFERRAL_BREAKDOWNS = student_counts.REFERRAL_BREAKDOWNS  # the behaviour "Big 5" (SWIS)
 
 
 def get_referral_counts(session: Session, *, school_years: Iterable[str], by: str) -> pd.DataFrame:
     """Incidents per school year, building (every building: the district's figures are their sums),
     referral type (major, minor) and `by` (`REFERRAL_BREAKDOWNS`): `key` is the month as YYYY-MM,
     the behaviour or location as written, the hour as HH (not given: empty), or the weekday
-    (0 Sunday .. 6 Saturday)."""
-    key = _breakdown_key(by)
-    statement = (
-        select(
-            Discipline.school_year,
-            Student.building_id,
-            Discipline.referral_type,
-            key.label("key"),
-            func.count(),
-        )
-        .join(
-            Student,
-            and_(
-                Student.student_id == Discipline.student_id,
-                Student.school_year == Discipline.school_year,
-            ),
-        )
-        .where(Discipline.school_year.in_(sorted(set(school_years))))
-        .group_by(Discipline.school_year, Student.building_id, Discipline.referral_type, key)
-    )
+    (0 Sunday .. 6 Saturday). Stored counts (`data_access.student_counts`)."""
+    statement = student_counts.stored_referral_counts(school_years, by)
     columns = ["school_year", "building_id", "referral_type", "key", "incidents"]
     frame = _frame(session, statement, columns)
     frame["incidents"] = frame["incidents"].astype("int64")
@@ -238,8 +178,6 @@ def get_referral_counts(session: Session, *, school_years: Iterable[str], by: st
         frame["key"] = [f"{n // 100:04d}-{n % 100:02d}" for n in number]
     elif by == "weekday":
         frame["key"] = frame["key"].astype(int)
-    else:
-        frame["key"] = frame["key"].fillna("")
     return frame
 
 
@@ -310,7 +248,7 @@ def get_intervention_counts(session: Session, *, school_year: str) -> pd.DataFra
 def get_interventions(session: Session, *, school_year: str) -> pd.DataFrame:
     """Every building's (and the district's) supports by intervention and domain of a school year,
     as `disclosure.publish_interventions` publishes them beside the `system_health` rows."""
-    health = get_published_rows(session)
+    health = get_published_rows(session, school_years=None)  # get_system_health's: kept once
     health = health[health["school_year"] == school_year]
     counts = get_intervention_counts(session, school_year=school_year)
     return publish_interventions(counts, health, get_settings().min_cell_size)

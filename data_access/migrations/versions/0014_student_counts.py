@@ -1,5 +1,5 @@
 """student counts: system health's and support need's counts per school year and building (and
-screening window), stored
+screening window, and behaviour "Big 5" breakdown), stored
 
 Derived tables (see data_access/student_counts.py): the app rebuilds them in every transaction that
 changes students, attendance, discipline, supports or screening, with the equity summary. This
@@ -34,6 +34,9 @@ STUDENT_COUNTS = (
     "students_6_plus_incidents",
     "incidents",
     "needs_support",
+    "supports",
+    "supports_ended",
+    "supports_goal_met",
 )
 WINDOW_COUNTS = ("screened", "at_benchmark")
 
@@ -47,6 +50,13 @@ WINDOWS = """
     GROUP BY student_id, school_year,
              CASE "window" WHEN 'fall' THEN 1 WHEN 'winter' THEN 2 WHEN 'spring' THEN 3 END
 """
+
+# A support ended within its school year (1 July to 30 June), with an outcome: ISO dates as text.
+ENDED = """CASE WHEN outcome IS NOT NULL
+           AND CAST(end_date AS VARCHAR) >= SUBSTR(school_year, 1, 4) || '-07-01'
+           AND CAST(end_date AS VARCHAR)
+               <= CAST(CAST(SUBSTR(school_year, 1, 4) AS INTEGER) + 1 AS VARCHAR) || '-06-30'
+      THEN 1 ELSE 0 END"""
 
 FILL_STUDENTS = f"""
 INSERT INTO student_counts (school_year, building_id, {", ".join(STUDENT_COUNTS)})
@@ -65,7 +75,10 @@ SELECT s.school_year, s.building_id,
        SUM(CASE WHEN t.tier >= 2
                   OR (a.days_enrolled >= 10 AND 10 * a.days_absent >= a.days_enrolled)
                   OR b.below_benchmark = 1
-                THEN 1 ELSE 0 END)
+                THEN 1 ELSE 0 END),
+       COALESCE(SUM(p.supports), 0),
+       COALESCE(SUM(p.ended), 0),
+       COALESCE(SUM(p.goal_met), 0)
 FROM students s
 LEFT JOIN (
     SELECT student_id, school_year, MAX(tier) AS tier
@@ -85,6 +98,12 @@ LEFT JOIN (
     SELECT student_id, school_year, COUNT(*) AS incidents
     FROM discipline GROUP BY student_id, school_year
 ) d ON d.student_id = s.student_id AND d.school_year = s.school_year
+LEFT JOIN (
+    SELECT student_id, school_year, COUNT(*) AS supports,
+           SUM({ENDED}) AS ended,
+           SUM(CASE WHEN {ENDED} = 1 AND outcome = 'goal_met' THEN 1 ELSE 0 END) AS goal_met
+    FROM supports GROUP BY student_id, school_year
+) p ON p.student_id = s.student_id AND p.school_year = s.school_year
 LEFT JOIN attendance a ON a.student_id = s.student_id AND a.school_year = s.school_year
 GROUP BY s.school_year, s.building_id
 """
@@ -97,6 +116,27 @@ SELECT s.school_year, s.building_id,
 FROM ({WINDOWS}) w
 JOIN students s ON s.student_id = w.student_id AND s.school_year = w.school_year
 GROUP BY s.school_year, s.building_id, w.window_rank
+"""
+
+
+# The behaviour "Big 5" breakdowns: the key as text (month YYYYMM, weekday 0 Sunday .. 6).
+BREAKDOWNS = {
+    "month": "SUBSTR(CAST(d.incident_date AS VARCHAR), 1, 4)"
+    " || SUBSTR(CAST(d.incident_date AS VARCHAR), 6, 2)",
+    "behavior": "COALESCE(d.behavior, '')",
+    "location": "COALESCE(d.location, '')",
+    "hour": "COALESCE(SUBSTR(d.incident_time, 1, 2), '')",
+}
+WEEKDAY = {
+    "sqlite": "STRFTIME('%w', d.incident_date)",
+    "postgresql": "CAST(CAST(EXTRACT(DOW FROM d.incident_date) AS INTEGER) AS VARCHAR)",
+}
+FILL_REFERRALS = """
+INSERT INTO referral_counts (school_year, building_id, referral_type, breakdown, "key", incidents)
+SELECT d.school_year, s.building_id, d.referral_type, '{breakdown}', {key}, COUNT(*)
+FROM discipline d
+JOIN students s ON s.student_id = d.student_id AND s.school_year = d.school_year
+GROUP BY d.school_year, s.building_id, d.referral_type, {key}
 """
 
 
@@ -121,10 +161,23 @@ def upgrade() -> None:
         *(sa.Column(name, sa.Integer(), nullable=False) for name in WINDOW_COUNTS),
         sa.PrimaryKeyConstraint("school_year", "building_id", "window"),
     )
+    op.create_table(
+        "referral_counts",
+        *_keys(),
+        sa.Column("referral_type", sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
+        sa.Column("breakdown", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+        sa.Column("key", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+        sa.Column("incidents", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("school_year", "building_id", "referral_type", "breakdown", "key"),
+    )
     op.execute(FILL_STUDENTS)
     op.execute(FILL_WINDOWS)
+    weekday = WEEKDAY[op.get_bind().dialect.name]
+    for breakdown, key in {**BREAKDOWNS, "weekday": weekday}.items():
+        op.execute(FILL_REFERRALS.format(breakdown=breakdown, key=key))
 
 
 def downgrade() -> None:
+    op.drop_table("referral_counts")
     op.drop_table("screening_window_counts")
     op.drop_table("student_counts")
