@@ -63,6 +63,10 @@ STUDENT_COUNTS = (
     "supports_goal_met",
 )
 WINDOW_COUNTS = ("screened", "at_benchmark")
+# Where a transaction notes the school years of student data it wrote, rebuilt when it commits
+# (data_access/equity/summary.py keeps the note): a set of years, or EVERY_YEAR in it.
+PENDING_YEARS = "equity_years_changed"
+EVERY_YEAR = "*"
 WINDOW_NAMES = {rank: window for window, rank in student_needs.WINDOW_ORDER.items()}
 
 
@@ -273,6 +277,26 @@ def rebuild_student_counts(session: Session, school_years: Iterable[str] | None 
     for table, columns, query in SUMMARIES:
         session.execute(delete(table).where(table.c.school_year.in_(years)))
         session.execute(insert(table).from_select(columns, query(years)))
+
+
+def up_to_date(session: Session) -> None:
+    """Before reading the stored counts in a transaction that wrote student data (not committed
+    yet, so not recounted yet): recount the years it wrote, so it reads its own writes as a live
+    count would. The commit recounts them again, with anything written after this read."""
+    session.flush()
+    pending = session.info.get(PENDING_YEARS)
+    if pending:
+        rebuild_student_counts(session, None if EVERY_YEAR in pending else pending)
+
+
+def snapshot(session: Session) -> set[tuple]:
+    """Every stored row of the tables as (table, key, counts): to tell what a recount changed."""
+    rows = set()
+    for table, _, _ in SUMMARIES:
+        keys = len(table.primary_key.columns)
+        for row in session.execute(select(table)):
+            rows.add((table.name, tuple(row[:keys]), tuple(row[keys:])))
+    return rows
 
 
 def stored_student_counts(school_years: Iterable[str] | None = None) -> Select:

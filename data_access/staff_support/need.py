@@ -23,6 +23,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from data_access import student_counts
 from data_access.buildings import list_buildings
 from data_access.export_format import ExportOptions, format_export
 from data_access.memo import remembered
@@ -59,6 +60,7 @@ def count_need(session: Session, *, school_years: Iterable[str]) -> pd.DataFrame
     years = sorted(set(school_years))
     if not years:
         return pd.DataFrame(columns=["school_year", "building_id", "enrolled", "need"])
+    student_counts.up_to_date(session)
     table = StudentCount.__table__
     rows = session.execute(
         select(table.c.school_year, table.c.building_id, table.c.enrolled, table.c.needs_support)

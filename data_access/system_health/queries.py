@@ -64,6 +64,7 @@ def get_student_counts(
     """One row per school year and building: the columns of `STUDENT_COUNTS` (`screened_any`:
     students screened in any window that year, the population of below benchmark). Read from the
     stored counts (`data_access.student_counts`, kept equal to the student rows)."""
+    student_counts.up_to_date(session)
     statement = student_counts.stored_student_counts(school_years)
     frame = _frame(session, statement, ["school_year", "building_id", *STORED_COUNTS])
     frame = frame[["school_year", "building_id", *STUDENT_COUNTS]]
@@ -78,6 +79,7 @@ def get_window_counts(
     (fall, winter, spring), `screened` (students with a screening row in it) and `at_benchmark`
     (those at benchmark on every measure they were screened on in it). Stored counts, like
     `get_student_counts`."""
+    student_counts.up_to_date(session)
     statement = student_counts.stored_window_counts(school_years)
     frame = _frame(session, statement, ["school_year", "building_id", "window", *WINDOW_COUNTS])
     frame[WINDOW_COUNTS] = frame[WINDOW_COUNTS].astype("int64")
@@ -88,6 +90,7 @@ def get_support_counts(session: Session, *, school_years: Iterable[str]) -> pd.D
     """One row per school year and building with supports: `supports_ended` (support rows of that
     year with an end date in that school year and an outcome) and `supports_goal_met` (of them,
     outcome goal_met). Stored counts, like `get_student_counts`."""
+    student_counts.up_to_date(session)
     years = sorted(set(school_years))
     if not years:
         return pd.DataFrame(columns=["school_year", "building_id", *SUPPORT_COUNTS])
@@ -169,6 +172,7 @@ def get_referral_counts(session: Session, *, school_years: Iterable[str], by: st
     referral type (major, minor) and `by` (`REFERRAL_BREAKDOWNS`): `key` is the month as YYYY-MM,
     the behaviour or location as written, the hour as HH (not given: empty), or the weekday
     (0 Sunday .. 6 Saturday). Stored counts (`data_access.student_counts`)."""
+    student_counts.up_to_date(session)
     statement = student_counts.stored_referral_counts(school_years, by)
     columns = ["school_year", "building_id", "referral_type", "key", "incidents"]
     frame = _frame(session, statement, columns)
