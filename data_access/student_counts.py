@@ -1,5 +1,6 @@
 """The student counts per school year and building that system health and support need read,
-stored (`student_counts`, `screening_window_counts`) and kept equal to the student rows they count.
+stored (`student_counts`, `screening_window_counts`, `referral_counts`) and kept equal to the
+student rows they count.
 
 Counting 150,000 students a year over screening, supports, attendance and discipline takes the
 database seconds a year; the Student outcomes page, the Overview and the Building page need them on
@@ -9,8 +10,8 @@ it commits: `rebuild_equity_summary` calls `rebuild_student_counts`, so every pa
 equity summary (ORM writes, the importer, the demo loader, `python -m data_access recount`) keeps
 these too.
 
-`student_counts_query` and `window_counts_query` are the one definition of the counts (with the
-shared rules of `data_access.student_needs`): the tables are their result.
+`student_counts_query`, `window_counts_query` and `referral_counts_query` are the one definition of
+the counts (with the shared rules of `data_access.student_needs`): the tables are their result.
 """
 
 from __future__ import annotations
@@ -267,16 +268,21 @@ SUMMARIES = (
 
 
 def rebuild_student_counts(session: Session, school_years: Iterable[str] | None = None) -> None:
-    """Replace both tables' rows of `school_years` (every year when None) with fresh counts, in the
-    caller's transaction."""
+    """Replace the tables' rows of `school_years` (every year when None: every row) with fresh
+    counts, in the caller's transaction."""
     years = _sorted(school_years)
     if years == []:
         return
-    if years is None:
-        years = list(session.execute(select(Student.school_year).distinct()).scalars())
+    every_year = years is None
+    if every_year:
+        years = sorted(session.execute(select(Student.school_year).distinct()).scalars())
     for table, columns, query in SUMMARIES:
-        session.execute(delete(table).where(table.c.school_year.in_(years)))
-        session.execute(insert(table).from_select(columns, query(years)))
+        clear = delete(table)
+        if not every_year:
+            clear = clear.where(table.c.school_year.in_(years))
+        session.execute(clear)
+        if years:
+            session.execute(insert(table).from_select(columns, query(years)))
 
 
 def up_to_date(session: Session) -> None:

@@ -5,11 +5,13 @@ students."""
 
 from __future__ import annotations
 
+import shutil
+
 from sqlalchemy import delete, select, text
 
 from data_access.db import get_engine, session_scope
 from data_access.equity.summary import recount_equity_summary
-from data_access.imports.pipeline import import_files
+from data_access.imports.pipeline import import_files, remove_demo
 from data_access.imports.reading import collect_files
 from data_access.models import (
     ReferralCount,
@@ -99,6 +101,14 @@ def test_the_demo_loads_with_its_counts(demo_store_url):
     summaries = stored(demo_store_url)
     assert all(summaries)
     assert summaries == live(demo_store_url)
+
+
+def test_clearing_the_demo_clears_its_counts(demo_store_url, tmp_path):
+    url = f"sqlite:///{tmp_path / 'copy.db'}"
+    shutil.copyfile(get_engine(demo_store_url).url.database, tmp_path / "copy.db")
+    assert all(stored(url))
+    assert remove_demo(database_url=url, editor=IMPORTER)
+    assert stored(url) == ([], [], [])
 
 
 def test_orm_writes_an_import_and_deletes_keep_the_counts(store_url, tmp_path):
