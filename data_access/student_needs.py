@@ -67,20 +67,30 @@ def screening_status(school_years: Iterable[str] | None = None) -> Subquery:
     """One row per student and school year with any screening row: `student_id`, `school_year`,
     `latest_window` (1 fall, 2 winter, 3 spring) and `below_benchmark` (1 or 0)."""
     per_window = screening_windows(school_years)
-    latest = func.max(per_window.c.window_rank)
-    # One pass over the windows: 2 x rank + at_benchmark is largest in the latest window, and
-    # gives its at_benchmark back (2 x latest + at_benchmark there).
-    latest_at_benchmark = func.max(2 * per_window.c.window_rank + per_window.c.at_benchmark) - (
-        2 * latest
-    )
-    return (
+    latest = (
         select(
             per_window.c.student_id,
             per_window.c.school_year,
-            latest.label("latest_window"),
-            (1 - latest_at_benchmark).label("below_benchmark"),
+            func.max(per_window.c.window_rank).label("latest_window"),
         )
         .group_by(per_window.c.student_id, per_window.c.school_year)
+        .subquery("screening_latest")
+    )
+    return (
+        select(
+            latest.c.student_id,
+            latest.c.school_year,
+            latest.c.latest_window,
+            (1 - per_window.c.at_benchmark).label("below_benchmark"),
+        )
+        .join(
+            per_window,
+            and_(
+                per_window.c.student_id == latest.c.student_id,
+                per_window.c.school_year == latest.c.school_year,
+                per_window.c.window_rank == latest.c.latest_window,
+            ),
+        )
         .subquery("screening_status")
     )
 
