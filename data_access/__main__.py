@@ -43,8 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--as-of", help="the date to compute as of, YYYY-MM-DD (default: today)")
     commands.add_parser(
         "recount",
-        help="recount the equity summary from the student rows (only needed after changing "
-        "students, attendance, discipline, supports or screening with SQL, outside the dashboard)",
+        help="recount the equity summary and the student counts from the student rows (only needed "
+        "after changing students, attendance, discipline, supports or screening with SQL, outside "
+        "the dashboard)",
     )
     from data_access.imports.cli import add_import_arguments
 
@@ -128,19 +129,27 @@ def run_recount(url: str) -> int:
     init_store(url)
     with session_scope(url) as session:
         result = recount_equity_summary(session)
-        if result.changed_cells:  # the dashboard's caches must see the new counts
+        if result.changed_cells or result.changed_student_counts:  # caches must see them
             record_write(
                 session,
                 actor="command line",
                 operation="recount",
                 table_name="equity_cell_counts",
-                detail={"changed_cells": result.changed_cells},
+                detail={
+                    "changed_cells": result.changed_cells,
+                    "changed_student_counts": result.changed_student_counts,
+                },
             )
     print(
         f"{describe_url(url)}: counted {result.cells:,} cells of {len(result.school_years)} school "
         f"year(s); {result.changed_cells:,} differed from the stored counts"
         + (" and were corrected." if result.changed_cells else ".")
     )
+    if result.changed_student_counts:
+        print(
+            f"{result.changed_student_counts:,} stored student counts (system health, support "
+            "need) differed and were corrected."
+        )
     return 0
 
 

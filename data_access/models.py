@@ -586,6 +586,61 @@ class EquityCellCount(SQLModel, table=True):
     unsupported_need: int  # below benchmark and no support of any tier that year
 
 
+class StudentCount(SQLModel, table=True):
+    """The student counts of one school year and building that system health and support need read
+    (tiers, screening, unmet need, the incident bands, students needing support). Never imported or
+    edited: rebuilt from students, attendance, discipline, supports and screening in the same
+    transaction as any write to them (data_access/student_counts.py), like `EquityCellCount`."""
+
+    __tablename__ = "student_counts"
+
+    school_year: str = Field(primary_key=True, max_length=7)
+    building_id: str = Field(primary_key=True, max_length=40)
+    enrolled: int
+    tier2_students: int
+    tier3_students: int
+    screened_any: int
+    below_benchmark: int
+    below_benchmark_no_support: int
+    students_0_1_incidents: int
+    students_2_5_incidents: int
+    students_6_plus_incidents: int
+    incidents: int
+    needs_support: int  # a tier 2 or 3 support, or chronically absent, or below benchmark
+    supports: int  # support rows of the year
+    supports_ended: int  # of them, ended within the school year with an outcome
+    supports_goal_met: int  # of those, outcome goal_met
+
+
+class ScreeningWindowCount(SQLModel, table=True):
+    """Students screened, and at benchmark, per school year, building and screening window; kept
+    like `StudentCount` (data_access/student_counts.py)."""
+
+    __tablename__ = "screening_window_counts"
+
+    school_year: str = Field(primary_key=True, max_length=7)
+    building_id: str = Field(primary_key=True, max_length=40)
+    window: str = Field(primary_key=True, max_length=10)
+    screened: int
+    at_benchmark: int
+
+
+class ReferralCount(SQLModel, table=True):
+    """Incidents per school year, building, referral type and value of one behaviour "Big 5"
+    breakdown (`breakdown`: month, behavior, location, hour, weekday; `key`: the month as YYYYMM,
+    the behaviour or location as written, the hour as HH, the weekday 0 Sunday .. 6 Saturday; not
+    given: empty). Kept like `StudentCount` (data_access/student_counts.py)."""
+
+    __tablename__ = "referral_counts"
+
+    school_year: str = Field(primary_key=True, max_length=7)
+    building_id: str = Field(primary_key=True, max_length=40)
+    referral_type: str = Field(primary_key=True, max_length=5)
+    breakdown: str = Field(primary_key=True, max_length=10)
+    key: str = Field(primary_key=True, max_length=80)
+    incidents: int
+
+
 # --- Import mappings ------------------------------------------------------------------------------
 
 MAPPING_TABLES = ("discipline", "students")  # the contract tables a file may be mapped onto

@@ -42,12 +42,14 @@ from data_access.models import (
     Student,
     Support,
 )
+from data_access.student_counts import EVERY_YEAR, PENDING_YEARS, rebuild_student_counts, snapshot
 
 STUDENT_DATA = (Student, Attendance, Discipline, Support, Screening)
 STUDENT_DATA_TABLES = tuple(model.__tablename__ for model in STUDENT_DATA)
 SUMMARY_COLUMNS = ("school_year", "building_id", *GROUP_COLUMNS, *CELL_COUNTS)
-EVERY_YEAR = "*"  # `years_changed(session, EVERY_YEAR)`: rebuild the whole summary
-_PENDING = "equity_years_changed"  # session.info key: years to rebuild at commit
+# `years_changed(session, EVERY_YEAR)`: rebuild the whole summary. PENDING_YEARS: the session.info
+# key of the years to rebuild at commit (data_access.student_counts reads it too).
+_PENDING = PENDING_YEARS
 
 
 def _yes(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -166,6 +168,7 @@ def rebuild_equity_summary(session: Session, school_years: Iterable[str] | None 
         clear = clear.where(summary.c.school_year.in_(years))
     session.execute(clear)
     session.execute(insert(summary).from_select(SUMMARY_COLUMNS, cell_counts_query(years)))
+    rebuild_student_counts(session, years)  # system health's and support need's counts
 
 
 @dataclass(frozen=True)
@@ -173,6 +176,7 @@ class Recount:
     school_years: tuple[str, ...]
     cells: int
     changed_cells: int  # cells added, removed or with a different count
+    changed_student_counts: int = 0  # rows of data_access.student_counts' tables, likewise
 
 
 def recount_equity_summary(session: Session) -> Recount:
@@ -181,14 +185,17 @@ def recount_equity_summary(session: Session) -> Recount:
     summary = EquityCellCount.__table__
     columns = [summary.c[name] for name in SUMMARY_COLUMNS]
     before = {tuple(row) for row in session.execute(select(*columns))}
+    counts_before = snapshot(session)
     rebuild_equity_summary(session)
     after = {tuple(row) for row in session.execute(select(*columns))}
+    counts_after = snapshot(session)
     keys = len(GROUP_COLUMNS) + 2
     changed = {row[:keys] for row in before ^ after}
     return Recount(
         school_years=tuple(sorted({row[0] for row in after})),
         cells=len(after),
         changed_cells=len(changed),
+        changed_student_counts=len({row[:2] for row in counts_before ^ counts_after}),
     )
 
 

@@ -20,14 +20,14 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, func, select, union
+from sqlalchemy import func, select
 from sqlmodel import Session
 
-from data_access import student_needs
+from data_access import student_counts
 from data_access.buildings import list_buildings
 from data_access.export_format import ExportOptions, format_export
 from data_access.memo import remembered
-from data_access.models import Attendance, Staff, StaffAssignment, Student
+from data_access.models import Staff, StaffAssignment, Student, StudentCount
 from data_access.scope import DISTRICT, Scope
 from data_access.settings import get_settings
 from data_access.suppression import SHOWN, SMALL, Count, Table
@@ -55,41 +55,19 @@ SUPPORT_NEED_COLUMNS = [
 def count_need(session: Session, *, school_years: Iterable[str]) -> pd.DataFrame:
     """school_year, building_id, enrolled, need (true counts, never published as they are): one
     row per building with students that year. The students needing support are the union of the
-    three rules' students (a student in two of them once), counted per building in the database."""
+    three rules' students (a student in two of them once), counted per building in the database
+    and stored (`data_access.student_counts`, kept equal to the student rows)."""
     years = sorted(set(school_years))
     if not years:
         return pd.DataFrame(columns=["school_year", "building_id", "enrolled", "need"])
-    tiers = student_needs.support_tiers(years)
-    screening = student_needs.screening_status(years)
-    needing = union(
-        select(tiers.c.student_id, tiers.c.school_year).where(tiers.c.tier >= 2),
-        select(Attendance.student_id, Attendance.school_year).where(
-            Attendance.school_year.in_(years), student_needs.chronically_absent()
-        ),
-        select(screening.c.student_id, screening.c.school_year).where(
-            screening.c.below_benchmark == 1
-        ),
-    ).subquery("needing")
-    enrolled = session.execute(
-        select(Student.school_year, Student.building_id, func.count())
-        .where(Student.school_year.in_(years))
-        .group_by(Student.school_year, Student.building_id)
+    student_counts.up_to_date(session)
+    table = StudentCount.__table__
+    rows = session.execute(
+        select(table.c.school_year, table.c.building_id, table.c.enrolled, table.c.needs_support)
+        .where(table.c.school_year.in_(years))
+        .order_by(table.c.school_year, table.c.building_id)
     ).all()
-    need = session.execute(
-        select(Student.school_year, Student.building_id, func.count())
-        .join(
-            needing,
-            and_(
-                needing.c.student_id == Student.student_id,
-                needing.c.school_year == Student.school_year,
-            ),
-        )
-        .group_by(Student.school_year, Student.building_id)
-    ).all()
-    frame = pd.DataFrame(enrolled, columns=["school_year", "building_id", "enrolled"])
-    counted = pd.DataFrame(need, columns=["school_year", "building_id", "need"])
-    frame = frame.merge(counted, on=["school_year", "building_id"], how="left")
-    frame["need"] = frame["need"].fillna(0)
+    frame = pd.DataFrame(rows, columns=["school_year", "building_id", "enrolled", "need"])
     return frame.astype({"enrolled": "int64", "need": "int64"})
 
 

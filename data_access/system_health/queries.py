@@ -1,5 +1,6 @@
 """System-health reads: every student count made by the database (GROUP BY school year and
-building), with the shared rules of `data_access.student_needs`. No student row leaves the store.
+building), with the shared rules of `data_access.student_needs`; the per-student counts are stored
+(`data_access.student_counts`) and read from there. No student row leaves the store.
 
 Counts are read for the whole district whatever the viewer's scope: the disclosure layer decides
 what may be published over every building at once (`disclosure.py`), and callers filter to scope.
@@ -13,9 +14,9 @@ import pandas as pd
 from sqlalchemy import and_, case, func, select
 from sqlmodel import Session
 
-from data_access import student_needs
+from data_access import student_counts
 from data_access.memo import remembered
-from data_access.models import Discipline, SchoolCalendar, Student, Support
+from data_access.models import SchoolCalendar, Student, Support
 from data_access.school_year import school_year_end, school_year_start
 from data_access.scope import Scope
 from data_access.settings import get_settings
@@ -41,14 +42,11 @@ STUDENT_COUNTS = [
 ]
 WINDOW_COUNTS = ["screened", "at_benchmark"]
 SUPPORT_COUNTS = ["supports_ended", "supports_goal_met"]
+STORED_COUNTS = list(student_counts.STUDENT_COUNTS)
 
 
 def _yes(condition) -> object:
     return func.sum(case((condition, 1), else_=0))
-
-
-def _same_student(left, right):
-    return and_(left.c.student_id == right.student_id, left.c.school_year == right.school_year)
 
 
 def _frame(session: Session, statement, columns: list[str]) -> pd.DataFrame:
@@ -64,44 +62,12 @@ def get_student_counts(
     session: Session, *, school_years: Iterable[str] | None = None
 ) -> pd.DataFrame:
     """One row per school year and building: the columns of `STUDENT_COUNTS` (`screened_any`:
-    students screened in any window that year, the population of below benchmark)."""
-    tiers = student_needs.support_tiers(school_years)
-    status = student_needs.screening_status(school_years)
-    incidents = (
-        select(
-            Discipline.student_id,
-            Discipline.school_year,
-            func.count().label("incidents"),
-        )
-        .where(_years(Discipline.school_year, school_years))
-        .group_by(Discipline.student_id, Discipline.school_year)
-        .subquery("incidents_per_student")
-    )
-    n = func.coalesce(incidents.c.incidents, 0)
-    below = status.c.below_benchmark == 1
-    statement = (
-        select(
-            Student.school_year,
-            Student.building_id,
-            func.count().label("enrolled"),
-            _yes(tiers.c.tier == 2),
-            _yes(tiers.c.tier == 3),
-            func.count(status.c.student_id),
-            _yes(below),
-            _yes(and_(below, tiers.c.tier.is_(None))),
-            _yes(n <= 1),
-            _yes(and_(n >= 2, n <= 5)),
-            _yes(n >= 6),
-            func.coalesce(func.sum(incidents.c.incidents), 0),
-        )
-        .select_from(Student)
-        .outerjoin(tiers, _same_student(tiers, Student))
-        .outerjoin(status, _same_student(status, Student))
-        .outerjoin(incidents, _same_student(incidents, Student))
-        .where(_years(Student.school_year, school_years))
-        .group_by(Student.school_year, Student.building_id)
-    )
-    frame = _frame(session, statement, ["school_year", "building_id", *STUDENT_COUNTS])
+    students screened in any window that year, the population of below benchmark). Read from the
+    stored counts (`data_access.student_counts`, kept equal to the student rows)."""
+    student_counts.up_to_date(session)
+    statement = student_counts.stored_student_counts(school_years)
+    frame = _frame(session, statement, ["school_year", "building_id", *STORED_COUNTS])
+    frame = frame[["school_year", "building_id", *STUDENT_COUNTS]]
     frame[STUDENT_COUNTS] = frame[STUDENT_COUNTS].astype("int64")
     return frame
 
@@ -111,23 +77,11 @@ def get_window_counts(
 ) -> pd.DataFrame:
     """One row per school year, building and screening window anyone was screened in: `window`
     (fall, winter, spring), `screened` (students with a screening row in it) and `at_benchmark`
-    (those at benchmark on every measure they were screened on in it)."""
-    windows = student_needs.screening_windows(school_years)
-    statement = (
-        select(
-            Student.school_year,
-            Student.building_id,
-            windows.c.window_rank,
-            func.count(),
-            func.sum(windows.c.at_benchmark),
-        )
-        .select_from(windows)
-        .join(Student, _same_student(windows, Student))
-        .group_by(Student.school_year, Student.building_id, windows.c.window_rank)
-    )
+    (those at benchmark on every measure they were screened on in it). Stored counts, like
+    `get_student_counts`."""
+    student_counts.up_to_date(session)
+    statement = student_counts.stored_window_counts(school_years)
     frame = _frame(session, statement, ["school_year", "building_id", "window", *WINDOW_COUNTS])
-    names = {rank: window for window, rank in student_needs.WINDOW_ORDER.items()}
-    frame["window"] = frame["window"].map(names)
     frame[WINDOW_COUNTS] = frame[WINDOW_COUNTS].astype("int64")
     return frame
 
@@ -135,43 +89,15 @@ def get_window_counts(
 def get_support_counts(session: Session, *, school_years: Iterable[str]) -> pd.DataFrame:
     """One row per school year and building with supports: `supports_ended` (support rows of that
     year with an end date in that school year and an outcome) and `supports_goal_met` (of them,
-    outcome goal_met)."""
+    outcome goal_met). Stored counts, like `get_student_counts`."""
+    student_counts.up_to_date(session)
     years = sorted(set(school_years))
     if not years:
         return pd.DataFrame(columns=["school_year", "building_id", *SUPPORT_COUNTS])
-    ended_in_year = case(
-        *(
-            (
-                and_(
-                    Support.school_year == year,
-                    Support.end_date >= school_year_start(year),
-                    Support.end_date <= school_year_end(year),
-                ),
-                1,
-            )
-            for year in years
-        ),
-        else_=0,
-    )
-    ended = and_(ended_in_year == 1, Support.outcome.is_not(None))
-    statement = (
-        select(
-            Support.school_year,
-            Student.building_id,
-            _yes(ended),
-            _yes(and_(ended, Support.outcome == "goal_met")),
-        )
-        .join(
-            Student,
-            and_(
-                Student.student_id == Support.student_id,
-                Student.school_year == Support.school_year,
-            ),
-        )
-        .where(Support.school_year.in_(years))
-        .group_by(Support.school_year, Student.building_id)
-    )
-    frame = _frame(session, statement, ["school_year", "building_id", *SUPPORT_COUNTS])
+    statement = student_counts.stored_student_counts(years)
+    frame = _frame(session, statement, ["school_year", "building_id", *STORED_COUNTS])
+    frame = frame[frame["supports"] > 0][["school_year", "building_id", *SUPPORT_COUNTS]]
+    frame = frame.reset_index(drop=True)
     frame[SUPPORT_COUNTS] = frame[SUPPORT_COUNTS].astype("int64")
     return frame
 
@@ -238,46 +164,16 @@ def get_system_health(
     )
 
 
-# The referral breakdowns of the behaviour "Big 5" (SWIS): every incident is a referral.
-REFERRAL_BREAKDOWNS = ("month", "behavior", "location", "hour", "weekday")
-
-
-def _breakdown_key(by: str):
-    if by == "month":
-        return func.extract("year", Discipline.incident_date) * 100 + func.extract(
-            "month", Discipline.incident_date
-        )
-    if by == "weekday":  # 0 Sunday .. 6 Saturday on both backends
-        return func.extract("dow", Discipline.incident_date)
-    if by == "hour":
-        return func.substr(Discipline.incident_time, 1, 2)
-    return getattr(Discipline, by)
+REFERRAL_BREAKDOWNS = student_counts.REFERRAL_BREAKDOWNS  # the behaviour "Big 5" (SWIS)
 
 
 def get_referral_counts(session: Session, *, school_years: Iterable[str], by: str) -> pd.DataFrame:
     """Incidents per school year, building (every building: the district's figures are their sums),
     referral type (major, minor) and `by` (`REFERRAL_BREAKDOWNS`): `key` is the month as YYYY-MM,
     the behaviour or location as written, the hour as HH (not given: empty), or the weekday
-    (0 Sunday .. 6 Saturday)."""
-    key = _breakdown_key(by)
-    statement = (
-        select(
-            Discipline.school_year,
-            Student.building_id,
-            Discipline.referral_type,
-            key.label("key"),
-            func.count(),
-        )
-        .join(
-            Student,
-            and_(
-                Student.student_id == Discipline.student_id,
-                Student.school_year == Discipline.school_year,
-            ),
-        )
-        .where(Discipline.school_year.in_(sorted(set(school_years))))
-        .group_by(Discipline.school_year, Student.building_id, Discipline.referral_type, key)
-    )
+    (0 Sunday .. 6 Saturday). Stored counts (`data_access.student_counts`)."""
+    student_counts.up_to_date(session)
+    statement = student_counts.stored_referral_counts(school_years, by)
     columns = ["school_year", "building_id", "referral_type", "key", "incidents"]
     frame = _frame(session, statement, columns)
     frame["incidents"] = frame["incidents"].astype("int64")
@@ -286,8 +182,6 @@ def get_referral_counts(session: Session, *, school_years: Iterable[str], by: st
         frame["key"] = [f"{n // 100:04d}-{n % 100:02d}" for n in number]
     elif by == "weekday":
         frame["key"] = frame["key"].astype(int)
-    else:
-        frame["key"] = frame["key"].fillna("")
     return frame
 
 
@@ -358,7 +252,7 @@ def get_intervention_counts(session: Session, *, school_year: str) -> pd.DataFra
 def get_interventions(session: Session, *, school_year: str) -> pd.DataFrame:
     """Every building's (and the district's) supports by intervention and domain of a school year,
     as `disclosure.publish_interventions` publishes them beside the `system_health` rows."""
-    health = get_published_rows(session)
+    health = get_published_rows(session, school_years=None)  # get_system_health's: kept once
     health = health[health["school_year"] == school_year]
     counts = get_intervention_counts(session, school_year=school_year)
     return publish_interventions(counts, health, get_settings().min_cell_size)
