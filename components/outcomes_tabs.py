@@ -55,7 +55,9 @@ def _figure(build, view: StudentOutcomesView, **arguments):
 
 
 def _side_by_side():
-    return st.columns([4, 3], gap="small")
+    # Halves: the tier table's five columns need about 440 px beside a building's name, more than
+    # a 4:3 split leaves the table on a 1280 px projector.
+    return st.columns([1, 1], gap="small")
 
 
 def _tier_figure(view, *, school_year, place, over_years, buildings):
