@@ -252,28 +252,70 @@ class Count:
         return True
 
     def audit_once(self) -> bool:
-        """The full audit, every constraint at once (`bounds`): a withheld cell still narrowed too
-        far gets one more cell withheld in its row. True when anything changed."""
+        """The full interval audit, every constraint at once (`bounds`): a withheld cell still
+        narrowed too far gets one more cell withheld beside it. True when anything changed."""
         cells, _, _ = self.bounds()
+        failing = []
+        for t, (table, (low, high)) in enumerate(zip(self.tables, cells, strict=True)):
+            narrowed = table.hidden & (possible_values(low, high) < self.min_size)
+            failing += [(t, int(row), int(column)) for row, column in np.argwhere(narrowed)]
+        return self._protect_narrowed(failing)
+
+    def exact_audit_once(self) -> bool:
+        """The linear-programme audit (suppression_audit), which sees what adding several rows and
+        columns together gives away. True when anything changed. It runs after the interval audit
+        found nothing more to withhold, so the cells that audit still sees narrowed are narrowed
+        whatever is withheld (a published enrolment of 3 pins its groups): they are not solved."""
+        from data_access.suppression_audit import narrowed_cells
+
+        cells, _, _ = self.bounds()
+        unavoidable = [
+            table.hidden & (possible_values(low, high) < self.min_size)
+            for table, (low, high) in zip(self.tables, cells, strict=True)
+        ]
+        return self._protect_narrowed(narrowed_cells(self, skip=unavoidable))
+
+    def _protect_narrowed(self, failing: list[tuple[int, int, int]]) -> bool:
+        """Withhold one more cell for each row holding a narrowed cell: in its row if one is shown,
+        else the row itself when another partition still publishes its total, else in the narrowed
+        cell's column, else the shown cell of least cost anywhere in the count."""
         changed = False
-        for table, (low, high) in zip(self.tables, cells, strict=True):
-            failing = table.hidden & (possible_values(low, high) < self.min_size)
-            for row in np.flatnonzero(failing.any(axis=1)):
-                if self._withhold_one(table, row, axis=1):
-                    changed = True
-                elif not self.total_known and not self.total_hidden()[row]:
-                    self.close_row(row)
-                    changed = True
-                else:
-                    columns = np.flatnonzero(failing[row])
-                    changed |= any(self._withhold_one(table, c, axis=0) for c in columns)
+        for t, row in dict.fromkeys((t, row) for t, row, _ in failing):
+            table = self.tables[t]
+            columns = [c for tt, r, c in failing if (tt, r) == (t, row)]
+            if self._withhold_one(table, row, axis=1):
+                changed = True
+            elif not self.total_known and not self.total_hidden()[row]:
+                self.close_row(row)
+                changed = True
+            elif any([self._withhold_one(table, c, axis=0) for c in columns]):
+                changed = True
+            else:
+                changed |= self._withhold_cheapest()
         return changed
 
+    def _withhold_cheapest(self) -> bool:
+        """The last resort: the smallest unflagged shown cell of any table of the count."""
+        cost = [
+            (table.priority[r, c], table.values[r, c], t, r, c)
+            for t, table in enumerate(self.tables)
+            for r, c in np.argwhere(~table.hidden)
+        ]
+        if not cost:
+            return False
+        *_, t, row, column = min(cost)
+        self.tables[t].protect(row, column)
+        return True
+
     def settle(self) -> None:
-        """Row and column checks until they hold, then the full audit; again until both hold."""
+        """Row and column checks until they hold, then the full interval audit, then the exact one;
+        again until all hold. The cheap checks first: the linear programme runs once they find
+        nothing more, usually once or twice per count."""
         for _ in range(MAX_PASSES):
             while self.pass_once():
                 pass
-            if not self.audit_once():
+            if self.audit_once():
+                continue
+            if not self.exact_audit_once():
                 return
         raise RuntimeError("disclosure avoidance did not settle")  # pragma: no cover

@@ -265,17 +265,13 @@ def test_a_student_of_unknown_race_cannot_be_found_as_the_total_minus_every_race
     assert set(race["withheld_group"].dropna()) == {"protects_another"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the suppression engine's interval audit misses what the LP attacker finds: a known "
-    "weakness found with the screening indicators, the same with odr, not fixed here",
-)
 def test_buildings_with_no_student_of_a_group_beside_one_large_group_elsewhere():
-    """Found while extending the attacker to below benchmark: the same counts as odr (every
-    student referred in the cells below, nobody elsewhere) let the attacker pin B2's and B3's
-    empty race groups at 0, although each is withheld as "too few". The engine (suppression.py)
-    narrows ranges by intervals, row by row and column by column; the attacker solves them all at
-    once. Passes (and so fails this strict xfail) once the engine catches it."""
+    """Found while extending the attacker to below benchmark. B2's and B3's large groups are
+    withheld, their enrolments are published, and so are those groups' district totals: the two
+    rows' sum minus the two columns' sum pins every small race group of both buildings at 0, and
+    with them B3's withheld count of Asian students referred (30). Interval checks, one row or
+    column at a time, missed it; the layer's exact audit (suppression_audit.py) solves them all
+    at once, as the attacker does. Failed before that audit."""
     rows = []
     for building, race, sex, n, events, flags in (
         ("B1", "HI", "F", 40, 12, {"el": True}),
