@@ -27,9 +27,13 @@ from data_access.db import KNOWN_AREA_VERSIONS
 
 T = TypeVar("T")
 
-MAX_RESULTS = 256  # a few kinds of query x scopes x dates; each at most a few megabytes pickled
+MAX_RESULTS = 256  # a few kinds of query x scopes x dates
+# What the kept results may hold in all, pickled. Counting results alone would let a few large
+# ones (every principal's scope of a 400-building district) grow a server without bound.
+MAX_BYTES = 256 * 2**20
 
 _results: OrderedDict[tuple, bytes] = OrderedDict()
+_kept_bytes = 0  # the sum of the kept results' sizes
 _newest: dict[tuple[str, str], int] = {}  # (query, store): the newest version seen
 _lock = threading.Lock()
 _computing: defaultdict[tuple, threading.Lock] = defaultdict(threading.Lock)
@@ -93,23 +97,35 @@ def _read(key: tuple) -> Any | None:
 
 
 def _keep(key: tuple, query: tuple[str, str], version: int, result: bytes) -> None:
+    global _kept_bytes
     with _lock:
         if version > _newest.get(query, -1):
             _newest[query] = version
             for old in [k for k in _results if k[:2] == query and k[2] < version]:
-                del _results[old]
+                _kept_bytes -= len(_results.pop(old))
                 _computing.pop(old, None)
-        if version < _newest[query]:
-            return
+        if version < _newest[query] or len(result) > MAX_BYTES:
+            return  # older than what is kept, or too large to keep at all: computed each time
+        if key in _results:
+            _kept_bytes -= len(_results.pop(key))
         _results[key] = result
-        while len(_results) > MAX_RESULTS:
-            oldest, _ = _results.popitem(last=False)
+        _kept_bytes += len(result)
+        while len(_results) > MAX_RESULTS or _kept_bytes > MAX_BYTES:
+            oldest, dropped = _results.popitem(last=False)  # the least recently read first
+            _kept_bytes -= len(dropped)
             _computing.pop(oldest, None)
+
+
+def kept_bytes() -> int:
+    """What the kept results hold, pickled (the memory benchmark reports it)."""
+    return _kept_bytes
 
 
 def forget_all() -> None:
     """Drop every kept result (tests; a store replaced under a running process)."""
+    global _kept_bytes
     with _lock:
+        _kept_bytes = 0
         _results.clear()
         _newest.clear()
         _computing.clear()

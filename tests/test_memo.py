@@ -3,6 +3,7 @@ and a write to an area (or to anything not known to be one area) makes its resul
 
 from __future__ import annotations
 
+import pickle
 import shutil
 from datetime import date
 
@@ -137,3 +138,25 @@ def test_the_overview_after_an_action_is_the_overview_computed_afresh(own_demo_s
     assert warm.picture.all_flags.equals(fresh.picture.all_flags)
     assert warm.freshness.equals(fresh.freshness)
     assert warm.headlines == fresh.headlines
+
+
+def test_kept_results_stay_within_their_byte_budget(monkeypatch):
+    """However many results come, what is kept stays under MAX_BYTES, the least recently read
+    going first; a result larger than the whole budget is never kept."""
+    monkeypatch.setattr(memo, "MAX_BYTES", 1000)
+    query = ("q", "store")
+    result = pickle.dumps("x" * 282)
+    assert len(result) == 300  # each of the five below fills a third of the budget
+    for i in range(5):
+        memo._keep(("q", "store", 1, i), query, 1, result)
+    assert sorted(key[3] for key in memo._results) == [2, 3, 4]
+    assert memo.kept_bytes() == 900
+    memo._read(("q", "store", 1, 2))  # read: now the most recent
+    memo._keep(("q", "store", 1, 5), query, 1, result)
+    assert sorted(key[3] for key in memo._results) == [2, 4, 5]
+    memo._keep(("q", "store", 1, 6), query, 1, result * 4)
+    assert ("q", "store", 1, 6) not in memo._results
+    assert memo.kept_bytes() == 900
+    memo._keep(("q", "store", 2, 0), query, 2, result)  # a newer version drops the older
+    assert list(memo._results) == [("q", "store", 2, 0)]
+    assert memo.kept_bytes() == 300
