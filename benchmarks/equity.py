@@ -39,7 +39,8 @@ DEFAULT_URL = "sqlite:////tmp/large.db"
 
 # The counts get_cell_counts builds with SQLAlchemy, written by hand.
 RAW_GROUP_BY = """
-SELECT s.building_id, s.race_ethnicity, s.sex, s.iep, s.el, s.econ_disadv,
+SELECT s.building_id, COALESCE(s.race_ethnicity, '') AS race_ethnicity, COALESCE(s.sex, '') AS sex,
+       s.iep, s.el, s.econ_disadv,
        COUNT(*) AS n_students,
        SUM(CASE WHEN a.days_enrolled >= 10 THEN 1 ELSE 0 END) AS n_attendance,
        SUM(COALESCE(d.odr, 0)) AS odr,
@@ -48,24 +49,42 @@ SELECT s.building_id, s.race_ethnicity, s.sex, s.iep, s.el, s.econ_disadv,
        SUM(COALESCE(d.exclusion, 0)) AS exclusion,
        SUM(CASE WHEN a.days_enrolled >= 10 AND 10 * a.days_absent >= a.days_enrolled
                 THEN 1 ELSE 0 END) AS chronic_absence,
-       SUM(COALESCE(p.tier2plus, 0)) AS tier2plus,
-       SUM(COALESCE(p.tier3, 0)) AS tier3
+       SUM(CASE WHEN p.tier IN (2, 3) THEN 1 ELSE 0 END) AS tier2plus,
+       SUM(CASE WHEN p.tier = 3 THEN 1 ELSE 0 END) AS tier3,
+       SUM(CASE WHEN b.below IS NOT NULL THEN 1 ELSE 0 END) AS n_screened,
+       SUM(COALESCE(b.below, 0)) AS below_benchmark,
+       SUM(CASE WHEN b.below = 1 AND p.tier IS NULL THEN 1 ELSE 0 END) AS unsupported_need
 FROM students s
 LEFT JOIN (
+    -- every incident is a referral, whatever followed it
     SELECT student_id,
-           MAX(CASE WHEN action = 'ODR' THEN 1 ELSE 0 END) AS odr,
+           1 AS odr,
            MAX(CASE WHEN action = 'ISS' THEN 1 ELSE 0 END) AS iss,
            MAX(CASE WHEN action = 'OSS' THEN 1 ELSE 0 END) AS oss,
            MAX(CASE WHEN action IN ('OSS', 'EXP') THEN 1 ELSE 0 END) AS exclusion
     FROM discipline WHERE school_year = :year GROUP BY student_id
 ) d ON d.student_id = s.student_id
 LEFT JOIN (
-    SELECT student_id, 1 AS tier2plus, MAX(CASE WHEN tier = 3 THEN 1 ELSE 0 END) AS tier3
+    SELECT student_id, MAX(tier) AS tier
     FROM supports WHERE school_year = :year GROUP BY student_id
 ) p ON p.student_id = s.student_id
+LEFT JOIN (
+    -- below benchmark: not at benchmark on some measure of the student's latest window screened
+    SELECT w.student_id, MAX(CASE WHEN w.at_benchmark THEN 0 ELSE 1 END) AS below
+    FROM screening w
+    JOIN (
+        SELECT student_id,
+               MAX(CASE "window" WHEN 'fall' THEN 1 WHEN 'winter' THEN 2 ELSE 3 END) AS latest
+        FROM screening WHERE school_year = :year GROUP BY student_id
+    ) l ON l.student_id = w.student_id
+       AND l.latest = CASE w."window" WHEN 'fall' THEN 1 WHEN 'winter' THEN 2 ELSE 3 END
+    WHERE w.school_year = :year
+    GROUP BY w.student_id
+) b ON b.student_id = s.student_id
 LEFT JOIN attendance a ON a.student_id = s.student_id AND a.school_year = s.school_year
 WHERE s.school_year = :year
-GROUP BY s.building_id, s.race_ethnicity, s.sex, s.iep, s.el, s.econ_disadv
+GROUP BY s.building_id, COALESCE(s.race_ethnicity, ''), COALESCE(s.sex, ''), s.iep, s.el,
+         s.econ_disadv
 """
 
 

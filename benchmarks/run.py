@@ -2,7 +2,7 @@
 computation against a raw GROUP BY, server memory with five browser sessions open, and the import
 against a bare bulk insert, on SQLite and PostgreSQL stores of the large demo district.
 
-    python -m benchmarks [--store sqlite|postgresql|both] [--runs N] [--json PATH]
+    python -m benchmarks [--store sqlite|postgresql|both] [--size large|xlarge] [--runs N] [--json PATH]
                          [--no-import] [--no-server] [--roles ROLE,...] [--pages PAGE,...]
 
 Stores: SQLite is a copy of /tmp/large.db (made with `python -m data_access demo --size large` when
@@ -64,15 +64,19 @@ def student_rows(url: str) -> int:
         engine.dispose()
 
 
-def sqlite_store() -> str:
-    if not LARGE_SQLITE.exists():
-        print("loading the large demo district into SQLite (about a minute)", flush=True)
-        env = dict(os.environ, DATABASE_URL=f"sqlite:///{LARGE_SQLITE}")
-        command = [sys.executable, "-m", "data_access", "demo", "--size", "large"]
+def sqlite_store(size: str = "large") -> str:
+    """The SQLite store of the demo district of `size` ("xlarge", twice the large district, is
+    how the pages grow: /tmp/xlarge.db and /tmp/scale-xlarge.db)."""
+    kept = LARGE_SQLITE if size == "large" else Path(f"/tmp/{size}.db")
+    scratch = SCRATCH_SQLITE if size == "large" else Path(f"/tmp/scale-{size}.db")
+    if not kept.exists():
+        print(f"loading the {size} demo district into SQLite (a few minutes)", flush=True)
+        env = dict(os.environ, DATABASE_URL=f"sqlite:///{kept}")
+        command = [sys.executable, "-m", "data_access", "demo", "--size", size]
         subprocess.run(command, cwd=ROOT, env=env, check=True)
-    if not SCRATCH_SQLITE.exists():
-        shutil.copyfile(LARGE_SQLITE, SCRATCH_SQLITE)
-    return f"sqlite:///{SCRATCH_SQLITE}"
+    if not scratch.exists():
+        shutil.copyfile(kept, scratch)
+    return f"sqlite:///{scratch}"
 
 
 def postgres_store() -> str:
@@ -200,7 +204,7 @@ def import_ratio(store: str) -> dict:
 
 def measure_store(store: str, args: argparse.Namespace) -> dict:
     """Everything for one store, in this process (a child of the main run)."""
-    url = sqlite_store() if store == "sqlite" else postgres_store()
+    url = sqlite_store(args.size) if store == "sqlite" else postgres_store()
     os.environ["DATABASE_URL"] = url
     os.chdir(ROOT)
     from benchmarks.pages import ROLES, time_every_page
@@ -277,6 +281,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--size",
+        choices=("large", "xlarge"),
+        default="large",
+        help="the demo district (xlarge: 400 buildings, SQLite only, for growth)",
+    )
     parser.add_argument("--json", default="/tmp/scale-benchmark.json", help="where to write JSON")
     parser.add_argument("--no-import", action="store_true", help="skip the import ratio")
     parser.add_argument("--no-server", action="store_true", help="skip the server memory")
@@ -301,6 +311,8 @@ def main() -> None:
     }
     print(f"load average at start: {report['load_average_start']} ({report['cores']} cores)")
     stores = ("sqlite", "postgresql") if args.store == "both" else (args.store,)
+    if args.size != "large" and stores != ("sqlite",):
+        parser.error("--size xlarge measures SQLite only: add --store sqlite")
     for store in stores:
         with tempfile.NamedTemporaryFile(suffix=".json") as out:
             child = [
@@ -312,7 +324,7 @@ def main() -> None:
                 "--out",
                 out.name,
             ]
-            child += ["--runs", str(args.runs)]
+            child += ["--runs", str(args.runs), "--size", args.size]
             child += ["--no-server"] if args.no_server else []
             child += ["--roles", args.roles] if args.roles else []
             child += ["--pages", args.pages] if args.pages else []

@@ -24,9 +24,10 @@ def main(argv: list[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="load the synthetic demo district")
     demo.add_argument(
         "--size",
-        choices=("small", "large"),
+        choices=("small", "large", "xlarge"),
         default="small",
-        help="small: 12 buildings, 6,000 students a year; large: 200 buildings, 150,000",
+        help="small: 12 buildings, 6,000 students a year; large: 200 buildings, 150,000; "
+        "xlarge: 400 buildings, 300,000 (for measuring growth)",
     )
     demo.add_argument(
         "--seed", type=int, default=2026, help="the same seed always gives the same district"

@@ -330,7 +330,7 @@ def _fidelity_actions(
     plans = []
     last = len(school_years) - 1
     for y, _school_year in enumerate(school_years):
-        months = (11, 2) if size == "large" else (2,)
+        months = (2,) if size == "small" else (11, 2)
         for month in months:
             created = meeting_on_or_after(y, month)
             for b in range(plan.count):
@@ -359,7 +359,7 @@ def _fidelity_actions(
                 status, fidelity_check, outcome = _outcome_of(
                     before, of_building, item, later, y == last, rng
                 )
-                if y == last and size == "large" and rng.random() < 0.08:
+                if y == last and size != "small" and rng.random() < 0.08:
                     due = (
                         date(created.year, 5, 15)
                         if created.month < 7

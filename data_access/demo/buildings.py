@@ -69,6 +69,9 @@ SMALL_FEEDERS = {
 }
 LARGE_LEVEL_COUNTS = {"elementary": 117, "middle": 33, "high": 33, "k8": 17}  # 200, as in small
 LARGE_STUDENTS_PER_YEAR = 150_000
+# "xlarge" is the large district twice over (400 buildings, 300,000 students a year): how the
+# pages grow with a district (the benchmark's growth check), not a demo to show.
+SCALE = {"large": 1, "xlarge": 2}
 
 
 @dataclass(frozen=True)
@@ -121,16 +124,15 @@ def plan_buildings(size: str, rng: np.random.Generator) -> BuildingPlan:
         index = {building_id: i for i, building_id in enumerate(ids)}
         feeder = np.array([index.get(SMALL_FEEDERS.get(b, ""), -1) for b in ids])
     else:
-        levels = np.concatenate(
-            [np.repeat(level, count) for level, count in LARGE_LEVEL_COUNTS.items()]
-        )
+        counts = {level: count * SCALE[size] for level, count in LARGE_LEVEL_COUNTS.items()}
+        levels = np.concatenate([np.repeat(level, count) for level, count in counts.items()])
         ids = np.array([f"B{i + 1:03d}" for i in range(len(levels))])
         names = []
-        for offset, (level, count) in enumerate(LARGE_LEVEL_COUNTS.items()):
+        for offset, (level, count) in enumerate(counts.items()):
             names += [
                 f"{base} {LEVEL_SUFFIX[level]}" for base in large_building_names(count, 9 * offset)
             ]
-        n_elem, n_mid, n_high, n_k8 = LARGE_LEVEL_COUNTS.values()
+        n_elem, n_mid, n_high, n_k8 = counts.values()
         elem = np.arange(n_elem)
         mid = n_elem + np.arange(n_mid)
         high = n_elem + n_mid + np.arange(n_high)
@@ -143,7 +145,7 @@ def plan_buildings(size: str, rng: np.random.Generator) -> BuildingPlan:
         per_grade[elem] = rng.uniform(70, 110, n_elem)
         per_grade[k8] = rng.uniform(45, 75, n_k8)
         # Scale intake so a year holds ~150,000 students (13 grades of ~11,500).
-        per_grade *= (LARGE_STUDENTS_PER_YEAR / 13) / per_grade[
+        per_grade *= (SCALE[size] * LARGE_STUDENTS_PER_YEAR / 13) / per_grade[
             np.isin(levels, ["elementary", "k8"])
         ].sum()
         has_pk = np.zeros(len(levels), dtype=bool)
@@ -164,7 +166,7 @@ def plan_buildings(size: str, rng: np.random.Generator) -> BuildingPlan:
         "hallway_referrals": int(middle[0]),
         "el_unmet_need": int(elementary[2]),
     }
-    if size == "large":
+    if size != "small":
         # The story K-8 keeps ~450 students (one counselor's worth at the ratio the story needs), and the
         # story middle school is fed by enough elementaries to pass 600 students.
         per_grade[stories["counselor_ratio"]] = 50.0

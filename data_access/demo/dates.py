@@ -13,6 +13,7 @@ DEMO_AS_OF: date = date(2026, 5, 29)
 SCHOOL_YEARS: dict[str, list[str]] = {
     "small": ["2023-24", "2024-25", "2025-26"],
     "large": ["2021-22", "2022-23", "2023-24", "2024-25", "2025-26"],
+    "xlarge": ["2021-22", "2022-23", "2023-24", "2024-25", "2025-26"],
 }
 
 FIRST_DAY = (8, 15)  # students' first day: 15 August

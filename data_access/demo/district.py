@@ -46,7 +46,7 @@ TABLE_MODELS: dict[str, type[SQLModel]] = {
     "action_updates": models.ActionUpdate,
 }
 # The large district screens reading only in its last two years, to keep a load under a few minutes.
-SCREENED_YEARS = {"small": 3, "large": 2}
+SCREENED_YEARS = {"small": 3, "large": 2, "xlarge": 2}
 # Each part of the district draws from its own stream, so changing one part leaves the others alone.
 STREAMS = (
     "buildings",
@@ -68,7 +68,8 @@ class DemoDistrict:
 
 def generate_district(*, size: str = "small", seed: int = 2026) -> DemoDistrict:
     """The demo district: 12 buildings and ~6,000 students a year over 3 school years ("small"), or
-    200 buildings and ~150,000 students a year over 5 ("large"). The same seed gives the same data."""
+    200 buildings and ~150,000 students a year over 5 ("large"), or twice that ("xlarge", for
+    measuring growth). The same seed gives the same data."""
     if size not in SCHOOL_YEARS:
         raise ValueError(f"size must be one of {', '.join(SCHOOL_YEARS)}, not {size!r}")
     rng = {name: np.random.default_rng([seed, i]) for i, name in enumerate(STREAMS)}
