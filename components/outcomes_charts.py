@@ -139,3 +139,30 @@ def fidelity_outcome_chart(
         _reference_line(figure, line, f"{line:g}%")
     figure = base_layout(figure, title=title, height=max(300, 30 * len(data) + 160))
     return legend_below(figure)
+
+
+RISK_COLORS = {"low": GREEN, "some": ORANGE, "high": VERMILLION}
+RISK_NAMES = {"low": "Low risk", "some": "Some risk", "high": "High risk"}
+
+
+def movement_chart(data: pd.DataFrame, *, title: str) -> go.Figure:
+    """Students by fall risk level (`fall`, one bar each, high first) split by their spring level
+    (`spring`, stacked: low, some, high) from `students`; a withheld count draws no segment."""
+    figure = go.Figure()
+    falls = [level for level in ("high", "some", "low") if level in set(data["fall"])]
+    labels = [f"{RISK_NAMES[level]} in fall" for level in falls]
+    for spring in ("low", "some", "high"):
+        rows = data[data["spring"] == spring].set_index("fall").reindex(falls)
+        figure.add_bar(
+            x=rows["students"].astype("float"), y=labels, orientation="h",
+            name=f"{RISK_NAMES[spring]} in spring", marker_color=RISK_COLORS[spring],
+            text=[f"{v:,.0f}" if pd.notna(v) else "" for v in rows["students"]],
+            textposition="inside",
+            hovertemplate=f"%{{y}}, {RISK_NAMES[spring].lower()} in spring: %{{x:,.0f}} students"
+            "<extra></extra>",
+        )  # fmt: skip
+    figure.update_layout(barmode="stack")
+    figure.update_yaxes(autorange="reversed")
+    figure.update_xaxes(title_text="Students screened in fall and spring", rangemode="tozero")
+    figure = base_layout(figure, title=title, height=320)
+    return legend_below(figure)

@@ -13,7 +13,6 @@ from components.outcomes_charts import (
     fidelity_outcome_chart,
     rate_by_month_chart,
     referral_bars,
-    screening_chart,
     tier_chart,
 )
 from data_access.labels import SUPPORT_DOMAINS, words
@@ -100,51 +99,6 @@ def show_tiers_tab(view: StudentOutcomesView, *, place: str) -> None:
     with table:
         rows = view.health[view.health["building_id"] == place].sort_values("school_year")
         show_table(_tier_table(rows, "school_year", "School year"))
-
-
-def _screening_rows(view: StudentOutcomesView) -> pd.DataFrame:
-    rows = _year_rows(view, view.school_year)
-    parts = []
-    for window in ("fall", "winter", "spring"):
-        part = rows[["name"]].assign(
-            window=window,
-            screened=rows[f"screened_{window}"],
-            pct=rows[f"pct_at_benchmark_{window}"],
-        )
-        parts.append(part)
-    out = pd.concat(parts, ignore_index=True)
-    seen = out.groupby("window")["screened"].transform(lambda s: s.notna().any() and s.sum() > 0)
-    return out[seen.astype(bool)].reset_index(drop=True)
-
-
-def _screening_figure(view, *, school_year, buildings):
-    return screening_chart(
-        _screening_rows(view),
-        title=f"Universal screening, {school_year}: % of screened students at benchmark",
-    )
-
-
-def show_screening_tab(view: StudentOutcomesView) -> None:
-    year = view.school_year
-    st.caption(
-        "A student is at benchmark in a window when at benchmark on every measure they were "
-        "screened on in it. 80% or more at benchmark is the usual sign that core instruction is "
-        "sufficient."
-    )
-    rows = _screening_rows(view)
-    if rows.empty:
-        st.info(f"No screening results are recorded for {year}.", icon=":material/inbox:")
-        return
-    chart, table = _side_by_side()
-    with chart:
-        show_chart(_figure(_screening_figure, view, school_year=year), key="screening")
-    with table:
-        show_table(pd.DataFrame({
-            "Building": rows["name"],
-            "Window": rows["window"].str.capitalize(),
-            "Screened": rows["screened"].map(_count),
-            "At benchmark": rows["pct"].map(_percent),
-        }), max_rows=40)  # fmt: skip
 
 
 def _unmet_figure(view, *, school_year, buildings):

@@ -68,6 +68,47 @@ def test_screening_tab_shows_percent_at_benchmark_by_window(monkeypatch, distric
     assert "80%: core sufficient" in _text(app).replace("\\u003cbr\\u003e", " ")
 
 
+def test_screening_tab_keeps_measures_apart_and_shows_movement(monkeypatch, sqlite_url):
+    """Three buildings screened on reading; A on math too in fall (60 of 100 at benchmark); the
+    district's movement: C's risk levels (MOVEMENT)."""
+    from tests.test_system_health_screening import _two_measures
+
+    with session_scope(sqlite_url) as session:
+        _two_measures(session)
+    app = open_tab(open_page(monkeypatch, sqlite_url, "student_outcomes"), "Screening")
+    assert not app.exception, [e.value for e in app.exception]
+    rows = app.main.dataframe[0].value.set_index(["Building", "Window"])
+    assert rows.loc[("Building A", "Fall"), "At benchmark"] == "60.0%"  # on both: 0..59
+    app.radio(key="outcomes_measure").set_value("math").run()
+    rows = app.main.dataframe[0].value.set_index(["Building", "Window"])
+    assert rows.loc[("Building A", "Fall"), "At benchmark"] == "60.0%"
+    assert ("Building B", "Fall") not in rows.index  # B was not screened on math
+    app.radio(key="outcomes_measure").set_value("reading").run()
+    rows = app.main.dataframe[0].value.set_index(["Building", "Window"])
+    assert rows.loc[("Building A", "Fall"), "At benchmark"] == "80.0%"
+    assert rows.loc[("Whole district", "Fall"), "At benchmark"] == "71.4%"  # 150 of 210
+    assert "No risk levels are recorded for the whole district" in app.main.info[0].value
+
+
+def test_screening_tab_shows_movement_between_risk_levels(monkeypatch, sqlite_url):
+    from tests.test_system_health_screening import MORE, _movement_district
+
+    with session_scope(sqlite_url) as session:
+        _movement_district(session, MORE)
+    app = open_page(monkeypatch, sqlite_url, "student_outcomes")
+    app.selectbox(key="outcomes_building").set_value("D").run()
+    app = open_tab(app, "Screening")
+    assert not app.exception, [e.value for e in app.exception]
+    movement = app.main.dataframe[1].value.set_index("In fall")
+    # D: 14 students at high risk in fall at some risk in spring; 133 screened both; the one
+    # student from low to high risk is withheld.
+    assert movement.loc["High risk in fall", "Some risk in spring"] == "14"
+    assert movement.loc["All screened both", "All"] == "133"
+    assert movement.loc["Low risk in fall", "High risk in spring"] == "withheld"
+    title = "Risk level fall to spring (reading), Building D, 2025-26: students"
+    assert title in _text(app).replace("\\u003cbr\\u003e", " ")
+
+
 def test_unmet_need_tab_withholds_what_the_export_withholds(monkeypatch, district):
     app = open_tab(open_page(monkeypatch, district, "student_outcomes"), "Unmet need and supports")
     assert not app.exception, [e.value for e in app.exception]

@@ -23,6 +23,7 @@ from sqlmodel import Session
 
 from data_access.memo import remembered
 from data_access.models import RISK_LEVELS, SCREENING_WINDOWS, Screening, Student
+from data_access.scope import Scope
 from data_access.settings import get_settings
 from data_access.system_health.disclosure import View, settle_views
 from data_access.system_health.queries import get_published_rows, get_student_counts
@@ -293,3 +294,16 @@ def get_published_screening(session: Session, *, school_year: str) -> dict[str, 
         get_movement_counts(session, school_year=school_year), _rows(health), min_size, measures
     )
     return {"measures": measures, "movement": movement}
+
+
+def get_screening_figures(
+    session: Session, *, scope: Scope, school_year: str
+) -> dict[str, pd.DataFrame]:
+    """`get_published_screening` for the buildings in `scope` and the district."""
+    published = get_published_screening(session, school_year=school_year)
+
+    def in_scope(frame: pd.DataFrame) -> pd.DataFrame:
+        keep = [b == DISTRICT_ID or scope.allows(b) for b in frame["building_id"]]
+        return frame.loc[pd.Series(keep, index=frame.index, dtype=bool)].reset_index(drop=True)
+
+    return {name: in_scope(frame) for name, frame in published.items()}
