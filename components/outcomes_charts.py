@@ -166,3 +166,28 @@ def movement_chart(data: pd.DataFrame, *, title: str) -> go.Figure:
     figure.update_xaxes(title_text="Students screened in fall and spring", rangemode="tozero")
     figure = base_layout(figure, title=title, height=320)
     return legend_below(figure)
+
+
+TRIANGLE_COLORS = {"all": BLUE, "major": VERMILLION, "minor": SKY}
+TRIANGLE_NAMES = {"all": "Every referral", "major": "Majors", "minor": "Minors"}
+
+
+def triangle_chart(data: pd.DataFrame, *, title: str) -> go.Figure:
+    """Percent of students per band (`band`, `pct`), one bar per kind of referral (`kind`: all,
+    major, minor) side by side; a withheld count draws no bar and says so."""
+    figure = go.Figure()
+    for kind, rows in data.groupby("kind", sort=False):
+        figure.add_bar(
+            x=rows["pct"].astype("float"), y=rows["band"], orientation="h",
+            name=TRIANGLE_NAMES[kind], marker_color=TRIANGLE_COLORS[kind],
+            text=[f"{v:.0f}%" if pd.notna(v) else "withheld" for v in rows["pct"]],
+            textposition="outside",
+            hovertemplate=f"%{{y}}, {TRIANGLE_NAMES[kind].lower()}: %{{x:.1f}}% of students"
+            "<extra></extra>",
+        )  # fmt: skip
+    figure.update_layout(barmode="group")
+    figure.update_yaxes(autorange="reversed")
+    figure.update_xaxes(title_text="% of enrolled students", range=[0, 108])
+    kinds = data["kind"].nunique()
+    figure = base_layout(figure, title=title, height=max(280, 3 * (24 * kinds + 24) + 180))
+    return legend_below(figure) if kinds > 1 else figure

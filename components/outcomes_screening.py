@@ -11,7 +11,7 @@ import streamlit as st
 from components.cache import derive_figure
 from components.display import show_chart, show_table
 from components.outcomes_charts import RISK_NAMES, movement_chart, screening_chart
-from components.outcomes_tabs import (
+from components.outcomes_common import (
     WITHHELD,
     _count,
     _percent,

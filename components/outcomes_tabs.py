@@ -15,12 +15,20 @@ from components.outcomes_charts import (
     referral_bars,
     tier_chart,
 )
+from components.outcomes_common import (
+    WITHHELD,
+    _count,
+    _figure,
+    _percent,
+    _side_by_side,
+    _year_rows,
+)
+from components.outcomes_triangle import show_triangle
 from data_access.labels import SUPPORT_DOMAINS, words
 from data_access.school_year import school_year_months
 from data_access.system_health.rules import DISTRICT_ID
 from data_access.system_health.view import StudentOutcomesView
 
-WITHHELD = "withheld"
 WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 BREAKDOWNS = {
     "behavior": "Behaviour",
@@ -28,35 +36,6 @@ BREAKDOWNS = {
     "hour": "Time of day",
     "weekday": "Day of week",
 }
-
-
-def _count(value: object) -> str:
-    return WITHHELD if pd.isna(value) else f"{int(value):,}"
-
-
-def _percent(value: object) -> str:
-    return WITHHELD if pd.isna(value) else f"{float(value):.1f}%"
-
-
-def _year_rows(view: StudentOutcomesView, school_year: str) -> pd.DataFrame:
-    """The year's rows, buildings by name and the district last, with a `name` column."""
-    rows = view.health[view.health["school_year"] == school_year].copy()
-    rows["name"] = rows["building_id"].map(view.building_names | {DISTRICT_ID: "Whole district"})
-    rows["_district"] = rows["building_id"] == DISTRICT_ID
-    return rows.sort_values(["_district", "name"]).drop(columns="_district").reset_index(drop=True)
-
-
-def _figure(build, view: StudentOutcomesView, **arguments):
-    """`derive_figure` keyed by the buildings the view holds too: the view is not part of the key,
-    and a figure drawn for a district leader must never be handed to a principal."""
-    buildings = tuple(sorted(view.building_names))
-    return derive_figure(build, view, buildings=buildings, **arguments)
-
-
-def _side_by_side():
-    # Halves: the tier table's five columns need about 440 px beside a building's name, more than
-    # a 4:3 split leaves the table on a 1280 px projector.
-    return st.columns([1, 1], gap="small")
 
 
 def _tier_figure(view, *, school_year, place, over_years, buildings):
@@ -227,27 +206,7 @@ def _breakdown_figure(view, *, school_year, place, by, buildings):
     )  # fmt: skip
 
 
-def _triangle_figure(view, *, school_year, place, buildings):
-    rows = _triangle_rows(view, place)
-    name = view.building_names.get(place, "whole district")
-    return count_chart(rows, x="students", y="band", x_title="Students",
-                       title=f"Students by referrals that year, {name}, {school_year}")  # fmt: skip
-
-
-def _triangle_rows(view: StudentOutcomesView, place: str) -> pd.DataFrame:
-    row = _year_rows(view, view.school_year).set_index("building_id").loc[place]
-    bands = [("0-1 referrals", "students_0_1_incidents", 80), ("2-5 referrals",
-             "students_2_5_incidents", 15), ("6 or more", "students_6_plus_incidents", 5)]  # fmt: skip
-    return pd.DataFrame({
-        "band": [band for band, _, _ in bands],
-        "students": [row[column] for _, column, _ in bands],
-        "pct": [None if pd.isna(row[c]) or not row["enrolled"] else 100 * row[c] / row["enrolled"]
-                for _, c, _ in bands],
-        "typical": [typical for _, _, typical in bands],
-    })  # fmt: skip
-
-
-def show_behaviour_tab(view: StudentOutcomesView, *, place: str) -> None:
+def show_behaviour_tab(view: StudentOutcomesView, triangles: pd.DataFrame, *, place: str) -> None:
     year = view.school_year
     st.caption(
         "Every discipline incident counts as an office referral, whatever action followed it. "
@@ -286,18 +245,7 @@ def show_behaviour_tab(view: StudentOutcomesView, *, place: str) -> None:
             show_table(rows.rename(columns={"label": BREAKDOWNS[by], "major": "Major",
                                             "minor": "Minor", "total": "All"})
                        [[BREAKDOWNS[by], "Major", "Minor", "All"]])  # fmt: skip
-    triangle = _triangle_rows(view, place)
-    chart, table = _side_by_side()
-    with chart:
-        show_chart(_figure(_triangle_figure, view, school_year=year, place=place),
-                   key="triangle")  # fmt: skip
-    with table:
-        show_table(pd.DataFrame({
-            "Referrals that year": triangle["band"],
-            "Students": triangle["students"].map(_count),
-            "% of students": triangle["pct"].map(_percent),
-            "Typical of a working Tier 1": triangle["typical"].map(lambda t: f"about {t}%"),
-        }))  # fmt: skip
+    show_triangle(view, triangles, place=place)
 
 
 def fidelity_status(at_criterion: object) -> str:

@@ -15,6 +15,7 @@ from components.outcomes_tabs import (
 )
 from components.page import building_from_link, current_scope, page_setup
 from data_access.outcomes_fidelity import get_outcomes_by_fidelity
+from data_access.system_health.behaviour import get_triangles_by_type
 from data_access.system_health.rules import DISTRICT_ID
 from data_access.system_health.screening import get_screening_figures
 from data_access.system_health.view import get_student_outcomes_view
@@ -72,7 +73,9 @@ if need_tab.open is not False:
         show_unmet_need_tab(view, place=place)
 if behaviour_tab.open is not False:
     with behaviour_tab:
-        show_behaviour_tab(view, place=place)
+        # The triangle with majors and minors apart: counted only when this tab is open.
+        triangles = load(get_triangles_by_type, scope=scope, school_year=view.school_year)
+        show_behaviour_tab(view, triangles, place=place)
 if fidelity_tab.open is not False:
     with fidelity_tab:
         # The one figure set that joins two areas: loaded only when its tab is open.

@@ -148,6 +148,25 @@ def test_behaviour_tab_shows_rates_breakdowns_and_the_triangle(monkeypatch, dist
     assert app.main.dataframe[1].value.set_index("Location").loc["Hallway", "Minor"] == 3
 
 
+def test_behaviour_triangle_keeps_majors_and_minors_apart(monkeypatch, sqlite_url):
+    """tests/test_system_health_behaviour.py's district: the district's majors 161 / 24 / 25 and
+    minors 187 / 12 / 11 of 210 students; B has majors only, so its triangle is not split."""
+    from tests.test_system_health_behaviour import _district
+
+    with session_scope(sqlite_url) as session:
+        _district(session)
+    app = open_tab(open_page(monkeypatch, sqlite_url, "student_outcomes"), "Behaviour")
+    assert not app.exception, [e.value for e in app.exception]
+    triangle = app.main.dataframe[-1].value.set_index("Referrals that year")
+    assert triangle.loc["2-5 referrals", "Students (majors)"] == "24"
+    assert triangle.loc["2-5 referrals", "% of students (majors)"] == f"{100 * 24 / 210:.1f}%"
+    assert triangle.loc["6 or more", "Students (minors)"] == "11"
+    assert triangle.loc["6 or more", "Students"] == "48"  # 27 + 10 + 11, every referral
+    app.selectbox(key="outcomes_building").set_value("B").run()
+    triangle = app.main.dataframe[-1].value
+    assert "Students (majors)" not in triangle.columns
+
+
 def test_a_principal_sees_their_building_and_the_district_only(monkeypatch, district):
     app = open_page(monkeypatch, district, "student_outcomes", role="principal", buildings=["B"])
     assert not app.exception, [e.value for e in app.exception]
