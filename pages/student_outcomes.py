@@ -6,10 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 from components.cache import load
+from components.outcomes_fidelity import show_fidelity_tab
 from components.outcomes_screening import show_screening_tab
 from components.outcomes_tabs import (
     show_behaviour_tab,
-    show_fidelity_tab,
     show_tiers_tab,
     show_unmet_need_tab,
 )

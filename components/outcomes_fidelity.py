@@ -1,0 +1,108 @@
+"""The Student outcomes page's "Fidelity and outcomes" tab: buildings at TFI Tier 1 criterion
+against those below, on screening, referral rate and chronic absence; a summary, a chart per
+outcome, and the table beside them."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components.cache import derive_figure
+from components.display import show_chart, show_table
+from components.outcomes_charts import fidelity_outcome_chart
+from components.outcomes_common import _percent, _side_by_side
+from data_access.system_health.view import StudentOutcomesView
+
+
+def fidelity_status(at_criterion: object) -> str:
+    if at_criterion is None or pd.isna(at_criterion):
+        return "No complete TFI"
+    return "At criterion" if bool(at_criterion) else "Below criterion"
+
+
+def _fidelity_rows(rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    return rows.assign(
+        name=rows["building_id"].map(names), status=rows["at_criterion"].map(fidelity_status)
+    )
+
+
+def _fidelity_figure(rows, *, school_year, buildings):
+    return fidelity_outcome_chart(
+        rows, x="pct_at_benchmark", line=80, x_title="% of screened students at benchmark",
+        title=f"Screening at benchmark by TFI Tier 1, {school_year} (latest window)",
+    )  # fmt: skip
+
+
+def _fidelity_rate_figure(rows, *, school_year, buildings):
+    return fidelity_outcome_chart(
+        rows, x="incidents_per_100_per_day", x_title="Referrals per 100 students per day",
+        title=f"Referral rate by TFI Tier 1, {school_year}",
+    )  # fmt: skip
+
+
+def _fidelity_absence_figure(rows, *, school_year, buildings):
+    return fidelity_outcome_chart(
+        rows, x="pct_chronic_absence", x_title="% of students chronically absent",
+        title=f"Chronic absence by TFI Tier 1, {school_year}: % of students with attendance",
+    )  # fmt: skip
+
+
+def _median(value: object, unit: str = "%") -> str:
+    if pd.isna(value):
+        return ""
+    return f"{value:.1f}%" if unit == "%" else f"{value:.2f}"
+
+
+def show_fidelity_tab(rows: pd.DataFrame, view: StudentOutcomesView) -> None:
+    """Buildings at TFI Tier 1 criterion against those below, on their published outcomes."""
+    year = view.school_year
+    st.caption(
+        "Each building's latest complete TFI Tier 1 score this school year (criterion 70%) beside "
+        "its outcomes: judge outcomes where the practice was in place. Poor outcomes with low "
+        "fidelity call for implementation support, not a new practice."
+    )
+    if rows.empty:
+        st.info(f"No building has student outcomes for {year}.", icon=":material/inbox:")
+        return
+    rows = _fidelity_rows(rows, view.building_names)
+    summary = rows.groupby("status").agg(
+        buildings=("building_id", "size"),
+        rate=("incidents_per_100_per_day", "median"),
+        benchmark=("pct_at_benchmark", "median"),
+        tier1=("pct_tier1_only", "median"),
+        absence=("pct_chronic_absence", "median"),
+    )
+    show_table(pd.DataFrame({
+        "TFI Tier 1": summary.index,
+        "Buildings": summary["buildings"].to_numpy(),
+        "Median referrals per 100 per day": summary["rate"].map(
+            lambda r: "" if pd.isna(r) else f"{r:.2f}").to_numpy(),
+        "Median % at benchmark": summary["benchmark"].map(
+            lambda p: "" if pd.isna(p) else f"{p:.1f}%").to_numpy(),
+        "Median % Tier 1 only": summary["tier1"].map(
+            lambda p: "" if pd.isna(p) else f"{p:.1f}%").to_numpy(),
+        "Median % chronically absent": summary["absence"].map(_median).to_numpy(),
+    }))  # fmt: skip
+    buildings = tuple(sorted(view.building_names))
+    chart, table = _side_by_side()
+    with chart:
+        show_chart(derive_figure(_fidelity_figure, rows, school_year=year, buildings=buildings),
+                   key="fidelity_screening")  # fmt: skip
+        show_chart(derive_figure(_fidelity_rate_figure, rows, school_year=year,
+                                 buildings=buildings), key="fidelity_rate")  # fmt: skip
+        show_chart(derive_figure(_fidelity_absence_figure, rows, school_year=year,
+                                 buildings=buildings), key="fidelity_absence")  # fmt: skip
+    with table:
+        show_table(pd.DataFrame({
+            "Building": rows["name"],
+            "TFI Tier 1": [("" if pd.isna(p) else f"{p:.0f}% ") + s
+                           for p, s in zip(rows["tier1_percent"], rows["status"], strict=True)],
+            "Referrals per 100 per day": rows["incidents_per_100_per_day"].map(
+                lambda r: "no calendar" if pd.isna(r) else f"{r:.2f}"),
+            "% at benchmark": rows["pct_at_benchmark"].map(_percent),
+            "% chronically absent": rows["pct_chronic_absence"].map(_percent),
+        }), max_rows=40)  # fmt: skip
+    st.caption(
+        "Chronically absent: missed 10% or more of the days enrolled, of students with an "
+        "attendance record of at least 10 days; the same figure as the Equity page's."
+    )
