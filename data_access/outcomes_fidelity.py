@@ -82,8 +82,9 @@ def get_outcomes_by_fidelity(session: Session, *, scope: Scope, school_year: str
         next((w for w in windows if pd.notna(row[f"pct_at_benchmark_{w}"])), None)
         for _, row in health.iterrows()
     ]
+    # pandas 3 keeps a column of window names as strings, a missing one as NaN (not None).
     health["pct_at_benchmark"] = [
-        None if w is None else row[f"pct_at_benchmark_{w}"]
+        None if pd.isna(w) else row[f"pct_at_benchmark_{w}"]
         for w, (_, row) in zip(health["screening_window"], health.iterrows(), strict=True)
     ]
     out = health.merge(

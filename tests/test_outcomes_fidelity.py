@@ -97,3 +97,21 @@ def test_the_fidelity_tab_sets_chronic_absence_beside_the_tfi(monkeypatch, distr
     charts = [chart.proto.spec.replace("\\u003cbr\\u003e", " ")
               for chart in app.main.get("plotly_chart")]  # fmt: skip
     assert any("Chronic absence by TFI Tier 1, 2025-26" in spec for spec in charts)
+
+
+def test_buildings_screened_beside_buildings_never_screened(demo_store_url):
+    """The demo's high schools screen nobody: their percent at benchmark stays empty (pandas 3
+    reads their missing window as NaN, not None), the others' is their spring figure."""
+    from data_access.system_health.queries import get_system_health
+
+    with session_scope(demo_store_url) as session:
+        year = max(get_system_health(session, scope=DISTRICT)["school_year"])
+        rows = get_outcomes_by_fidelity(session, scope=DISTRICT, school_year=year)
+        health = get_system_health(session, scope=DISTRICT, school_years=[year])
+    health = health.set_index("building_id")
+    never = rows[rows["screening_window"].isna()]
+    screened = rows[rows["screening_window"] == "spring"]
+    assert len(never) and len(screened)
+    assert never["pct_at_benchmark"].isna().all()
+    for row in screened.itertuples():
+        assert row.pct_at_benchmark == health.loc[row.building_id, "pct_at_benchmark_spring"]
