@@ -149,7 +149,7 @@ def movement_chart(data: pd.DataFrame, *, title: str) -> go.Figure:
     """Students by fall risk level (`fall`, one bar each, high first) split by their spring level
     (`spring`, stacked: low, some, high) from `students`; a withheld count draws no segment."""
     figure = go.Figure()
-    falls = [level for level in ("high", "some", "low") if level in set(data["fall"])]
+    falls = ["high", "some", "low"]  # every level, even one whose counts are all withheld
     labels = [f"{RISK_NAMES[level]} in fall" for level in falls]
     for spring in ("low", "some", "high"):
         rows = data[data["spring"] == spring].set_index("fall").reindex(falls)
@@ -161,10 +161,11 @@ def movement_chart(data: pd.DataFrame, *, title: str) -> go.Figure:
             hovertemplate=f"%{{y}}, {RISK_NAMES[spring].lower()} in spring: %{{x:,.0f}} students"
             "<extra></extra>",
         )  # fmt: skip
-    figure.update_layout(barmode="stack")
-    figure.update_yaxes(autorange="reversed")
+    # A number too long for its segment is hidden, not shrunk to a smudge (the table has it).
+    figure.update_layout(barmode="stack", uniformtext_minsize=12, uniformtext_mode="hide")
+    figure.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed")
     figure.update_xaxes(title_text="Students screened in fall and spring", rangemode="tozero")
-    figure = base_layout(figure, title=title, height=320)
+    figure = base_layout(figure, title=title, height=380)
     return legend_below(figure)
 
 

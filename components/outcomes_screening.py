@@ -10,7 +10,7 @@ import streamlit as st
 
 from components.cache import derive_figure
 from components.display import show_chart, show_table
-from components.outcomes_charts import RISK_NAMES, movement_chart, screening_chart
+from components.outcomes_charts import movement_chart, screening_chart
 from components.outcomes_common import (
     WITHHELD,
     _count,
@@ -83,19 +83,15 @@ def _movement_figure(pair, *, school_year, place, measure, buildings):
 
 
 def _movement_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """Fall level down, spring level across, with both totals."""
+    """Fall level down, spring level across, with both totals (short headings: the table sits in
+    half a projector's width)."""
     wide = rows.pivot_table(index="fall", columns="spring", values="students", aggfunc="first",
                             dropna=False)  # fmt: skip
     order = ["high", "some", "low", "all"]
     wide = wide.reindex(index=order, columns=order)
-    label = {**RISK_NAMES, "all": "All"}
-    out = pd.DataFrame({
-        "In fall": [f"{label[level]}" + (" in fall" if level != "all" else " screened both")
-                    for level in order],
-    })  # fmt: skip
+    out = pd.DataFrame({"Risk level": [f"Fall: {level}" for level in order]})
     for level in order:
-        heading = "All" if level == "all" else f"{label[level]} in spring"
-        out[heading] = [_count(v) for v in wide[level]]
+        out[f"Spring: {level}"] = [_count(v) for v in wide[level]]
     return out
 
 
@@ -111,8 +107,9 @@ def show_movement(view: StudentOutcomesView, figures: dict, *, place: str) -> No
     name = view.building_names.get(place, "the whole district")
     st.subheader(f"Movement between risk levels, fall to spring, {name}")
     st.caption(
-        "Students with a risk level on the measure in both fall and spring, by their fall level "
-        "and their spring level: are students at high risk in fall moving down by spring?"
+        "Students with a risk level (low, some or high risk) on the measure in both fall and "
+        "spring, by their fall level (down) and their spring level (across): are students at high "
+        "risk in fall moving down by spring? \"All\" is the row's or the column's total."
     )
     measures = sorted(set(movement.loc[movement["building_id"] == place, "measure"]))
     if not measures:
