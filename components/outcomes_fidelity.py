@@ -84,24 +84,27 @@ def show_fidelity_tab(rows: pd.DataFrame, view: StudentOutcomesView) -> None:
         "Median % chronically absent": summary["absence"].map(_median).to_numpy(),
     }))  # fmt: skip
     buildings = tuple(sorted(view.building_names))
-    chart, table = _side_by_side()
-    with chart:
-        show_chart(derive_figure(_fidelity_figure, rows, school_year=year, buildings=buildings),
-                   key="fidelity_screening")  # fmt: skip
-        show_chart(derive_figure(_fidelity_rate_figure, rows, school_year=year,
-                                 buildings=buildings), key="fidelity_rate")  # fmt: skip
-        show_chart(derive_figure(_fidelity_absence_figure, rows, school_year=year,
-                                 buildings=buildings), key="fidelity_absence")  # fmt: skip
-    with table:
-        show_table(pd.DataFrame({
-            "Building": rows["name"],
-            "TFI Tier 1": [("" if pd.isna(p) else f"{p:.0f}% ") + s
-                           for p, s in zip(rows["tier1_percent"], rows["status"], strict=True)],
-            "Referrals per 100 per day": rows["incidents_per_100_per_day"].map(
-                lambda r: "no calendar" if pd.isna(r) else f"{r:.2f}"),
-            "% at benchmark": rows["pct_at_benchmark"].map(_percent),
-            "% chronically absent": rows["pct_chronic_absence"].map(_percent),
-        }), max_rows=40)  # fmt: skip
+    # Each outcome's chart with its own short table beside it, buildings in the chart's order: one
+    # table of every outcome does not fit beside a chart on a projector.
+    ordered = rows.sort_values(["status", "name"])
+    tfi = [("" if pd.isna(p) else f"{p:.0f}% ") + s
+           for p, s in zip(ordered["tier1_percent"], ordered["status"], strict=True)]  # fmt: skip
+    outcomes = (
+        (_fidelity_figure, "fidelity_screening", "% at benchmark",
+         ordered["pct_at_benchmark"].map(_percent)),
+        (_fidelity_rate_figure, "fidelity_rate", "Referrals per 100 per day",
+         ordered["incidents_per_100_per_day"].map(
+             lambda r: "no calendar" if pd.isna(r) else f"{r:.2f}")),
+        (_fidelity_absence_figure, "fidelity_absence", "% chronically absent",
+         ordered["pct_chronic_absence"].map(_percent)),
+    )  # fmt: skip
+    for build, key, heading, values in outcomes:
+        chart, table = _side_by_side()
+        with chart:
+            show_chart(derive_figure(build, rows, school_year=year, buildings=buildings), key=key)
+        with table:
+            show_table(pd.DataFrame({"Building": ordered["name"].to_numpy(), "TFI Tier 1": tfi,
+                                     heading: values.to_numpy()}), max_rows=40)  # fmt: skip
     st.caption(
         "Chronically absent: missed 10% or more of the days enrolled, of students with an "
         "attendance record of at least 10 days; the same figure as the Equity page's."

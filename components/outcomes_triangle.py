@@ -10,7 +10,7 @@ import streamlit as st
 from components.cache import derive_figure
 from components.display import show_chart, show_table
 from components.outcomes_charts import triangle_chart
-from components.outcomes_common import _count, _percent, _side_by_side, _year_rows
+from components.outcomes_common import WITHHELD, _count, _percent, _side_by_side, _year_rows
 from data_access.system_health.view import StudentOutcomesView
 
 BANDS = (("0-1 referrals", "0_1", 80), ("2-5 referrals", "2_5", 15), ("6 or more", "6_plus", 5))
@@ -52,14 +52,17 @@ def _triangle_figure(pair, *, school_year, place, buildings):
 
 
 def _table(rows: pd.DataFrame) -> pd.DataFrame:
+    """A band per row; per kind of referral its students and their share, in one column each (the
+    table sits in half a projector's width)."""
     out = pd.DataFrame({"Referrals that year": [band for band, _, _ in BANDS]})
     for kind, heading in KINDS.items():
         part = rows[rows["kind"] == kind]
         if part.empty:
             continue
-        suffix = "" if kind == "all" else f" ({heading.lower()})"
-        out[f"Students{suffix}"] = part["students"].map(_count).to_numpy()
-        out[f"% of students{suffix}"] = part["pct"].map(_percent).to_numpy()
+        out[heading] = [
+            WITHHELD if pd.isna(n) else f"{_count(n)} ({_percent(p)})"
+            for n, p in zip(part["students"], part["pct"], strict=True)
+        ]
     out["Typical of a working Tier 1"] = [f"about {typical}%" for _, _, typical in BANDS]
     return out
 
@@ -69,7 +72,8 @@ def show_triangle(view: StudentOutcomesView, triangles: pd.DataFrame, *, place: 
     if set(rows["kind"]) != {"all"}:
         st.caption(
             "Majors and minors apart: a student is counted by their major referrals and, again, "
-            "by their minor ones, so a student with 3 of each has 6 in all but 2-5 of each kind."
+            "by their minor ones, so a student with 3 of each has 6 in all but 2-5 of each kind. "
+            "Each cell: students (% of enrolled students)."
         )
     chart, table = _side_by_side()
     with chart:

@@ -91,7 +91,7 @@ def test_the_fidelity_tab_sets_chronic_absence_beside_the_tfi(monkeypatch, distr
     summary = app.main.dataframe[0].value.set_index("TFI Tier 1")
     assert summary.loc["At criterion", "Median % chronically absent"] == "27.3%"  # A alone
     assert summary.loc["Below criterion", "Median % chronically absent"] == "27.8%"  # B alone
-    table = app.main.dataframe[1].value.set_index("Building")
+    table = app.main.dataframe[3].value.set_index("Building")
     assert table.loc["Building C", "% chronically absent"] == "33.3%"
     assert table.loc["Building C", "TFI Tier 1"] == "No complete TFI"
     charts = [chart.proto.spec.replace("\\u003cbr\\u003e", " ")

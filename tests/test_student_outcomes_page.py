@@ -143,7 +143,7 @@ def test_behaviour_tab_shows_rates_breakdowns_and_the_triangle(monkeypatch, dist
     assert breakdown.loc["Not given", "Major"] == 64
     triangle = app.main.dataframe[2].value.set_index("Referrals that year")
     # The district's 3 students with 6 or more referrals (all in A): too few, withheld.
-    assert triangle.loc["6 or more", "Students"] == "withheld"
+    assert triangle.loc["6 or more", "Every referral"] == "withheld"
     app.radio(key="outcomes_breakdown").set_value("location").run()
     assert app.main.dataframe[1].value.set_index("Location").loc["Hallway", "Minor"] == 3
 
@@ -158,13 +158,12 @@ def test_behaviour_triangle_keeps_majors_and_minors_apart(monkeypatch, sqlite_ur
     app = open_tab(open_page(monkeypatch, sqlite_url, "student_outcomes"), "Behaviour")
     assert not app.exception, [e.value for e in app.exception]
     triangle = app.main.dataframe[-1].value.set_index("Referrals that year")
-    assert triangle.loc["2-5 referrals", "Students (majors)"] == "24"
-    assert triangle.loc["2-5 referrals", "% of students (majors)"] == f"{100 * 24 / 210:.1f}%"
-    assert triangle.loc["6 or more", "Students (minors)"] == "11"
-    assert triangle.loc["6 or more", "Students"] == "48"  # 27 + 10 + 11, every referral
+    assert triangle.loc["2-5 referrals", "Majors"] == f"24 ({100 * 24 / 210:.1f}%)"  # 11.4%
+    assert triangle.loc["6 or more", "Minors"] == "11 (5.2%)"
+    assert triangle.loc["6 or more", "Every referral"] == "48 (22.9%)"  # 27 + 10 + 11
     app.selectbox(key="outcomes_building").set_value("B").run()
     triangle = app.main.dataframe[-1].value
-    assert "Students (majors)" not in triangle.columns
+    assert "Majors" not in triangle.columns
 
 
 def test_a_principal_sees_their_building_and_the_district_only(monkeypatch, district):
@@ -187,10 +186,10 @@ def test_fidelity_tab_sets_buildings_at_criterion_against_those_below(monkeypatc
     assert not app.exception, [e.value for e in app.exception]
     summary = app.main.dataframe[0].value.set_index("TFI Tier 1")
     assert summary.loc["At criterion", "Buildings"] == 1
-    table = app.main.dataframe[1].value.set_index("Building")
-    assert table.loc["Building A", "TFI Tier 1"] == "100% At criterion"
-    assert table.loc["Building B", "TFI Tier 1"] == "50% Below criterion"
+    screening, rate = (app.main.dataframe[k].value.set_index("Building") for k in (1, 2))
+    assert rate.loc["Building A", "TFI Tier 1"] == "100% At criterion"
+    assert rate.loc["Building B", "TFI Tier 1"] == "50% Below criterion"
     # A: 46 referrals, 101 students, the ALL calendar's 40 days; B: 21, 50 students, its own 18.
-    assert table.loc["Building A", "Referrals per 100 per day"] == f"{46 / 1.01 / 40:.2f}"
-    assert table.loc["Building B", "Referrals per 100 per day"] == f"{21 / 0.5 / 18:.2f}"
-    assert table.loc["Building B", "% at benchmark"] == "70.0%"  # spring: 35 of 50
+    assert rate.loc["Building A", "Referrals per 100 per day"] == f"{46 / 1.01 / 40:.2f}"
+    assert rate.loc["Building B", "Referrals per 100 per day"] == f"{21 / 0.5 / 18:.2f}"
+    assert screening.loc["Building B", "% at benchmark"] == "70.0%"  # spring: 35 of 50
