@@ -63,12 +63,16 @@ def _table(rows: pd.DataFrame) -> pd.DataFrame:
             WITHHELD if pd.isna(n) else f"{_count(n)} ({_percent(p)})"
             for n, p in zip(part["students"], part["pct"], strict=True)
         ]
-    out["Typical of a working Tier 1"] = [f"about {typical}%" for _, _, typical in BANDS]
+    out["Typical"] = [f"about {typical}%" for _, _, typical in BANDS]
     return out
 
 
 def show_triangle(view: StudentOutcomesView, triangles: pd.DataFrame, *, place: str) -> None:
     rows = triangle_rows(view, triangles, place)
+    st.caption(
+        "Where Tier 1 behaviour support works, about 80% of students have 0-1 referrals in a "
+        'year, 15% have 2-5 and 5% have 6 or more (the "Typical" column).'
+    )
     if set(rows["kind"]) != {"all"}:
         st.caption(
             "Majors and minors apart: a student is counted by their major referrals and, again, "

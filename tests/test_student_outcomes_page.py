@@ -190,6 +190,6 @@ def test_fidelity_tab_sets_buildings_at_criterion_against_those_below(monkeypatc
     assert rate.loc["Building A", "TFI Tier 1"] == "100% At criterion"
     assert rate.loc["Building B", "TFI Tier 1"] == "50% Below criterion"
     # A: 46 referrals, 101 students, the ALL calendar's 40 days; B: 21, 50 students, its own 18.
-    assert rate.loc["Building A", "Referrals per 100 per day"] == f"{46 / 1.01 / 40:.2f}"
-    assert rate.loc["Building B", "Referrals per 100 per day"] == f"{21 / 0.5 / 18:.2f}"
+    assert rate.loc["Building A", "Per 100 per day"] == f"{46 / 1.01 / 40:.2f}"
+    assert rate.loc["Building B", "Per 100 per day"] == f"{21 / 0.5 / 18:.2f}"
     assert screening.loc["Building B", "% at benchmark"] == "70.0%"  # spring: 35 of 50
