@@ -84,14 +84,14 @@ def _movement_figure(pair, *, school_year, place, measure, buildings):
 
 def _movement_table(rows: pd.DataFrame) -> pd.DataFrame:
     """Fall level down, spring level across, with both totals (short headings: the table sits in
-    half a projector's width)."""
+    half a projector's width, or a phone's)."""
     wide = rows.pivot_table(index="fall", columns="spring", values="students", aggfunc="first",
                             dropna=False)  # fmt: skip
     order = ["high", "some", "low", "all"]
     wide = wide.reindex(index=order, columns=order)
-    out = pd.DataFrame({"Risk level": [f"Fall: {level}" for level in order]})
+    out = pd.DataFrame({"Fall ↓ spring →": [level.capitalize() for level in order]})
     for level in order:
-        out[f"Spring: {level}"] = [_count(v) for v in wide[level]]
+        out[level.capitalize()] = [_count(v) for v in wide[level]]
     return out
 
 

@@ -99,12 +99,12 @@ def test_screening_tab_shows_movement_between_risk_levels(monkeypatch, sqlite_ur
     app.selectbox(key="outcomes_building").set_value("D").run()
     app = open_tab(app, "Screening")
     assert not app.exception, [e.value for e in app.exception]
-    movement = app.main.dataframe[1].value.set_index("Risk level")
+    movement = app.main.dataframe[1].value.set_index("Fall ↓ spring →")
     # D: 14 students at high risk in fall at some risk in spring; 133 screened both; the one
     # student from low to high risk is withheld.
-    assert movement.loc["Fall: high", "Spring: some"] == "14"
-    assert movement.loc["Fall: all", "Spring: all"] == "133"
-    assert movement.loc["Fall: low", "Spring: high"] == "withheld"
+    assert movement.loc["High", "Some"] == "14"  # high risk in fall, some in spring
+    assert movement.loc["All", "All"] == "133"
+    assert movement.loc["Low", "High"] == "withheld"
     title = "Risk level fall to spring (reading), Building D, 2025-26: students"
     assert title in _text(app).replace("\\u003cbr\\u003e", " ")
 
