@@ -14,7 +14,7 @@ from components.outcomes_common import WITHHELD, _count, _percent, _side_by_side
 from data_access.system_health.view import StudentOutcomesView
 
 BANDS = (("0-1 referrals", "0_1", 80), ("2-5 referrals", "2_5", 15), ("6 or more", "6_plus", 5))
-KINDS = {"all": "Every referral", "major": "Majors", "minor": "Minors"}
+KINDS = {"all": "All", "major": "Majors", "minor": "Minors"}
 
 
 def _share(count: object, enrolled: object) -> float | None:
@@ -52,9 +52,9 @@ def _triangle_figure(pair, *, school_year, place, buildings):
 
 
 def _table(rows: pd.DataFrame) -> pd.DataFrame:
-    """A band per row; per kind of referral its students and their share, in one column each (the
-    table sits in half a projector's width)."""
-    out = pd.DataFrame({"Referrals that year": [band for band, _, _ in BANDS]})
+    """A band per row; per kind of referral its students and their share, in one column each
+    (short: the table sits in half a projector's width, or a phone's)."""
+    out = pd.DataFrame({"Referrals": ["0-1", "2-5", "6+"]})
     for kind, heading in KINDS.items():
         part = rows[rows["kind"] == kind]
         if part.empty:
@@ -63,7 +63,6 @@ def _table(rows: pd.DataFrame) -> pd.DataFrame:
             WITHHELD if pd.isna(n) else f"{_count(n)} ({_percent(p)})"
             for n, p in zip(part["students"], part["pct"], strict=True)
         ]
-    out["Typical"] = [f"about {typical}%" for _, _, typical in BANDS]
     return out
 
 
@@ -76,8 +75,7 @@ def show_triangle(view: StudentOutcomesView, triangles: pd.DataFrame, *, place: 
     if set(rows["kind"]) != {"all"}:
         st.caption(
             "Majors and minors apart: a student is counted by their major referrals and, again, "
-            "by their minor ones, so a student with 3 of each has 6 in all but 2-5 of each kind. "
-            "Each cell: students (% of enrolled students)."
+            "by their minor ones, so a student with 3 of each has 6 in all but 2-5 of each kind."
         )
     chart, table = _side_by_side()
     with chart:

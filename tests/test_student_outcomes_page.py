@@ -141,9 +141,9 @@ def test_behaviour_tab_shows_rates_breakdowns_and_the_triangle(monkeypatch, dist
     breakdown = app.main.dataframe[1].value.set_index("Behaviour")
     assert breakdown.loc["Disruption", "Minor"] == 3
     assert breakdown.loc["Not given", "Major"] == 64
-    triangle = app.main.dataframe[2].value.set_index("Referrals that year")
+    triangle = app.main.dataframe[2].value.set_index("Referrals")
     # The district's 3 students with 6 or more referrals (all in A): too few, withheld.
-    assert triangle.loc["6 or more", "Every referral"] == "withheld"
+    assert triangle.loc["6+", "All"] == "withheld"
     app.radio(key="outcomes_breakdown").set_value("location").run()
     assert app.main.dataframe[1].value.set_index("Location").loc["Hallway", "Minor"] == 3
 
@@ -157,10 +157,10 @@ def test_behaviour_triangle_keeps_majors_and_minors_apart(monkeypatch, sqlite_ur
         _district(session)
     app = open_tab(open_page(monkeypatch, sqlite_url, "student_outcomes"), "Behaviour")
     assert not app.exception, [e.value for e in app.exception]
-    triangle = app.main.dataframe[-1].value.set_index("Referrals that year")
-    assert triangle.loc["2-5 referrals", "Majors"] == f"24 ({100 * 24 / 210:.1f}%)"  # 11.4%
-    assert triangle.loc["6 or more", "Minors"] == "11 (5.2%)"
-    assert triangle.loc["6 or more", "Every referral"] == "48 (22.9%)"  # 27 + 10 + 11
+    triangle = app.main.dataframe[-1].value.set_index("Referrals")
+    assert triangle.loc["2-5", "Majors"] == f"24 ({100 * 24 / 210:.1f}%)"  # 11.4%
+    assert triangle.loc["6+", "Minors"] == "11 (5.2%)"
+    assert triangle.loc["6+", "All"] == "48 (22.9%)"  # 27 + 10 + 11
     app.selectbox(key="outcomes_building").set_value("B").run()
     triangle = app.main.dataframe[-1].value
     assert "Majors" not in triangle.columns
