@@ -72,16 +72,13 @@ def show_fidelity_tab(rows: pd.DataFrame, view: StudentOutcomesView) -> None:
         tier1=("pct_tier1_only", "median"),
         absence=("pct_chronic_absence", "median"),
     )
+    # An outcome per row, a TFI status per column: narrow enough for a phone.
     show_table(pd.DataFrame({
-        "TFI Tier 1": summary.index,
-        "Buildings": summary["buildings"].to_numpy(),
-        "Median referrals per 100 per day": summary["rate"].map(
-            lambda r: "" if pd.isna(r) else f"{r:.2f}").to_numpy(),
-        "Median % at benchmark": summary["benchmark"].map(
-            lambda p: "" if pd.isna(p) else f"{p:.1f}%").to_numpy(),
-        "Median % Tier 1 only": summary["tier1"].map(
-            lambda p: "" if pd.isna(p) else f"{p:.1f}%").to_numpy(),
-        "Median % chronically absent": summary["absence"].map(_median).to_numpy(),
+        "Median of the buildings": ["Buildings", "Referrals per 100 per day", "% at benchmark",
+                                    "% Tier 1 only", "% chronically absent"],
+        **{status: [f"{int(row.buildings):,}", _median(row.rate, "rate"), _median(row.benchmark),
+                    _median(row.tier1), _median(row.absence)]
+           for status, row in summary.iterrows()},
     }))  # fmt: skip
     buildings = tuple(sorted(view.building_names))
     # Each outcome's chart with its own short table beside it, buildings in the chart's order: one
@@ -103,8 +100,10 @@ def show_fidelity_tab(rows: pd.DataFrame, view: StudentOutcomesView) -> None:
         with chart:
             show_chart(derive_figure(build, rows, school_year=year, buildings=buildings), key=key)
         with table:
-            show_table(pd.DataFrame({"Building": ordered["name"].to_numpy(), "TFI Tier 1": tfi,
-                                     heading: values.to_numpy()}), max_rows=40)  # fmt: skip
+            # The outcome beside the name, so a phone shows it without scrolling sideways.
+            show_table(pd.DataFrame({"Building": ordered["name"].to_numpy(),
+                                     heading: values.to_numpy(), "TFI Tier 1": tfi}),
+                       max_rows=40)  # fmt: skip
     st.caption(
         "Chronically absent: missed 10% or more of the days enrolled, of students with an "
         "attendance record of at least 10 days; the same figure as the Equity page's."

@@ -88,9 +88,10 @@ def test_the_fidelity_tab_sets_chronic_absence_beside_the_tfi(monkeypatch, distr
 
     app = open_tab(open_page(monkeypatch, district, "student_outcomes"), "Fidelity and outcomes")
     assert not app.exception, [e.value for e in app.exception]
-    summary = app.main.dataframe[0].value.set_index("TFI Tier 1")
-    assert summary.loc["At criterion", "Median % chronically absent"] == "27.3%"  # A alone
-    assert summary.loc["Below criterion", "Median % chronically absent"] == "27.8%"  # B alone
+    summary = app.main.dataframe[0].value.set_index("Median of the buildings")
+    assert summary.loc["% chronically absent", "At criterion"] == "27.3%"  # A alone
+    assert summary.loc["% chronically absent", "Below criterion"] == "27.8%"  # B alone
+    assert summary.loc["% chronically absent", "No complete TFI"] == "33.3%"  # C alone
     table = app.main.dataframe[3].value.set_index("Building")
     assert table.loc["Building C", "% chronically absent"] == "33.3%"
     assert table.loc["Building C", "TFI Tier 1"] == "No complete TFI"
