@@ -182,11 +182,11 @@ def triangle_chart(data: pd.DataFrame, *, title: str) -> go.Figure:
             x=rows["pct"].astype("float"), y=rows["band"], orientation="h",
             name=TRIANGLE_NAMES[kind], marker_color=TRIANGLE_COLORS[kind],
             text=[f"{v:.0f}%" if pd.notna(v) else "withheld" for v in rows["pct"]],
-            textposition="outside", cliponaxis=False,
+            textposition="outside", cliponaxis=False, constraintext="none",
             hovertemplate=f"%{{y}}, {TRIANGLE_NAMES[kind].lower()}: %{{x:.1f}}% of students"
             "<extra></extra>",
         )  # fmt: skip
-    figure.update_layout(barmode="group")
+    figure.update_layout(barmode="group", bargroupgap=0.1)
     figure.update_yaxes(autorange="reversed")
     figure.update_xaxes(title_text="% of enrolled students", range=[0, 118])  # room for "96%"
     kinds = data["kind"].nunique()

@@ -70,7 +70,8 @@ def show_triangle(view: StudentOutcomesView, triangles: pd.DataFrame, *, place: 
     rows = triangle_rows(view, triangles, place)
     st.caption(
         "Where Tier 1 behaviour support works, about 80% of students have 0-1 referrals in a "
-        'year, 15% have 2-5 and 5% have 6 or more (the "Typical" column).'
+        "year, 15% have 2-5 and 5% have 6 or more. Each cell of the table: students (% of enrolled "
+        "students)."
     )
     if set(rows["kind"]) != {"all"}:
         st.caption(
