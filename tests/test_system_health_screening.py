@@ -113,7 +113,8 @@ def test_by_measure_rows_keep_reading_and_math_apart(sqlite_url):
     # The district: reading in fall 80 + 30 + 40 = 150 of 210 (71.4%); math A's alone.
     assert rows.loc[("DISTRICT", "fall", "reading"), "pct_at_benchmark"] == 71.4
     assert rows.loc[("DISTRICT", "fall", "math"), "pct_at_benchmark"] == 60.0
-    assert ("B", "fall", "math") not in rows.index  # nobody screened on it there: no row
+    # Nobody in B screened on math, and B's fall figures are published: no row (no secret).
+    assert ("B", "fall", "math") not in rows.index
 
 
 def test_a_window_withheld_in_system_health_is_withheld_by_measure(sqlite_url):
@@ -324,3 +325,109 @@ def _true_total(row) -> int:
 def test_publish_movement_of_nobody_is_empty():
     empty = pd.DataFrame(columns=["building_id", "measure", "fall", "spring", "students"])
     assert publish_movement(empty, ["A", "DISTRICT"], 10).empty
+
+
+def attack_measures(measures: pd.DataFrame, health: pd.DataFrame) -> list[str]:
+    """The by-measure rows with the system_health window figures of the same year: per window,
+    students screened (`screened_W`) and at benchmark (`pct_at_benchmark_W` x screened); per
+    measure, screened and at benchmark. How they fit together: a measure's screened are among the
+    window's; a student at benchmark in the window is at benchmark on every measure screened; below
+    in the window is at least below on any measure and at most below on them all together; a
+    building listing one measure in a window has the window's figures; buildings add up to the
+    district."""
+    from tests.test_system_health_privacy import _from_percent
+
+    lp = _Programme()
+    rows = sorted(set(health["building_id"]) - {"DISTRICT"}) + ["DISTRICT"]
+    listed = measures.set_index(["building_id", "window", "measure"])
+    names = sorted(set(measures["measure"]))
+    window_rows = health.set_index("building_id")
+    withheld = []
+    for window in ("fall", "winter", "spring"):
+        for r in rows:
+            s, a = lp.var(r, window, "S"), lp.var(r, window, "A")
+            lp.bound(s, high=float(window_rows.loc[r, "enrolled"]))
+            lp.at_most({a: 1, s: -1}, 0)
+            screened = window_rows.loc[r, f"screened_{window}"]
+            pct = window_rows.loc[r, f"pct_at_benchmark_{window}"]
+            if pd.notna(screened):
+                lp.bound(s, float(screened), float(screened))
+            if pd.notna(pct) and pd.notna(screened):
+                lp.bound(a, *_from_percent(float(pct), float(screened)))
+            mine = [m for m in names if (r, window, m) in listed.index]
+            below_sum = {s: 1, a: -1}
+            for m in names:
+                sm, am = lp.var(r, window, m, "S"), lp.var(r, window, m, "A")
+                if m not in mine:
+                    lp.bound(sm, 0, 0)
+                    lp.bound(am, 0, 0)
+                    continue
+                lp.at_most({am: 1, sm: -1}, 0)
+                lp.at_most({sm: 1, s: -1}, 0)
+                lp.at_most({a: 1, am: -1, s: -1, sm: 1}, 0)
+                lp.at_most({sm: 1, am: -1, s: -1, a: 1}, 0)
+                below_sum[sm] = below_sum.get(sm, 0) - 1
+                below_sum[am] = below_sum.get(am, 0) + 1
+                row = listed.loc[(r, window, m)]
+                for name, variable in (("screened", sm), ("at_benchmark", am)):
+                    if pd.isna(row[name]):
+                        withheld.append((f"{r} {window} {m} {name}", variable))
+                    else:
+                        lp.bound(variable, float(row[name]), float(row[name]))
+            if mine:
+                lp.at_most(below_sum, 0)
+            if len(mine) == 1:
+                sm, am = lp.var(r, window, mine[0], "S"), lp.var(r, window, mine[0], "A")
+                lp.equal({sm: 1, s: -1}, 0)
+                lp.equal({am: 1, a: -1}, 0)
+        for key in [("S",), ("A",), *((m, k) for m in names for k in ("S", "A"))]:
+            terms = {lp.var(b, window, *key): 1 for b in rows[:-1]}
+            lp.equal(terms | {lp.var("DISTRICT", window, *key): -1}, 0)
+    solver = lp.solver()
+    found = []
+    for label, variable in withheld:
+        low, high = lp.range_of({variable: 1}, solver)
+        if math.isinf(high):
+            continue
+        low, high = math.ceil(low - 1e-6), math.floor(high + 1e-6)
+        if high - low + 1 < MIN_VALUES:
+            found.append(f"{label}: between {low} and {high}")
+    return found
+
+
+def _measure_blocks(session):
+    """A screened on reading and math in fall (math: 9 below), B and C on reading only, C with a
+    spring of 5 below (withheld in system_health)."""
+    blocks = {
+        "A": Block(students=100, windows={"fall": (100, 80), "spring": (100, 70)}, two_five=10),
+        "B": Block(students=50, windows={"fall": (50, 30), "spring": (50, 35)}, two_five=10),
+        "C": Block(students=60, windows={"fall": (60, 40), "spring": (60, 55)}, two_five=10),
+    }
+    build(session, YEAR, blocks)
+    for i in range(100):
+        _screen(session, f"SA-{2025000 + i:05d}", "fall", "math", i < 91)
+    session.flush()
+
+
+def test_no_withheld_by_measure_count_can_be_worked_out(sqlite_url):
+    with session_scope(sqlite_url) as session:
+        _measure_blocks(session)
+        measures = get_published_screening(session, school_year=YEAR)["measures"]
+        health = get_published_rows(session, school_years=(YEAR,))
+    assert measures["at_benchmark"].isna().any()
+    found = attack_measures(measures, health)
+    assert not found, "\n".join(found)
+
+
+def test_no_withheld_screening_count_of_the_demo_district_can_be_worked_out(demo_store_url):
+    """The small demo's newest year: its by-measure rows, and its movement between risk levels
+    with them."""
+    with session_scope(demo_store_url) as session:
+        health = get_published_rows(session, school_years=None)
+        year = max(health["school_year"])
+        published = get_published_screening(session, school_year=year)
+    health = health[health["school_year"] == year]
+    enrolled = dict(zip(health["building_id"], health["enrolled"].astype(float), strict=True))
+    found = attack_measures(published["measures"], health)
+    found += attack_movement(published["movement"], published["measures"], enrolled)
+    assert not found, "\n".join(found)

@@ -106,7 +106,8 @@ def publish_measures(
 ) -> pd.DataFrame:
     """One school year's by-measure rows (`get_measure_counts`) with the district's, as they may be
     published beside that year's `system_health` rows (`health`, published): building_id, window,
-    measure, screened, at_benchmark (withheld: missing) and pct_at_benchmark.
+    measure, screened, at_benchmark (withheld: missing) and pct_at_benchmark; a row for every
+    building with students and every measure anyone was screened on in the window.
 
     Per window and measure two tables: students screened (a count of its own), and at benchmark +
     below = screened. Tied to the window's published figures: where a building was screened on one
@@ -148,21 +149,27 @@ def publish_measures(
         known = np.zeros(len(values), dtype=bool)
         for r in range(rows):
             on = screened[r] > 0
-            start[ids[0][r]] = window_hidden_screened[r] & on
-            start[ids[1][r]] = start[ids[2][r]] = window_hidden_at[r] & on
+            start[ids[0][r]] = window_hidden_screened[r]
+            start[ids[1][r]] = start[ids[2][r]] = window_hidden_at[r]
             if single[r]:  # the window's own figures, published there
                 known[ids[0][r][on]] = not window_hidden_screened[r]
                 known[ids[1][r][on]] = known[ids[2][r][on]] = not window_hidden_at[r]
-        absent = screened == 0  # nobody screened on it there: no row, everyone knows it is 0
+        # Nobody screened on a measure in a building whose window figures are published: no row
+        # (a zero about the screener, not about a student). Where the window's are withheld (a
+        # school that screened nobody), the zero keeps a withheld row: leaving it out would publish
+        # a zero the `system_health` rows withhold, and the district's total less the others would
+        # then give away a withheld building's count.
+        absent = (screened == 0) & ~window_hidden_screened[:, None]
         for kind in range(3):
             known[ids[kind][absent]] = True
-        together = [np.concatenate([ids[1][r], ids[2][r]]) for r in range(rows)]
-        together += [ids[0][r] for r in range(rows)]
+        on = screened > 0  # a building's measures in a window are withheld together
+        together = [np.concatenate([ids[1][r][on[r]], ids[2][r][on[r]]]) for r in range(rows)]
+        together += [ids[0][r][on[r]] for r in range(rows)]
         hidden = settle_views(values, views, min_size, start=start, known=known,
                               together=together)  # fmt: skip
         for r, building in enumerate(order):
             for m, measure in enumerate(measures):
-                if screened[r, m] == 0:
+                if absent[r, m]:
                     continue
                 shown_screened = not hidden[ids[0][r, m]]
                 shown_at = not hidden[ids[1][r, m]] and not hidden[ids[2][r, m]]
@@ -240,9 +247,7 @@ def publish_movement(
             {"fall": fall_id[:, 0], "spring": spring_id[:, 0]}, len(values),
         )  # fmt: skip
         hidden = settle_views(values, views, min_size, start=start, known=known)
-        for r, building in enumerate(order):
-            if not grand[r]:
-                continue
+        for r, building in enumerate(order):  # every building, nobody moving included
             shown = [
                 *((LEVELS[i], LEVELS[j], cells[r, i, j], cell_id[r, i, j])
                   for i in range(n) for j in range(n)),
@@ -268,7 +273,7 @@ def _tied_to_benchmark(measures, order, measure, grand, min_size, low_ids, size)
     for window, ids in low_ids.items():
         for r, building in enumerate(order):
             key = (building, window, measure)
-            if not grand[r] or key not in rows.index or pd.isna(rows.loc[key, "screened"]):
+            if key not in rows.index or pd.isna(rows.loc[key, "screened"]):
                 continue
             if rows.loc[key, "screened"] - grand[r] < min_size:
                 if pd.isna(rows.loc[key, "at_benchmark"]):
