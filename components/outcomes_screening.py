@@ -123,6 +123,10 @@ def show_movement(view: StudentOutcomesView, figures: dict, *, place: str) -> No
         measure = st.radio("Measure", measures, format_func=plain, horizontal=True,
                            key="outcomes_movement_measure")  # fmt: skip
     rows = _movement_rows(movement, place, measure)
+    if rows["students"].isna().all():  # an empty chart and a table of "withheld" say nothing
+        st.info(f"Every count of the movement at {name} is {WITHHELD}: too small to show, or it "
+                "would let a small one be worked out.", icon=":material/visibility_off:")  # fmt: skip
+        return
     chart, table = _side_by_side()
     with chart:
         show_chart(_pair_figure(_movement_figure, view, figures, school_year=view.school_year,

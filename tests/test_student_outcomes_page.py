@@ -109,6 +109,19 @@ def test_screening_tab_shows_movement_between_risk_levels(monkeypatch, sqlite_ur
     assert title in _text(app).replace("\\u003cbr\\u003e", " ")
 
 
+def test_screening_tab_says_when_every_movement_count_is_withheld(monkeypatch, sqlite_url):
+    from tests.test_system_health_screening import MORE, _movement_district
+
+    with session_scope(sqlite_url) as session:
+        _movement_district(session, MORE | {"E": {("high", "some"): 2, ("low", "low"): 1}})
+    app = open_page(monkeypatch, sqlite_url, "student_outcomes")
+    app.selectbox(key="outcomes_building").set_value("E").run()
+    app = open_tab(app, "Screening")
+    assert not app.exception, [e.value for e in app.exception]
+    assert "Every count of the movement at Building E is withheld" in app.main.info[0].value
+    assert len(app.main.dataframe) == 1  # the screening table only
+
+
 def test_unmet_need_tab_withholds_what_the_export_withholds(monkeypatch, district):
     app = open_tab(open_page(monkeypatch, district, "student_outcomes"), "Unmet need and supports")
     assert not app.exception, [e.value for e in app.exception]
