@@ -187,6 +187,23 @@ def test_a_principal_sees_their_building_and_the_district_only(monkeypatch, dist
     assert app.selectbox(key="outcomes_building").options == ["Whole district", "Building B (B)"]
 
 
+def test_a_principal_sees_only_their_building_on_the_new_figures(monkeypatch, sqlite_url):
+    """The Screening tab's by-measure table and movement: B's and the district's only."""
+    from tests.test_system_health_screening import MORE, _movement_district
+
+    with session_scope(sqlite_url) as session:
+        _movement_district(session, MORE)
+    app = open_page(monkeypatch, sqlite_url, "student_outcomes", role="principal", buildings=["B"])
+    app = open_tab(app, "Screening")
+    assert not app.exception, [e.value for e in app.exception]
+    text = _text(app)
+    assert "Building B" in text and "Building A" not in text and "Building D" not in text
+    buildings = set(app.main.dataframe[0].value["Building"])
+    assert buildings == {"Building B", "Whole district"}
+    headings = [h.value for h in app.main.subheader]
+    assert "Movement between risk levels, fall to spring, the whole district" in headings
+
+
 def test_fidelity_tab_sets_buildings_at_criterion_against_those_below(monkeypatch, district):
     from tests.utils.factories import add_administration
 
