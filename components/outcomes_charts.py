@@ -18,9 +18,10 @@ RATE_TITLE = "Referrals per 100 students per school day"
 WINDOW_COLORS = {"fall": ORANGE, "winter": SKY, "spring": GREEN}
 
 
-def _reference_line(figure: go.Figure, x: float, text: str) -> None:
+def _reference_line(figure: go.Figure, x: float, text: str, *, anchor: str = "center") -> None:
     figure.add_vline(x=x, line_dash="dash", line_color="#000000", line_width=2)
-    figure.add_annotation(x=x, y=1, yref="paper", yanchor="bottom", text=text, showarrow=False)
+    figure.add_annotation(x=x, y=1, yref="paper", yanchor="bottom", xanchor=anchor, text=text,
+                          showarrow=False)  # fmt: skip
 
 
 def tier_chart(data: pd.DataFrame, *, label: str, title: str) -> go.Figure:
@@ -59,7 +60,8 @@ def screening_chart(data: pd.DataFrame, *, title: str) -> go.Figure:
     figure.update_layout(barmode="group")
     figure.update_yaxes(autorange="reversed")
     figure.update_xaxes(title_text="% of screened students at benchmark", range=[0, 105])
-    _reference_line(figure, 80, "80%: core sufficient")
+    # Ending at the line: centred on it, the words ran off a phone's figure.
+    _reference_line(figure, 80, "80%: core sufficient", anchor="right")
     buildings = data["name"].nunique()
     figure = base_layout(
         figure, title=title, height=max(300, 28 * len(data) + 18 * buildings + 160)

@@ -92,7 +92,7 @@ def show_fidelity_tab(rows: pd.DataFrame, view: StudentOutcomesView) -> None:
         (_fidelity_rate_figure, "fidelity_rate", "Per 100 per day",
          ordered["incidents_per_100_per_day"].map(
              lambda r: "no calendar" if pd.isna(r) else f"{r:.2f}")),
-        (_fidelity_absence_figure, "fidelity_absence", "% chronically absent",
+        (_fidelity_absence_figure, "fidelity_absence", "Chronic absence",
          ordered["pct_chronic_absence"].map(_percent)),
     )  # fmt: skip
     for build, key, heading, values in outcomes:

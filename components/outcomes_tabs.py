@@ -116,8 +116,8 @@ def show_interventions(view: StudentOutcomesView, *, place: str) -> None:
         "Supports": rows["supports"].map(_count),
         "Ended": rows["ended"].map(_count),
         "Goal met": rows["goal_met"].map(_count),
-        "% of ended that met the goal": goal,
-        "Sessions delivered of planned": delivered,
+        "% goal met": goal,
+        "Sessions delivered": delivered,
     }))  # fmt: skip
 
 
@@ -134,9 +134,9 @@ def show_unmet_need_tab(view: StudentOutcomesView, *, place: str) -> None:
     with table:
         show_table(pd.DataFrame({
             "Building": rows["name"],
-            "Below benchmark": rows["below_benchmark"].map(_count),
-            "With no support": rows["below_benchmark_no_support"].map(_count),
-            "% with no support": rows["pct_below_benchmark_no_support"].map(_percent),
+            "Below": rows["below_benchmark"].map(_count),
+            "No support": rows["below_benchmark_no_support"].map(_count),
+            "% no support": rows["pct_below_benchmark_no_support"].map(_percent),
         }))  # fmt: skip
     show_interventions(view, place=place)
     st.subheader(f"Supports ended in {year}")

@@ -93,7 +93,7 @@ def test_the_fidelity_tab_sets_chronic_absence_beside_the_tfi(monkeypatch, distr
     assert summary.loc["% chronically absent", "Below criterion"] == "27.8%"  # B alone
     assert summary.loc["% chronically absent", "No complete TFI"] == "33.3%"  # C alone
     table = app.main.dataframe[3].value.set_index("Building")
-    assert table.loc["Building C", "% chronically absent"] == "33.3%"
+    assert table.loc["Building C", "Chronic absence"] == "33.3%"
     assert table.loc["Building C", "TFI Tier 1"] == "No complete TFI"
     charts = [chart.proto.spec.replace("\\u003cbr\\u003e", " ")
               for chart in app.main.get("plotly_chart")]  # fmt: skip

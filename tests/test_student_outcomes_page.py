@@ -126,15 +126,15 @@ def test_unmet_need_tab_withholds_what_the_export_withholds(monkeypatch, distric
     app = open_tab(open_page(monkeypatch, district, "student_outcomes"), "Unmet need and supports")
     assert not app.exception, [e.value for e in app.exception]
     need = app.main.dataframe[0].value.set_index("Building")
-    assert need.loc["Building A", "Below benchmark"] == "30"
-    assert need.loc["Building B", "With no support"] == "withheld"  # 5 students
-    assert need.loc["Building A", "With no support"] == "withheld"  # 17 - 12 would give B's
+    assert need.loc["Building A", "Below"] == "30"
+    assert need.loc["Building B", "No support"] == "withheld"  # 5 students
+    assert need.loc["Building A", "No support"] == "withheld"  # 17 - 12 would give B's
     # The district's interventions: 25 supports each, 15 of 20 sessions delivered; every outcome
     # withheld (the export withholds every building's supports ended, and the district's).
     interventions = app.main.dataframe[1].value.set_index("Intervention")
     assert interventions.loc["Small group", "Supports"] == "25"
     assert interventions.loc["Small group", "Area"] == "Reading"
-    assert interventions.loc["Small group", "Sessions delivered of planned"] == "75%"
+    assert interventions.loc["Small group", "Sessions delivered"] == "75%"
     assert interventions.loc["Check in, check out", "Goal met"] == "withheld"
     ended = app.main.dataframe[2].value.set_index("Building")
     assert ended.loc["Building B", "Supports ended"] == "withheld"  # 4 supports
