@@ -18,9 +18,10 @@ RATE_TITLE = "Referrals per 100 students per school day"
 WINDOW_COLORS = {"fall": ORANGE, "winter": SKY, "spring": GREEN}
 
 
-def _reference_line(figure: go.Figure, x: float, text: str) -> None:
+def _reference_line(figure: go.Figure, x: float, text: str, *, anchor: str = "center") -> None:
     figure.add_vline(x=x, line_dash="dash", line_color="#000000", line_width=2)
-    figure.add_annotation(x=x, y=1, yref="paper", yanchor="bottom", text=text, showarrow=False)
+    figure.add_annotation(x=x, y=1, yref="paper", yanchor="bottom", xanchor=anchor, text=text,
+                          showarrow=False)  # fmt: skip
 
 
 def tier_chart(data: pd.DataFrame, *, label: str, title: str) -> go.Figure:
@@ -59,7 +60,8 @@ def screening_chart(data: pd.DataFrame, *, title: str) -> go.Figure:
     figure.update_layout(barmode="group")
     figure.update_yaxes(autorange="reversed")
     figure.update_xaxes(title_text="% of screened students at benchmark", range=[0, 105])
-    _reference_line(figure, 80, "80%: core sufficient")
+    # Ending at the line: centred on it, the words ran off a phone's figure.
+    _reference_line(figure, 80, "80%: core sufficient", anchor="right")
     buildings = data["name"].nunique()
     figure = base_layout(
         figure, title=title, height=max(300, 28 * len(data) + 18 * buildings + 160)
@@ -139,3 +141,56 @@ def fidelity_outcome_chart(
         _reference_line(figure, line, f"{line:g}%")
     figure = base_layout(figure, title=title, height=max(300, 30 * len(data) + 160))
     return legend_below(figure)
+
+
+RISK_COLORS = {"low": GREEN, "some": ORANGE, "high": VERMILLION}
+RISK_NAMES = {"low": "Low risk", "some": "Some risk", "high": "High risk"}
+
+
+def movement_chart(data: pd.DataFrame, *, title: str) -> go.Figure:
+    """Students by fall risk level (`fall`, one bar each, high first) split by their spring level
+    (`spring`, stacked: low, some, high) from `students`; a withheld count draws no segment."""
+    figure = go.Figure()
+    falls = ["high", "some", "low"]  # every level, even one whose counts are all withheld
+    labels = [f"{RISK_NAMES[level]} in fall" for level in falls]
+    for spring in ("low", "some", "high"):
+        rows = data[data["spring"] == spring].set_index("fall").reindex(falls)
+        figure.add_bar(
+            x=rows["students"].astype("float"), y=labels, orientation="h",
+            name=f"{RISK_NAMES[spring]} in spring", marker_color=RISK_COLORS[spring],
+            text=[f"{v:,.0f}" if pd.notna(v) else "" for v in rows["students"]],
+            textposition="inside",
+            hovertemplate=f"%{{y}}, {RISK_NAMES[spring].lower()} in spring: %{{x:,.0f}} students"
+            "<extra></extra>",
+        )  # fmt: skip
+    # A number too long for its segment is hidden, not shrunk to a smudge (the table has it).
+    figure.update_layout(barmode="stack", uniformtext_minsize=12, uniformtext_mode="hide")
+    figure.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed")
+    figure.update_xaxes(title_text="Students screened in fall and spring", rangemode="tozero")
+    figure = base_layout(figure, title=title, height=380)
+    return legend_below(figure)
+
+
+TRIANGLE_COLORS = {"all": BLUE, "major": VERMILLION, "minor": SKY}
+TRIANGLE_NAMES = {"all": "Every referral", "major": "Majors", "minor": "Minors"}
+
+
+def triangle_chart(data: pd.DataFrame, *, title: str) -> go.Figure:
+    """Percent of students per band (`band`, `pct`), one bar per kind of referral (`kind`: all,
+    major, minor) side by side; a withheld count draws no bar and says so."""
+    figure = go.Figure()
+    for kind, rows in data.groupby("kind", sort=False):
+        figure.add_bar(
+            x=rows["pct"].astype("float"), y=rows["band"], orientation="h",
+            name=TRIANGLE_NAMES[kind], marker_color=TRIANGLE_COLORS[kind],
+            text=[f"{v:.0f}%" if pd.notna(v) else "withheld" for v in rows["pct"]],
+            textposition="outside", cliponaxis=False, constraintext="none",
+            hovertemplate=f"%{{y}}, {TRIANGLE_NAMES[kind].lower()}: %{{x:.1f}}% of students"
+            "<extra></extra>",
+        )  # fmt: skip
+    figure.update_layout(barmode="group", bargroupgap=0.1)
+    figure.update_yaxes(autorange="reversed")
+    figure.update_xaxes(title_text="% of enrolled students", range=[0, 118])  # room for "96%"
+    kinds = data["kind"].nunique()
+    figure = base_layout(figure, title=title, height=max(280, 3 * (24 * kinds + 24) + 180))
+    return legend_below(figure) if kinds > 1 else figure

@@ -6,22 +6,27 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.cache import derive_figure
 from components.display import show_chart, show_table
 from components.outcomes_charts import (
     count_chart,
-    fidelity_outcome_chart,
     rate_by_month_chart,
     referral_bars,
-    screening_chart,
     tier_chart,
 )
+from components.outcomes_common import (
+    WITHHELD,
+    _count,
+    _figure,
+    _percent,
+    _side_by_side,
+    _year_rows,
+)
+from components.outcomes_triangle import show_triangle
 from data_access.labels import SUPPORT_DOMAINS, words
 from data_access.school_year import school_year_months
 from data_access.system_health.rules import DISTRICT_ID
 from data_access.system_health.view import StudentOutcomesView
 
-WITHHELD = "withheld"
 WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 BREAKDOWNS = {
     "behavior": "Behaviour",
@@ -29,35 +34,6 @@ BREAKDOWNS = {
     "hour": "Time of day",
     "weekday": "Day of week",
 }
-
-
-def _count(value: object) -> str:
-    return WITHHELD if pd.isna(value) else f"{int(value):,}"
-
-
-def _percent(value: object) -> str:
-    return WITHHELD if pd.isna(value) else f"{float(value):.1f}%"
-
-
-def _year_rows(view: StudentOutcomesView, school_year: str) -> pd.DataFrame:
-    """The year's rows, buildings by name and the district last, with a `name` column."""
-    rows = view.health[view.health["school_year"] == school_year].copy()
-    rows["name"] = rows["building_id"].map(view.building_names | {DISTRICT_ID: "Whole district"})
-    rows["_district"] = rows["building_id"] == DISTRICT_ID
-    return rows.sort_values(["_district", "name"]).drop(columns="_district").reset_index(drop=True)
-
-
-def _figure(build, view: StudentOutcomesView, **arguments):
-    """`derive_figure` keyed by the buildings the view holds too: the view is not part of the key,
-    and a figure drawn for a district leader must never be handed to a principal."""
-    buildings = tuple(sorted(view.building_names))
-    return derive_figure(build, view, buildings=buildings, **arguments)
-
-
-def _side_by_side():
-    # Halves: the tier table's five columns need about 440 px beside a building's name, more than
-    # a 4:3 split leaves the table on a 1280 px projector.
-    return st.columns([1, 1], gap="small")
 
 
 def _tier_figure(view, *, school_year, place, over_years, buildings):
@@ -102,51 +78,6 @@ def show_tiers_tab(view: StudentOutcomesView, *, place: str) -> None:
         show_table(_tier_table(rows, "school_year", "School year"))
 
 
-def _screening_rows(view: StudentOutcomesView) -> pd.DataFrame:
-    rows = _year_rows(view, view.school_year)
-    parts = []
-    for window in ("fall", "winter", "spring"):
-        part = rows[["name"]].assign(
-            window=window,
-            screened=rows[f"screened_{window}"],
-            pct=rows[f"pct_at_benchmark_{window}"],
-        )
-        parts.append(part)
-    out = pd.concat(parts, ignore_index=True)
-    seen = out.groupby("window")["screened"].transform(lambda s: s.notna().any() and s.sum() > 0)
-    return out[seen.astype(bool)].reset_index(drop=True)
-
-
-def _screening_figure(view, *, school_year, buildings):
-    return screening_chart(
-        _screening_rows(view),
-        title=f"Universal screening, {school_year}: % of screened students at benchmark",
-    )
-
-
-def show_screening_tab(view: StudentOutcomesView) -> None:
-    year = view.school_year
-    st.caption(
-        "A student is at benchmark in a window when at benchmark on every measure they were "
-        "screened on in it. 80% or more at benchmark is the usual sign that core instruction is "
-        "sufficient."
-    )
-    rows = _screening_rows(view)
-    if rows.empty:
-        st.info(f"No screening results are recorded for {year}.", icon=":material/inbox:")
-        return
-    chart, table = _side_by_side()
-    with chart:
-        show_chart(_figure(_screening_figure, view, school_year=year), key="screening")
-    with table:
-        show_table(pd.DataFrame({
-            "Building": rows["name"],
-            "Window": rows["window"].str.capitalize(),
-            "Screened": rows["screened"].map(_count),
-            "At benchmark": rows["pct"].map(_percent),
-        }), max_rows=40)  # fmt: skip
-
-
 def _unmet_figure(view, *, school_year, buildings):
     rows = _year_rows(view, school_year)
     rows = rows[rows["building_id"] != DISTRICT_ID]
@@ -185,8 +116,8 @@ def show_interventions(view: StudentOutcomesView, *, place: str) -> None:
         "Supports": rows["supports"].map(_count),
         "Ended": rows["ended"].map(_count),
         "Goal met": rows["goal_met"].map(_count),
-        "% of ended that met the goal": goal,
-        "Sessions delivered of planned": delivered,
+        "% goal met": goal,
+        "Sessions delivered": delivered,
     }))  # fmt: skip
 
 
@@ -203,9 +134,9 @@ def show_unmet_need_tab(view: StudentOutcomesView, *, place: str) -> None:
     with table:
         show_table(pd.DataFrame({
             "Building": rows["name"],
-            "Below benchmark": rows["below_benchmark"].map(_count),
-            "With no support": rows["below_benchmark_no_support"].map(_count),
-            "% with no support": rows["pct_below_benchmark_no_support"].map(_percent),
+            "Below": rows["below_benchmark"].map(_count),
+            "No support": rows["below_benchmark_no_support"].map(_count),
+            "% no support": rows["pct_below_benchmark_no_support"].map(_percent),
         }))  # fmt: skip
     show_interventions(view, place=place)
     st.subheader(f"Supports ended in {year}")
@@ -273,27 +204,7 @@ def _breakdown_figure(view, *, school_year, place, by, buildings):
     )  # fmt: skip
 
 
-def _triangle_figure(view, *, school_year, place, buildings):
-    rows = _triangle_rows(view, place)
-    name = view.building_names.get(place, "whole district")
-    return count_chart(rows, x="students", y="band", x_title="Students",
-                       title=f"Students by referrals that year, {name}, {school_year}")  # fmt: skip
-
-
-def _triangle_rows(view: StudentOutcomesView, place: str) -> pd.DataFrame:
-    row = _year_rows(view, view.school_year).set_index("building_id").loc[place]
-    bands = [("0-1 referrals", "students_0_1_incidents", 80), ("2-5 referrals",
-             "students_2_5_incidents", 15), ("6 or more", "students_6_plus_incidents", 5)]  # fmt: skip
-    return pd.DataFrame({
-        "band": [band for band, _, _ in bands],
-        "students": [row[column] for _, column, _ in bands],
-        "pct": [None if pd.isna(row[c]) or not row["enrolled"] else 100 * row[c] / row["enrolled"]
-                for _, c, _ in bands],
-        "typical": [typical for _, _, typical in bands],
-    })  # fmt: skip
-
-
-def show_behaviour_tab(view: StudentOutcomesView, *, place: str) -> None:
+def show_behaviour_tab(view: StudentOutcomesView, triangles: pd.DataFrame, *, place: str) -> None:
     year = view.school_year
     st.caption(
         "Every discipline incident counts as an office referral, whatever action followed it. "
@@ -332,87 +243,4 @@ def show_behaviour_tab(view: StudentOutcomesView, *, place: str) -> None:
             show_table(rows.rename(columns={"label": BREAKDOWNS[by], "major": "Major",
                                             "minor": "Minor", "total": "All"})
                        [[BREAKDOWNS[by], "Major", "Minor", "All"]])  # fmt: skip
-    triangle = _triangle_rows(view, place)
-    chart, table = _side_by_side()
-    with chart:
-        show_chart(_figure(_triangle_figure, view, school_year=year, place=place),
-                   key="triangle")  # fmt: skip
-    with table:
-        show_table(pd.DataFrame({
-            "Referrals that year": triangle["band"],
-            "Students": triangle["students"].map(_count),
-            "% of students": triangle["pct"].map(_percent),
-            "Typical of a working Tier 1": triangle["typical"].map(lambda t: f"about {t}%"),
-        }))  # fmt: skip
-
-
-def fidelity_status(at_criterion: object) -> str:
-    if at_criterion is None or pd.isna(at_criterion):
-        return "No complete TFI"
-    return "At criterion" if bool(at_criterion) else "Below criterion"
-
-
-def _fidelity_rows(rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    return rows.assign(
-        name=rows["building_id"].map(names), status=rows["at_criterion"].map(fidelity_status)
-    )
-
-
-def _fidelity_figure(rows, *, school_year, buildings):
-    return fidelity_outcome_chart(
-        rows, x="pct_at_benchmark", line=80, x_title="% of screened students at benchmark",
-        title=f"Screening at benchmark by TFI Tier 1, {school_year} (latest window)",
-    )  # fmt: skip
-
-
-def _fidelity_rate_figure(rows, *, school_year, buildings):
-    return fidelity_outcome_chart(
-        rows, x="incidents_per_100_per_day", x_title="Referrals per 100 students per day",
-        title=f"Referral rate by TFI Tier 1, {school_year}",
-    )  # fmt: skip
-
-
-def show_fidelity_tab(rows: pd.DataFrame, view: StudentOutcomesView) -> None:
-    """Buildings at TFI Tier 1 criterion against those below, on their published outcomes."""
-    year = view.school_year
-    st.caption(
-        "Each building's latest complete TFI Tier 1 score this school year (criterion 70%) beside "
-        "its outcomes: judge outcomes where the practice was in place. Poor outcomes with low "
-        "fidelity call for implementation support, not a new practice."
-    )
-    if rows.empty:
-        st.info(f"No building has student outcomes for {year}.", icon=":material/inbox:")
-        return
-    rows = _fidelity_rows(rows, view.building_names)
-    summary = rows.groupby("status").agg(
-        buildings=("building_id", "size"),
-        rate=("incidents_per_100_per_day", "median"),
-        benchmark=("pct_at_benchmark", "median"),
-        tier1=("pct_tier1_only", "median"),
-    )
-    show_table(pd.DataFrame({
-        "TFI Tier 1": summary.index,
-        "Buildings": summary["buildings"].to_numpy(),
-        "Median referrals per 100 per day": summary["rate"].map(
-            lambda r: "" if pd.isna(r) else f"{r:.2f}").to_numpy(),
-        "Median % at benchmark": summary["benchmark"].map(
-            lambda p: "" if pd.isna(p) else f"{p:.1f}%").to_numpy(),
-        "Median % Tier 1 only": summary["tier1"].map(
-            lambda p: "" if pd.isna(p) else f"{p:.1f}%").to_numpy(),
-    }))  # fmt: skip
-    buildings = tuple(sorted(view.building_names))
-    chart, table = _side_by_side()
-    with chart:
-        show_chart(derive_figure(_fidelity_figure, rows, school_year=year, buildings=buildings),
-                   key="fidelity_screening")  # fmt: skip
-        show_chart(derive_figure(_fidelity_rate_figure, rows, school_year=year,
-                                 buildings=buildings), key="fidelity_rate")  # fmt: skip
-    with table:
-        show_table(pd.DataFrame({
-            "Building": rows["name"],
-            "TFI Tier 1": [("" if pd.isna(p) else f"{p:.0f}% ") + s
-                           for p, s in zip(rows["tier1_percent"], rows["status"], strict=True)],
-            "Referrals per 100 per day": rows["incidents_per_100_per_day"].map(
-                lambda r: "no calendar" if pd.isna(r) else f"{r:.2f}"),
-            "% at benchmark": rows["pct_at_benchmark"].map(_percent),
-        }), max_rows=40)  # fmt: skip
+    show_triangle(view, triangles, place=place)

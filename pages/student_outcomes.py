@@ -6,16 +6,18 @@ from __future__ import annotations
 import streamlit as st
 
 from components.cache import load
+from components.outcomes_fidelity import show_fidelity_tab
+from components.outcomes_screening import show_screening_tab
 from components.outcomes_tabs import (
     show_behaviour_tab,
-    show_fidelity_tab,
-    show_screening_tab,
     show_tiers_tab,
     show_unmet_need_tab,
 )
 from components.page import building_from_link, current_scope, page_setup
 from data_access.outcomes_fidelity import get_outcomes_by_fidelity
+from data_access.system_health.behaviour import get_triangles_by_type
 from data_access.system_health.rules import DISTRICT_ID
+from data_access.system_health.screening import get_screening_figures
 from data_access.system_health.view import get_student_outcomes_view
 
 page_setup(
@@ -63,13 +65,17 @@ if tiers_tab.open is not False:
         show_tiers_tab(view, place=place)
 if screening_tab.open is not False:
     with screening_tab:
-        show_screening_tab(view)
+        # By measure and risk-level movement: counted and decided only when this tab is open.
+        figures = load(get_screening_figures, scope=scope, school_year=view.school_year)
+        show_screening_tab(view, figures, place=place)
 if need_tab.open is not False:
     with need_tab:
         show_unmet_need_tab(view, place=place)
 if behaviour_tab.open is not False:
     with behaviour_tab:
-        show_behaviour_tab(view, place=place)
+        # The triangle with majors and minors apart: counted only when this tab is open.
+        triangles = load(get_triangles_by_type, scope=scope, school_year=view.school_year)
+        show_behaviour_tab(view, triangles, place=place)
 if fidelity_tab.open is not False:
     with fidelity_tab:
         # The one figure set that joins two areas: loaded only when its tab is open.

@@ -68,19 +68,73 @@ def test_screening_tab_shows_percent_at_benchmark_by_window(monkeypatch, distric
     assert "80%: core sufficient" in _text(app).replace("\\u003cbr\\u003e", " ")
 
 
+def test_screening_tab_keeps_measures_apart_and_shows_movement(monkeypatch, sqlite_url):
+    """Three buildings screened on reading; A on math too in fall (60 of 100 at benchmark); the
+    district's movement: C's risk levels (MOVEMENT)."""
+    from tests.test_system_health_screening import _two_measures
+
+    with session_scope(sqlite_url) as session:
+        _two_measures(session)
+    app = open_tab(open_page(monkeypatch, sqlite_url, "student_outcomes"), "Screening")
+    assert not app.exception, [e.value for e in app.exception]
+    rows = app.main.dataframe[0].value.set_index(["Building", "Window"])
+    assert rows.loc[("Building A", "Fall"), "At benchmark"] == "60.0%"  # on both: 0..59
+    app.radio(key="outcomes_measure").set_value("math").run()
+    rows = app.main.dataframe[0].value.set_index(["Building", "Window"])
+    assert rows.loc[("Building A", "Fall"), "At benchmark"] == "60.0%"
+    assert ("Building B", "Fall") not in rows.index  # B was not screened on math
+    app.radio(key="outcomes_measure").set_value("reading").run()
+    rows = app.main.dataframe[0].value.set_index(["Building", "Window"])
+    assert rows.loc[("Building A", "Fall"), "At benchmark"] == "80.0%"
+    assert rows.loc[("Whole district", "Fall"), "At benchmark"] == "71.4%"  # 150 of 210
+    assert "No risk levels are recorded for the whole district" in app.main.info[0].value
+
+
+def test_screening_tab_shows_movement_between_risk_levels(monkeypatch, sqlite_url):
+    from tests.test_system_health_screening import MORE, _movement_district
+
+    with session_scope(sqlite_url) as session:
+        _movement_district(session, MORE)
+    app = open_page(monkeypatch, sqlite_url, "student_outcomes")
+    app.selectbox(key="outcomes_building").set_value("D").run()
+    app = open_tab(app, "Screening")
+    assert not app.exception, [e.value for e in app.exception]
+    movement = app.main.dataframe[1].value.set_index("Fall ↓ spring →")
+    # D: 14 students at high risk in fall at some risk in spring; 133 screened both; the one
+    # student from low to high risk is withheld.
+    assert movement.loc["High", "Some"] == "14"  # high risk in fall, some in spring
+    assert movement.loc["All", "All"] == "133"
+    assert movement.loc["Low", "High"] == "withheld"
+    title = "Risk level fall to spring (reading), Building D, 2025-26: students"
+    assert title in _text(app).replace("\\u003cbr\\u003e", " ")
+
+
+def test_screening_tab_says_when_every_movement_count_is_withheld(monkeypatch, sqlite_url):
+    from tests.test_system_health_screening import MORE, _movement_district
+
+    with session_scope(sqlite_url) as session:
+        _movement_district(session, MORE | {"E": {("high", "some"): 2, ("low", "low"): 1}})
+    app = open_page(monkeypatch, sqlite_url, "student_outcomes")
+    app.selectbox(key="outcomes_building").set_value("E").run()
+    app = open_tab(app, "Screening")
+    assert not app.exception, [e.value for e in app.exception]
+    assert "Every count of the movement at Building E is withheld" in app.main.info[0].value
+    assert len(app.main.dataframe) == 1  # the screening table only
+
+
 def test_unmet_need_tab_withholds_what_the_export_withholds(monkeypatch, district):
     app = open_tab(open_page(monkeypatch, district, "student_outcomes"), "Unmet need and supports")
     assert not app.exception, [e.value for e in app.exception]
     need = app.main.dataframe[0].value.set_index("Building")
-    assert need.loc["Building A", "Below benchmark"] == "30"
-    assert need.loc["Building B", "With no support"] == "withheld"  # 5 students
-    assert need.loc["Building A", "With no support"] == "withheld"  # 17 - 12 would give B's
+    assert need.loc["Building A", "Below"] == "30"
+    assert need.loc["Building B", "No support"] == "withheld"  # 5 students
+    assert need.loc["Building A", "No support"] == "withheld"  # 17 - 12 would give B's
     # The district's interventions: 25 supports each, 15 of 20 sessions delivered; every outcome
     # withheld (the export withholds every building's supports ended, and the district's).
     interventions = app.main.dataframe[1].value.set_index("Intervention")
     assert interventions.loc["Small group", "Supports"] == "25"
     assert interventions.loc["Small group", "Area"] == "Reading"
-    assert interventions.loc["Small group", "Sessions delivered of planned"] == "75%"
+    assert interventions.loc["Small group", "Sessions delivered"] == "75%"
     assert interventions.loc["Check in, check out", "Goal met"] == "withheld"
     ended = app.main.dataframe[2].value.set_index("Building")
     assert ended.loc["Building B", "Supports ended"] == "withheld"  # 4 supports
@@ -100,11 +154,29 @@ def test_behaviour_tab_shows_rates_breakdowns_and_the_triangle(monkeypatch, dist
     breakdown = app.main.dataframe[1].value.set_index("Behaviour")
     assert breakdown.loc["Disruption", "Minor"] == 3
     assert breakdown.loc["Not given", "Major"] == 64
-    triangle = app.main.dataframe[2].value.set_index("Referrals that year")
+    triangle = app.main.dataframe[2].value.set_index("Referrals")
     # The district's 3 students with 6 or more referrals (all in A): too few, withheld.
-    assert triangle.loc["6 or more", "Students"] == "withheld"
+    assert triangle.loc["6+", "All"] == "withheld"
     app.radio(key="outcomes_breakdown").set_value("location").run()
     assert app.main.dataframe[1].value.set_index("Location").loc["Hallway", "Minor"] == 3
+
+
+def test_behaviour_triangle_keeps_majors_and_minors_apart(monkeypatch, sqlite_url):
+    """tests/test_system_health_behaviour.py's district: the district's majors 161 / 24 / 25 and
+    minors 187 / 12 / 11 of 210 students; B has majors only, so its triangle is not split."""
+    from tests.test_system_health_behaviour import _district
+
+    with session_scope(sqlite_url) as session:
+        _district(session)
+    app = open_tab(open_page(monkeypatch, sqlite_url, "student_outcomes"), "Behaviour")
+    assert not app.exception, [e.value for e in app.exception]
+    triangle = app.main.dataframe[-1].value.set_index("Referrals")
+    assert triangle.loc["2-5", "Majors"] == f"24 ({100 * 24 / 210:.1f}%)"  # 11.4%
+    assert triangle.loc["6+", "Minors"] == "11 (5.2%)"
+    assert triangle.loc["6+", "All"] == "48 (22.9%)"  # 27 + 10 + 11
+    app.selectbox(key="outcomes_building").set_value("B").run()
+    triangle = app.main.dataframe[-1].value
+    assert "Majors" not in triangle.columns
 
 
 def test_a_principal_sees_their_building_and_the_district_only(monkeypatch, district):
@@ -113,6 +185,23 @@ def test_a_principal_sees_their_building_and_the_district_only(monkeypatch, dist
     text = _text(app)
     assert "Building B" in text and "Building A" not in text
     assert app.selectbox(key="outcomes_building").options == ["Whole district", "Building B (B)"]
+
+
+def test_a_principal_sees_only_their_building_on_the_new_figures(monkeypatch, sqlite_url):
+    """The Screening tab's by-measure table and movement: B's and the district's only."""
+    from tests.test_system_health_screening import MORE, _movement_district
+
+    with session_scope(sqlite_url) as session:
+        _movement_district(session, MORE)
+    app = open_page(monkeypatch, sqlite_url, "student_outcomes", role="principal", buildings=["B"])
+    app = open_tab(app, "Screening")
+    assert not app.exception, [e.value for e in app.exception]
+    text = _text(app)
+    assert "Building B" in text and "Building A" not in text and "Building D" not in text
+    buildings = set(app.main.dataframe[0].value["Building"])
+    assert buildings == {"Building B", "Whole district"}
+    headings = [h.value for h in app.main.subheader]
+    assert "Movement between risk levels, fall to spring, the whole district" in headings
 
 
 def test_fidelity_tab_sets_buildings_at_criterion_against_those_below(monkeypatch, district):
@@ -125,12 +214,12 @@ def test_fidelity_tab_sets_buildings_at_criterion_against_those_below(monkeypatc
         add_administration(session, "B", "TFI-2.1", date(2025, 11, 1), dict.fromkeys(items, 1))
     app = open_tab(open_page(monkeypatch, district, "student_outcomes"), "Fidelity and outcomes")
     assert not app.exception, [e.value for e in app.exception]
-    summary = app.main.dataframe[0].value.set_index("TFI Tier 1")
-    assert summary.loc["At criterion", "Buildings"] == 1
-    table = app.main.dataframe[1].value.set_index("Building")
-    assert table.loc["Building A", "TFI Tier 1"] == "100% At criterion"
-    assert table.loc["Building B", "TFI Tier 1"] == "50% Below criterion"
+    summary = app.main.dataframe[0].value.set_index("Median of the buildings")
+    assert summary.loc["Buildings", "At criterion"] == "1"
+    screening, rate = (app.main.dataframe[k].value.set_index("Building") for k in (1, 2))
+    assert rate.loc["Building A", "TFI Tier 1"] == "100% At criterion"
+    assert rate.loc["Building B", "TFI Tier 1"] == "50% Below criterion"
     # A: 46 referrals, 101 students, the ALL calendar's 40 days; B: 21, 50 students, its own 18.
-    assert table.loc["Building A", "Referrals per 100 per day"] == f"{46 / 1.01 / 40:.2f}"
-    assert table.loc["Building B", "Referrals per 100 per day"] == f"{21 / 0.5 / 18:.2f}"
-    assert table.loc["Building B", "% at benchmark"] == "70.0%"  # spring: 35 of 50
+    assert rate.loc["Building A", "Per 100 per day"] == f"{46 / 1.01 / 40:.2f}"
+    assert rate.loc["Building B", "Per 100 per day"] == f"{21 / 0.5 / 18:.2f}"
+    assert screening.loc["Building B", "% at benchmark"] == "70.0%"  # spring: 35 of 50

@@ -352,3 +352,71 @@ def publish_interventions(
     for name in columns[3:]:
         out[name] = out[name].astype("Int64")
     return out
+
+
+class View:
+    """One way a set of published counts add up, as a table the engine audits: `cells` (rows x
+    members) are indices into the counts; the rows but the last add up to the last, column by
+    column; each row's members add up to its total, the count `totals[row]` (-1: the total is not
+    published, only bounded by `row_upper`), or with `alone` the cells stand on their own (a
+    count like students screened: only the rows adding up ties them)."""
+
+    def __init__(self, cells, totals=None, row_upper=None, *, alone: bool = False) -> None:
+        self.cells = np.asarray(cells, dtype=int)
+        rows = self.cells.shape[0]
+        self.totals = np.full(rows, -1) if totals is None else np.asarray(totals, dtype=int)
+        self.row_upper = (
+            np.full(rows, np.inf) if row_upper is None else np.asarray(row_upper, float)
+        )
+        self.alone = alone
+
+
+def settle_views(
+    values: np.ndarray,
+    views: list[View],
+    min_size: int,
+    *,
+    start: np.ndarray,
+    known: np.ndarray,
+    together: list[np.ndarray] = (),
+) -> np.ndarray:
+    """Which of `values` (counts, one array) to withhold so that no view narrows a withheld one to
+    fewer than `min_size` values: each view settled by the engine with every count withheld so far
+    withheld in it too, again until nothing more is withheld. `start`: withheld already; `known`:
+    published elsewhere (never withheld: withholding them hides nothing); `together`: groups of
+    counts withheld all at once if any one is. Returns True per withheld count.
+
+    The views are audited one at a time (the way agencies audit a three-way table by its two-way
+    faces); the tests attack everything at once with a linear programme."""
+    values = np.asarray(values, dtype=float)
+    hidden = start.copy() & ~known
+    for _ in range(MAX_ROUNDS):
+        before = hidden.copy()
+        for view in views:
+            cells = values[view.cells]
+            if view.alone:
+                table = _table(cells, view.row_upper, min_size, known[view.cells])
+                count = Count(tables=[table], totals=cells.sum(axis=1), total_known=False,
+                              min_size=min_size)  # fmt: skip
+            else:
+                has_total = view.totals >= 0
+                total_hidden = ~has_total | hidden[np.where(has_total, view.totals, 0)]
+                totals = np.where(has_total, values[np.where(has_total, view.totals, 0)], 0.0)
+                upper = np.where(total_hidden, view.row_upper, totals)
+                table = _table(cells, upper, min_size, known[view.cells])
+                count = _SomeTotalsKnown(tables=[table], totals=totals, total_known=True,
+                                         min_size=min_size)  # fmt: skip
+                count.hidden_totals = total_hidden
+                for row in np.flatnonzero(total_hidden & has_total):
+                    count.close_row(row)
+            for row, column in zip(*np.nonzero(hidden[view.cells]), strict=True):
+                table.protect(row, column)
+            count.settle()
+            hidden[view.cells[table.hidden]] = True
+        for group in together:
+            if hidden[group].any():
+                hidden[group] = True
+        hidden &= ~known
+        if (hidden == before).all():
+            return hidden
+    raise RuntimeError("screening disclosure avoidance did not settle")  # pragma: no cover
