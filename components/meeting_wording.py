@@ -173,6 +173,7 @@ def role_names(roles: Iterable[str]) -> str:
 
 AREA_NAMES = {
     "fidelity": "Fidelity",
+    "outcomes": "Outcomes",
     "supervision": "Supervision",
     "staffing": "Staffing",
     "equity": "Equity",
@@ -185,6 +186,14 @@ STATUS_WORDS = {
         "slipped": "Slipped",
         "below": "Below",
         "incomplete": "Incomplete",
+    },
+    "outcomes": {
+        "core_below": "Core below 80%",
+        "unmet_rising": "Unmet need rising",
+        "referrals_up": "Referrals up",
+        "core_sufficient": "Core at 80%+",
+        "withheld": "Withheld",
+        "no_screening": "No screening",
     },
     "supervision": {
         "no_staff": "No support staff",
@@ -203,8 +212,38 @@ STATUS_WORDS = {
 }
 
 
+def outcome_number(cell: Mapping[str, object]) -> str:
+    """An outcome cell's figures: '70.0% at benchmark (spring); unmet need +6.0 points;
+    referrals +19%'. A withheld percent is named, never worked out."""
+    parts = []
+    pct, window = cell["pct_at_benchmark"], cell["window"]
+    if pct is not None and not pd.isna(pct):
+        parts.append(f"{float(pct):.1f}% at benchmark ({window})")
+    elif cell["status"] == "withheld":
+        parts.append(f"% at benchmark ({window})")
+    if cell["unmet_change"] is not None and not pd.isna(cell["unmet_change"]):
+        parts.append(f"unmet need +{float(cell['unmet_change']):.1f} points")
+    if cell["referral_change"] is not None and not pd.isna(cell["referral_change"]):
+        parts.append(f"referrals +{100 * float(cell['referral_change']):.0f}%")
+    return "; ".join(parts)
+
+
+def outcomes_when(picture) -> str:
+    """The screening window and school year the outcome column reads: 'the spring 2025-26
+    window', or 'the latest window of 2025-26' when no window is screened yet."""
+    outcomes = picture.outcomes
+    if outcomes is None:
+        return "the latest screening window"
+    windows = outcomes.screening["window"].dropna()
+    if windows.empty:
+        return f"the latest screening window of {outcomes.school_year}"
+    return f"the {windows.iloc[0]} {outcomes.school_year} window"
+
+
 def _cell_number(area: str, cell: Mapping[str, object]) -> str:
     status = cell["status"]
+    if area == "outcomes":
+        return outcome_number(cell)
     if area == "fidelity":
         if status in ("no_score", "incomplete"):
             return ""
