@@ -65,7 +65,8 @@ def matrix_table(
         row["Building"] = DISTRICT_ROW
         row["Act on"] = AREA_NAMES["outcomes"] if district["level"] == ACT else ""
         row[AREA_HEADINGS["outcomes"]] = f"{word} · {number}" if number else word
-        table = pd.concat([table, pd.DataFrame([row], index=[DISTRICT_ROW])])
+        last = int(table.index.max()) + 1 if len(table) else 0  # the index stays whole numbers
+        table = pd.concat([table, pd.DataFrame([row], index=[last])])
     return table
 
 
@@ -86,10 +87,9 @@ def matrix_colours(
         "font-weight: bold" if count else "" for count in matrix["act_count"]
     ]
     if district is not None:
-        css.loc[DISTRICT_ROW] = "border-top: 2px solid #444444; font-weight: bold"
-        css.loc[DISTRICT_ROW, AREA_HEADINGS["outcomes"]] += "; " + _level_css(
-            str(district["level"])
-        )
+        last = table.index[-1]  # matrix_table's district row
+        css.loc[last] = "border-top: 2px solid #444444; font-weight: bold"
+        css.loc[last, AREA_HEADINGS["outcomes"]] += "; " + _level_css(str(district["level"]))
     return css
 
 
