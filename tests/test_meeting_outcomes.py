@@ -9,6 +9,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from components.meeting_agenda_outcomes import core_text, place_of, referrals_text, unmet_text
 from components.meeting_wording import cell_words, matrix_words
 from data_access.db import session_scope
 from data_access.meeting.rules import ACT, GOOD, NO_DATA, WATCH, outcome_cells, outcomes_cell
@@ -248,3 +249,27 @@ def test_a_principal_sees_their_building_and_the_district_only(small_district):
     assert outcomes.unmet_rising.empty and outcomes.referrals_up.empty
     assert set(outcomes.screening["building_id"]) == {"B", "DISTRICT"}
     assert list(picture.matrix["building_id"]) == ["B"]
+
+
+def test_an_agenda_item_says_the_figure_its_unit_and_its_window_or_months():
+    core = {"building_id": "A", "building": "Adams", "window": "spring", "screened": 423.0,
+            "pct_at_benchmark": 70.0}  # fmt: skip
+    assert core_text(core, YEAR) == (
+        "70.0% of 423 students screened in spring 2025-26 were at benchmark (below 80%)"
+    )
+    unmet = {"window": "spring", "pct_now": 40.0, "pct_before": 33.3, "change": 6.7}
+    assert unmet_text(unmet, YEAR) == (
+        "40.0% of students below benchmark had no Tier 2 or 3 support in 2025-26 (spring "
+        "screening), up 6.7 percentage points from 33.3% in 2024-25"
+    )
+    referrals = {
+        "rate": 1.075,
+        "rate_before": 0.925,
+        "change": 43 / 37 - 1,
+        "last_month": "2025-10",
+    }
+    assert referrals_text(referrals, YEAR) == (
+        "1.07 referrals per 100 students per school day in 2025-26 to the end of October 2025, up "
+        "16% on 0.93 in the same months of 2024-25"
+    )
+    assert place_of({"building_id": "DISTRICT", "building": None}) == "the whole district"

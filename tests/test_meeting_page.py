@@ -100,6 +100,14 @@ def test_the_meeting_screen_tells_the_demo_stories_without_a_click(monkeypatch, 
         "Core below 80% · 70.0% at benchmark (spring); unmet need +6.0 points"
     )
     assert table.loc["Lincoln Elementary", "Act on"] == "Outcomes"
+    assert (
+        "**Lincoln Elementary** · Core below 80%: 70\\.0% of 423 students screened in spring "
+        "2025-26 were at benchmark (below 80%)"
+    ) in text
+    screening = [
+        link.proto for link in app.get("page_link") if link.proto.label == "Open screening"
+    ]
+    assert screening[0].query_string == "tab=Screening&building=B01"
     assert table.loc["Whole district", "Student outcomes"].startswith("Core at 80%+ · 84.7%")
     # Buildings with most to act on come first: Hawthorne's unmet need (+16.3 points) and
     # referrals (+26%) rising make three areas to act on, before Maple Grove's three.

@@ -227,7 +227,7 @@ def picture_from(
     else:
         left_open = open_actions.iloc[0:0]
 
-    outcomes = get_outcome_signals(session, as_of=as_of, scope=scope)
+    outcomes = get_outcome_signals(session, as_of=as_of, scope=scope, names=names)
     cells = outcome_cells(outcomes.screening, outcomes.unmet, outcomes.referrals)
     matrix = building_matrix(
         buildings=buildings,

@@ -8,6 +8,7 @@ A withheld figure is never worked around: no signal is made from it, and it is r
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -230,8 +231,11 @@ def get_referral_months(
     return monthly, enrolled
 
 
-def get_outcome_signals(session: Session, *, as_of: date, scope: Scope) -> OutcomeSignals:
-    """The signals of `as_of`'s school year for the buildings in `scope` and the district."""
+def get_outcome_signals(
+    session: Session, *, as_of: date, scope: Scope, names: Mapping[str, str] | None = None
+) -> OutcomeSignals:
+    """The signals of `as_of`'s school year for the buildings in `scope` and the district; with
+    `names` (building_id → name) each frame gets a `building` column (the district's: None)."""
     school_year = school_year_of(as_of)
     years = (previous_school_year(school_year), school_year)
     health = get_system_health(session, scope=scope, school_years=years)
@@ -242,10 +246,15 @@ def get_outcome_signals(session: Session, *, as_of: date, scope: Scope) -> Outco
         keep = [b == DISTRICT_ID or scope.allows(b) for b in frame["building_id"]]
         return frame[pd.Series(keep, index=frame.index, dtype=bool)].reset_index(drop=True)
 
+    def named(frame: pd.DataFrame) -> pd.DataFrame:
+        if names is None:
+            return frame
+        return frame.assign(building=[names.get(b) for b in frame["building_id"]])
+
     return OutcomeSignals(
         school_year=school_year,
         as_of=as_of,
-        screening=screening_standing(health, school_year=school_year),
-        unmet=unmet_need_change(health, school_year=school_year),
-        referrals=in_scope(referrals),
+        screening=named(screening_standing(health, school_year=school_year)),
+        unmet=named(unmet_need_change(health, school_year=school_year)),
+        referrals=named(in_scope(referrals)),
     )
