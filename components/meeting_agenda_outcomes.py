@@ -5,6 +5,7 @@ can become a follow-up action. Only published figures make an item: a withheld o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -84,30 +85,36 @@ def outcome_items(outcomes: OutcomeSignals) -> list[tuple[str, dict[str, Any]]]:
 
 
 def show_outcome_item(
-    agenda: Any, kind: str, row: dict[str, Any], school_year: str, *, action: bool = True
+    item: Callable[[str], Any],
+    kind: str,
+    row: dict[str, Any],
+    school_year: str,
+    *,
+    meeting_id: int | None = None,
 ) -> None:
-    """One item: the place in bold, what it is, the figure; beside it the Student outcomes tab
-    (at the building) and, with `action`, a follow-up action."""
+    """One item: the place in bold, what it is, the figure (`item(text)`: the agenda's line, whose
+    context is the column for its links); beside it the Student outcomes tab at the building and a
+    follow-up action (linked to the meeting `meeting_id`)."""
     label, text, title = KINDS[kind]
     place = place_of(row)
     words = text(row, school_year)
     building_id = None if row["building_id"] == DISTRICT_ID else row["building_id"]
-    with agenda.item(f"**{plain(place)}** · {label}: {plain(words)}"):
+    # Only the place is data; the figure's words are made here from numbers and window names.
+    with item(f"**{plain(place)}** · {label}: {words}"):
         st.page_link(
             OUTCOMES_PAGE,
             label=f"Open {TABS[kind].lower()}",
             icon=":material/school:",
             query_params={"tab": TABS[kind], **({"building": building_id} if building_id else {})},
         )
-        if action:
-            create_action_link(
-                source_type="meeting",
-                source_ref=f"outcomes {kind} {row['building_id']} {school_year}",
-                building_id=building_id,
-                title=title.format(place=place)[:200],
-                problem_statement=f"{place[:1].upper()}{place[1:]}: {words}.",
-                meeting_id=agenda.meeting_id,
-            )
+        create_action_link(
+            source_type="meeting",
+            source_ref=f"outcomes {kind} {row['building_id']} {school_year}",
+            building_id=building_id,
+            title=title.format(place=place)[:200],
+            problem_statement=f"{place[:1].upper()}{place[1:]}: {words}.",
+            meeting_id=meeting_id,
+        )
 
 
 def show_student_outcomes(agenda: Any, number: int) -> None:
@@ -126,7 +133,7 @@ def show_student_outcomes(agenda: Any, number: int) -> None:
             "more on last year."
         )
     for kind, row in items[: agenda.items]:
-        show_outcome_item(agenda, kind, row, year)
+        show_outcome_item(agenda.item, kind, row, year, meeting_id=agenda.meeting_id)
     if len(items) > agenda.items:
         st.caption(f"…and {len(items) - agenda.items:,} more on the Student outcomes page.")
         st.page_link(OUTCOMES_PAGE, label="Open student outcomes", icon=":material/school:")

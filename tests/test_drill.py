@@ -165,6 +165,7 @@ def test_the_building_page_opens_at_the_area_its_address_names(monkeypatch, demo
     assert [h.proto.anchor for h in app.main.subheader if h.proto.anchor] == [
         "fidelity",
         "staff",
+        "outcomes",
         "equity",
         "actions",
     ]

@@ -22,6 +22,7 @@ from data_access.system_health.signals import (
     screening_standing,
     unmet_need_change,
 )
+from tests.utils.app import open_page
 from tests.utils.system_health import Block, build
 
 YEAR, LAST_YEAR = "2025-26", "2024-25"
@@ -273,3 +274,30 @@ def test_an_agenda_item_says_the_figure_its_unit_and_its_window_or_months():
         "16% on 0.93 in the same months of 2024-25"
     )
     assert place_of({"building_id": "DISTRICT", "building": None}) == "the whole district"
+
+
+def test_the_building_page_shows_lincolns_core_below_80_and_a_withheld_building_without_a_number(
+    monkeypatch, demo_store_url
+):
+    app = open_page(monkeypatch, demo_store_url, "building", query={"building": "B01"})
+    assert not app.exception, [e.value for e in app.exception]
+    text = "\n".join(m.value for m in app.main.markdown)
+    assert (
+        "**Core below 80%** · 70.0% at benchmark (spring); unmet need +6.0 points (act on it)"
+        in (text)
+    )
+    assert (
+        "**Lincoln Elementary** · Core below 80%: 70.0% of 423 students screened in spring "
+        "2025-26 were at benchmark (below 80%)"
+    ) in text
+    assert "**Lincoln Elementary** · Unmet need rising: 67.7% of students below benchmark" in text
+    [figures] = [f.value for f in app.main.dataframe if "Figure" in f.value.columns]
+    assert figures["2025-26"].tolist()[:2] == ["70.0%", "67.7%"]
+    assert figures["2024-25"].tolist()[1] == "61.7%"
+    # Washington Elementary's screening figures are withheld: said so, and nothing raised from them.
+    app = open_page(monkeypatch, demo_store_url, "building", query={"building": "B02"})
+    text = "\n".join(m.value for m in app.main.markdown)
+    assert "**Withheld** · % at benchmark (spring) (nothing to show)" in text
+    assert "Core below 80%" not in text and "Unmet need rising" not in text
+    [figures] = [f.value for f in app.main.dataframe if "Figure" in f.value.columns]
+    assert figures["2025-26"].tolist()[:2] == ["withheld", "withheld"]

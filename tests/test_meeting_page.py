@@ -101,7 +101,7 @@ def test_the_meeting_screen_tells_the_demo_stories_without_a_click(monkeypatch, 
     )
     assert table.loc["Lincoln Elementary", "Act on"] == "Outcomes"
     assert (
-        "**Lincoln Elementary** · Core below 80%: 70\\.0% of 423 students screened in spring "
+        "**Lincoln Elementary** · Core below 80%: 70.0% of 423 students screened in spring "
         "2025-26 were at benchmark (below 80%)"
     ) in text
     screening = [
