@@ -9,14 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from components.display import show_table
-from components.meeting_agenda_outcomes import (
-    OUTCOMES_PAGE,
-    month_words,
-    outcome_items,
-    show_outcome_item,
-)
+from components.meeting_agenda_outcomes import OUTCOMES_PAGE, show_outcome_item
 from components.meeting_charts import LEVEL_NAMES
 from components.meeting_wording import cell_words
+from components.outcome_wording import month_words, outcome_items
 from data_access.meeting.rules import outcome_cells
 from data_access.school_year import previous_school_year
 from data_access.system_health.signals import OutcomeSignals

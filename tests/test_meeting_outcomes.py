@@ -9,8 +9,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from components.meeting_agenda_outcomes import core_text, place_of, referrals_text, unmet_text
 from components.meeting_wording import cell_words, matrix_words
+from components.outcome_wording import core_text, place_of, referrals_text, unmet_text
 from data_access.db import session_scope
 from data_access.meeting.rules import ACT, GOOD, NO_DATA, WATCH, outcome_cells, outcomes_cell
 from data_access.meeting.view import get_meeting_picture
