@@ -213,19 +213,35 @@ STATUS_WORDS = {
 
 
 def outcome_number(cell: Mapping[str, object]) -> str:
-    """An outcome cell's figures: '70.0% at benchmark (spring); unmet need +6.0 points;
-    referrals +19%'. A withheld percent is named, never worked out."""
-    parts = []
-    pct, window = cell["pct_at_benchmark"], cell["window"]
-    if pct is not None and not pd.isna(pct):
-        parts.append(f"{float(pct):.1f}% at benchmark ({window})")
-    elif cell["status"] == "withheld":
-        parts.append(f"% at benchmark ({window})")
-    if cell["unmet_change"] is not None and not pd.isna(cell["unmet_change"]):
-        parts.append(f"unmet need +{float(cell['unmet_change']):.1f} points")
-    if cell["referral_change"] is not None and not pd.isna(cell["referral_change"]):
-        parts.append(f"referrals +{100 * float(cell['referral_change']):.0f}%")
-    return "; ".join(parts)
+    """An outcome cell's figure, short enough for the matrix on a projector: the status's own
+    figure ('70.0% spring', '+16.3 points', '+19% on last year', 'spring screening' when
+    withheld: never worked out), and how many more signals the building has ('; +1 more': the
+    agenda and the Building page name them)."""
+    status, window = cell["status"], cell["window"]
+
+    def given(name: str) -> float | None:
+        value = cell[name]
+        return None if value is None or pd.isna(value) else float(value)
+
+    pct, unmet, referrals = (
+        given("pct_at_benchmark"),
+        given("unmet_change"),
+        given("referral_change"),
+    )
+    if status == "unmet_rising" and unmet is not None:
+        figure = f"+{unmet:.1f} points"
+    elif status == "referrals_up" and referrals is not None:
+        figure = f"+{referrals:.0%} on last year"
+    elif status == "withheld":
+        figure = f"{window} screening"
+    elif pct is not None:
+        figure = f"{pct:.1f}% {window}"
+    else:
+        figure = ""
+    # The cell carries unmet_change only when rising and referral_change only when up; core below
+    # 80% is always the status when it holds (it comes first).
+    signals = (status == "core_below") + (unmet is not None) + (referrals is not None)
+    return figure + (f"; +{signals - 1} more" if signals > 1 else "")
 
 
 def outcomes_when(picture) -> str:
