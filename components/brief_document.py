@@ -196,7 +196,7 @@ def meeting_brief(
         f"Fidelity: latest {FIDELITY_INSTRUMENT} {FIDELITY_SCALE}; supervision: the last "
         f"{picture.window_days} days; equity: concerns in {picture.equity_year}. Student "
         f"outcomes: % of screened students at benchmark in {outcomes_when(picture)} against 80%, "
-        f"unmet need rising ({UNMET_RISE_POINTS:g} points or more on last year), referrals per 100 "
+        f"unmet need up ({UNMET_RISE_POINTS:g} points or more on last year), referrals per 100 "
         f"students per school day this year to date up {REFERRAL_RISE:.0%} or more on the same "
         "months last year; withheld: too few students to show."
     )

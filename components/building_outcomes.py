@@ -1,5 +1,5 @@
 """The Building page's Student outcomes section: where the building stands (the Overview matrix's
-outcome cell, in the same words), its agenda items (core below 80%, unmet need rising, referrals up)
+outcome cell, in the same words), its agenda items (core below 80%, unmet need up, referrals up)
 with their links, and the figures behind them this year and last. Published figures only: a withheld
 one says "withheld"."""
 

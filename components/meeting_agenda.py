@@ -298,7 +298,7 @@ def _fidelity_slipping(agenda: _Agenda) -> None:
 
 
 def _student_outcomes(agenda: _Agenda) -> None:
-    """Student outcomes: core below 80%, unmet need rising, referrals up (published figures)."""
+    """Student outcomes: core below 80%, unmet need up, referrals up (published figures)."""
     show_student_outcomes(agenda, 5)
 
 

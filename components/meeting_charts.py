@@ -30,7 +30,7 @@ LEVEL_NAMES = {
 # above it says what each measures (the instrument, the supervision window).
 AREA_HEADINGS = {
     "fidelity": "Fidelity",
-    "outcomes": "Student outcomes",
+    "outcomes": "Outcomes",
     "supervision": "Supervision",
     "staffing": "Staffing",
     "equity": "Equity concerns",

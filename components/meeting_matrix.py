@@ -41,7 +41,7 @@ def show_matrix(picture: MeetingPicture, *, as_of: date, **filters: Any) -> None
             f"Fidelity: latest {FIDELITY_INSTRUMENT} {FIDELITY_SCALE}, *slipped* when below criterion "
             "and lower than the administration before. Student outcomes: % of screened students at "
             f"benchmark in {outcomes_when(picture)} (80% or more: core instruction is "
-            "sufficient), *unmet need rising* when the share of students below benchmark with no "
+            "sufficient), *unmet need up* when the share of students below benchmark with no "
             f"support is {UNMET_RISE_POINTS:g} points or more above last year's, *referrals up* "
             f"when referrals per 100 students per school day this year to date are "
             f"{REFERRAL_RISE:.0%} or more above the same months last year (act on two or more; "

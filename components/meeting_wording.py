@@ -189,7 +189,7 @@ STATUS_WORDS = {
     },
     "outcomes": {
         "core_below": "Core below 80%",
-        "unmet_rising": "Unmet need rising",
+        "unmet_rising": "Unmet need up",
         "referrals_up": "Referrals up",
         "core_sufficient": "Core at 80%+",
         "withheld": "Withheld",
@@ -213,11 +213,11 @@ STATUS_WORDS = {
 
 
 def outcome_number(cell: Mapping[str, object]) -> str:
-    """An outcome cell's figure, short enough for the matrix on a projector: the status's own
-    figure ('70.0% spring', '+16.3 points', '+19% on last year', 'spring screening' when
-    withheld: never worked out), and how many more signals the building has ('; +1 more': the
-    agenda and the Building page name them)."""
-    status, window = cell["status"], cell["window"]
+    """An outcome cell's figure, short enough for the matrix's eighth column on a projector: the
+    status's own figure ('70.0%' at benchmark, '+16.3 points', '+19%'; nothing when withheld:
+    never worked out), and '+1 more' when the building has another signal (the agenda and the
+    Building page name it). The window and the units are in the caption above the matrix."""
+    status = cell["status"]
 
     def given(name: str) -> float | None:
         value = cell[name]
@@ -231,17 +231,15 @@ def outcome_number(cell: Mapping[str, object]) -> str:
     if status == "unmet_rising" and unmet is not None:
         figure = f"+{unmet:.1f} points"
     elif status == "referrals_up" and referrals is not None:
-        figure = f"+{referrals:.0%} on last year"
-    elif status == "withheld":
-        figure = f"{window} screening"
-    elif pct is not None:
-        figure = f"{pct:.1f}% {window}"
+        figure = f"+{referrals:.0%}"
+    elif status != "withheld" and pct is not None:
+        figure = f"{pct:.1f}%"
     else:
         figure = ""
     # The cell carries unmet_change only when rising and referral_change only when up; core below
     # 80% is always the status when it holds (it comes first).
     signals = (status == "core_below") + (unmet is not None) + (referrals is not None)
-    return figure + (f"; +{signals - 1} more" if signals > 1 else "")
+    return figure + (f", +{signals - 1} more" if signals > 1 else "")
 
 
 def outcomes_when(picture) -> str:

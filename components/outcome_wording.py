@@ -55,13 +55,13 @@ def referrals_text(row: dict[str, Any], school_year: str) -> str:
 # kind → (what the item is called, its text, the action's title)
 KINDS = {
     "core": ("Core below 80%", core_text, "Strengthen core instruction at {place}"),
-    "unmet": ("Unmet need rising", unmet_text, "Reach the students below benchmark at {place}"),
+    "unmet": ("Unmet need up", unmet_text, "Reach the students below benchmark at {place}"),
     "referrals": ("Referrals up", referrals_text, "Bring referrals down at {place}"),
 }
 
 
 def outcome_items(outcomes: OutcomeSignals) -> list[tuple[str, dict[str, Any]]]:
-    """Every item in the agenda's order: core below 80% (lowest first), unmet need rising, then
+    """Every item in the agenda's order: core below 80% (lowest first), unmet need up, then
     referrals up (the largest rise first), as (kind, row)."""
     frames = (
         ("core", outcomes.core_below),

@@ -148,19 +148,19 @@ def test_the_outcome_cell_acts_on_two_signals_and_says_withheld_without_a_number
     assert (cell["level"], cell["status"]) == (ACT, "core_below")
     assert cell_words("outcomes", cell) == (
         "Core below 80%",
-        "79.9% winter; +1 more",
+        "79.9%, +1 more",
     )
     cell = outcomes_cell({**core, "pct_at_benchmark": 85.0, "core_below": False}, flat, None)
     assert (cell["level"], cell["status"]) == (GOOD, "core_sufficient")
-    assert cell_words("outcomes", cell) == ("Core at 80%+", "85.0% winter")
+    assert cell_words("outcomes", cell) == ("Core at 80%+", "85.0%")
     withheld = {"window": "winter", "pct_at_benchmark": NA, "state": "withheld",
                 "core_below": False}  # fmt: skip
     cell = outcomes_cell(withheld, None, None)
     assert (cell["level"], cell["status"], cell["pct_at_benchmark"]) == (NO_DATA, "withheld", None)
-    assert cell_words("outcomes", cell) == ("Withheld", "winter screening")
+    assert cell_words("outcomes", cell) == ("Withheld", "")
     cell = outcomes_cell(withheld, None, up)
     assert (cell["level"], cell["status"]) == (WATCH, "referrals_up")
-    assert cell_words("outcomes", cell) == ("Referrals up", "+20% on last year")
+    assert cell_words("outcomes", cell) == ("Referrals up", "+20%")
     cells = outcome_cells(
         pd.DataFrame([{"building_id": "A", **core}]),
         pd.DataFrame([{"building_id": "A", **rising}, {"building_id": "B", **flat}]),
@@ -232,9 +232,9 @@ def test_the_picture_shows_each_signal_and_no_number_for_a_withheld_building(sma
     said = matrix_words(picture.matrix).set_index("building_id")
     assert said.loc["D", ["outcomes_word", "outcomes_number"]].tolist() == [
         "Withheld",
-        "spring screening",
+        "",
     ]
-    assert said.loc["A", "outcomes_number"] == ("70.0% spring; +2 more")
+    assert said.loc["A", "outcomes_number"] == "70.0%, +2 more"
     assert matrix.loc["B", "outcomes_status"] == "core_sufficient"
     assert picture.district_outcome["status"] == "core_below"
     assert picture.district_outcome["pct_at_benchmark"] == 79.5
@@ -280,19 +280,19 @@ def test_the_building_page_shows_lincolns_core_below_80_and_a_withheld_building_
     app = open_page(monkeypatch, demo_store_url, "building", query={"building": "B01"})
     assert not app.exception, [e.value for e in app.exception]
     text = "\n".join(m.value for m in app.main.markdown)
-    assert "**Core below 80%** · 70.0% spring; +1 more (act on it)" in (text)
+    assert "**Core below 80%** · 70.0%, +1 more (act on it)" in (text)
     assert (
         "**Lincoln Elementary** · Core below 80%: 70.0% of 423 students screened in spring "
         "2025-26 were at benchmark (below 80%)"
     ) in text
-    assert "**Lincoln Elementary** · Unmet need rising: 67.7% of students below benchmark" in text
+    assert "**Lincoln Elementary** · Unmet need up: 67.7% of students below benchmark" in text
     [figures] = [f.value for f in app.main.dataframe if "Figure" in f.value.columns]
     assert figures["2025-26"].tolist()[:2] == ["70.0%", "67.7%"]
     assert figures["2024-25"].tolist()[1] == "61.7%"
     # Washington Elementary's screening figures are withheld: said so, and nothing raised from them.
     app = open_page(monkeypatch, demo_store_url, "building", query={"building": "B02"})
     text = "\n".join(m.value for m in app.main.markdown)
-    assert "**Withheld** · spring screening (nothing to show)" in text
-    assert "Core below 80%" not in text and "Unmet need rising" not in text
+    assert "**Withheld** (nothing to show)" in text
+    assert "Core below 80%" not in text and "Unmet need up" not in text
     [figures] = [f.value for f in app.main.dataframe if "Figure" in f.value.columns]
     assert figures["2025-26"].tolist()[:2] == ["withheld", "withheld"]

@@ -96,9 +96,7 @@ def test_the_meeting_screen_tells_the_demo_stories_without_a_click(monkeypatch, 
     # The team without a family member, called out above the matrix.
     assert any("has no member from families and learners" in w.value for w in app.warning)
     # Lincoln's core reading below 80% with its TFI at criterion: the outcome column acts on it.
-    assert table.loc["Lincoln Elementary", "Student outcomes"] == (
-        "Core below 80% · 70.0% spring; +1 more"
-    )
+    assert table.loc["Lincoln Elementary", "Outcomes"] == ("Core below 80% · 70.0%, +1 more")
     assert table.loc["Lincoln Elementary", "Act on"] == "Outcomes"
     assert (
         "**Lincoln Elementary** · Core below 80%: 70.0% of 423 students screened in spring "
@@ -108,7 +106,7 @@ def test_the_meeting_screen_tells_the_demo_stories_without_a_click(monkeypatch, 
         link.proto for link in app.get("page_link") if link.proto.label == "Open screening"
     ]
     assert screening[0].query_string == "tab=Screening&building=B01"
-    assert table.loc["Whole district", "Student outcomes"].startswith("Core at 80%+ · 84.7%")
+    assert table.loc["Whole district", "Outcomes"].startswith("Core at 80%+ · 84.7%")
     # Buildings with most to act on come first: Hawthorne's unmet need (+16.3 points) and
     # referrals (+26%) rising make three areas to act on, before Maple Grove's three.
     assert list(table.index[:2]) == ["Hawthorne Elementary", "Maple Grove Elementary"]
