@@ -56,7 +56,7 @@ def outcome_figures(outcomes: OutcomeSignals, building_id: str) -> pd.DataFrame:
     for row in referrals.to_dict("records"):
         rows.append({
             "Figure": "Referrals per 100 students per school day, to the end of "
-            f"{month_words(row['last_month'])} (same months last year)",
+            f"{month_words(row['last_month'])}",
             year: "" if pd.isna(row["rate"]) else f"{row['rate']:.2f}",
             before: "" if pd.isna(row["rate_before"]) else f"{row['rate_before']:.2f}",
         })  # fmt: skip
@@ -71,12 +71,9 @@ def show_building_outcomes(outcomes: OutcomeSignals | None, building_id: str) ->
         st.caption(f"No screening results or referral rates are recorded for {year}.")
         return
     cell = outcome_cells(outcomes.screening, outcomes.unmet, outcomes.referrals).get(building_id)
-    if cell is not None:
-        word, number = cell_words("outcomes", cell)
-        st.markdown(
-            f"**{word}**" + (f" · {number}" if number else "")  # our words and numbers
-            + f" ({LEVEL_NAMES[cell['level']].lower()})"
-        )  # fmt: skip
+    if cell is not None:  # the matrix's word and level; the items below give the figures
+        word, _ = cell_words("outcomes", cell)
+        st.markdown(f"In the Overview's matrix: **{word}** ({LEVEL_NAMES[cell['level']].lower()})")
     items = [
         (kind, row) for kind, row in outcome_items(outcomes) if row["building_id"] == building_id
     ]
@@ -90,6 +87,10 @@ def show_building_outcomes(outcomes: OutcomeSignals | None, building_id: str) ->
     figures = outcome_figures(outcomes, building_id)
     if len(figures):
         show_table(figures, download="building-student-outcomes")
+        st.caption(
+            "Last year's figures are of the same screening window and the same months; a figure "
+            "of too few students to show is withheld."
+        )
     st.page_link(
         OUTCOMES_PAGE,
         label="Open student outcomes for this building",

@@ -22,6 +22,8 @@ from data_access.system_health.signals import (
 )
 
 OUTCOMES_PAGE = "pages/student_outcomes.py"
+# Short: two links share a narrow column beside each item.
+LINK_LABELS = {"core": "Open screening", "unmet": "Open unmet need", "referrals": "Open behaviour"}
 
 
 def show_outcome_item(
@@ -43,7 +45,7 @@ def show_outcome_item(
     with item(f"**{plain(place)}** · {label}: {words}"):
         st.page_link(
             OUTCOMES_PAGE,
-            label=f"Open {TABS[kind].lower()}",
+            label=LINK_LABELS[kind],
             icon=":material/school:",
             query_params={"tab": TABS[kind], **({"building": building_id} if building_id else {})},
         )

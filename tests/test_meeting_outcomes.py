@@ -280,7 +280,7 @@ def test_the_building_page_shows_lincolns_core_below_80_and_a_withheld_building_
     app = open_page(monkeypatch, demo_store_url, "building", query={"building": "B01"})
     assert not app.exception, [e.value for e in app.exception]
     text = "\n".join(m.value for m in app.main.markdown)
-    assert "**Core below 80%** · 70.0%, +1 more (act on it)" in (text)
+    assert "In the Overview's matrix: **Core below 80%** (act on it)" in (text)
     assert (
         "**Lincoln Elementary** · Core below 80%: 70.0% of 423 students screened in spring "
         "2025-26 were at benchmark (below 80%)"
@@ -292,7 +292,7 @@ def test_the_building_page_shows_lincolns_core_below_80_and_a_withheld_building_
     # Washington Elementary's screening figures are withheld: said so, and nothing raised from them.
     app = open_page(monkeypatch, demo_store_url, "building", query={"building": "B02"})
     text = "\n".join(m.value for m in app.main.markdown)
-    assert "**Withheld** (nothing to show)" in text
+    assert "In the Overview's matrix: **Withheld** (nothing to show)" in text
     assert "Core below 80%" not in text and "Unmet need up" not in text
     [figures] = [f.value for f in app.main.dataframe if "Figure" in f.value.columns]
     assert figures["2025-26"].tolist()[:2] == ["withheld", "withheld"]
