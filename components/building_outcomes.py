@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.display import show_table
+from components.display import WRAPPED_ROW_HEIGHT, show_table
 from components.meeting_agenda_outcomes import OUTCOMES_PAGE, show_outcome_item
 from components.meeting_charts import LEVEL_NAMES
 from components.meeting_wording import cell_words
@@ -48,7 +48,7 @@ def outcome_figures(outcomes: OutcomeSignals, building_id: str) -> pd.DataFrame:
     for row in unmet.to_dict("records"):
         rows.append({
             "Figure": "% of students below benchmark with no support"
-            + (f" ({row['window']} screening both years)" if row["window"] else ""),
+            + (f", {row['window']}" if row["window"] else ""),
             year: _figure(row["pct_now"], "{:.1f}%"),
             before: _figure(row["pct_before"], "{:.1f}%") if row["window"] else "not comparable",
         })  # fmt: skip
@@ -86,7 +86,8 @@ def show_building_outcomes(outcomes: OutcomeSignals | None, building_id: str) ->
         )
     figures = outcome_figures(outcomes, building_id)
     if len(figures):
-        show_table(figures, download="building-student-outcomes")
+        # Two lines a row: the figures' names wrap, so this year and last stay on a phone's screen.
+        show_table(figures, download="building-student-outcomes", row_height=WRAPPED_ROW_HEIGHT)
         st.caption(
             "Last year's figures are of the same screening window and the same months; a figure "
             "of too few students to show is withheld."
