@@ -25,9 +25,12 @@ from components.meeting_wording import (
     headline_place,
     headline_since,
     headline_value,
+    outcomes_when,
     role_names,
     since,
 )
+from components.outcome_wording import KINDS as OUTCOME_KINDS
+from components.outcome_wording import outcome_items, place_of
 from components.words import action_owner_names
 from data_access.equity.metrics import DISTRICT_ID
 from data_access.labels import (
@@ -48,6 +51,7 @@ from data_access.meeting.brief import (
 )
 from data_access.meeting.rules import AREAS, FIDELITY_INSTRUMENT, FIDELITY_SCALE, Headlines
 from data_access.meeting.view import MeetingPicture
+from data_access.system_health.signals import REFERRAL_RISE, UNMET_RISE_POINTS
 
 BRIEF_BUILDINGS = 25  # the district brief's matrix lists the buildings needing most attention
 BRIEF_ACTIONS = 40
@@ -71,22 +75,25 @@ def _figures(headlines: Headlines) -> list[BriefFigure]:
     return figures
 
 
-def _matrix_section(matrix: pd.DataFrame, note: str) -> BriefTable:
-    table = matrix_table(matrix)
+def _matrix_section(matrix: pd.DataFrame, note: str, district: dict | None) -> BriefTable:
+    """The screen's matrix, with the district's outcome row last (`district`: its outcome cell)."""
+    table = matrix_table(matrix, district)
     levels = [None, None] + [f"{area}_level" for area in AREAS]
+    rows = [{level: row[level] for level in levels if level} for _, row in matrix.iterrows()]
+    if district is not None:  # only its outcome cell is coloured
+        rows.append({"outcomes_level": district["level"]})
     return BriefTable(
         title="Where each building stands",
         columns=list(table.columns),
         rows=table.astype(str).values.tolist(),
         fills=[
-            [None if level is None else LEVEL_COLORS[row[level]] for level in levels]
-            for _, row in matrix.iterrows()
+            [LEVEL_COLORS[row[level]] if level in row else None for level in levels] for row in rows
         ],
         text_colors=[
-            [None if level is None else LEVEL_TEXT_COLORS[row[level]] for level in levels]
-            for _, row in matrix.iterrows()
+            [LEVEL_TEXT_COLORS[row[level]] if level in row else None for level in levels]
+            for row in rows
         ],
-        widths=[2.2, 2.2, 2, 1.6, 1.7, 2.2, 1.6],
+        widths=[2.1, 2.1, 1.8, 2.6, 1.6, 1.7, 2.1, 1.6],
         note=note,
     )
 
@@ -120,6 +127,13 @@ def _agenda_lines(picture: MeetingPicture, building_id: str | None) -> list[str]
             f"Fidelity, {row.building}: {FIDELITY_SCALE} {float(row.percent):.0f}%, down from "
             f"{float(row.previous_percent):.0f}% (criterion {row.criterion_pct:g}%)."
         )
+    if picture.outcomes is not None:
+        year = picture.outcomes.school_year
+        for kind, row in outcome_items(picture.outcomes):
+            if building_id is not None and row["building_id"] != building_id:
+                continue
+            label, text, _ = OUTCOME_KINDS[kind]
+            lines.append(f"Student outcomes, {place_of(row)}: {label}: {text(row, year)}.")
     for row in here(picture.missing_roles).itertuples():
         lines.append(f"Staffing, {row.building}: nobody in the role of {role_names(row.roles)}.")
     overdue = here(picture.overdue)
@@ -180,7 +194,11 @@ def meeting_brief(
     note = (
         "Vermillion: act on it; light orange: watch; light blue: fine; grey: nothing to show. "
         f"Fidelity: latest {FIDELITY_INSTRUMENT} {FIDELITY_SCALE}; supervision: the last "
-        f"{picture.window_days} days; equity: concerns in {picture.equity_year}."
+        f"{picture.window_days} days; equity: concerns in {picture.equity_year}. Student "
+        f"outcomes: % of screened students at benchmark in {outcomes_when(picture)} against 80%, "
+        f"unmet need up ({UNMET_RISE_POINTS:g} points or more on last year), referrals per 100 "
+        f"students per school day this year to date up {REFERRAL_RISE:.0%} or more on the same "
+        "months last year; withheld: too few students to show."
     )
     if len(matrix) > BRIEF_BUILDINGS:
         note += f" The {BRIEF_BUILDINGS} buildings with most to act on of {len(matrix):,}."
@@ -190,7 +208,7 @@ def meeting_brief(
         actions = actions[actions["building_id"] == building_id]
     sections: list = []
     if not matrix.empty:
-        sections.append(_matrix_section(matrix, note))
+        sections.append(_matrix_section(matrix, note, picture.district_outcome))
     agenda = _agenda_lines(picture, building_id)
     sections.append(BriefText(title="Agenda: what the data puts on the table", lines=agenda))
     sections += charts

@@ -14,10 +14,11 @@ from components.meeting_charts import AREA_HEADINGS
 
 BUILDING_PAGE = "pages/building.py"
 # The building page's areas, each a section with this anchor (its `?area=`).
-BUILDING_AREAS = ("fidelity", "staff", "equity", "actions")
+BUILDING_AREAS = ("fidelity", "outcomes", "staff", "equity", "actions")
 # The Overview matrix's area columns → the building page's area that shows what makes them up.
 MATRIX_AREAS = {
     AREA_HEADINGS["fidelity"]: "fidelity",
+    AREA_HEADINGS["outcomes"]: "outcomes",
     AREA_HEADINGS["supervision"]: "staff",
     AREA_HEADINGS["staffing"]: "staff",
     AREA_HEADINGS["equity"]: "equity",

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from components.display import ROW_HEIGHT, WRAPPED_ROW_HEIGHT, show_chart, show_dataframe
+from components.display import ROW_HEIGHT, THREE_LINE_ROW_HEIGHT, show_chart, show_dataframe
 from components.drill_links import (
     BUILDING_AREAS,
     chart_destination,
@@ -22,15 +22,16 @@ from components.drill_links import (
 def show_clickable_matrix(styled: Styler, building_ids: Sequence[str], *, rows: int) -> None:
     """The Overview's matrix (rows in `building_ids`' order): a click on a building's row opens its
     page, a click on a cell opens it at that cell's area."""
-    # Cells wrap onto two lines in columns only as wide as that needs, so the seven columns fit a
-    # projector beside the sidebar; a click on any cell (the Building column included) opens the
-    # page, so no row checkboxes take room.
+    # Cells wrap onto three lines in columns only as wide as that needs, so the eight columns fit
+    # a projector beside the sidebar (on two lines, with Outcomes, they were 990 px of 915); a
+    # click on any cell (the Building column included) opens the page, so no row checkboxes take
+    # room.
     event = show_dataframe(
         styled,
         hide_index=True,
         width="stretch",
-        height=ROW_HEIGHT + WRAPPED_ROW_HEIGHT * rows + 3,
-        row_height=WRAPPED_ROW_HEIGHT,
+        height=ROW_HEIGHT + THREE_LINE_ROW_HEIGHT * rows + 3,
+        row_height=THREE_LINE_ROW_HEIGHT,
         column_config={column: {"width": "small"} for column in styled.data.columns},
         key="meeting_matrix",
         on_select="rerun",

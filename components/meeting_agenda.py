@@ -13,6 +13,7 @@ import streamlit as st
 from components.equity_charts import INDICATOR_SHORT_NAMES
 from components.equity_concern import action_title, likelihood_words
 from components.follow_up import FOLLOW_UP_PAGE, create_action_link
+from components.meeting_agenda_outcomes import show_student_outcomes
 from components.meeting_charts import students_in
 from components.meeting_wording import role_names
 from components.staff_support_charts import theme_name
@@ -296,6 +297,11 @@ def _fidelity_slipping(agenda: _Agenda) -> None:
         st.page_link("pages/fidelity.py", label="Open fidelity", icon=":material/fact_check:")
 
 
+def _student_outcomes(agenda: _Agenda) -> None:
+    """Student outcomes: core below 80%, unmet need up, referrals up (published figures)."""
+    show_student_outcomes(agenda, 5)
+
+
 def _missing_roles(agenda: _Agenda) -> None:
     """Recommended roles nobody holds."""
     picture, section, item, meeting_id = (
@@ -304,7 +310,7 @@ def _missing_roles(agenda: _Agenda) -> None:
         agenda.item,
         agenda.meeting_id,
     )
-    section(5, f"Staffing: recommended roles nobody holds, {picture.school_year}")
+    section(6, f"Staffing: recommended roles nobody holds, {picture.school_year}")
     if picture.missing_roles.empty:
         st.caption(
             f"{picture.missing_role_buildings:,} building(s) in the district have nobody in a "
@@ -358,7 +364,7 @@ def _overdue_actions(agenda: _Agenda) -> None:
     """Overdue follow-up actions."""
     picture, as_of, section, item = agenda.picture, agenda.as_of, agenda.section, agenda.item
     open_action_link, may_open_actions = agenda.open_action_link, agenda.may_open_actions
-    section(6, "Overdue follow-up actions")
+    section(7, "Overdue follow-up actions")
     if picture.overdue.empty:
         st.caption("Nothing is overdue.")
     owners = action_owner_names(picture.overdue)
@@ -380,7 +386,7 @@ def _the_team(agenda: _Agenda) -> None:
     """The leadership team itself."""
     picture, as_of, section, item = agenda.picture, agenda.as_of, agenda.section, agenda.item
     meeting_id = agenda.meeting_id
-    section(7, "The team itself")
+    section(8, "The team itself")
     last = picture.last_meeting
     if picture.team_missing:
         missing_words = ", ".join(picture.team_missing).lower()
@@ -412,7 +418,7 @@ def _staff_drained(agenda: _Agenda) -> None:
         agenda.item,
         agenda.meeting_id,
     )
-    section(8, f"Staff drained and unsupported, {picture.school_year}")
+    section(9, f"Staff drained and unsupported, {picture.school_year}")
     district = picture.district_pulse
     if district is not None and agenda.scope.is_district:
         st.caption(
@@ -458,7 +464,7 @@ def _rising_themes(agenda: _Agenda) -> None:
         agenda.item,
         agenda.meeting_id,
     )
-    section(9, "Rising in supervision this term")
+    section(10, "Rising in supervision this term")
     rising = picture.rising_themes
     if rising.empty:
         st.caption("No supervision theme is rising against the previous term.")
@@ -505,6 +511,7 @@ AGENDA_SECTIONS = {
     "equity_flags": _equity_flags,
     "supervision_gaps": _supervision_gaps,
     "fidelity_slipping": _fidelity_slipping,
+    "student_outcomes": _student_outcomes,
     "missing_roles": _missing_roles,
     "overdue_actions": _overdue_actions,
     "the_team": _the_team,

@@ -7,11 +7,13 @@ with a word beside them: vermillion to act on, orange to watch, light blue fine,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from components.charts import FONT_SIZE, base_layout, legend_below
-from components.meeting_wording import matrix_words
+from components.meeting_wording import AREA_NAMES, cell_words, matrix_words
 from components.text import plain_html
 from data_access.meeting.rules import ACT, AREAS, GOOD, NO_DATA, WATCH
 
@@ -28,6 +30,7 @@ LEVEL_NAMES = {
 # above it says what each measures (the instrument, the supervision window).
 AREA_HEADINGS = {
     "fidelity": "Fidelity",
+    "outcomes": "Outcomes",
     "supervision": "Supervision",
     "staffing": "Staffing",
     "equity": "Equity concerns",
@@ -37,9 +40,15 @@ CRITERION_COLOR = "#555555"
 FIDELITY_COLORS = {"Slipped": VERMILLION, "Below": ORANGE, "At criterion": BLUE}
 
 
-def matrix_table(matrix: pd.DataFrame) -> pd.DataFrame:
+DISTRICT_ROW = "Whole district"
+
+
+def matrix_table(
+    matrix: pd.DataFrame, district: Mapping[str, object] | None = None
+) -> pd.DataFrame:
     """The matrix as the screen and the brief print it: Building, Needs attention, then one column
-    per area reading 'Word · number'."""
+    per area reading 'Word · number'. With `district` (the district's outcome cell) a last row,
+    "Whole district", shows it; its other areas are the headline figures' and stay empty."""
     said = matrix_words(matrix)
     table = pd.DataFrame(
         {"Building": said["building"], "Act on": said["attention"]}, index=matrix.index
@@ -50,19 +59,37 @@ def matrix_table(matrix: pd.DataFrame) -> pd.DataFrame:
             f"{word} · {number}" if number else word
             for word, number in zip(words, numbers, strict=True)
         ]
+    if district is not None:
+        word, number = cell_words("outcomes", district)
+        row = dict.fromkeys(table.columns, "")
+        row["Building"] = DISTRICT_ROW
+        row["Act on"] = AREA_NAMES["outcomes"] if district["level"] == ACT else ""
+        row[AREA_HEADINGS["outcomes"]] = f"{word} · {number}" if number else word
+        last = int(table.index.max()) + 1 if len(table) else 0  # the index stays whole numbers
+        table = pd.concat([table, pd.DataFrame([row], index=[last])])
     return table
 
 
-def matrix_colours(table: pd.DataFrame, matrix: pd.DataFrame) -> pd.DataFrame:
-    """The CSS of each of `matrix_table`'s cells: its level's colours, "Act on" bold when any."""
+def _level_css(level: str) -> str:
+    return f"background-color: {LEVEL_COLORS[level]}; color: {LEVEL_TEXT_COLORS[level]}"
+
+
+def matrix_colours(
+    table: pd.DataFrame, matrix: pd.DataFrame, district: Mapping[str, object] | None = None
+) -> pd.DataFrame:
+    """The CSS of each of `matrix_table`'s cells: its level's colours, "Act on" bold when any; the
+    district's row (with `district`) coloured in its outcome cell only, a line above it."""
     css = pd.DataFrame("", index=table.index, columns=table.columns)
+    buildings = matrix.index
     for area in AREAS:
-        css[AREA_HEADINGS[area]] = matrix[f"{area}_level"].map(
-            lambda level: (
-                f"background-color: {LEVEL_COLORS[level]}; color: {LEVEL_TEXT_COLORS[level]}"
-            )
-        )
-    css["Act on"] = ["font-weight: bold" if count else "" for count in matrix["act_count"]]
+        css.loc[buildings, AREA_HEADINGS[area]] = matrix[f"{area}_level"].map(_level_css)
+    css.loc[buildings, "Act on"] = [
+        "font-weight: bold" if count else "" for count in matrix["act_count"]
+    ]
+    if district is not None:
+        last = table.index[-1]  # matrix_table's district row
+        css.loc[last] = "border-top: 2px solid #444444; font-weight: bold"
+        css.loc[last, AREA_HEADINGS["outcomes"]] += "; " + _level_css(str(district["level"]))
     return css
 
 

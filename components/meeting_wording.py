@@ -173,6 +173,7 @@ def role_names(roles: Iterable[str]) -> str:
 
 AREA_NAMES = {
     "fidelity": "Fidelity",
+    "outcomes": "Outcomes",
     "supervision": "Supervision",
     "staffing": "Staffing",
     "equity": "Equity",
@@ -185,6 +186,14 @@ STATUS_WORDS = {
         "slipped": "Slipped",
         "below": "Below",
         "incomplete": "Incomplete",
+    },
+    "outcomes": {
+        "core_below": "Core below 80%",
+        "unmet_rising": "Unmet need up",
+        "referrals_up": "Referrals up",
+        "core_sufficient": "Core at 80%+",
+        "withheld": "Withheld",
+        "no_screening": "No screening",
     },
     "supervision": {
         "no_staff": "No support staff",
@@ -203,8 +212,52 @@ STATUS_WORDS = {
 }
 
 
+def outcome_number(cell: Mapping[str, object]) -> str:
+    """An outcome cell's figure, short enough for the matrix's eighth column on a projector: the
+    status's own figure ('70.0%' at benchmark, '+16.3 points', '+19%'; nothing when withheld:
+    never worked out), and '+1 more' when the building has another signal (the agenda and the
+    Building page name it). The window and the units are in the caption above the matrix."""
+    status = cell["status"]
+
+    def given(name: str) -> float | None:
+        value = cell[name]
+        return None if value is None or pd.isna(value) else float(value)
+
+    pct, unmet, referrals = (
+        given("pct_at_benchmark"),
+        given("unmet_change"),
+        given("referral_change"),
+    )
+    if status == "unmet_rising" and unmet is not None:
+        figure = f"+{unmet:.1f} points"
+    elif status == "referrals_up" and referrals is not None:
+        figure = f"+{referrals:.0%}"
+    elif status != "withheld" and pct is not None:
+        figure = f"{pct:.1f}%"
+    else:
+        figure = ""
+    # The cell carries unmet_change only when rising and referral_change only when up; core below
+    # 80% is always the status when it holds (it comes first).
+    signals = (status == "core_below") + (unmet is not None) + (referrals is not None)
+    return figure + (f", +{signals - 1} more" if signals > 1 else "")
+
+
+def outcomes_when(picture) -> str:
+    """The screening window and school year the outcome column reads: 'the spring 2025-26
+    window', or 'the latest window of 2025-26' when no window is screened yet."""
+    outcomes = picture.outcomes
+    if outcomes is None:
+        return "the latest screening window"
+    windows = outcomes.screening["window"].dropna()
+    if windows.empty:
+        return f"the latest screening window of {outcomes.school_year}"
+    return f"the {windows.iloc[0]} {outcomes.school_year} window"
+
+
 def _cell_number(area: str, cell: Mapping[str, object]) -> str:
     status = cell["status"]
+    if area == "outcomes":
+        return outcome_number(cell)
     if area == "fidelity":
         if status in ("no_score", "incomplete"):
             return ""

@@ -1,5 +1,5 @@
 """Presentation mode's slides: the Overview one area at a time (headlines, buildings, fidelity, staff
-support, equity, follow-up), each made to fit a 1280x720 projector. A strip of slide names with
+support, equity, student outcomes, follow-up), each made to fit a 1280x720 projector. A strip of slide names with
 Previous and Next (the arrow keys, and Page Up / Page Down, which presentation clickers send), the
 slide in the address (?present=1&slide=equity) so it can be shared and reopened, and a way out."""
 
@@ -49,6 +49,7 @@ SLIDES = (
     Slide("fidelity", "Fidelity", ("fidelity_slipping",), "fidelity"),
     Slide("staff-support", "Staff support", ("supervision_gaps", "missing_roles"), "supervision"),
     Slide("equity", "Equity", ("equity_flags",), "equity"),
+    Slide("outcomes", "Student outcomes", ("student_outcomes",)),
     Slide("follow-up", "Follow-up", ("left_open", "the_team", "overdue_actions")),
 )
 BY_NAME = {slide.name: slide for slide in SLIDES}
@@ -158,7 +159,7 @@ def show_slides(
             agenda(slide.sections[:2])
         with actions_column:
             agenda(slide.sections[2:])
-    else:  # an area slide for someone who sees no building's rows: the agenda alone
+    else:  # student outcomes, or an area slide for someone who sees no building's rows: the agenda
         agenda(slide.sections)
 
 

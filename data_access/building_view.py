@@ -30,6 +30,7 @@ from data_access.staff_support.queries import (
     staff_working_in,
 )
 from data_access.store import StoreStatus
+from data_access.system_health.signals import OutcomeSignals, get_outcome_signals
 
 # The pupil-service roles whose staffing ratios a building page shows, in its order.
 STAFFING_ROLES = ("counselor", "psychologist", "social_worker", "nurse")
@@ -80,6 +81,9 @@ class BuildingView:
     need: dict | None = None
     ranked_buildings: int = 0
     district_need_per_fte: float | None = None
+    # Student outcomes of the school year (published figures only): the building's and the
+    # district's rows of each signal (core below 80%, unmet need rising, referrals up).
+    outcomes: OutcomeSignals | None = None
 
 
 def get_building_view(
@@ -123,6 +127,14 @@ def get_building_view(
     pulse = pulse[pulse["building_id"] == building_id]
     pulse = pulse.sort_values("role", key=lambda r: r != ALL_ROLES, kind="stable")
 
+    names = list_buildings(session, scope=only_here)
+    outcomes = get_outcome_signals(
+        session,
+        as_of=as_of,
+        scope=only_here,
+        names=dict(zip(names["building_id"], names["name"], strict=True)),
+    )
+
     return BuildingView(
         building_id=building_id,
         as_of=as_of,
@@ -142,4 +154,5 @@ def get_building_view(
         ranked_buildings=int(need["need_rank"].notna().sum()),
         district_need_per_fte=float(district_need.iloc[0]) if len(district_need) else None,
         pulse=pulse.reset_index(drop=True),
+        outcomes=outcomes,
     )

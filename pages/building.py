@@ -1,11 +1,13 @@
-"""One building's whole picture: fidelity, staff support, equity flags and follow-up actions.
+"""One building's whole picture: fidelity, staff support, student outcomes, equity flags and
+follow-up actions.
 
-Shareable as `?building=ID`, at one area with `&area=fidelity|staff|equity|actions`. Offers only
+Shareable as `?building=ID`, at one area with `&area=fidelity|outcomes|staff|equity|actions`. Offers only
 the buildings the person may see; a link to any other building shows nothing of it."""
 
 import pandas as pd
 import streamlit as st
 
+from components.building_outcomes import show_building_outcomes
 from components.cache import load
 from components.display import WRAPPED_ROW_HEIGHT, print_friendly, show_chart, show_table
 from components.drill_views import open_at_area
@@ -163,6 +165,8 @@ with staff_column:
         icon=":material/diversity_3:",
         query_params={"building": building_id},
     )
+
+show_building_outcomes(view.outcomes, building_id)
 
 st.subheader(f"Equity concerns, {school_year}", anchor="equity")
 if flags.empty:

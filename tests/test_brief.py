@@ -83,6 +83,13 @@ def test_the_pdf_brief_carries_the_screens_numbers_and_its_charts_as_images(
     assert "Lapsed · 0 of 10" in text
     assert "Role missing · no social worker" in text
     assert "Restore supervision for the Central High School support team" in text
+    # The outcome column (the district's row too) and Lincoln's core below 80% on the agenda.
+    assert "Core below 80% · 70.0%, +1 more" in text
+    assert "Whole district" in text and "Core at 80%+ · 84.7%" in text
+    assert (
+        "Student outcomes, Lincoln Elementary: Core below 80%: 70.0% of 423 students screened in "
+        "spring 2025-26 were at benchmark (below 80%)."
+    ) in text
     # Three charts (fidelity, supervision, equity), each a real image.
     images = [image for page in reader.pages for image in page.images]
     assert len(images) == 3
@@ -114,6 +121,8 @@ def test_the_html_brief_has_the_same_numbers_and_draws_charts_without_a_browser(
     assert page.count("<div class='chart'>") == 3
     assert page.count("Plotly.newPlot") == 3
     assert "Central High School" in page and "Lapsed · 0 of 10" in page
+    assert ">Outcomes<" in page
+    assert "Core below 80% · 70.0%, +1 more" in page
 
 
 def test_without_a_browser_the_screen_says_so_and_offers_the_printable_brief(
@@ -169,6 +178,19 @@ def test_the_brief_content_matches_the_screens_agenda(meeting):
         line.startswith("Supervision, Central High School: 10 of 10") for line in agenda.lines
     )
     assert agenda.lines[-1] == "The leadership team has no member from: families and learners."
+    assert (
+        "Student outcomes, Lincoln Elementary: Core below 80%: 70.0% of 423 students screened in "
+        "spring 2025-26 were at benchmark (below 80%)."
+    ) in agenda.lines
+    assert (
+        "Student outcomes, Hawthorne Elementary: Referrals up: 0.11 referrals per 100 students per "
+        "school day in 2025-26 to the end of April 2026, up 26% on 0.09 in the same months of "
+        "2024-25."
+    ) in agenda.lines
+    matrix = next(s for s in brief.sections if isinstance(s, BriefTable))
+    assert matrix.rows[-1][0] == "Whole district"
+    assert matrix.rows[-1][matrix.columns.index("Outcomes")].startswith("Core at 80%+")
+    assert len(matrix.widths) == len(matrix.columns) == len(matrix.fills[-1])
     assert [f.value for f in brief.figures] == [headline_value(item) for item in headlines.items]
 
 

@@ -95,8 +95,21 @@ def test_the_meeting_screen_tells_the_demo_stories_without_a_click(monkeypatch, 
     assert "**Hawthorne Elementary** · no social worker" in text
     # The team without a family member, called out above the matrix.
     assert any("has no member from families and learners" in w.value for w in app.warning)
-    # Buildings with most to act on come first.
-    assert table.index[0] == "Maple Grove Elementary"
+    # Lincoln's core reading below 80% with its TFI at criterion: the outcome column acts on it.
+    assert table.loc["Lincoln Elementary", "Outcomes"] == ("Core below 80% · 70.0%, +1 more")
+    assert table.loc["Lincoln Elementary", "Act on"] == "Outcomes"
+    assert (
+        "**Lincoln Elementary** · Core below 80%: 70.0% of 423 students screened in spring "
+        "2025-26 were at benchmark (below 80%)"
+    ) in text
+    screening = [
+        link.proto for link in app.get("page_link") if link.proto.label == "Open screening"
+    ]
+    assert screening[0].query_string == "tab=Screening&building=B01"
+    assert table.loc["Whole district", "Outcomes"].startswith("Core at 80%+ · 84.7%")
+    # Buildings with most to act on come first: Hawthorne's unmet need (+16.3 points) and
+    # referrals (+26%) rising make three areas to act on, before Maple Grove's three.
+    assert list(table.index[:2]) == ["Hawthorne Elementary", "Maple Grove Elementary"]
     assert table.loc["Washington Elementary", "Act on"] == "Nothing urgent"
 
 
@@ -165,7 +178,8 @@ def test_presentation_mode_hides_the_sidebar_and_opens_from_its_address(
 
 def test_a_principal_sees_only_their_building_in_the_matrix_and_agenda(monkeypatch, demo_store_url):
     app = open_page(monkeypatch, demo_store_url, role="principal", buildings=["B09"])
-    assert list(matrix(app).index) == ["Franklin Middle School"]
+    # Their building, and the district's outcome row (published for everyone).
+    assert list(matrix(app).index) == ["Franklin Middle School", "Whole district"]
     text = agenda_text(app)
     for other in ("Central High School", "Hawthorne Elementary", "Maple Grove Elementary"):
         assert other not in text
@@ -383,7 +397,7 @@ def test_an_empty_store_s_overview_gives_an_admin_next_steps_in_the_app(monkeypa
     assert button.label == "Load the demo district again"
     button.click().run()
     assert not app.exception, [e.value for e in app.exception]
-    assert matrix(app).shape[0] == 12  # the demo's buildings, on the Overview at once
+    assert matrix(app).shape[0] == 12 + 1  # the demo's buildings at once, and the district
     assert any("Demo data" in info.value for info in app.info)
 
     # A viewer gets words, not a command or a button: they ask an admin.

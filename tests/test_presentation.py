@@ -53,7 +53,8 @@ def test_next_and_previous_move_between_slides_and_the_address_follows(monkeypat
     app.button(key="present_next").click().run()
     assert slide(app) == "buildings"
     assert app.query_params["slide"] == "buildings"
-    assert app.dataframe[0].value.iloc[0]["Building"] == "Maple Grove Elementary"
+    assert app.dataframe[0].value.iloc[0]["Building"] == "Hawthorne Elementary"
+    assert app.dataframe[0].value.iloc[-1]["Building"] == "Whole district"
     assert not app.metric
     app.button(key="present_next").click().run()
     assert slide(app) == "fidelity"
@@ -186,4 +187,23 @@ def test_every_slide_opens_for_a_viewer_and_a_principal(
         app.button(key="present_next").click().run()
         assert not app.exception, [e.value for e in app.exception]
         seen.append(slide(app))
-    assert seen == ["headlines", "buildings", "fidelity", "staff-support", "equity", "follow-up"]
+    assert seen == [  # Student outcomes after equity: the agenda's outcome items, in the room
+        "headlines",
+        "buildings",
+        "fidelity",
+        "staff-support",
+        "equity",
+        "outcomes",
+        "follow-up",
+    ]
+
+
+def test_the_student_outcomes_slide_shows_lincolns_core_below_80(monkeypatch, demo_store_url):
+    app = open_overview(monkeypatch, demo_store_url, present="1", slide="outcomes")
+    assert not app.exception, [e.value for e in app.exception]
+    text = markdown(app)
+    assert "5. Student outcomes, 2025-26" in text
+    assert (
+        "**Lincoln Elementary** · Core below 80%: 70.0% of 423 students screened in spring "
+        "2025-26 were at benchmark (below 80%)"
+    ) in text

@@ -9,7 +9,7 @@ words the screen and the brief show are made from them in components/meeting_wor
 from __future__ import annotations
 
 import calendar
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,13 +24,15 @@ from data_access.equity.identification import (
 from data_access.equity.metrics import DISTRICT_ID, only_concerns
 from data_access.fidelity.scoring import latest_scale_scores
 from data_access.school_year import previous_school_year
+from data_access.system_health.signals import published_value
 from data_access.team.queries import MeetingRef
 
 FIDELITY_INSTRUMENT = "TFI-2.1"
 FIDELITY_SCALE = "Tier 1"
 OPEN_STATUSES = ("open", "in_progress")
 EQUITY_ACT_FLAGS = 3  # a building with this many flags new or worse than last year: act on it
-AREAS = ("fidelity", "supervision", "staffing", "equity", "actions")
+# Student outcomes beside fidelity: the team judges outcomes where the practice is in place.
+AREAS = ("fidelity", "outcomes", "supervision", "staffing", "equity", "actions")
 # How a cell of the matrix stands: act on it, watch it, fine, or nothing to say.
 ACT, WATCH, GOOD, NO_DATA = "act", "watch", "good", "none"
 LEVELS = (ACT, WATCH, GOOD, NO_DATA)
@@ -249,6 +251,7 @@ class Headlines:
 # numbers it shows. Every cell of an area carries the same numbers, so the matrix has fixed columns.
 CELL_NUMBERS = {
     "fidelity": ("percent", "previous_percent"),
+    "outcomes": ("window", "pct_at_benchmark", "unmet_change", "referral_change"),
     "supervision": ("covered", "staff"),
     "staffing": ("missing", "above", "roles"),
     "equity": ("flags", "new_or_worse"),
@@ -333,6 +336,7 @@ def building_matrix(
     staffing: pd.DataFrame,
     flags: pd.DataFrame,
     actions: pd.DataFrame,
+    outcomes: Mapping[str, dict[str, object]] | None = None,
 ) -> pd.DataFrame:
     """One row per building: for each area its level (act, watch, good, none), status code and
     numbers (`{area}_level`, `{area}_status`, `{area}_{number}` for each of CELL_NUMBERS[area]), and
@@ -340,7 +344,9 @@ def building_matrix(
 
     Inputs: buildings (building_id, building); fidelity (fidelity_standing); coverage (building_id,
     staff, covered); staffing (get_staffing rows); flags (flag_changes rows); actions (open actions:
-    building_id, overdue)."""
+    building_id, overdue); outcomes (`outcome_cells`: building_id → its cell; a building without
+    one has no screening to show)."""
+    outcomes = outcomes or {}
     # Each input grouped by building once: two hundred buildings must not mean a thousand filters.
     fidelity_by = {row["building_id"]: row for _, row in fidelity.iterrows()}
     coverage_by = coverage.set_index("building_id")[["staff", "covered"]].to_dict("index")
@@ -365,6 +371,7 @@ def building_matrix(
         covered = coverage_by.get(building_id, {"staff": 0, "covered": 0})
         cells = {
             "fidelity": fidelity_cell(fidelity_by.get(building_id)),
+            "outcomes": outcomes.get(building_id) or outcomes_cell(None, None, None),
             "supervision": supervision_cell(int(covered["staff"]), int(covered["covered"])),
             "staffing": staffing_cell(roles_by.get(building_id, [])),
             "equity": equity_cell(int(building_flags["size"]), int(building_flags["sum"])),
@@ -408,3 +415,50 @@ def drained_and_unsupported(pulse: pd.DataFrame) -> pd.DataFrame:
     return found.sort_values(
         ["pct_drained_often", "building_id", "role"], ascending=[False, True, True]
     ).reset_index(drop=True)
+
+
+# --- Student outcomes ------------------------------------------------------------------------------
+# The signals come from system_health.signals (published figures only); here they become a cell.
+
+
+def outcomes_cell(
+    screening: Mapping | None, unmet: Mapping | None, referrals: Mapping | None
+) -> dict[str, object]:
+    """One building's (or the district's) outcome cell from its rows of screening_standing,
+    unmet_need_change and referral_rates_to_date (None: no row). Act on two signals or more (core
+    below 80%, unmet need rising, referrals up), watch one; fine when the latest window's percent
+    at benchmark is published and at 80% or more; else withheld or no screening. Status: the first
+    signal, or core_sufficient, withheld, no_screening; numbers: window, pct_at_benchmark (None
+    unless published), unmet_change (points, when rising), referral_change (share, when up)."""
+    state = screening["state"] if screening is not None else None
+    core_below = bool(screening is not None and screening["core_below"])
+    rising = bool(unmet is not None and unmet["rising"])
+    up = bool(referrals is not None and referrals["up"])
+    numbers = {
+        "window": screening["window"] if screening is not None else None,
+        "pct_at_benchmark": published_value(screening["pct_at_benchmark"]) if screening is not None
+        else None,
+        "unmet_change": published_value(unmet["change"]) if rising else None,
+        "referral_change": published_value(referrals["change"]) if up else None,
+    }  # fmt: skip
+    signals = [name for name, on in (("core_below", core_below), ("unmet_rising", rising),
+                                     ("referrals_up", up)) if on]  # fmt: skip
+    if signals:
+        return {"level": ACT if len(signals) >= 2 else WATCH, "status": signals[0], **numbers}
+    if state == "published":
+        return {"level": GOOD, "status": "core_sufficient", **numbers}
+    if state == "withheld":
+        return {"level": NO_DATA, "status": "withheld", **numbers}
+    return {"level": NO_DATA, "status": "no_screening", **numbers}
+
+
+def outcome_cells(
+    screening: pd.DataFrame, unmet: pd.DataFrame, referrals: pd.DataFrame
+) -> dict[str, dict[str, object]]:
+    """`outcomes_cell` of every building (and DISTRICT) named in any of the three frames."""
+    by = [
+        {row["building_id"]: row for row in frame.to_dict("records")}
+        for frame in (screening, unmet, referrals)
+    ]
+    ids = sorted(set().union(*by))
+    return {b: outcomes_cell(*(rows.get(b) for rows in by)) for b in ids}

@@ -49,6 +49,7 @@ from data_access.meeting.rules import (
     fidelity_standing,
     flag_changes,
     missing_roles,
+    outcome_cells,
 )
 from data_access.memo import remembered
 from data_access.school_year import school_year_of
@@ -58,6 +59,7 @@ from data_access.staff_support.need import get_support_need, next_hire
 from data_access.staff_support.pulse import published_pulse
 from data_access.staff_support.queries import get_staffing
 from data_access.staff_support.themes import get_rising_themes
+from data_access.system_health.signals import OutcomeSignals, get_outcome_signals
 from data_access.team.queries import get_team_members, list_meetings
 from data_access.team.rules import count_by_category, meeting_health, missing_categories
 
@@ -128,6 +130,10 @@ class MeetingPicture:
     next_hire: dict | None = None
     ranked_buildings: int = 0
     district_need_per_fte: float | None = None
+    # Student outcomes of the as-of date's school year (published figures only): the signals of
+    # the buildings in scope and the district (the agenda's items), and the district's matrix cell.
+    outcomes: OutcomeSignals | None = None
+    district_outcome: dict | None = None
 
 
 def get_meeting_picture(
@@ -221,6 +227,8 @@ def picture_from(
     else:
         left_open = open_actions.iloc[0:0]
 
+    outcomes = get_outcome_signals(session, as_of=as_of, scope=scope, names=names)
+    cells = outcome_cells(outcomes.screening, outcomes.unmet, outcomes.referrals)
     matrix = building_matrix(
         buildings=buildings,
         fidelity=fidelity,
@@ -228,6 +236,7 @@ def picture_from(
         staffing=staffing,
         flags=all_flags[all_flags["building_id"] != DISTRICT_ID],
         actions=open_actions,
+        outcomes=cells,
     )
 
     supervision_gaps = coverage.loc[coverage["covered"] < coverage["staff"]].sort_values(
@@ -283,6 +292,8 @@ def picture_from(
         drained=drained,
         district_pulse=district_pulse.iloc[0] if len(district_pulse) else None,
         rising_themes=get_rising_themes(session, scope=scope, as_of=as_of),
+        outcomes=outcomes,
+        district_outcome=cells.get(DISTRICT_ID),
     )
 
 
