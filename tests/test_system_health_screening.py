@@ -277,14 +277,18 @@ MORE = {
 
 
 def test_a_large_building_keeps_its_large_movement_counts(sqlite_url):
-    """D (MORE) is large: 14 moved from high to some risk and 30 from some to low, published."""
+    """D (MORE) is large: its 30 from some to low risk and its fall totals are published. Its 14
+    from high to some risk is withheld to protect others: with it published, the layer's exact
+    audit (every equation at once) pinned C's 6 and B's 12 to 8 possible values each, which
+    checks of one row or column at a time had missed."""
     with session_scope(sqlite_url) as session:
         _movement_district(session, MORE)
         movement = get_published_screening(session, school_year=YEAR)["movement"]
     cells = movement.set_index(["building_id", "fall", "spring"])["students"]
-    assert cells[("D", "high", "some")] == 14
     assert cells[("D", "some", "low")] == 30
     assert cells[("D", "all", "all")] == 133
+    assert [cells[("D", level, "all")] for level in ("low", "some", "high")] == [71, 39, 23]
+    assert pd.isna(cells[("D", "high", "some")])  # 14, withheld to protect another
     assert pd.isna(cells[("D", "low", "high")])  # 1 student
 
 
