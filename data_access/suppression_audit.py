@@ -189,6 +189,9 @@ def _finite(upper: np.ndarray) -> np.ndarray:
 
 
 UP, DOWN = highspy.ObjSense.kMaximize, highspy.ObjSense.kMinimize
+# Spreads go on while each clears at least this many cells: a spread costs a few single-cell solves
+# and clears hundreds at first, so the cell-by-cell solves are left for the last few.
+ENOUGH_CLEARED = 4
 
 
 def narrowed_cells(count: Count, *, skip: list[np.ndarray]) -> list[tuple[int, int, int]]:
@@ -223,7 +226,7 @@ def narrowed_cells(count: Count, *, skip: list[np.ndarray]) -> list[tuple[int, i
         down_to = np.floor(seen_high[down] + 1e-6) - span
         saw(programme.spread(up, down, up_to, down_to))
         still = waiting[~cleared(waiting)]
-        if len(still) > len(waiting) * 0.97:
+        if len(waiting) - len(still) < ENOUGH_CLEARED:
             break
         waiting = still
     failing = []

@@ -256,13 +256,14 @@ def _shared_fate(tables: list[tuple], min_size: int, known: np.ndarray, start: n
                 # The rows whose total is withheld (`closed`) are withheld whole, and their total
                 # is not known to anyone: the bounds must not assume it.
                 count = _SomeTotalsKnown(tables=[table], totals=np.asarray(totals, float),
-                                         total_known=True, min_size=min_size)  # fmt: skip
+                                         total_known=True, min_size=min_size,
+                                         exact=False)  # fmt: skip
                 count.hidden_totals = np.asarray(closed, dtype=bool)
                 for row in np.flatnonzero(closed):
                     count.close_row(row)
             else:
                 count = Count(tables=[table], totals=np.asarray(totals, float), total_known=False,
-                              min_size=min_size)  # fmt: skip
+                              min_size=min_size, exact=False)  # fmt: skip
             for row, column in zip(*np.nonzero(hidden), strict=True):
                 table.protect(row, column)
             count.settle()
