@@ -255,28 +255,23 @@ class Count:
         self.close_row(min(open_rows)[1])
         return True
 
-    def audit_once(self) -> bool:
-        """The full interval audit, every constraint at once (`bounds`): a withheld cell still
-        narrowed too far gets one more cell withheld beside it. True when anything changed."""
+    def interval_narrowed(self) -> list[np.ndarray]:
+        """The full interval audit, every constraint at once (`bounds`): per table, the withheld
+        cells still narrowed to fewer than `min_size` values."""
         cells, _, _ = self.bounds()
-        failing = []
-        for t, (table, (low, high)) in enumerate(zip(self.tables, cells, strict=True)):
-            narrowed = table.hidden & (possible_values(low, high) < self.min_size)
-            failing += [(t, int(row), int(column)) for row, column in np.argwhere(narrowed)]
-        return self._protect_narrowed(failing)
-
-    def exact_audit_once(self) -> bool:
-        """The linear-programme audit (suppression_audit), which sees what adding several rows and
-        columns together gives away. True when anything changed. It runs after the interval audit
-        found nothing more to withhold, so the cells that audit still sees narrowed are narrowed
-        whatever is withheld (a published enrolment of 3 pins its groups): they are not solved."""
-        from data_access.suppression_audit import narrowed_cells
-
-        cells, _, _ = self.bounds()
-        unavoidable = [
+        return [
             table.hidden & (possible_values(low, high) < self.min_size)
             for table, (low, high) in zip(self.tables, cells, strict=True)
         ]
+
+    def exact_audit_once(self, unavoidable: list[np.ndarray]) -> bool:
+        """The linear-programme audit (suppression_audit), which sees what adding several rows and
+        columns together gives away. True when anything changed. It runs after the interval audit
+        found nothing more to withhold, so the cells that audit still sees narrowed
+        (`unavoidable`) are narrowed whatever is withheld (a published enrolment of 3 pins its
+        groups): they are not solved."""
+        from data_access.suppression_audit import narrowed_cells
+
         return self._protect_narrowed(narrowed_cells(self, skip=unavoidable))
 
     def _protect_narrowed(self, failing: list[tuple[int, int, int]]) -> bool:
@@ -318,8 +313,16 @@ class Count:
         for _ in range(MAX_PASSES):
             while self.pass_once():
                 pass
-            if self.audit_once():
+            # One interval audit serves both: its narrowed cells get one more cell withheld beside
+            # them, and when that withholds nothing, they are the exact audit's unavoidable ones.
+            narrowed = self.interval_narrowed()
+            failing = [
+                (t, int(r), int(c))
+                for t, cells in enumerate(narrowed)
+                for r, c in np.argwhere(cells)
+            ]
+            if self._protect_narrowed(failing):
                 continue
-            if not self.exact or not self.exact_audit_once():
+            if not self.exact or not self.exact_audit_once(narrowed):
                 return
         raise RuntimeError("disclosure avoidance did not settle")  # pragma: no cover

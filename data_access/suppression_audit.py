@@ -62,7 +62,9 @@ def _new_highs() -> highspy.Highs:
 
 
 def _whole_numbers(low: np.ndarray, high: np.ndarray) -> np.ndarray:
-    """How many whole numbers lie in each [low, high], rounding inwards as an attacker would."""
+    """How many whole numbers lie in each [low, high], rounding inwards as an attacker would.
+    `suppression.possible_values`, with the wider tolerance a solver's rounding needs (its
+    8.9999999 is 9); not imported from there, which would make the two modules a cycle."""
     with np.errstate(invalid="ignore"):
         count = np.floor(high + 1e-6) - np.ceil(low - 1e-6) + 1
     return np.where(np.isinf(high) | np.isinf(low), np.inf, count)
@@ -87,6 +89,7 @@ class _Programme:
         first_total = sum(int(table.hidden.sum()) for table in count.tables)
         total_variable = np.full(len(totals), -1)
         total_variable[hidden_total] = first_total + np.arange(int(hidden_total.sum()))
+        withheld = np.flatnonzero(hidden_total)
         equation = 0
         for t, table in enumerate(count.tables):
             hidden = table.hidden
@@ -100,7 +103,6 @@ class _Programme:
             shown = np.where(hidden, 0.0, table.values)
             # Members add up to the row's total (a withheld total is a variable on the left).
             entries.append((equation + rows, variables, np.ones(len(rows))))
-            withheld = np.flatnonzero(hidden_total)
             entries.append((equation + withheld, total_variable[withheld], -np.ones(len(withheld))))
             right.append(np.where(hidden_total, 0.0, totals) - shown.sum(axis=1))
             equation += len(totals)
@@ -109,7 +111,6 @@ class _Programme:
             right.append(-(sign[:, None] * shown).sum(axis=0))
             equation += hidden.shape[1]
         # The row totals' own column.
-        withheld = np.flatnonzero(hidden_total)
         entries.append((np.full(len(withheld), equation), total_variable[withheld], sign[withheld]))
         right.append(np.array([-(sign * np.where(hidden_total, 0.0, totals)).sum()]))
         lower.append(np.zeros(len(withheld)))
@@ -144,20 +145,18 @@ class _Programme:
         highs.passModel(model)
         return highs
 
-    def extreme(self, variable: int, sense: highspy.ObjSense) -> tuple[float, np.ndarray | None]:
-        """The least or greatest value of one variable, and the solution that reaches it (None
-        when unbounded)."""
+    def extreme(self, variable: int, sense: highspy.ObjSense) -> np.ndarray | None:
+        """A solution at the least or greatest value of one variable (None when unbounded)."""
         self.highs.changeColCost(variable, 1.0)
         self.highs.changeObjectiveSense(sense)
         self.highs.run()
         status = self.highs.getModelStatus()
         self.highs.changeColCost(variable, 0.0)
         if status == highspy.HighsModelStatus.kUnbounded:
-            return (-np.inf if sense == highspy.ObjSense.kMinimize else np.inf), None
+            return None
         if status != highspy.HighsModelStatus.kOptimal:  # pragma: no cover - the truth is feasible
             raise RuntimeError(f"disclosure audit: {self.highs.modelStatusToString(status)}")
-        solution = np.array(self.highs.getSolution().col_value)
-        return solution[variable], solution
+        return np.array(self.highs.getSolution().col_value)
 
     def spread(self, up: np.ndarray, down: np.ndarray, up_to: np.ndarray, down_to: np.ndarray):
         """A solution with the `up` variables pushed up as far as they go, each stopped at its
@@ -234,7 +233,7 @@ def narrowed_cells(count: Count, *, skip: list[np.ndarray]) -> list[tuple[int, i
         for sense in (UP, DOWN):
             if cleared(variable):
                 break
-            _, solution = programme.extreme(variable, sense)
+            solution = programme.extreme(variable, sense)
             if solution is None:
                 seen_high[variable] = np.inf
             else:
